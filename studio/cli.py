@@ -1,0 +1,59 @@
+"""`waves-studio` command line: the GUI by default, `render` and the self-test as subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from studio import APP_NAME, __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for `waves-studio` (shared by the GUI and the subcommands)."""
+    parser = argparse.ArgumentParser(
+        prog="waves-studio",
+        description=f"{APP_NAME}: write a line, hear it in Waves voices, save the clip.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--local",
+        action="store_true",
+        help="use the offline voices of an embedded waves-local server, even with an API key",
+    )
+    parser.add_argument(
+        "--no-error-windows",
+        action="store_true",
+        help="log unexpected errors, show no crash dialog (also STUDIO_NO_ERROR_WINDOWS=1)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="render a short line offline, check the audio, print what was found, and exit",
+    )
+    parser.add_argument("--profile", metavar="DIR", help="keep settings, drafts and logs in DIR")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from studio.render_cli import add_render_parser
+
+    add_render_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `waves-studio` and `python -m studio`; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    if args.command == "render":
+        from studio.render_cli import run_render
+
+        return run_render(args)
+    if args.self_test:
+        from studio.selftest import run_self_test
+
+        return run_self_test()
+    from studio.app import main as run_app
+
+    return run_app(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

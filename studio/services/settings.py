@@ -1,0 +1,220 @@
+"""The only table of settings keys and defaults, and typed access that survives a corrupt file."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
+
+from studio.core import contract as c
+from studio.core.errors import ValidationError
+
+log = logging.getLogger(__name__)
+
+Parser = Callable[[Any], Any]
+
+
+def _choice(options: Sequence[Any]) -> Parser:
+    def parse(value: Any) -> Any:
+        if value not in options:
+            raise ValueError(f"not one of {list(options)}")
+        return value
+
+    return parse
+
+
+def _number(lo: float, hi: float, kind: type = float) -> Parser:
+    def parse(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError("not a number")
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise ValueError(f"outside {lo}–{hi}")
+        if kind is int and value != int(value):
+            raise ValueError("not a whole number")
+        return kind(value)
+
+    return parse
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("not true/false")
+    return value
+
+
+def _text(max_len: int = 4096) -> Parser:
+    def parse(value: Any) -> str:
+        if not isinstance(value, str) or len(value) > max_len:
+            raise TypeError("not a short string")
+        return value
+
+    return parse
+
+
+def _text_list(max_items: int = 1000) -> Parser:
+    def parse(value: Any) -> list[str]:
+        if not isinstance(value, list) or len(value) > max_items:
+            raise TypeError("not a list")
+        if not all(isinstance(item, str) for item in value):
+            raise TypeError("not a list of strings")
+        return list(value)
+
+    return parse
+
+
+def _text_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise TypeError("not a mapping")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise TypeError("not a mapping of strings")
+    return dict(value)
+
+
+@dataclass(frozen=True)
+class SettingKey:
+    """One setting: where it lives in the INI file, its default, and how to validate it."""
+
+    name: str
+    default: Any
+    parse: Parser
+
+
+STREAMING_MODES = ("sse", "ws", "none")
+BACKEND_MODES = ("auto", "cloud", "local")
+EXPORT_FORMATS = ("wav", "wav_float", "flac", "ogg", "mp3", "pcm", "ulaw", "alaw")
+PLAYING_RULES = ("cancel", "queue")
+DEFAULT_BASE_URL = "https://api.smallest.ai"
+DEFAULT_NAME_TEMPLATE = "{date}-{voice}-{words}"
+_ALL_LANGUAGES = c.languages_for(c.MODEL_V31_PRO)
+
+KEYS: dict[str, SettingKey] = {
+    k.name: k
+    for k in (
+        SettingKey("synthesis/voice_id", "", _text(200)),
+        SettingKey("synthesis/model", c.DEFAULT_MODEL, _choice(c.TTS_MODELS)),
+        SettingKey("synthesis/language", c.DEFAULT_LANGUAGE, _choice(_ALL_LANGUAGES)),
+        SettingKey("synthesis/speed", c.DEFAULT_SPEED, _number(c.SPEED_MIN, c.SPEED_MAX)),
+        SettingKey("synthesis/sample_rate", 24000, _choice(c.SAMPLE_RATES)),
+        SettingKey("synthesis/output_format", c.DEFAULT_OUTPUT_FORMAT, _choice(c.OUTPUT_FORMATS)),
+        SettingKey("synthesis/dictionary_ids", [], _text_list(100)),
+        SettingKey("synthesis/streaming", "sse", _choice(STREAMING_MODES)),
+        SettingKey("synthesis/while_rendering", "cancel", _choice(PLAYING_RULES)),
+        SettingKey("backend/mode", "auto", _choice(BACKEND_MODES)),
+        SettingKey("backend/base_url", DEFAULT_BASE_URL, _text(500)),
+        SettingKey("audio/output_device", "", _text(500)),
+        SettingKey("audio/volume", 1.0, _number(0.0, 1.0)),
+        SettingKey("export/folder", "", _text()),
+        SettingKey("export/name_template", DEFAULT_NAME_TEMPLATE, _text(200)),
+        SettingKey("export/format", "wav", _choice(EXPORT_FORMATS)),
+        SettingKey("export/normalize", False, _bool),
+        SettingKey("export/target_lufs", -16.0, _number(-40.0, -5.0)),
+        SettingKey("export/true_peak_db", -1.0, _number(-9.0, 0.0)),
+        SettingKey("export/trim_silence", False, _bool),
+        SettingKey("voices/favourites", [], _text_list(500)),
+        SettingKey("voices/recent", [], _text_list(20)),
+        SettingKey("dictionaries/names", {}, _text_map),
+        SettingKey("cache/max_mb", 500, _number(10, 100_000, int)),
+        SettingKey("app/first_run_done", False, _bool),
+    )
+}  # fmt: skip
+
+
+class Settings(QObject):
+    """Typed, validated access to the user's QSettings (INI, user scope).
+
+    Values are stored as JSON text so that they read back with their type. A value that is
+    missing, unreadable or invalid (a hand-edited or corrupt file) reads as its default and is
+    logged; it never raises. Writes are validated and go through at once.
+
+    Signals:
+        changed(str key): after a value changed.
+    """
+
+    changed = Signal(str)
+
+    def __init__(self, store: QSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        if store.status() != QSettings.Status.NoError:
+            log.warning("Settings file %s is damaged; unreadable values use defaults.",
+                        store.fileName())  # fmt: skip
+
+    @property
+    def file_name(self) -> str:
+        """The INI file behind these settings."""
+        return self._store.fileName()
+
+    def get(self, name: str) -> Any:
+        """The validated value of `name`, or its default."""
+        key = KEYS[name]
+        raw = self._store.value(name)
+        if raw is None:
+            return _copy(key.default)
+        try:
+            return key.parse(json.loads(str(raw)))
+        except (ValueError, TypeError) as exc:
+            log.warning("Setting %s has an invalid value (%s); using the default.", name, exc)
+            return _copy(key.default)
+
+    def set(self, name: str, value: Any) -> None:
+        """Validate and store `value`; emit `changed(name)` if it differs.
+
+        Raises:
+            ValidationError: the value is not allowed for this key.
+        """
+        key = KEYS[name]
+        try:
+            value = key.parse(value)
+        except (ValueError, TypeError) as exc:
+            raise ValidationError(f"Invalid value for {name}: {exc}.", name) from exc
+        if value == self.get(name) and self._store.contains(name):
+            return
+        self._store.setValue(name, json.dumps(value, ensure_ascii=False))
+        self._store.sync()
+        self.changed.emit(name)
+
+    def reset(self, name: str) -> None:
+        """Forget the stored value of `name` so it reads as the default again."""
+        self._store.remove(name)
+        self._store.sync()
+        self.changed.emit(name)
+
+    def ui_state(self, name: str) -> QByteArray | None:
+        """Opaque widget state (geometry, splitter) saved with `set_ui_state`."""
+        value = self._store.value(f"ui/{name}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_ui_state(self, name: str, state: QByteArray) -> None:
+        """Save opaque widget state under ui/."""
+        self._store.setValue(f"ui/{name}", state)
+        self._store.sync()
+
+    # Typed shortcuts for the values most code reads.
+    @property
+    def voice_id(self) -> str:
+        """The chosen voice id ("" until one is picked)."""
+        return str(self.get("synthesis/voice_id"))
+
+    @property
+    def speed(self) -> float:
+        """Speech speed, 0.5–2.0."""
+        return float(self.get("synthesis/speed"))
+
+    @property
+    def output_format(self) -> str:
+        """Requested output format."""
+        return str(self.get("synthesis/output_format"))
+
+    @property
+    def dictionary_ids(self) -> list[str]:
+        """Pronunciation dictionaries applied to renders."""
+        return list(self.get("synthesis/dictionary_ids"))
+
+
+def _copy(value: Any) -> Any:
+    return json.loads(json.dumps(value))
