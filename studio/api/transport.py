@@ -1,0 +1,353 @@
+"""One pooled HTTP session with deadlines, bounded retries and cancel that frees the socket."""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from studio import __version__
+from studio.api.wire_errors import error_from_response, error_from_transport, parse_retry_after
+from studio.core.errors import (
+    CancelledError,
+    RateLimitedError,
+    RequestTimeoutError,
+    StreamInterruptedError,
+    StudioError,
+)
+
+log = logging.getLogger(__name__)
+
+# How often the watcher looks at the cancel flag; well under the 200 ms cancel promise.
+WATCH_INTERVAL_S = 0.02
+_local = threading.local()
+
+
+class CallGuard:
+    """Watches one call: on cancel or deadline, shuts its socket down so blocked reads return.
+
+    Attributes:
+        cancel: The caller's cancel flag (may be None).
+        deadline: time.monotonic() value after which the call is abandoned.
+        reason: "cancelled" or "deadline" once the guard has fired, else "".
+    """
+
+    def __init__(self, cancel: threading.Event | None, deadline: float) -> None:
+        self.cancel = cancel
+        self.deadline = deadline
+        self.reason = ""
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="call-guard", daemon=True)
+
+    def attach(self, sock: socket.socket | None) -> None:
+        """Register the socket the call is using (called from the connection)."""
+        if sock is None:
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            fired = bool(self.reason)
+        if fired:
+            _shutdown(sock)
+
+    def check(self) -> None:
+        """Raise CancelledError/RequestTimeoutError if the guard fired or should have."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise CancelledError()
+        if time.monotonic() >= self.deadline or self.reason == "deadline":
+            raise RequestTimeoutError("The request took too long and was stopped. Try again.")
+
+    def _watch(self) -> None:
+        while not self._done.wait(WATCH_INTERVAL_S):
+            cancelled = self.cancel is not None and self.cancel.is_set()
+            if cancelled or time.monotonic() >= self.deadline:
+                with self._lock:
+                    self.reason = "cancelled" if cancelled else "deadline"
+                    sockets = list(self._sockets)
+                for sock in sockets:
+                    _shutdown(sock)
+                return
+
+    def __enter__(self) -> CallGuard:
+        _local.guard = self
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _local.guard = None
+        self._done.set()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed: nothing left to free
+
+
+class _TrackedHTTPConnection(HTTPConnection):
+    """Tells the current thread's CallGuard which socket a request goes out on."""
+
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Send the request, after the socket exists and before any reply is awaited."""
+        if self.sock is None:
+            self.connect()
+        guard: CallGuard | None = getattr(_local, "guard", None)
+        if guard is not None:
+            guard.attach(self.sock)
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPSConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """As _TrackedHTTPConnection.request, over TLS."""
+        if self.sock is None:
+            self.connect()
+        guard: CallGuard | None = getattr(_local, "guard", None)
+        if guard is not None:
+            guard.attach(self.sock)
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _TrackedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+class _TrackedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _TrackedHTTPPool,
+            "https": _TrackedHTTPSPool,
+        }
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How many times and how long to retry. Delays double from `base_delay_s` with ±20 % jitter.
+
+    Attributes:
+        max_attempts: Tries in all, the first included.
+        base_delay_s: First backoff for 5xx and connection failures.
+        max_delay_s: Cap on any single wait (Retry-After included).
+    """
+
+    max_attempts: int = 3
+    base_delay_s: float = 0.5
+    max_delay_s: float = 30.0
+
+    def backoff(self, attempt: int) -> float:
+        """The wait before retry number `attempt` (1-based)."""
+        delay = min(self.base_delay_s * 2 ** (attempt - 1), self.max_delay_s)
+        return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
+
+
+def _retryable_status(status: int) -> bool:
+    return status == 429 or status in (500, 502, 503, 504)
+
+
+class Transport:
+    """HTTP for the Waves client: one keep-alive session, timeouts, retries, cancel, deadlines.
+
+    Attributes:
+        base_url: Validated server origin, no trailing slash.
+        connect_timeout_s, read_timeout_s: Per-connection and per-gap timeouts.
+        retry: The RetryPolicy.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        *,
+        session: requests.Session | None = None,
+        connect_timeout_s: float = 5.0,
+        read_timeout_s: float = 30.0,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float, threading.Event | None], None] | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.host = urllib3.util.parse_url(base_url).netloc or base_url
+        self._api_key = api_key
+        self.connect_timeout_s = connect_timeout_s
+        self.read_timeout_s = read_timeout_s
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep or _interruptible_sleep
+        self.session = session or requests.Session()
+        adapter = _TrackedAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers["User-Agent"] = f"waves-studio/{__version__}"
+
+    def __repr__(self) -> str:
+        return f"Transport({self.base_url!r}, key={'set' if self._api_key else 'none'})"
+
+    def auth_headers(self) -> dict[str, str]:
+        """The Authorization header (empty without a key)."""
+        return {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self.session.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool,
+        cancel: threading.Event | None = None,
+        total_timeout_s: float = 120.0,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Send a request and return the whole reply (body read) or raise a StudioError."""
+        with self.open(method, path, idempotent=idempotent, cancel=cancel,
+                       total_timeout_s=total_timeout_s, **kwargs) as (response, guard):  # fmt: skip
+            body = bytearray()
+            for piece in self.iter_body(response, guard):
+                body.extend(piece)
+            response._content = bytes(body)
+            return response
+
+    @contextmanager
+    def open(
+        self,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool,
+        cancel: threading.Event | None = None,
+        total_timeout_s: float = 120.0,
+        **kwargs: Any,
+    ) -> Iterator[tuple[requests.Response, CallGuard]]:
+        """Open a streamed 2xx reply; retries 429 always and 5xx/connect errors if idempotent.
+
+        Yields:
+            (response, guard): read the body with `iter_body(response, guard)`.
+        """
+        guard = CallGuard(cancel, time.monotonic() + total_timeout_s)
+        with guard:
+            response = self._send_with_retries(method, path, idempotent, guard, kwargs)
+            try:
+                yield response, guard
+            finally:
+                response.close()
+
+    def iter_body(self, response: requests.Response, guard: CallGuard) -> Iterator[bytes]:
+        """Yield body bytes as they arrive; a cut-off body raises StreamInterruptedError."""
+        while True:
+            try:
+                piece = response.raw.read1(65536)
+            except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+                guard.check()
+                raise self._translate(exc) from exc
+            if not piece:
+                guard.check()
+                return
+            yield piece
+
+    def _send_with_retries(
+        self, method: str, path: str, idempotent: bool, guard: CallGuard, kwargs: dict[str, Any]
+    ) -> requests.Response:
+        headers = {**self.auth_headers(), **kwargs.pop("headers", {})}
+        url = f"{self.base_url}{path}"
+        attempt = 0
+        while True:
+            attempt += 1
+            guard.check()
+            body = kwargs.get("data")
+            if hasattr(body, "seek"):
+                body.seek(0)  # a retried upload starts from its first byte again
+            try:
+                response = self.session.request(
+                    method, url, headers=headers, stream=True,
+                    timeout=(self.connect_timeout_s, self.read_timeout_s), **kwargs,
+                )  # fmt: skip
+            except requests.RequestException as exc:
+                guard.check()
+                error = self._translate(exc)
+                if attempt < self.retry.max_attempts and (idempotent or _never_sent(exc)):
+                    log.info("%s %s failed (%s); retrying", method, path, type(error).__name__)
+                    self._sleep(self.retry.backoff(attempt), guard.cancel)
+                    continue
+                raise error from exc
+            if response.status_code < 300:
+                return response
+            body = _read_error_body(response)
+            error = error_from_response(response.status_code, response.headers, body, self.host)
+            retry = _retryable_status(response.status_code) and (
+                idempotent or response.status_code == 429
+            )
+            if retry and attempt < self.retry.max_attempts:
+                wait = parse_retry_after(response.headers)
+                delay = min(wait if wait is not None else self.retry.backoff(attempt),
+                            self.retry.max_delay_s)  # fmt: skip
+                log.info("%s %s -> %d; retry %d in %.2fs", method, path, response.status_code,
+                         attempt, delay)  # fmt: skip
+                if time.monotonic() + delay >= guard.deadline:
+                    raise error
+                self._sleep(delay, guard.cancel)
+                continue
+            raise error
+
+    def _translate(self, exc: BaseException) -> StudioError:
+        if isinstance(exc, StudioError):
+            return exc
+        if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError | socket.timeout):
+            return RequestTimeoutError(
+                f"{self.host} stopped sending audio for {self.read_timeout_s:.0f} s. Try again."
+            )
+        if isinstance(exc, urllib3.exceptions.HTTPError | OSError | ValueError) and not isinstance(
+            exc, requests.RequestException
+        ):
+            return StreamInterruptedError(
+                f"The connection to {self.host} broke before all the data arrived. Try again."
+            )
+        return error_from_transport(exc, self.host, self.connect_timeout_s)
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """True when the request provably never reached the server (safe to retry a create)."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(
+        reason,
+        urllib3.exceptions.NewConnectionError
+        | urllib3.exceptions.ConnectTimeoutError
+        | urllib3.exceptions.NameResolutionError,
+    )
+
+
+def _read_error_body(response: requests.Response, limit: int = 64 * 1024) -> bytes:
+    try:
+        return bytes(response.raw.read(limit) or b"")
+    except Exception:  # an error body that breaks off is still an error reply
+        return b""
+    finally:
+        response.close()
+
+
+def _interruptible_sleep(seconds: float, cancel: threading.Event | None) -> None:
+    if cancel is None:
+        time.sleep(seconds)
+    elif cancel.wait(seconds):
+        raise CancelledError()
+
+
+__all__ = ["CallGuard", "RateLimitedError", "RetryPolicy", "Transport"]

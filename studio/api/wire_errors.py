@@ -1,0 +1,168 @@
+"""Turn Waves error replies and transport failures into StudioErrors a creator understands."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from studio.core.errors import (
+    ApiError,
+    AuthError,
+    NetworkError,
+    RateLimitedError,
+    RequestTimeoutError,
+    StreamInterruptedError,
+    StudioError,
+)
+
+MAX_RETRY_AFTER_S = 60.0
+
+
+def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds to wait from `Retry-After` (seconds or HTTP-date), capped at 60 s; None if absent.
+
+    Also reads `X-RateLimit-Reset` (Unix seconds), as the SDK does (§12.5).
+    """
+    value = (headers.get("Retry-After") or headers.get("retry-after") or "").strip()
+    now = time.time() if now is None else now
+    if value:
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                return None
+            seconds = when.timestamp() - now
+        if seconds != seconds:  # NaN
+            return None
+        return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+    reset = (headers.get("X-RateLimit-Reset") or headers.get("x-ratelimit-reset") or "").strip()
+    try:
+        return min(max(float(reset) - now, 0.0), MAX_RETRY_AFTER_S) if reset else None
+    except ValueError:
+        return None
+
+
+def _server_reason(body: bytes) -> tuple[str, str]:
+    """(error type, human message) from any of the contract's error body shapes (§9)."""
+    try:
+        data: Any = json.loads(body.decode("utf-8", errors="replace")) if body else None
+    except ValueError:
+        text = body.decode("utf-8", errors="replace").strip()
+        return "", text[:200] if text and "<" not in text[:1] else ""
+    if isinstance(data, dict):
+        error = data.get("error")
+        message = data.get("message")
+        if isinstance(error, dict):  # WS-style nested error
+            message = message or error.get("message")
+            error = error.get("code", "")
+        details = data.get("details")
+        if isinstance(details, list) and details:
+            parts = []
+            for issue in details[:5]:
+                if isinstance(issue, dict):
+                    path = ".".join(str(p) for p in issue.get("path") or [])
+                    parts.append(f"{path}: {issue.get('message', '')}".strip(": "))
+            message = f"{message or error}: {'; '.join(parts)}" if parts else message
+        errors = data.get("errors")
+        if not message and isinstance(errors, list) and errors:
+            message = "; ".join(str(e) for e in errors[:3])
+        return str(error or ""), str(message or error or "")[:500]
+    if isinstance(data, str):
+        return "", data[:200]
+    return "", ""
+
+
+def error_from_response(
+    status: int, headers: Mapping[str, str], body: bytes, host: str = "the server"
+) -> StudioError:
+    """The StudioError for a non-2xx reply; never raises, whatever the body holds."""
+    error_type, reason = _server_reason(body)
+    request_id = str(headers.get("X-Request-Id") or headers.get("x-request-id") or "")[:100]
+    ticket = f" (request id {request_id})" if request_id else ""
+    if status == 401:
+        return AuthError()
+    if status == 403:
+        return AuthError(
+            "The API key is valid but not allowed to do this (plan, workspace or trial limit). "
+            f"Server said: {reason or 'forbidden'}.",
+            status=403,
+        )
+    if status == 429:
+        return RateLimitedError(retry_after=parse_retry_after(headers))
+    if status == 400:
+        text = reason or "the request was not valid"
+        if "invalid input data" in text.lower():
+            text += ". Check that the chosen pronunciation dictionaries still exist."
+        return ApiError(f"The server refused the request: {text}", 400, error_type, request_id)
+    if status == 404:
+        return ApiError(
+            f"{host} does not know this address (404). Check the server address in Preferences.",
+            404,
+            error_type,
+            request_id,
+        )
+    if status == 410:
+        return ApiError(f"This API route was retired: {reason or 'gone'}", 410, error_type)
+    if status == 413:
+        return ApiError(
+            "The text or file is too large for one request. Shorten it or split it.",
+            413,
+            error_type,
+            request_id,
+        )
+    if status >= 500:
+        return ApiError(
+            f"Waves had a server problem ({status}){ticket}. Try again in a moment.",
+            status,
+            error_type,
+            request_id,
+        )
+    return ApiError(
+        f"The server answered {status}: {reason or 'unexpected reply'}{ticket}.",
+        status,
+        error_type,
+        request_id,
+    )
+
+
+def error_from_transport(exc: BaseException, host: str, timeout_s: float) -> StudioError:
+    """The StudioError for a requests/urllib3/socket failure (no reply, or a broken one)."""
+    import requests
+
+    local = host.startswith(("127.", "localhost", "[::1]", "::1"))
+    where = f"the local server at {host}" if local else host
+    if isinstance(exc, requests.exceptions.SSLError):
+        return NetworkError(
+            f"A secure connection to {host} could not be made (TLS/certificate problem). Check "
+            "the system clock and any proxy, then retry."
+        )
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return RequestTimeoutError(
+            f"Could not reach {where} within {timeout_s:.0f} s. Check your connection."
+        )
+    if isinstance(exc, requests.exceptions.ReadTimeout | TimeoutError):
+        return RequestTimeoutError(
+            f"{where} stopped answering for {timeout_s:.0f} s. Try again; if it keeps "
+            "happening, try a shorter text."
+        )
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return StreamInterruptedError(
+            f"The connection to {where} broke before all the audio arrived. Try again."
+        )
+    text = str(exc)
+    if "Name or service not known" in text or "getaddrinfo" in text or "NameResolution" in text:
+        return NetworkError(f"Could not find {host}. Check your internet connection or DNS.")
+    if "Connection refused" in text or "NewConnectionError" in text:
+        if local:
+            return NetworkError(f"Nothing is listening at {host}: the local server is not running.")
+        return NetworkError(f"{host} refused the connection. Check your connection and retry.")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return StreamInterruptedError(
+            f"The connection to {where} broke. Check your connection and try again."
+        )
+    return NetworkError(f"Could not talk to {where}. Check your connection and retry.")
