@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -39,10 +40,16 @@ class RenderSpec:
     def request(self, text: str, session_id: str) -> SynthesisRequest:
         """The wire request for one piece of text."""
         return SynthesisRequest(
-            text=text, voice_id=self.voice_id, model=self.model, language=self.language,
-            speed=self.speed, sample_rate=self.sample_rate, output_format=self.output_format,
-            pronunciation_dicts=self.dictionary_ids, session_id=session_id,
-        )  # fmt: skip
+            text=text,
+            voice_id=self.voice_id,
+            model=self.model,
+            language=self.language,
+            speed=self.speed,
+            sample_rate=self.sample_rate,
+            output_format=self.output_format,
+            pronunciation_dicts=self.dictionary_ids,
+            session_id=session_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -141,13 +148,23 @@ def render_text(
     samples.flags.writeable = False
     rate = rate or spec.sample_rate
     clip = AudioClip(
-        _assemble(spec, raw_pieces, samples, rate), spec.output_format, rate,
-        requests_[0].request_id, server_ids[0],
-    )  # fmt: skip
+        _assemble(spec, raw_pieces, samples, rate),
+        spec.output_format,
+        rate,
+        requests_[0].request_id,
+        server_ids[0],
+    )
     return Rendered(
-        text, spec, clip, samples, rate, session_id, tuple(r.request_id for r in requests_),
-        tuple(server_ids), transport,
-    )  # fmt: skip
+        text,
+        spec,
+        clip,
+        samples,
+        rate,
+        session_id,
+        tuple(r.request_id for r in requests_),
+        tuple(server_ids),
+        transport,
+    )
 
 
 def _emit(
@@ -171,3 +188,57 @@ def _emit(
     if on_samples is not None:
         on_samples(samples, piece_rate)
     return piece_rate
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Processing applied when saving (both off by default).
+
+    Attributes:
+        normalize_lufs: Integrated loudness target, or None to keep the level.
+        true_peak_db: Ceiling normalisation never exceeds.
+        trim_silence: Cut silence at the start and end (never inside speech).
+    """
+
+    normalize_lufs: float | None = None
+    true_peak_db: float = -1.0
+    trim_silence: bool = False
+
+
+def export_rendered(
+    rendered: Rendered,
+    path: Path,
+    export_format: str,
+    *,
+    overwrite: bool = False,
+    options: ExportOptions | None = None,
+) -> Path:
+    """Save a render atomically: its original bytes when nothing changes, else re-encoded.
+
+    Raises:
+        FileExistsExportError: `path` exists and `overwrite` is False.
+        ExportError: no permission, disk full, bad folder.
+    """
+    from studio.audio.export import export_audio, export_clip
+
+    opts = options or ExportOptions()
+    if export_format == rendered.clip.output_format:
+        return export_clip(
+            rendered.clip,
+            path,
+            export_format,
+            overwrite=overwrite,
+            target_lufs=opts.normalize_lufs,
+            true_peak_db=opts.true_peak_db,
+            trim=opts.trim_silence,
+        )
+    return export_audio(
+        rendered.samples,
+        rendered.sample_rate,
+        path,
+        export_format,
+        overwrite=overwrite,
+        target_lufs=opts.normalize_lufs,
+        true_peak_db=opts.true_peak_db,
+        trim=opts.trim_silence,
+    )

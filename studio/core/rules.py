@@ -48,11 +48,14 @@ def check_rules(rows: list[tuple[str, str]]) -> list[RuleProblem]:
                 RuleProblem(row, "empty", f"'{word.strip()}' (row {row + 1}) has no pronunciation.")
             )
         if word != word.strip() or pronunciation != pronunciation.strip():
-            problems.append(RuleProblem(
-                row, "spaces",
-                f"Row {row + 1} has spaces at the start or end; they will be removed.",
-                blocking=False,
-            ))  # fmt: skip
+            problems.append(
+                RuleProblem(
+                    row,
+                    "spaces",
+                    f"Row {row + 1} has spaces at the start or end; they will be removed.",
+                    blocking=False,
+                )
+            )
         if word.strip():
             seen[word.strip()].append(row)
     for word, where in seen.items():
@@ -61,10 +64,14 @@ def check_rules(rows: list[tuple[str, str]]) -> list[RuleProblem]:
         readings = {rows[r][1].strip() for r in where}
         kind = "conflict" if len(readings) > 1 else "duplicate"
         text = (
-            f"'{word}' has {len(readings)} different pronunciations (rows "
-            if kind == "conflict"
-            else f"'{word}' is listed more than once (rows "
-        ) + ", ".join(str(r + 1) for r in where) + ")."
+            (
+                f"'{word}' has {len(readings)} different pronunciations (rows "
+                if kind == "conflict"
+                else f"'{word}' is listed more than once (rows "
+            )
+            + ", ".join(str(r + 1) for r in where)
+            + ")."
+        )
         problems.extend(RuleProblem(r, kind, text, blocking=kind == "conflict") for r in where[1:])
     return sorted(problems, key=lambda p: (p.row, p.kind))
 
@@ -81,11 +88,9 @@ def clean_rules(rows: list[tuple[str, str]]) -> list[PronunciationItem]:
         raise ValidationError(blocking[0].message, "items")
     items: list[PronunciationItem] = []
     seen: set[str] = set()
-    for word, pronunciation in rows:
-        word, pronunciation = word.strip(), pronunciation.strip()
-        if not word and not pronunciation:
-            continue
-        if word in seen:
+    for raw_word, raw_pronunciation in rows:
+        word, pronunciation = raw_word.strip(), raw_pronunciation.strip()
+        if (not word and not pronunciation) or word in seen:
             continue
         seen.add(word)
         items.append(PronunciationItem(word, pronunciation))

@@ -35,7 +35,7 @@ def _pack(parts: list[str], max_chars: int, ideal_chars: int) -> list[str]:
     for part in parts:
         for sub in _split_long(part, max_chars):
             joined = f"{current} {sub}" if current else sub
-            if current and (len(joined) > max_chars or len(current) >= ideal_chars):
+            if current and len(joined) > min(ideal_chars, max_chars):
                 chunks.append(current)
                 current = sub
             else:
@@ -50,13 +50,13 @@ def split_text(
 ) -> list[str]:
     """Split text into request-sized chunks.
 
-    Sentences are kept whole where they fit; short sentences are joined until a chunk reaches
-    about `ideal_chars`; a sentence over `max_chars` is split at commas, then at spaces.
+    Sentences are kept whole where they fit; short sentences are joined while the chunk stays
+    within `ideal_chars`; a sentence over `max_chars` is split at commas, then at spaces.
 
     Args:
         text: Any amount of text.
         max_chars: Hard limit per chunk.
-        ideal_chars: Stop adding sentences once a chunk is this long.
+        ideal_chars: Join sentences only while the chunk stays this short.
 
     Returns:
         Non-empty chunks, each at most `max_chars` long, in order. Empty for blank text.

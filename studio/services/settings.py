@@ -13,6 +13,7 @@ from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
 from studio.core import contract as c
 from studio.core.errors import ValidationError
+from studio.pipeline import RenderSpec
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ KEYS: dict[str, SettingKey] = {
         SettingKey("cache/max_mb", 500, _number(10, 100_000, int)),
         SettingKey("app/first_run_done", False, _bool),
     )
-}  # fmt: skip
+}
 
 
 class Settings(QObject):
@@ -141,8 +142,9 @@ class Settings(QObject):
         super().__init__(parent)
         self._store = store
         if store.status() != QSettings.Status.NoError:
-            log.warning("Settings file %s is damaged; unreadable values use defaults.",
-                        store.fileName())  # fmt: skip
+            log.warning(
+                "Settings file %s is damaged; unreadable values use defaults.", store.fileName()
+            )
 
     @property
     def file_name(self) -> str:
@@ -214,6 +216,18 @@ class Settings(QObject):
     def dictionary_ids(self) -> list[str]:
         """Pronunciation dictionaries applied to renders."""
         return list(self.get("synthesis/dictionary_ids"))
+
+    def render_spec(self) -> RenderSpec:
+        """The current voice and audio settings as a RenderSpec."""
+        return RenderSpec(
+            voice_id=self.voice_id,
+            model=str(self.get("synthesis/model")),
+            language=str(self.get("synthesis/language")),
+            speed=self.speed,
+            sample_rate=int(self.get("synthesis/sample_rate")),
+            output_format=self.output_format,
+            dictionary_ids=tuple(self.dictionary_ids),
+        )
 
 
 def _copy(value: Any) -> Any:

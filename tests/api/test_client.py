@@ -35,8 +35,12 @@ TEXT = "Hello there. This is the studio speaking, one sentence at a time."
 @pytest.fixture
 def client(waves_local):
     """A client with fast retries, closed after the test."""
-    c = WavesClient(waves_local.base_url, KEY, read_timeout_s=5.0,
-                    retry=RetryPolicy(max_attempts=3, base_delay_s=0.02))
+    c = WavesClient(
+        waves_local.base_url,
+        KEY,
+        read_timeout_s=5.0,
+        retry=RetryPolicy(max_attempts=3, base_delay_s=0.02),
+    )
     yield c
     c.close()
 
@@ -106,8 +110,9 @@ def test_sse_garbage_lines_are_skipped(client, waves_local_faults) -> None:
 
 
 @pytest.mark.parametrize("mode", ["sse", "ws"])
-def test_streaming_falls_back_to_http_when_the_stream_is_broken(client, waves_local_faults,
-                                                                 waves_local, mode) -> None:
+def test_streaming_falls_back_to_http_when_the_stream_is_broken(
+    client, waves_local_faults, waves_local, mode
+) -> None:
     """A stream that fails before any audio is retried once over plain HTTP."""
     # SSE: HTML instead of an event stream. WS: the route answers "not here" (404).
     fault = "ctype=text/html" if mode == "sse" else "status=404"
@@ -160,8 +165,9 @@ def test_persistent_429_gives_rate_limited_error(client, waves_local, waves_loca
     assert waves_local.stats.requests("/waves/v1/tts") == 3
 
 
-def test_5xx_is_retried_for_reads_but_not_for_creates(client, waves_local,
-                                                      waves_local_faults) -> None:
+def test_5xx_is_retried_for_reads_but_not_for_creates(
+    client, waves_local, waves_local_faults
+) -> None:
     """A 503 on a GET is retried; a 500 on a dictionary create is not (it may have happened)."""
     waves_local_faults("status=503@nth=1@path=/waves/v1/lightning-v3.1/get_voices")
     waves_local.stats.reset()
@@ -202,8 +208,9 @@ def test_connection_refused_names_the_local_server() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    client = WavesClient(f"http://127.0.0.1:{port}", KEY,
-                         retry=RetryPolicy(max_attempts=2, base_delay_s=0.01))
+    client = WavesClient(
+        f"http://127.0.0.1:{port}", KEY, retry=RetryPolicy(max_attempts=2, base_delay_s=0.01)
+    )
     with pytest.raises(NetworkError, match="not running"):
         client.voices()
 
@@ -215,16 +222,16 @@ def test_dns_failure_is_explained(monkeypatch) -> None:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
-    client = WavesClient("https://waves.example.test", KEY,
-                         retry=RetryPolicy(max_attempts=1))
+    client = WavesClient("https://waves.example.test", KEY, retry=RetryPolicy(max_attempts=1))
     with pytest.raises(NetworkError, match="Could not find"):
         client.voices()
 
 
 def test_tls_failure_is_explained(waves_local) -> None:
     """https to a plain-http server fails the TLS handshake with a clear message."""
-    client = WavesClient(waves_local.base_url.replace("http://", "https://"), KEY,
-                         retry=RetryPolicy(max_attempts=1))
+    client = WavesClient(
+        waves_local.base_url.replace("http://", "https://"), KEY, retry=RetryPolicy(max_attempts=1)
+    )
     with pytest.raises(NetworkError, match="secure connection"):
         client.voices()
 
@@ -236,8 +243,12 @@ def test_connect_timeout() -> None:
         listener.listen(0)
         port = listener.getsockname()[1]
         filler = socket.create_connection(("127.0.0.1", port))  # fills the backlog
-        client = WavesClient(f"http://127.0.0.1:{port}", KEY, connect_timeout_s=0.3,
-                             retry=RetryPolicy(max_attempts=1))
+        client = WavesClient(
+            f"http://127.0.0.1:{port}",
+            KEY,
+            connect_timeout_s=0.3,
+            retry=RetryPolicy(max_attempts=1),
+        )
         start = time.monotonic()
         with pytest.raises(RequestTimeoutError):
             client.voices()
@@ -249,8 +260,9 @@ def test_connect_timeout() -> None:
 def test_read_timeout_when_the_server_goes_quiet(waves_local, waves_local_faults, mode) -> None:
     """A server silent for longer than the read timeout gives RequestTimeoutError."""
     waves_local_faults("stall=3000@path=/waves/v1/tts")
-    client = WavesClient(waves_local.base_url, KEY, read_timeout_s=0.5,
-                         retry=RetryPolicy(max_attempts=1))
+    client = WavesClient(
+        waves_local.base_url, KEY, read_timeout_s=0.5, retry=RetryPolicy(max_attempts=1)
+    )
     start = time.monotonic()
     with pytest.raises(RequestTimeoutError):
         client.synthesize(_request(), mode)
@@ -259,9 +271,9 @@ def test_read_timeout_when_the_server_goes_quiet(waves_local, waves_local_faults
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("fault", ["stall=5000", "latency=5000"])
-def test_cancel_stops_within_200_ms_and_frees_the_connection(client, waves_local,
-                                                             waves_local_faults, mode,
-                                                             fault) -> None:
+def test_cancel_stops_within_200_ms_and_frees_the_connection(
+    client, waves_local, waves_local_faults, mode, fault
+) -> None:
     """Setting the cancel event ends a stalled call in under 200 ms; the server goes idle."""
     waves_local_faults(f"{fault}@path=/waves/v1/tts")
     cancel = threading.Event()
@@ -333,8 +345,13 @@ def _wav_file(path: Path, seconds: float = 6.0, rate: int = 16000) -> Path:
 def test_clone_upload_reports_progress_and_lists(client, tmp_path) -> None:
     """Creating a clone uploads with progress up to 100 % and it then appears in the list."""
     progress: list[tuple[int, int]] = []
-    clone = client.create_clone("My narrator", _wav_file(tmp_path / "me.wav"), language="en",
-                                tags=("warm", "test"), progress=lambda d, t: progress.append((d, t)))
+    clone = client.create_clone(
+        "My narrator",
+        _wav_file(tmp_path / "me.wav"),
+        language="en",
+        tags=("warm", "test"),
+        progress=lambda d, t: progress.append((d, t)),
+    )
     assert clone.is_clone and clone.voice_id.startswith("voice_")
     assert progress and progress[-1][0] == progress[-1][1] > 100_000
     assert clone.voice_id in {v.voice_id for v in client.clones()}
@@ -362,8 +379,9 @@ def test_dictionary_lifecycle_and_effect(client) -> None:
     assert created.id in {d.id for d in client.dictionaries()}
     ruled = client.synthesize(_request(text=text, pronunciation_dicts=(created.id,))).data
     assert ruled != plain
-    updated = client.update_dictionary(created.id, [PronunciationItem("SQL", "ess queue ell"),
-                                                    PronunciationItem("GUI", "gooey")])
+    updated = client.update_dictionary(
+        created.id, [PronunciationItem("SQL", "ess queue ell"), PronunciationItem("GUI", "gooey")]
+    )
     assert [i.word for i in updated.items] == ["SQL", "GUI"]
     client.delete_dictionary(created.id)
     assert created.id not in {d.id for d in client.dictionaries()}
@@ -383,8 +401,11 @@ def test_key_never_appears_in_errors(waves_local, waves_local_faults) -> None:
     secret = "sk_this_is_secret_987654321"
     client = WavesClient(waves_local.base_url, secret, retry=RetryPolicy(max_attempts=1))
     failures: list[BaseException] = []
-    for call in (lambda: client.voices(refresh=True), lambda: client.synthesize(_request()),
-                 lambda: client.synthesize(_request(), "ws")):
+    for call in (
+        lambda: client.voices(refresh=True),
+        lambda: client.synthesize(_request()),
+        lambda: client.synthesize(_request(), "ws"),
+    ):
         try:
             call()
         except StudioError as exc:

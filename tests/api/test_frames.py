@@ -1,6 +1,7 @@
 """SSE and WebSocket frame parsing: both documented SSE shapes, errors, and fuzzed garbage."""
 
 import base64
+import contextlib
 import json
 
 import pytest
@@ -32,8 +33,9 @@ def _frames(stream: bytes, split: int) -> list:
     return [parse_sse_frame(e.data) for e in events]
 
 
-@pytest.mark.parametrize("stream", [CURRENT, RETIRED, CURRENT.replace(b"\n", b"\r\n"),
-                                    CURRENT.replace(b"\n", b"\r")])
+@pytest.mark.parametrize(
+    "stream", [CURRENT, RETIRED, CURRENT.replace(b"\n", b"\r\n"), CURRENT.replace(b"\n", b"\r")]
+)
 def test_both_documented_shapes_parse_at_every_split(stream: bytes) -> None:
     """Current and retired SSE frames, any line ending, split at every byte, give the same audio."""
     for split in range(len(stream) + 1):
@@ -45,7 +47,7 @@ def test_both_documented_shapes_parse_at_every_split(stream: bytes) -> None:
 def test_comments_multiline_data_and_unknown_fields() -> None:
     """Comments and id/retry lines are ignored; multi-line data joins with a newline."""
     parser = SSEParser()
-    events = parser.feed(b": keep-alive\nid: 7\nretry: 10\ndata: {\"done\":\ndata:  true}\n\n")
+    events = parser.feed(b': keep-alive\nid: 7\nretry: 10\ndata: {"done":\ndata:  true}\n\n')
     assert len(events) == 1 and events[0].data == '{"done":\n true}'
     assert parse_sse_frame(events[0].data).done
 
@@ -69,16 +71,24 @@ def test_bad_sse_frames_raise_studio_errors(data: str, error: type) -> None:
 
 def test_ws_messages() -> None:
     """WS chunk, complete, word_timestamp and both error shapes are understood."""
-    chunk = parse_ws_message(json.dumps({"status": "chunk", "request_id": "task_1",
-                                         "external_request_id": "req-1",
-                                         "data": {"audio": B64}}))
+    chunk = parse_ws_message(
+        json.dumps(
+            {
+                "status": "chunk",
+                "request_id": "task_1",
+                "external_request_id": "req-1",
+                "data": {"audio": B64},
+            }
+        )
+    )
     assert chunk.audio == AUDIO and chunk.external_request_id == "req-1"
     assert parse_ws_message('{"status": "complete"}').status == "complete"
     assert parse_ws_message('{"status": "word_timestamp", "data": {}}').status == "word_timestamp"
     assert parse_ws_message(b"\x01\x02").audio == b"\x01\x02"
     with pytest.raises(ApiError, match="inactivity"):
-        parse_ws_message('{"status":"error","message":"Connection timed out after 60 seconds '
-                         'of inactivity"}')
+        parse_ws_message(
+            '{"status":"error","message":"Connection timed out after 60 seconds of inactivity"}'
+        )
     with pytest.raises(AuthError):
         parse_ws_message('{"status":"error","error":{"message":"bad key","code":"401"}}')
     with pytest.raises(ProtocolError):
@@ -90,20 +100,36 @@ def test_ws_messages() -> None:
 def test_fuzzed_sse_bytes_only_raise_studio_errors(pieces: list[bytes]) -> None:
     """Random bytes through the SSE parser and frame decoder: StudioError or nothing."""
     parser = SSEParser()
-    try:
+    with contextlib.suppress(StudioError):
         for piece in pieces:
             for event in parser.feed(piece):
                 parse_sse_frame(event.data)
-    except StudioError:
-        pass
 
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["audio", "done", "status", "data", "error", "message", "code",
-                         "request_id", "external_request_id", "details", "errors"]),
-        inner, max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "audio",
+                    "done",
+                    "status",
+                    "data",
+                    "error",
+                    "message",
+                    "code",
+                    "request_id",
+                    "external_request_id",
+                    "details",
+                    "errors",
+                ]
+            ),
+            inner,
+            max_size=6,
+        )
+    ),
     max_leaves=20,
 )
 
@@ -121,10 +147,15 @@ def test_fuzzed_json_frames_only_raise_studio_errors(value: object) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(400, 599), st.binary(max_size=300) | _json_values.map(
-    lambda v: json.dumps(v).encode()), st.dictionaries(
-    st.sampled_from(["Retry-After", "X-Request-Id", "X-RateLimit-Reset"]),
-    st.text(max_size=30), max_size=3))
+@given(
+    st.integers(400, 599),
+    st.binary(max_size=300) | _json_values.map(lambda v: json.dumps(v).encode()),
+    st.dictionaries(
+        st.sampled_from(["Retry-After", "X-Request-Id", "X-RateLimit-Reset"]),
+        st.text(max_size=30),
+        max_size=3,
+    ),
+)
 def test_fuzzed_error_bodies_give_a_studio_error(status: int, body: bytes, headers: dict) -> None:
     """Any error status, body and headers turn into a StudioError with a user message."""
     error = error_from_response(status, headers, body)
@@ -134,8 +165,9 @@ def test_fuzzed_error_bodies_give_a_studio_error(status: int, body: bytes, heade
 def test_retry_after_forms() -> None:
     """Retry-After in seconds or as an HTTP date, X-RateLimit-Reset, and a cap of 60 s."""
     assert parse_retry_after({"Retry-After": "2"}) == 2
-    assert parse_retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:10 GMT"},
-                             now=1445412480.0) == 10
+    assert (
+        parse_retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:10 GMT"}, now=1445412480.0) == 10
+    )
     assert parse_retry_after({"Retry-After": "9999"}) == 60
     assert parse_retry_after({"X-RateLimit-Reset": "105"}, now=100.0) == 5
     assert parse_retry_after({"Retry-After": "soon"}) is None
@@ -145,11 +177,20 @@ def test_retry_after_forms() -> None:
 def test_error_messages_name_the_next_step() -> None:
     """Statuses map to the StudioError classes the UI acts on, with the server's reason."""
     assert isinstance(error_from_response(401, {}, b'{"error":"Unauthorized"}'), AuthError)
-    bad_dict = error_from_response(400, {}, b'{"error":"InvalidRequest","message":"Invalid '
-                                   b'input data"}')
+    bad_dict = error_from_response(
+        400, {}, b'{"error":"InvalidRequest","message":"Invalid input data"}'
+    )
     assert "dictionar" in bad_dict.user_message
-    details = error_from_response(400, {}, json.dumps({"error": "Invalid request body",
-        "details": [{"path": ["items", 0, "word"], "message": "Required"}]}).encode())
+    details = error_from_response(
+        400,
+        {},
+        json.dumps(
+            {
+                "error": "Invalid request body",
+                "details": [{"path": ["items", 0, "word"], "message": "Required"}],
+            }
+        ).encode(),
+    )
     assert "items.0.word: Required" in details.user_message
     limited = error_from_response(429, {"Retry-After": "3"}, b"")
     assert isinstance(limited, RateLimitedError) and limited.retry_after == 3

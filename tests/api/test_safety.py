@@ -7,16 +7,33 @@ from studio.api.safety import check_base_url, is_loopback_host, websocket_url
 from studio.core.errors import ValidationError
 
 
-@pytest.mark.parametrize("url", ["https://api.smallest.ai", "https://api.smallest.ai/",
-                                 "http://127.0.0.1:8787", "http://localhost:1", "http://[::1]:9"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.smallest.ai",
+        "https://api.smallest.ai/",
+        "http://127.0.0.1:8787",
+        "http://localhost:1",
+        "http://[::1]:9",
+    ],
+)
 def test_allowed_addresses(url: str) -> None:
     """https anywhere and http on loopback are accepted (trailing slash removed)."""
     assert not check_base_url(url).endswith("/")
 
 
-@pytest.mark.parametrize("url", ["http://api.smallest.ai", "http://192.168.1.5:8787",
-                                 "ftp://x", "api.smallest.ai", "https://user:pw@x.io",
-                                 "https://x.io/?token=1", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.smallest.ai",
+        "http://192.168.1.5:8787",
+        "ftp://x",
+        "api.smallest.ai",
+        "https://user:pw@x.io",
+        "https://x.io/?token=1",
+        "",
+    ],
+)
 def test_refused_addresses(url: str) -> None:
     """Plain http to another host, other schemes and credentials in URLs are refused."""
     with pytest.raises(ValidationError):

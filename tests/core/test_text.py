@@ -12,13 +12,13 @@ def test_short_text_is_one_chunk() -> None:
 
 
 def test_sentences_are_kept_whole_and_packed_to_about_140() -> None:
-    """Sentences are never cut when they fit, and chunks stop growing near 140 characters."""
+    """Sentences are never cut when they fit, and chunks grow only while within 140 chars."""
     sentence = "This sentence is exactly fifty characters long ok."
     text = " ".join([sentence] * 6)
     chunks = split_text(text)
     assert all(chunk.endswith("ok.") for chunk in chunks)
     assert all(len(chunk) <= 250 for chunk in chunks)
-    assert [len(chunk) for chunk in chunks] == [152, 152]
+    assert [len(chunk) for chunk in chunks] == [101, 101, 101]
 
 
 def test_over_long_sentence_splits_at_commas_then_spaces() -> None:

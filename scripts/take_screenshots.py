@@ -1,0 +1,115 @@
+"""Take the README and metainfo screenshots of the real window (run under Xvfb or offscreen).
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py OUTDIR
+
+Drives the real MainWindow against an embedded waves-local (auto engines: Piper + eSpeak NG)
+with a throwaway profile; nothing of the user's own profile or keyring is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("STUDIO_NO_ERROR_WINDOWS", "1")
+os.environ.pop("SMALLEST_API_KEY", None)
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from studio.app import Profile, build_services  # noqa: E402
+from studio.core.models import PronunciationItem  # noqa: E402
+from studio.secrets import MemorySecretStore  # noqa: E402
+from studio.services.messages import Action  # noqa: E402
+from studio.ui.main_window import MainWindow  # noqa: E402
+from studio.ui.theme import apply_theme  # noqa: E402
+
+TEXT = (
+    "Welcome back to the channel! Today we are testing three voices on the same line, "
+    "so you can hear the difference before you record.\n\n"
+    "Our database runs on PostgreSQL, and the GUI talks to it through a small API."
+)
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    """Spin the event loop until `condition()` holds (or fail loudly)."""
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(20)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    timer.timeout.connect(lambda: loop.quit() if condition() else None)
+    deadline.timeout.connect(loop.quit)
+    timer.start()
+    deadline.start(int(timeout_s * 1000))
+    if not condition():
+        loop.exec()
+    if not condition():
+        raise SystemExit(f"timed out waiting for {condition}")
+
+
+def settle(ms: int = 300) -> None:
+    """Let layouts and repaints finish."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def grab(widget: QWidget, path: Path) -> None:
+    """Save a widget (with its children) as PNG."""
+    settle()
+    widget.grab().save(str(path))
+    print(f"wrote {path}")
+
+
+def main(out_dir: Path, theme: str) -> None:
+    """Drive the window through the flows the screenshots show."""
+    os.environ["STUDIO_THEME"] = theme
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_theme(app)  # type: ignore[arg-type]
+    profile = Profile.from_folder(Path(tempfile.mkdtemp(prefix="studio-shots-")))
+    services = build_services(profile, secrets=MemorySecretStore())
+    services.settings.set("app/first_run_done", True)
+    services.settings.set("synthesis/output_format", "wav")
+    window = MainWindow(services)
+    window.resize(1280, 760)
+    window.show()
+    services.backend.start(force_local=True)
+    wait_for(lambda: services.voices.voices != ())
+    services.settings.set("synthesis/voice_id", "joe")
+    services.voices.toggle_favourite("joe")
+    services.dictionaries.create("Tech words", [PronunciationItem("PostgreSQL", "post gress Q L"),
+                                                PronunciationItem("GUI", "gooey"),
+                                                PronunciationItem("API", "A P I")])
+    wait_for(lambda: bool(services.dictionaries.dictionaries))
+    services.settings.set("synthesis/dictionary_ids", [services.dictionaries.dictionaries[0].id])
+    window.editor_panel.set_text(TEXT)
+    window.flows.synthesize()
+    wait_for(lambda: window.flows.last_result is not None, 60)
+    window.waveform.set_position(window.waveform.duration_s * 0.35)
+    grab(window, out_dir / f"main-window-{theme}.png")
+    if theme != "light":
+        return
+    window.flows.open_voice_browser()
+    grab(window.flows.dialog, out_dir / "voice-browser.png")
+    window.flows.dialog.reject()
+    window.flows.open_dictionaries()
+    grab(window.flows.dialog, out_dir / "dictionaries.png")
+    window.flows.dialog.reject()
+    services.messages.error(
+        "The Waves API refused the API key. Check it in Settings > API key, or use the "
+        "offline voices.",
+        Action.SET_KEY,
+    )
+    grab(window, out_dir / "error-banner.png")
+    window.close()
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots")
+    target.mkdir(parents=True, exist_ok=True)
+    main(target, sys.argv[2] if len(sys.argv) > 2 else "light")

@@ -1,0 +1,193 @@
+"""Composition root: build the QApplication, the services and the window, wire them, run."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from studio import APP_ID, APP_NAME, ORG_NAME, __version__
+from studio.logs import setup_logging
+from studio.secrets import KeyringSecretStore, SecretStore
+from studio.services.backend import BackendService, LocalServerLike
+from studio.services.dictionaries import DictionaryService
+from studio.services.drafts import DraftService
+from studio.services.export import ExportService
+from studio.services.messages import MessageBus
+from studio.services.playback import PlaybackService, PlayerLike
+from studio.services.settings import Settings
+from studio.services.synthesis import SynthesisService
+from studio.services.tasks import TaskRunner
+from studio.services.voices import VoiceCatalog
+from studio.ui.main_window import MainWindow, Services
+from studio.ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Where this run keeps its files.
+
+    Attributes:
+        settings_file: QSettings INI file.
+        data_dir: Drafts, history, cache and the embedded server's data.
+        log_dir: Rotating logs.
+    """
+
+    settings_file: Path
+    data_dir: Path
+    log_dir: Path
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> Profile:
+        """Everything under one folder (`--profile DIR`, tests)."""
+        return cls(folder / "settings.ini", folder / "data", folder / "logs")
+
+    @classmethod
+    def default(cls) -> Profile:
+        """The platform's user folders."""
+        import platformdirs
+
+        return cls(
+            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.ini",
+            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+        )
+
+
+def make_player(device_name: str) -> PlayerLike:
+    """The real PortAudio player, or one that explains why there is no sound."""
+    from studio.audio.player import AudioPlayer
+
+    return AudioPlayer(device_name or None)
+
+
+def make_local_server(data_dir: Path) -> LocalServerLike:
+    """An embedded waves-local on a free loopback port (auto engines)."""
+    from studio.local.config import ServerConfig
+    from studio.local.server import LocalServer
+
+    return LocalServer(ServerConfig(port=0, engine="auto", data_dir=data_dir / "waves-local"))
+
+
+def build_services(
+    profile: Profile,
+    *,
+    secrets: SecretStore | None = None,
+    player: PlayerLike | None = None,
+    local_factory: type[LocalServerLike] | None = None,
+    synthesis_tasks: TaskRunner | None = None,
+    tasks: TaskRunner | None = None,
+    environ: dict[str, str] | None = None,
+) -> Services:
+    """Create every service for one run (tests inject fakes and synchronous runners)."""
+    settings = Settings(QSettings(str(profile.settings_file), QSettings.Format.IniFormat))
+    messages = MessageBus()
+    general = tasks or TaskRunner(max_threads=3)
+    render_runner = synthesis_tasks or TaskRunner(max_threads=1)
+    the_player = player or make_player(str(settings.get("audio/output_device")))
+    playback = PlaybackService(the_player, messages)
+    playback.set_volume(float(settings.get("audio/volume")))
+    backend = BackendService(
+        settings,
+        secrets or KeyringSecretStore(),
+        general,
+        messages,
+        local_server_factory=local_factory or (lambda: make_local_server(profile.data_dir)),
+        environ=environ,
+    )
+    return Services(
+        settings=settings,
+        messages=messages,
+        backend=backend,
+        synthesis=SynthesisService(backend, render_runner, playback, messages),
+        playback=playback,
+        voices=VoiceCatalog(backend, settings, general, playback, messages),
+        dictionaries=DictionaryService(backend, settings, general, messages),
+        drafts=DraftService(profile.data_dir / "draft.txt", messages),
+        exports=ExportService(settings, messages, profile.data_dir / "clips"),
+        runners=(general, render_runner),
+    )
+
+
+def shutdown(services: Services) -> None:
+    """Stop everything in order (on aboutToQuit)."""
+    services.synthesis.cancel()
+    services.drafts.flush()
+    for runner in services.runners:
+        runner.shutdown(5000)
+    services.playback.shutdown()
+    services.backend.shutdown()
+
+
+def install_excepthook(show_dialog: bool) -> None:
+    """Log every uncaught exception; show a crash dialog unless disabled (tests, CI)."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: types.TracebackType | None):  # type: ignore[no-untyped-def]
+        log.critical("Uncaught exception", exc_info=(kind, exc, tb))
+        if show_dialog and QApplication.instance() is not None:
+            from studio.ui import dialogs
+
+            dialogs.inform(
+                None,
+                "Waves Studio hit a problem",
+                "Something went wrong; details are in the log. Your text is saved as a draft.",
+            )
+
+    sys.excepthook = hook
+    threading.excepthook = lambda args: hook(
+        args.exc_type, args.exc_value or Exception(), args.exc_traceback
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the studio GUI until the window closes."""
+    profile = Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
+    log_path = setup_logging(profile.log_dir)
+    no_dialogs = args.no_error_windows or os.environ.get("STUDIO_NO_ERROR_WINDOWS") == "1"
+    install_excepthook(not no_dialogs)
+    log.info("%s %s starting; log at %s", APP_NAME, __version__, log_path)
+    QApplication.setOrganizationName(ORG_NAME)
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName(APP_ID)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    services = build_services(profile)
+    window = MainWindow(services)
+    app.aboutToQuit.connect(lambda: shutdown(services))
+    window.show()
+    QTimer.singleShot(0, lambda: start_backend(services, window, force_local=args.local))
+    return int(app.exec())
+
+
+def start_backend(services: Services, window: QWidget, force_local: bool) -> None:
+    """Start the backend; on a first run without a key, ask how the user wants to start."""
+    settings, backend = services.settings, services.backend
+    first_run = not settings.get("app/first_run_done")
+    if first_run and not backend.has_key and not force_local:
+        from studio.ui.welcome_dialog import ENTER_KEY, WelcomeDialog
+
+        settings.set("app/first_run_done", True)
+        dialog = WelcomeDialog(window)
+
+        def chosen(result: int) -> None:
+            backend.start(force_local=True)
+            if result == ENTER_KEY and isinstance(window, MainWindow):
+                window.flows.open_api_key_dialog()
+
+        dialog.finished.connect(chosen)
+        dialog.open()
+        return
+    settings.set("app/first_run_done", True)
+    backend.start(force_local=force_local)

@@ -1,0 +1,181 @@
+"""`waves-studio render`: render one clip to disk from the command line, same client as the app."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from studio.core import contract as c
+from studio.core.errors import StudioError, ValidationError
+
+EXPORT_CHOICES = ("pcm", "wav", "mp3", "ulaw", "alaw", "flac", "ogg")
+# What to ask the server for when the file format is not a wire format: lossless PCM.
+WIRE_FORMAT = {"flac": "pcm", "ogg": "pcm"}
+DEFAULT_CLOUD_URL = "https://api.smallest.ai"
+
+
+def add_render_parser(sub: Any) -> None:
+    """Register the `render` subcommand on an argparse subparsers object."""
+    p = sub.add_parser(
+        "render",
+        help="render text to an audio file",
+        description="Render text to an audio file with the Waves API (or the offline voices).",
+    )
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--text", help="the text to speak")
+    source.add_argument("--file", type=Path, help="read the text from this UTF-8 file")
+    p.add_argument("--voice", help="voice id (default: the first voice for the language)")
+    p.add_argument("--model", default=c.DEFAULT_MODEL, choices=c.TTS_MODELS)
+    p.add_argument("--language", default=c.DEFAULT_LANGUAGE)
+    p.add_argument("--speed", type=float, default=1.0, help="0.5 to 2.0 (default 1.0)")
+    p.add_argument("--sample-rate", type=int, default=24000, choices=c.SAMPLE_RATES)
+    p.add_argument(
+        "--format",
+        default=None,
+        choices=EXPORT_CHOICES,
+        help="file format (default: from the --out extension, else wav)",
+    )
+    p.add_argument(
+        "--dict",
+        dest="dicts",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="apply a pronunciation dictionary (repeatable)",
+    )
+    p.add_argument(
+        "--stream",
+        default="sse",
+        choices=("sse", "ws", "none"),
+        help="transport (default sse; falls back to plain HTTP)",
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--base-url", help=f"server address (default {DEFAULT_CLOUD_URL})")
+    where.add_argument(
+        "--local", action="store_true", help="use an embedded waves-local with offline voices"
+    )
+    p.add_argument(
+        "--engine",
+        default="auto",
+        choices=("auto", "piper", "espeak", "tone"),
+        help="offline engine with --local (default auto)",
+    )
+    p.add_argument("--out", type=Path, help="where to write the clip")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    p.add_argument("--list-voices", action="store_true", help="print the voices and exit")
+    p.add_argument("--list-dicts", action="store_true", help="print the dictionaries and exit")
+
+
+def _format_for(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    suffix = args.out.suffix.lower().lstrip(".") if args.out else ""
+    return (
+        {"raw": "pcm", "ul": "ulaw", "al": "alaw"}.get(suffix, suffix)
+        if suffix in (*EXPORT_CHOICES, "raw", "ul", "al")
+        else "wav"
+    )
+
+
+@contextlib.contextmanager
+def _client(args: argparse.Namespace) -> Iterator[Any]:
+    from studio.api.client import WavesClient
+
+    if args.local:
+        from studio.local.config import ServerConfig
+        from studio.local.server import LocalServer
+
+        with LocalServer(ServerConfig(port=0, engine=args.engine)) as server:
+            client = WavesClient(server.base_url, "sk_waves_local")
+            try:
+                yield client
+            finally:
+                client.close()
+        return
+    from studio.logs import redactor
+    from studio.secrets import KeyringSecretStore, resolve_api_key
+
+    key = resolve_api_key(KeyringSecretStore())
+    if not key.value:
+        raise ValidationError(
+            "No API key: set SMALLEST_API_KEY or save a key in the app, or use --local for the "
+            "offline voices." + (f" ({key.warning})" if key.warning else "")
+        )
+    redactor().add_secret(key.value)
+    client = WavesClient(args.base_url or DEFAULT_CLOUD_URL, key.value)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _pick_voice(client: Any, language: str) -> str:
+    voices = client.voices()
+    for voice in voices:
+        if language in voice.language_codes:
+            return str(voice.voice_id)
+    if voices:
+        return str(voices[0].voice_id)
+    raise ValidationError("The server lists no voices; pass --voice.")
+
+
+def _read_text(args: argparse.Namespace) -> str:
+    if args.file is not None:
+        try:
+            return str(args.file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValidationError(f"Could not read {args.file}: {exc}") from exc
+    return str(args.text or "")
+
+
+def run_render(args: argparse.Namespace) -> int:
+    """Run `waves-studio render`; returns the exit status (errors go to stderr)."""
+    from studio.pipeline import RenderSpec, export_rendered, render_text
+
+    try:
+        with _client(args) as client:
+            if args.list_voices:
+                for v in client.voices():
+                    langs = ",".join(v.language_codes) or "-"
+                    print(
+                        f"{v.voice_id:<24} {v.display_name:<24} {langs:<16} {v.gender:<7} "
+                        f"{v.accent}"
+                    )
+                return 0
+            if args.list_dicts:
+                for d in client.dictionaries():
+                    words = ", ".join(i.word for i in d.items[:5])
+                    print(f"{d.id}  {d.word_count:>4} rules  {words}")
+                return 0
+            if args.out is None:
+                raise ValidationError("Say where to write the clip with --out PATH.")
+            fmt = _format_for(args)
+            text = _read_text(args)
+            voice = args.voice or _pick_voice(client, args.language)
+            spec = RenderSpec(
+                voice,
+                args.model,
+                args.language,
+                args.speed,
+                args.sample_rate,
+                WIRE_FORMAT.get(fmt, fmt),
+                tuple(args.dicts),
+            )
+            rendered = render_text(client, text, spec, args.stream)
+            export_rendered(rendered, args.out, fmt, overwrite=args.overwrite)
+    except StudioError as exc:
+        print(f"waves-studio render: {exc.user_message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("waves-studio render: cancelled", file=sys.stderr)
+        return 130
+    ids = ", ".join(i for i in rendered.server_request_ids if i) or "-"
+    print(
+        f"wrote {args.out} ({rendered.duration_s:.2f} s, {fmt}, {rendered.sample_rate} Hz, "
+        f"voice {voice}, via {rendered.transport}); request id: {ids}"
+    )
+    return 0

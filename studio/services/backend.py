@@ -1,0 +1,249 @@
+"""Which Waves server the studio talks to (cloud or embedded waves-local), and the API key."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from studio.api.client import WavesClient
+from studio.core.errors import SecretStoreError, StudioError, ValidationError
+from studio.logs import redactor
+from studio.secrets import MemorySecretStore, SecretStore, resolve_api_key
+from studio.services.messages import Action, MessageBus
+from studio.services.settings import DEFAULT_BASE_URL, Settings
+from studio.services.tasks import TaskContext, TaskRunner
+
+log = logging.getLogger(__name__)
+
+# waves-local accepts any bearer token when it has no key of its own; it still wants one.
+LOCAL_TOKEN = "sk_waves_local"  # noqa: S105 - not a secret: waves-local takes any token
+
+
+class LocalServerLike(Protocol):
+    """What the backend needs of studio.local.server.LocalServer."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    def start(self) -> Any: ...
+    def stop(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """The active backend, for the status bar and for takes' provenance.
+
+    Attributes:
+        kind: "cloud" or "local".
+        label: What the status bar shows.
+        base_url: The server origin.
+    """
+
+    kind: str
+    label: str
+    base_url: str
+
+
+class BackendService(QObject):
+    """Owns the WavesClient and switches between the Waves cloud and the embedded server.
+
+    The embedded server starts on the task runner (never on the GUI thread); the client is
+    None until a backend is ready.
+
+    Signals:
+        backend_changed(object BackendInfo): a new client is ready.
+        backend_failed(str message): the backend could not be started.
+        key_verified(bool saved_to_keyring): a new key passed its test and is in use.
+        key_failed(str message): a new key was refused (or could not be tested).
+    """
+
+    backend_changed = Signal(object)
+    backend_failed = Signal(str)
+    key_verified = Signal(bool)
+    key_failed = Signal(str)
+
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: SecretStore,
+        tasks: TaskRunner,
+        messages: MessageBus,
+        local_server_factory: Callable[[], LocalServerLike],
+        client_factory: Callable[[str, str | None], WavesClient] = WavesClient,
+        environ: dict[str, str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._secrets = secrets
+        self._tasks = tasks
+        self._messages = messages
+        self._local_factory = local_server_factory
+        self._client_factory = client_factory
+        self._local: LocalServerLike | None = None
+        self._client: WavesClient | None = None
+        self._info: BackendInfo | None = None
+        resolved = resolve_api_key(secrets, environ)
+        self._api_key = resolved.value
+        self.key_source = resolved.source
+        redactor().add_secret(self._api_key)
+        if resolved.warning:
+            messages.warning(resolved.warning, Action.PREFERENCES)
+        self._force_local = False
+
+    @property
+    def client(self) -> WavesClient | None:
+        """The ready client, or None while a backend starts."""
+        return self._client
+
+    @property
+    def info(self) -> BackendInfo | None:
+        """The active backend, or None while starting."""
+        return self._info
+
+    @property
+    def has_key(self) -> bool:
+        """Whether an API key is known this run."""
+        return bool(self._api_key)
+
+    def wanted_kind(self) -> str:
+        """ "cloud" or "local", from --local, the preference and whether there is a key."""
+        mode = self._settings.get("backend/mode")
+        if self._force_local or mode == "local":
+            return "local"
+        if mode == "cloud":
+            return "cloud"
+        return "cloud" if self._api_key else "local"
+
+    def start(self, force_local: bool = False) -> None:
+        """Bring up the wanted backend (asynchronously for waves-local)."""
+        self._force_local = self._force_local or force_local
+        if self.wanted_kind() == "cloud":
+            self._use_cloud()
+        else:
+            self._use_local()
+
+    def _use_cloud(self) -> None:
+        base_url = str(self._settings.get("backend/base_url") or DEFAULT_BASE_URL)
+        try:
+            client = self._client_factory(base_url, self._api_key)
+        except ValidationError as exc:
+            self._messages.error(exc.user_message, Action.PREFERENCES)
+            self.backend_failed.emit(exc.user_message)
+            return
+        label = "Waves cloud" if base_url == DEFAULT_BASE_URL else f"Waves at {base_url}"
+        if not self._api_key:
+            label += " (no API key)"
+        self._install(client, BackendInfo("cloud", label, client.base_url))
+
+    def _use_local(self) -> None:
+        if self._local is not None:
+            self._install_local(self._local)
+            return
+
+        def start_server(ctx: TaskContext) -> LocalServerLike:
+            server = self._local_factory()
+            server.start()
+            return server
+
+        self._tasks.submit(start_server, self._on_local_started, self._on_local_failed)
+
+    def _on_local_started(self, server: LocalServerLike) -> None:
+        self._local = server
+        self._install_local(server)
+
+    def _on_local_failed(self, exc: BaseException) -> None:
+        message = (
+            exc.user_message
+            if isinstance(exc, StudioError)
+            else "The offline voices could not start; details are in the log."
+        )
+        if not isinstance(exc, StudioError):
+            log.error("waves-local failed to start", exc_info=exc)
+        self._messages.error(message, Action.RETRY)
+        self.backend_failed.emit(message)
+
+    def _install_local(self, server: LocalServerLike) -> None:
+        client = self._client_factory(server.base_url, LOCAL_TOKEN)
+        self._install(client, BackendInfo("local", "Offline voices (waves-local)", server.base_url))
+
+    def _install(self, client: WavesClient, info: BackendInfo) -> None:
+        old, self._client, self._info = self._client, client, info
+        if old is not None and old is not client:
+            old.close()
+        log.info("Backend: %s (%s)", info.label, info.base_url)
+        self.backend_changed.emit(info)
+
+    def switch(self, kind: str) -> None:
+        """Use "cloud", "local" or "auto" from now on (saved as the preference)."""
+        self._settings.set("backend/mode", kind)
+        self._force_local = False
+        self.start()
+
+    def set_api_key(self, key: str, remember: bool = True) -> None:
+        """Test a new key against the cloud; if it works, use it (and save it to the keyring)."""
+        key = key.strip()
+        if not key:
+            self.key_failed.emit("Paste your Waves API key first.")
+            return
+        redactor().add_secret(key)
+        base_url = str(self._settings.get("backend/base_url") or DEFAULT_BASE_URL)
+
+        def test_key(ctx: TaskContext) -> None:
+            client = self._client_factory(base_url, key)
+            try:
+                client.check_key(cancel=ctx.cancelled)
+            finally:
+                client.close()
+
+        def on_ok(_result: object) -> None:
+            saved = self._save_key(key) if remember else False
+            self._api_key = key
+            self.key_source = "keyring" if saved else "session"
+            self.key_verified.emit(saved)
+            if self._settings.get("backend/mode") == "local":
+                self._settings.set("backend/mode", "auto")
+            self._force_local = False
+            self.start()
+
+        def on_fail(exc: BaseException) -> None:
+            if isinstance(exc, StudioError):
+                message = exc.user_message
+            else:
+                log.error("Testing the API key failed", exc_info=exc)
+                message = "The key could not be tested; details are in the log."
+            self.key_failed.emit(message)
+
+        self._tasks.submit(test_key, on_ok, on_fail)
+
+    def _save_key(self, key: str) -> bool:
+        try:
+            self._secrets.set(key)
+        except SecretStoreError as exc:
+            self._messages.warning(exc.user_message + " The key is kept for this session only.")
+            self._secrets = MemorySecretStore(key)
+            return False
+        return True
+
+    def forget_api_key(self) -> None:
+        """Delete the key from the keyring and from memory; fall back to the offline voices."""
+        try:
+            self._secrets.delete()
+        except SecretStoreError as exc:
+            self._messages.warning(exc.user_message)
+        self._api_key = None
+        self.key_source = "none"
+        self._messages.info("API key forgotten.")
+        self.start()
+
+    def shutdown(self) -> None:
+        """Close the client and stop the embedded server."""
+        if self._client is not None:
+            self._client.close()
+        if self._local is not None:
+            self._local.stop()
+            self._local = None

@@ -1,0 +1,188 @@
+"""DictionaryService: pronunciation dictionaries through the API, with names kept locally."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from studio.api.client import WavesClient
+from studio.core.errors import StudioError
+from studio.core.models import PronunciationDict, PronunciationItem
+from studio.services.backend import BackendService
+from studio.services.messages import GENERIC_FAILURE, MessageBus
+from studio.services.settings import Settings
+from studio.services.tasks import TaskContext, TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NamedDictionary:
+    """A dictionary with the name the user gave it (the API has no name field, §7).
+
+    Attributes:
+        dictionary: The API object.
+        name: The local name, or a name made from its first words.
+    """
+
+    dictionary: PronunciationDict
+    name: str
+
+    @property
+    def id(self) -> str:
+        """The dictionary id."""
+        return self.dictionary.id
+
+
+def default_name(dictionary: PronunciationDict) -> str:
+    """A readable name for a dictionary nobody named: its first words."""
+    words = [item.word for item in dictionary.items[:3]]
+    more = "…" if dictionary.word_count > 3 else ""
+    return ", ".join(words) + more if words else f"Dictionary {dictionary.id[-6:]}"
+
+
+class DictionaryService(QObject):
+    """Lists, creates, edits and deletes dictionaries on the active backend.
+
+    Names live in settings (`dictionaries/names`), keyed by id, because the API stores none.
+
+    Signals:
+        dictionaries_changed(object list[NamedDictionary])
+        operation_failed(str message): a list/create/update/delete failed (nothing was lost).
+        busy_changed(bool)
+    """
+
+    dictionaries_changed = Signal(object)
+    operation_failed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        backend: BackendService,
+        settings: Settings,
+        tasks: TaskRunner,
+        messages: MessageBus,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._settings = settings
+        self._tasks = tasks
+        self._messages = messages
+        self._dicts: list[PronunciationDict] = []
+        self._running = 0
+        backend.backend_changed.connect(self._on_backend_changed)
+
+    @property
+    def dictionaries(self) -> list[NamedDictionary]:
+        """The last listed dictionaries, with names."""
+        names: dict[str, str] = self._settings.get("dictionaries/names")
+        return [NamedDictionary(d, names.get(d.id) or default_name(d)) for d in self._dicts]
+
+    def find(self, dict_id: str) -> NamedDictionary | None:
+        """The listed dictionary with this id, if any."""
+        return next((d for d in self.dictionaries if d.id == dict_id), None)
+
+    def _on_backend_changed(self, _info: object) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """List dictionaries again."""
+        self._run(lambda client, ctx: client.dictionaries(ctx.cancelled), self._on_listed)
+
+    def create(self, name: str, items: list[PronunciationItem]) -> None:
+        """Create a dictionary and remember its name."""
+        self._run(
+            lambda client, ctx: client.create_dictionary(items, ctx.cancelled),
+            partial(self._on_saved, name.strip()),
+        )
+
+    def update(self, dict_id: str, items: list[PronunciationItem], name: str | None = None) -> None:
+        """Replace a dictionary's rules (and optionally its name)."""
+        self._run(
+            lambda client, ctx: client.update_dictionary(dict_id, items, ctx.cancelled),
+            partial(self._on_saved, name.strip() if name is not None else None),
+        )
+
+    def rename(self, dict_id: str, name: str) -> None:
+        """Change a dictionary's local name."""
+        self._set_name(dict_id, name.strip())
+        self.dictionaries_changed.emit(self.dictionaries)
+
+    def delete(self, dict_id: str) -> None:
+        """Delete a dictionary on the server and forget its name."""
+        self._run(
+            lambda client, ctx: client.delete_dictionary(dict_id, ctx.cancelled),
+            partial(self._on_deleted, dict_id),
+        )
+
+    def _run(self, call: Callable[[WavesClient, TaskContext], Any], done: Callable[[Any], None]):  # type: ignore[no-untyped-def]
+        client = self._backend.client
+        if client is None:
+            return
+        self._running += 1
+        if self._running == 1:
+            self.busy_changed.emit(True)
+        self._tasks.submit(
+            partial(call, client),
+            on_success=partial(self._finished, done),
+            on_failure=self._on_failed,
+        )
+
+    def _finished(self, done: Callable[[Any], None], result: Any) -> None:
+        self._done_one()
+        done(result)
+
+    def _done_one(self) -> None:
+        self._running -= 1
+        if self._running == 0:
+            self.busy_changed.emit(False)
+
+    def _on_listed(self, dicts: list[PronunciationDict]) -> None:
+        self._dicts = list(dicts)
+        self.dictionaries_changed.emit(self.dictionaries)
+
+    def _on_saved(self, name: str | None, saved: PronunciationDict) -> None:
+        if name:
+            self._set_name(saved.id, name)
+        others = [d for d in self._dicts if d.id != saved.id]
+        self._dicts = (
+            [*others, saved]
+            if len(others) == len(self._dicts)
+            else [saved if d.id == saved.id else d for d in self._dicts]
+        )
+        self.dictionaries_changed.emit(self.dictionaries)
+        self._messages.info("Dictionary saved.")
+
+    def _on_deleted(self, dict_id: str, _result: object) -> None:
+        self._dicts = [d for d in self._dicts if d.id != dict_id]
+        names: dict[str, str] = self._settings.get("dictionaries/names")
+        names.pop(dict_id, None)
+        self._settings.set("dictionaries/names", names)
+        selected = [i for i in self._settings.dictionary_ids if i != dict_id]
+        self._settings.set("synthesis/dictionary_ids", selected)
+        self.dictionaries_changed.emit(self.dictionaries)
+        self._messages.info("Dictionary deleted.")
+
+    def _set_name(self, dict_id: str, name: str) -> None:
+        names: dict[str, str] = self._settings.get("dictionaries/names")
+        if name:
+            names[dict_id] = name[:200]
+        else:
+            names.pop(dict_id, None)
+        self._settings.set("dictionaries/names", names)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._done_one()
+        if isinstance(exc, StudioError):
+            message = exc.user_message
+        else:
+            log.error("Dictionary operation failed", exc_info=exc)
+            message = GENERIC_FAILURE
+        self._messages.error(message)
+        self.operation_failed.emit(message)

@@ -1,0 +1,154 @@
+"""ExportService: saves clips off the GUI thread, names them sensibly, asks before overwriting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from studio.audio.filenames import suggest_file_name
+from studio.core.errors import FileExistsExportError, StudioError
+from studio.pipeline import ExportOptions, Rendered, export_rendered
+from studio.services.messages import GENERIC_FAILURE, MessageBus
+from studio.services.settings import Settings
+from studio.services.synthesis import RenderResult
+from studio.services.tasks import TaskContext, TaskRunner
+
+log = logging.getLogger(__name__)
+
+EXPORT_FILTERS = {
+    "wav": "WAV 16-bit (*.wav)",
+    "wav_float": "WAV 32-bit float (*.wav)",
+    "flac": "FLAC (*.flac)",
+    "ogg": "Ogg Vorbis (*.ogg)",
+    "mp3": "MP3 (*.mp3)",
+    "pcm": "Raw PCM, 16-bit little-endian (*.pcm *.raw)",
+    "ulaw": "Raw μ-law (*.ulaw *.ul)",
+    "alaw": "Raw A-law (*.alaw *.al)",
+}
+EXTENSIONS = {
+    "wav": ".wav",
+    "wav_float": ".wav",
+    "flac": ".flac",
+    "ogg": ".ogg",
+    "mp3": ".mp3",
+    "pcm": ".pcm",
+    "ulaw": ".ulaw",
+    "alaw": ".alaw",
+}
+_BY_EXTENSION = {".raw": "pcm", ".ul": "ulaw", ".al": "alaw"} | {
+    ext: fmt for fmt, ext in EXTENSIONS.items() if fmt != "wav_float"
+}
+
+
+class ExportService(QObject):
+    """Writes clips with studio.audio.export (atomic) on its own disk worker.
+
+    Signals:
+        export_finished(str path)
+        export_failed(str message)
+        overwrite_requested(str path, str format): the file exists; the UI asks, then calls
+            save(..., overwrite=True).
+        drag_file_ready(str path): a WAV of the last render exists for drag and copy.
+    """
+
+    export_finished = Signal(str)
+    export_failed = Signal(str)
+    overwrite_requested = Signal(str, str)
+    drag_file_ready = Signal(str)
+
+    def __init__(
+        self,
+        settings: Settings,
+        messages: MessageBus,
+        scratch_dir: Path,
+        tasks: TaskRunner | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._messages = messages
+        self._scratch = scratch_dir
+        self._tasks = tasks or TaskRunner(max_threads=1, parent=self)
+        self.last_folder = ""
+
+    def options(self) -> ExportOptions:
+        """Loudness and trim options from the preferences."""
+        return ExportOptions(
+            normalize_lufs=float(self._settings.get("export/target_lufs"))
+            if self._settings.get("export/normalize")
+            else None,
+            true_peak_db=float(self._settings.get("export/true_peak_db")),
+            trim_silence=bool(self._settings.get("export/trim_silence")),
+        )
+
+    def file_name(self, rendered: Rendered, fmt: str, when: dt.datetime | None = None) -> str:
+        """The file name the template gives for this render."""
+        return suggest_file_name(
+            str(self._settings.get("export/name_template")),
+            date=when or dt.datetime.now(),
+            voice=rendered.spec.voice_id,
+            text=rendered.text,
+            ext=EXTENSIONS[fmt].lstrip("."),
+        )
+
+    def suggestion(self, result: RenderResult) -> tuple[Path, str]:
+        """(suggested path, file-dialog filter) for saving a render."""
+        fmt = str(self._settings.get("export/format"))
+        folder = self.last_folder or str(self._settings.get("export/folder")) or str(Path.home())
+        return Path(folder) / self.file_name(result.rendered, fmt), EXPORT_FILTERS[fmt]
+
+    @staticmethod
+    def format_for(path: str, chosen_filter: str) -> str:
+        """The export format from the dialog's filter, else from the file extension."""
+        for fmt, label in EXPORT_FILTERS.items():
+            if label == chosen_filter:
+                return fmt
+        return _BY_EXTENSION.get(Path(path).suffix.lower(), "wav")
+
+    def save(self, result: RenderResult, path: Path, fmt: str, overwrite: bool = False) -> None:
+        """Write the render to `path` in `fmt`; existing files trigger overwrite_requested."""
+        if not path.suffix:
+            path = path.with_suffix(EXTENSIONS[fmt])
+        rendered, options = result.rendered, self.options()
+
+        def write(ctx: TaskContext) -> str:
+            export_rendered(rendered, path, fmt, overwrite=overwrite, options=options)
+            return str(path)
+
+        self._tasks.submit(write, self._on_saved, partial(self._on_failed, str(path), fmt))
+
+    def _on_saved(self, path: str) -> None:
+        self.last_folder = str(Path(path).parent)
+        self._messages.info(f"Saved {path}")
+        self.export_finished.emit(path)
+
+    def _on_failed(self, path: str, fmt: str, exc: BaseException) -> None:
+        if isinstance(exc, FileExistsExportError):
+            self.overwrite_requested.emit(path, fmt)
+            return
+        if isinstance(exc, StudioError):
+            message = exc.user_message
+        else:
+            log.error("Saving %s failed", path, exc_info=exc)
+            message = GENERIC_FAILURE
+        self._messages.error(f"The clip was not saved. {message}")
+        self.export_failed.emit(message)
+
+    def prepare_drag_file(self, result: RenderResult) -> None:
+        """Write the render as WAV in the scratch folder, for drag-and-drop and the clipboard."""
+        rendered = result.rendered
+        path = self._scratch / self.file_name(rendered, "wav")
+
+        def write(ctx: TaskContext) -> str:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            export_rendered(rendered, path, "wav", overwrite=True)
+            return str(path)
+
+        self._tasks.submit(write, self.drag_file_ready.emit, self._on_drag_failed)
+
+    def _on_drag_failed(self, exc: BaseException) -> None:
+        log.warning("Preparing the drag file failed: %s", exc)

@@ -1,0 +1,196 @@
+"""SynthesisService: renders on the worker, plays as audio arrives, drops stale results."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from studio.core.errors import CancelledError, NetworkError, StudioError
+from studio.pipeline import Rendered, RenderSpec, render_text
+from studio.services.backend import BackendInfo, BackendService
+from studio.services.messages import GENERIC_FAILURE, Action, MessageBus
+from studio.services.playback import PlaybackService, StreamSink
+from studio.services.tasks import TaskContext, TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One press of Synthesize.
+
+    Attributes:
+        job_id: Task id of the render.
+        text: The text rendered.
+        spec: Its settings.
+        streaming: "sse", "ws" or "none".
+        backend: Where it was sent.
+    """
+
+    job_id: int
+    text: str
+    spec: RenderSpec
+    streaming: str
+    backend: BackendInfo
+
+
+@dataclass(frozen=True)
+class SamplesArrived:
+    """Progress of a render: newly decoded samples (read-only), for the waveform."""
+
+    job_id: int
+    samples: np.ndarray
+    sample_rate: int
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """A finished render and the job that asked for it."""
+
+    job: RenderJob
+    rendered: Rendered
+
+
+class SynthesisService(QObject):
+    """Runs renders one at a time on its TaskRunner and streams them to the player.
+
+    A new render while one runs either cancels it (the default) or waits behind it, per the
+    `synthesis/while_rendering` setting; results of a cancelled job are dropped.
+
+    Signals:
+        synthesis_started(int job_id, object RenderJob)
+        synthesis_progressed(int job_id, object SamplesArrived)
+        synthesis_finished(int job_id, object RenderResult)
+        synthesis_failed(int job_id, str message)
+        busy_changed(bool busy)
+    """
+
+    synthesis_started = Signal(int, object)
+    synthesis_progressed = Signal(int, object)
+    synthesis_finished = Signal(int, object)
+    synthesis_failed = Signal(int, str)
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        backend: BackendService,
+        tasks: TaskRunner,
+        playback: PlaybackService | None,
+        messages: MessageBus,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._tasks = tasks
+        self._playback = playback
+        self._messages = messages
+        self._job_ids = itertools.count(1)
+        self._jobs: dict[int, RenderJob] = {}
+        self._task_ids: dict[int, int] = {}
+        self.last_result: RenderResult | None = None
+
+    @property
+    def busy(self) -> bool:
+        """True while a render is running or queued."""
+        return bool(self._jobs)
+
+    def synthesize(
+        self,
+        text: str,
+        spec: RenderSpec,
+        streaming: str = "sse",
+        queue: bool = False,
+        play: bool = True,
+    ) -> int | None:
+        """Start a render; returns its job id, or None if no backend is ready.
+
+        Args:
+            text: Any amount of text (split into requests automatically).
+            spec: Voice and audio settings.
+            streaming: "sse", "ws" or "none".
+            queue: Wait behind a running render instead of cancelling it.
+            play: Play the audio as it arrives.
+        """
+        client, info = self._backend.client, self._backend.info
+        if client is None or info is None:
+            self._messages.warning("The voices are still starting; try again in a moment.")
+            return None
+        if not queue:
+            self.cancel()
+        sink: StreamSink | None = self._playback.open_sink() if play and self._playback else None
+        job = RenderJob(next(self._job_ids), text, spec, streaming, info)
+        self._jobs[job.job_id] = job
+        self.synthesis_started.emit(job.job_id, job)
+        self.busy_changed.emit(True)
+
+        def work(ctx: TaskContext) -> Rendered:
+            def on_samples(samples: np.ndarray, rate: int) -> None:
+                if sink is not None:
+                    sink.feed(samples, rate)
+                ctx.report(SamplesArrived(job.job_id, samples, rate))
+
+            try:
+                return render_text(client, text, spec, streaming, ctx.cancelled, on_samples)
+            finally:
+                if sink is not None:
+                    sink.end()
+
+        task_id = self._tasks.submit(
+            work,
+            on_success=partial(self._on_done, job.job_id),
+            on_failure=partial(self._on_failed, job.job_id),
+            on_progress=partial(self._on_progress, job.job_id),
+        )
+        if job.job_id in self._jobs:  # not already finished by a synchronous runner
+            self._task_ids[job.job_id] = task_id
+        return job.job_id
+
+    def cancel(self) -> None:
+        """Cancel every running or queued render and stop its playback."""
+        for task_id in self._task_ids.values():
+            self._tasks.cancel(task_id)
+        self._task_ids.clear()
+        if self._jobs and self._playback is not None:
+            self._playback.stop()
+        had_jobs = bool(self._jobs)
+        self._jobs.clear()
+        if had_jobs:
+            self.busy_changed.emit(False)
+
+    def _on_progress(self, job_id: int, progress: object) -> None:
+        if job_id in self._jobs and isinstance(progress, SamplesArrived):
+            self.synthesis_progressed.emit(job_id, progress)
+
+    def _on_done(self, job_id: int, rendered: Rendered) -> None:
+        job = self._finish(job_id)
+        if job is None:
+            return  # stale: cancelled or superseded
+        result = RenderResult(job, rendered)
+        self.last_result = result
+        self.synthesis_finished.emit(job_id, result)
+
+    def _on_failed(self, job_id: int, exc: BaseException) -> None:
+        job = self._finish(job_id)
+        if job is None or isinstance(exc, CancelledError):
+            return
+        if isinstance(exc, StudioError):
+            message = exc.user_message
+            action = Action.RETRY if isinstance(exc, NetworkError) else None
+            self._messages.report(exc, action)
+        else:
+            log.error("Render %d failed", job_id, exc_info=exc)
+            message = GENERIC_FAILURE
+            self._messages.error(message)
+        self.synthesis_failed.emit(job_id, message)
+
+    def _finish(self, job_id: int) -> RenderJob | None:
+        self._task_ids.pop(job_id, None)
+        job = self._jobs.pop(job_id, None)
+        if job is not None and not self._jobs:
+            self.busy_changed.emit(False)
+        return job

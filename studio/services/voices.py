@@ -1,0 +1,182 @@
+"""VoiceCatalog: the voices of the active backend, favourites, recents and cached previews."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from studio.api.client import WavesClient
+from studio.core.errors import StudioError
+from studio.core.models import Voice
+from studio.pipeline import Rendered, RenderSpec, render_text
+from studio.services.backend import BackendService
+from studio.services.messages import MessageBus
+from studio.services.playback import PlaybackService
+from studio.services.settings import Settings
+from studio.services.tasks import TaskContext, TaskRunner
+
+log = logging.getLogger(__name__)
+
+PREVIEW_PHRASES = {
+    "en": "Hello! This is how I sound.",
+    "hi": "नमस्ते! मेरी आवाज़ ऐसी है।",
+    "es": "¡Hola! Así suena mi voz.",
+    "fr": "Bonjour ! Voici ma voix.",
+    "de": "Hallo! So klingt meine Stimme.",
+}
+RECENT_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class VoiceList:
+    """Voices of the active backend: catalogue first, then the user's clones."""
+
+    voices: tuple[Voice, ...]
+    clones_error: str = ""
+
+
+class VoiceCatalog(QObject):
+    """Loads voices off the GUI thread and plays cached previews.
+
+    Signals:
+        voices_changed(object VoiceList)
+        voices_failed(str message)
+        favourites_changed()
+        preview_started(str voice_id)
+    """
+
+    voices_changed = Signal(object)
+    voices_failed = Signal(str)
+    favourites_changed = Signal()
+    preview_started = Signal(str)
+
+    def __init__(
+        self,
+        backend: BackendService,
+        settings: Settings,
+        tasks: TaskRunner,
+        playback: PlaybackService | None,
+        messages: MessageBus,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._settings = settings
+        self._tasks = tasks
+        self._playback = playback
+        self._messages = messages
+        self._voices: tuple[Voice, ...] = ()
+        self._previews: dict[tuple[str, ...], Rendered] = {}
+        backend.backend_changed.connect(self._on_backend_changed)
+
+    @property
+    def voices(self) -> tuple[Voice, ...]:
+        """The last loaded voices."""
+        return self._voices
+
+    def find(self, voice_id: str) -> Voice | None:
+        """The loaded voice with this id, if any."""
+        return next((v for v in self._voices if v.voice_id == voice_id), None)
+
+    def _on_backend_changed(self, _info: object) -> None:
+        self._voices = ()
+        self.refresh()
+
+    def refresh(self, force: bool = False) -> None:
+        """Load the voice list (the client caches it unless `force`)."""
+        client = self._backend.client
+        if client is None:
+            return
+        self._tasks.submit(partial(_load_voices, client, force), self._on_loaded, self._on_failed)
+
+    def _on_loaded(self, result: VoiceList) -> None:
+        self._voices = result.voices
+        self.voices_changed.emit(result)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        message = exc.user_message if isinstance(exc, StudioError) else "Voices failed to load."
+        if not isinstance(exc, StudioError):
+            log.error("Loading voices failed", exc_info=exc)
+        self._messages.report(exc)
+        self.voices_failed.emit(message)
+
+    # --- favourites and recents -------------------------------------------------------------
+    def favourites(self) -> list[str]:
+        """Favourite voice ids, in the order they were starred."""
+        return list(self._settings.get("voices/favourites"))
+
+    def is_favourite(self, voice_id: str) -> bool:
+        """Whether the voice is starred."""
+        return voice_id in self.favourites()
+
+    def toggle_favourite(self, voice_id: str) -> None:
+        """Star or unstar a voice."""
+        favourites = self.favourites()
+        if voice_id in favourites:
+            favourites.remove(voice_id)
+        else:
+            favourites.append(voice_id)
+        self._settings.set("voices/favourites", favourites)
+        self.favourites_changed.emit()
+
+    def recent(self) -> list[str]:
+        """Recently used voice ids, newest first."""
+        return list(self._settings.get("voices/recent"))
+
+    def mark_used(self, voice_id: str) -> None:
+        """Put a voice at the top of the recent list."""
+        recent = [v for v in self.recent() if v != voice_id]
+        self._settings.set("voices/recent", [voice_id, *recent][:RECENT_LIMIT])
+
+    # --- previews ---------------------------------------------------------------------------
+    def preview(self, voice: Voice, spec: RenderSpec) -> None:
+        """Play a short sample of `voice`; a second preview with the same settings is instant."""
+        info = self._backend.info
+        client = self._backend.client
+        if client is None or info is None:
+            return
+        language = spec.language if spec.language in PREVIEW_PHRASES else "en"
+        if voice.language_codes and language not in voice.language_codes:
+            language = next((c for c in voice.language_codes if c in PREVIEW_PHRASES), "en")
+        spec = RenderSpec(voice.voice_id, spec.model, language, spec.speed, 24000, "pcm")
+        key = (info.base_url, voice.voice_id, spec.model, language, str(spec.speed))
+        self.preview_started.emit(voice.voice_id)
+        cached = self._previews.get(key)
+        if cached is not None:
+            self._play(cached)
+            return
+        text = PREVIEW_PHRASES[language]
+        self._tasks.submit(
+            partial(_render_preview, client, text, spec),
+            partial(self._on_preview_ready, key),
+            self._messages.report,
+        )
+
+    def _on_preview_ready(self, key: tuple[str, ...], rendered: Rendered) -> None:
+        self._previews[key] = rendered
+        self._play(rendered)
+
+    def _play(self, rendered: Rendered) -> None:
+        if self._playback is not None:
+            self._playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+
+    def preview_cached(self, voice_id: str) -> bool:
+        """Whether some preview of this voice is cached (for tests and the UI)."""
+        return any(key[1] == voice_id for key in self._previews)
+
+
+def _load_voices(client: WavesClient, force: bool, ctx: TaskContext) -> VoiceList:
+    catalogue = client.voices(refresh=force, cancel=ctx.cancelled)
+    try:
+        clones = client.clones(cancel=ctx.cancelled)
+    except StudioError as exc:  # a plan without cloning still lists its catalogue
+        return VoiceList(tuple(catalogue), exc.user_message)
+    return VoiceList(tuple(catalogue) + tuple(clones))
+
+
+def _render_preview(client: WavesClient, text: str, spec: RenderSpec, ctx: TaskContext) -> Rendered:
+    return render_text(client, text, spec, "none", ctx.cancelled)

@@ -1,0 +1,110 @@
+"""The API key dialog: paste a key, test it against the API, save it to the keyring or forget it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.services.backend import BackendService
+from studio.ui import dialogs
+
+SOURCE_TEXT = {
+    "environment": "A key is set by the SMALLEST_API_KEY environment variable for this run.",
+    "keyring": "A key is saved in your system keyring.",
+    "session": "A key is in use for this session only.",
+    "none": "No key is set: the studio uses the offline voices.",
+}
+
+
+class ApiKeyDialog(QDialog):
+    """Enter and test a Waves API key. The field is masked; the key is only kept if it works."""
+
+    def __init__(self, backend: BackendService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Waves API key")
+        self.setMinimumWidth(480)
+        self._backend = backend
+        intro = QLabel(
+            "Paste your API key from the Waves dashboard (it starts with <tt>sk_</tt>). "
+            "It is tested before it is saved, and kept only in your system keyring.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.status = QLabel(SOURCE_TEXT.get(backend.key_source, ""), self)
+        self.status.setWordWrap(True)
+        self.key_edit = QLineEdit(self)
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setPlaceholderText("sk_…")
+        self.key_edit.setAccessibleName("API key")
+        self.show_key = QCheckBox("&Show key", self)
+        self.remember = QCheckBox("&Remember in the system keyring", self)
+        self.remember.setChecked(True)
+        self.result_label = QLabel(self)
+        self.result_label.setWordWrap(True)
+        self.result_label.setAccessibleName("Key test result")
+        buttons = QDialogButtonBox(self)
+        self.test_button = buttons.addButton(
+            "&Test and use", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.forget_button = QPushButton("&Forget key", self)
+        buttons.addButton(self.forget_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.forget_button.setEnabled(backend.key_source in ("keyring", "session"))
+        layout = QVBoxLayout(self)
+        for widget in (
+            intro,
+            self.status,
+            self.key_edit,
+            self.show_key,
+            self.remember,
+            self.result_label,
+        ):
+            layout.addWidget(widget)
+        layout.addWidget(buttons)
+        self.show_key.toggled.connect(self._on_show_key_toggled)
+        self.test_button.clicked.connect(self.test_key)
+        self.forget_button.clicked.connect(self._on_forget_clicked)
+        buttons.rejected.connect(self.reject)
+        backend.key_verified.connect(self._on_key_verified)
+        backend.key_failed.connect(self._on_key_failed)
+
+    @Slot()
+    def test_key(self) -> None:
+        """Test the typed key (off the GUI thread); the dialog stays open until it answers."""
+        if not self.key_edit.text().strip():
+            self.result_label.setText("Paste your key first.")
+            return
+        self.test_button.setEnabled(False)
+        self.result_label.setText("Testing the key…")
+        self._backend.set_api_key(self.key_edit.text(), self.remember.isChecked())
+
+    @Slot(bool)
+    def _on_key_verified(self, saved: bool) -> None:
+        self.key_edit.clear()
+        self.result_label.setText("The key works." + (" Saved to the keyring." if saved else ""))
+        self.accept()
+
+    @Slot(str)
+    def _on_key_failed(self, message: str) -> None:
+        self.test_button.setEnabled(True)
+        self.result_label.setText(message)
+
+    @Slot(bool)
+    def _on_show_key_toggled(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.key_edit.setEchoMode(mode)
+
+    @Slot()
+    def _on_forget_clicked(self) -> None:
+        if dialogs.ask(self, "Forget API key?", "Delete the saved key from the keyring?"):
+            self._backend.forget_api_key()
+            self.accept()

@@ -1,0 +1,342 @@
+"""The dictionaries dialog: list, create, rename, edit and delete pronunciation dictionaries."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.errors import ValidationError
+from studio.core.rules import check_rules, clean_rules
+from studio.services.dictionaries import DictionaryService, NamedDictionary
+from studio.ui import dialogs
+from studio.ui.dictionary_picker import dictionary_label
+from studio.ui.icons import icon
+
+NEW_ID = ""  # the list item of a dictionary that is not saved yet
+
+
+class RulesTable(QTableWidget):
+    """Word -> pronunciation rows, editable in place."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 2, parent)
+        self.setHorizontalHeaderLabels(["Word (case-sensitive)", "Pronunciation (respelling)"])
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setDefaultSectionSize(26)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAccessibleName("Rules")
+        self.setSortingEnabled(False)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The table as (word, pronunciation) pairs."""
+        return [(self._text(r, 0), self._text(r, 1)) for r in range(self.rowCount())]
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return item.text() if item is not None else ""
+
+    def edit_cell(self, row: int, column: int) -> None:
+        """Open the editor on a cell."""
+        item = self.item(row, column)
+        if item is not None:
+            self.setCurrentItem(item)
+            self.editItem(item)
+
+    def set_rows(self, rows: list[tuple[str, str]]) -> None:
+        """Replace every row."""
+        self.setRowCount(0)
+        for word, pronunciation in rows:
+            self.add_row(word, pronunciation)
+
+    def add_row(self, word: str = "", pronunciation: str = "") -> int:
+        """Append a row; returns its index."""
+        row = self.rowCount()
+        self.insertRow(row)
+        self.setItem(row, 0, QTableWidgetItem(word))
+        self.setItem(row, 1, QTableWidgetItem(pronunciation))
+        return row
+
+
+class DictionariesDialog(QDialog):
+    """Edit dictionaries through the API. A failed save keeps the table exactly as typed."""
+
+    def __init__(self, service: DictionaryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Pronunciation dictionaries")
+        self.resize(860, 520)
+        self._service = service
+        self._current_id: str | None = None
+        self._saved_rows: list[tuple[str, str]] = []
+        self._pending_name = ""
+
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Dictionaries")
+        self.new_button = QPushButton(icon("add"), "&New", self)
+        self.rename_button = QPushButton(icon("rename"), "Re&name…", self)
+        self.delete_button = QPushButton(icon("delete"), "&Delete", self)
+        list_buttons = QHBoxLayout()
+        for button in (self.new_button, self.rename_button, self.delete_button):
+            list_buttons.addWidget(button)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list, 1)
+        left_layout.addLayout(list_buttons)
+
+        self.title = QLabel(self)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter rules…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter rules")
+        self.table = RulesTable(self)
+        self.add_button = QPushButton(icon("add"), "&Add rule", self)
+        self.remove_button = QPushButton(icon("remove"), "&Remove rule", self)
+        self.problems = QLabel(self)
+        self.problems.setWordWrap(True)
+        self.problems.setAccessibleName("Problems")
+        self.save_button = QPushButton(icon("save"), "&Save changes", self)
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton("Re&vert", self)
+        self.close_button = QPushButton("&Close", self)
+        rule_buttons = QHBoxLayout()
+        for button in (self.add_button, self.remove_button):
+            rule_buttons.addWidget(button)
+        rule_buttons.addStretch(1)
+        for button in (self.revert_button, self.save_button, self.close_button):
+            rule_buttons.addWidget(button)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.title)
+        right_layout.addWidget(self.filter)
+        right_layout.addWidget(self.table, 1)
+        right_layout.addWidget(self.problems)
+        right_layout.addLayout(rule_buttons)
+
+        split = QSplitter(self)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+        self.list.currentItemChanged.connect(self._on_list_current_changed)
+        self.new_button.clicked.connect(self.new_dictionary)
+        self.rename_button.clicked.connect(self._on_rename_clicked)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.remove_button.clicked.connect(self._on_remove_clicked)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self._on_revert_clicked)
+        self.close_button.clicked.connect(self.reject)
+        self.table.itemChanged.connect(self._on_table_changed)
+        self.filter.textChanged.connect(self._on_filter_text_changed)
+        service.dictionaries_changed.connect(self._on_dictionaries_changed)
+        service.operation_failed.connect(self._on_operation_failed)
+        self._fill_list(service.dictionaries)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+        else:
+            self._show_rules(None)
+
+    # --- list ---------------------------------------------------------------------------------
+    def _fill_list(self, entries: list[NamedDictionary], keep: str | None = None) -> None:
+        keep = self._current_id if keep is None else keep
+        self.list.blockSignals(True)
+        self.list.clear()
+        for entry in entries:
+            item = QListWidgetItem(dictionary_label(entry), self.list)
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
+        if self._current_id == NEW_ID:
+            item = QListWidgetItem(f"{self._pending_name or 'New dictionary'} (not saved)")
+            item.setData(Qt.ItemDataRole.UserRole, NEW_ID)
+            self.list.addItem(item)
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == keep:
+                self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
+
+    @Slot(object)
+    def _on_dictionaries_changed(self, entries: list[NamedDictionary]) -> None:
+        saved_new = self._current_id == NEW_ID and len(entries) > 0
+        if saved_new:
+            # The new dictionary was created: it is the one not listed before.
+            known = {
+                self.list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.list.count())
+            }
+            fresh = [e.id for e in entries if e.id not in known]
+            if fresh:
+                self._current_id = fresh[-1]
+        self._fill_list(entries)
+        entry = self._service.find(self._current_id or "")
+        if (entry is not None and not self.is_dirty()) or (
+            entry is not None and self._rows_equal(entry)
+        ):
+            self._show_rules(entry)
+
+    def _rows_equal(self, entry: NamedDictionary) -> bool:
+        saved = [(i.word, i.pronunciation) for i in entry.dictionary.items]
+        try:
+            current = [(i.word, i.pronunciation) for i in clean_rules(self.table.rows())]
+        except ValidationError:
+            return False
+        return saved == current
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _on_list_current_changed(
+        self, current: QListWidgetItem | None, previous: QListWidgetItem | None
+    ) -> None:
+        if current is None:
+            return
+        dict_id = current.data(Qt.ItemDataRole.UserRole)
+        if dict_id == self._current_id:
+            return
+        if self.is_dirty() and not dialogs.ask(
+            self, "Discard changes?", "This dictionary has unsaved changes. Discard them?"
+        ):
+            self.list.blockSignals(True)
+            if previous is not None:
+                self.list.setCurrentItem(previous)
+            self.list.blockSignals(False)
+            return
+        self._show_rules(self._service.find(dict_id))
+
+    def _show_rules(self, entry: NamedDictionary | None) -> None:
+        self._current_id = entry.id if entry else None
+        rows = [(i.word, i.pronunciation) for i in entry.dictionary.items] if entry else []
+        self._saved_rows = rows
+        self.table.blockSignals(True)
+        self.table.set_rows(rows)
+        self.table.blockSignals(False)
+        self.title.setText(f"<b>{entry.name}</b>" if entry else "Create a dictionary with New.")
+        self._update_state()
+
+    @Slot()
+    def new_dictionary(self) -> None:
+        """Start an unsaved dictionary with one empty rule."""
+        name, ok = QInputDialog.getText(self, "New dictionary", "Name:", text="My dictionary")
+        if not ok:
+            return
+        self._current_id = NEW_ID
+        self._pending_name = name.strip() or "My dictionary"
+        self._saved_rows = []
+        self._fill_list(self._service.dictionaries, keep=NEW_ID)
+        self.table.blockSignals(True)
+        self.table.set_rows([])
+        self.table.add_row()
+        self.table.blockSignals(False)
+        self.title.setText(f"<b>{self._pending_name}</b> (not saved yet)")
+        self.table.edit_cell(0, 0)
+        self._update_state()
+
+    @Slot()
+    def _on_rename_clicked(self) -> None:
+        entry = self._service.find(self._current_id or "")
+        if entry is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename dictionary", "Name:", text=entry.name)
+        if ok and name.strip():
+            self._service.rename(entry.id, name)
+
+    @Slot()
+    def _on_delete_clicked(self) -> None:
+        entry = self._service.find(self._current_id or "")
+        if entry is not None and dialogs.ask(
+            self,
+            "Delete dictionary?",
+            f"Delete '{entry.name}' and its {entry.dictionary.word_count} rules from the server?",
+        ):
+            self._service.delete(entry.id)
+            self._show_rules(None)
+
+    # --- rules --------------------------------------------------------------------------------
+    def is_dirty(self) -> bool:
+        """Whether the table differs from what the server has."""
+        return self._current_id == NEW_ID or self.table.rows() != self._saved_rows
+
+    @Slot()
+    def _on_add_clicked(self) -> None:
+        self.filter.clear()
+        row = self.table.add_row()
+        self.table.setCurrentCell(row, 0)
+        self.table.edit_cell(row, 0)
+        self._update_state()
+
+    @Slot()
+    def _on_remove_clicked(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.table.removeRow(row)
+        self._update_state()
+
+    @Slot()
+    def _on_revert_clicked(self) -> None:
+        self._show_rules(self._service.find(self._current_id or ""))
+
+    @Slot(QTableWidgetItem)
+    def _on_table_changed(self, _item: QTableWidgetItem) -> None:
+        self._update_state()
+
+    @Slot(str)
+    def _on_filter_text_changed(self, text: str) -> None:
+        needle = text.lower()
+        for row, (word, pronunciation) in enumerate(self.table.rows()):
+            hidden = bool(needle) and needle not in f"{word}\n{pronunciation}".lower()
+            self.table.setRowHidden(row, hidden)
+
+    def _update_state(self) -> None:
+        problems = check_rules(self.table.rows())
+        shown = [
+            p
+            for p in problems
+            if not (
+                p.kind == "empty"
+                and p.row == len(self.table.rows()) - 1
+                and not any(self.table.rows()[p.row])
+            )
+        ]
+        self.problems.setText("\n".join(p.message for p in shown[:4]))
+        has_dict = self._current_id is not None
+        for button in (self.add_button, self.remove_button, self.table):
+            button.setEnabled(has_dict)
+        self.rename_button.setEnabled(bool(self._current_id))
+        self.delete_button.setEnabled(bool(self._current_id))
+        self.save_button.setEnabled(has_dict and self.is_dirty())
+        self.revert_button.setEnabled(has_dict and self.is_dirty())
+
+    @Slot()
+    def save(self) -> None:
+        """Validate and save the table; on failure nothing in the table changes."""
+        try:
+            items = clean_rules(self.table.rows())
+        except ValidationError as exc:
+            self.problems.setText(exc.user_message)
+            return
+        if not items:
+            self.problems.setText("Add at least one rule: the API needs one to save.")
+            return
+        if self._current_id == NEW_ID:
+            self._service.create(self._pending_name, items)
+        elif self._current_id:
+            self._service.update(self._current_id, items)
+        self.problems.setText("Saving…")
+
+    @Slot(str)
+    def _on_operation_failed(self, message: str) -> None:
+        self.problems.setText(f"Not saved: {message} Your rules are still here.")

@@ -1,0 +1,268 @@
+"""MainWindow: composes the editor, waveform and controls, and wires them to the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio import APP_NAME
+from studio.services.backend import BackendInfo, BackendService
+from studio.services.dictionaries import DictionaryService
+from studio.services.drafts import DraftService
+from studio.services.export import ExportService
+from studio.services.messages import Action, MessageBus
+from studio.services.playback import PlaybackService
+from studio.services.settings import Settings
+from studio.services.synthesis import RenderJob, RenderResult, SamplesArrived, SynthesisService
+from studio.services.tasks import TaskRunner
+from studio.services.voices import VoiceCatalog
+from studio.ui.actions import build_actions
+from studio.ui.dictionary_picker import DictionaryPicker
+from studio.ui.editor import EditorPanel
+from studio.ui.icons import app_icon, icon
+from studio.ui.presenter import ErrorBanner, Presenter
+from studio.ui.voice_panel import VoicePanel
+from studio.ui.waveform import WaveformView
+from studio.ui.window_flows import WindowFlows
+
+
+@dataclass
+class Services:
+    """Everything the window needs, built by app.py (the only place that knows them all)."""
+
+    settings: Settings
+    messages: MessageBus
+    backend: BackendService
+    synthesis: SynthesisService
+    playback: PlaybackService
+    voices: VoiceCatalog
+    dictionaries: DictionaryService
+    drafts: DraftService
+    exports: ExportService
+    runners: tuple[TaskRunner, ...] = ()
+
+
+class _SpaceKeyGuard(QObject):
+    """Lets buttons, lists and fields keep Space; elsewhere Space is Play/Pause."""
+
+    _KEEP = (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QAbstractSlider,
+        QAbstractSpinBox,
+        QLineEdit,
+    )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and isinstance(watched, self._KEEP)
+        ):
+            event.accept()
+        return False
+
+
+class MainWindow(QMainWindow):
+    """The studio window. It only composes panels and connects signals; flows live elsewhere.
+
+    Attributes:
+        editor_panel, waveform, voice_panel, dictionary_picker, banner: The panels.
+        commands: Every command (QAction) with its shortcut.
+        flows: The user flows (synthesize, save, dialogs) in ui/window_flows.py.
+    """
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(760, 480)
+        self.commands = build_actions(self)
+
+        self.banner = ErrorBanner(self)
+        self.editor_panel = EditorPanel(self)
+        self.waveform = WaveformView(self)
+        self.voice_panel = VoicePanel(services.settings, services.voices, self)
+        self.dictionary_picker = DictionaryPicker(services.settings, services.dictionaries, self)
+
+        self.editor_split = QSplitter(Qt.Orientation.Vertical, self)
+        self.editor_split.setObjectName("editorSplit")
+        self.editor_split.addWidget(self.editor_panel)
+        self.editor_split.addWidget(self.waveform)
+        self.editor_split.setStretchFactor(0, 3)
+        self.editor_split.setStretchFactor(1, 1)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 4, 8)
+        left_layout.addWidget(self.banner)
+        left_layout.addWidget(self.editor_split, 1)
+
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(8, 8, 8, 8)
+        side_layout.addWidget(self.voice_panel)
+        side_layout.addSpacing(8)
+        side_layout.addWidget(self.dictionary_picker, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        side.setMinimumWidth(320)
+        scroll.setMinimumWidth(side.minimumSizeHint().width() + 16)
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_split.setObjectName("mainSplit")
+        self.main_split.addWidget(left)
+        self.main_split.addWidget(scroll)
+        self.main_split.setStretchFactor(0, 3)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setChildrenCollapsible(False)
+        self.setCentralWidget(self.main_split)
+
+        self.backend_label = QLabel("Starting…", self)
+        self.backend_label.setAccessibleName("Active backend")
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(90)
+        self.busy_bar.setAccessibleName("Rendering")
+        self.busy_bar.hide()
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.statusBar().addPermanentWidget(self.backend_label)
+        self.presenter = Presenter(services.messages, self.banner, self.statusBar())
+
+        self._space_guard = _SpaceKeyGuard(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._space_guard)
+        self.setTabOrder(self.editor_panel.editor, self.waveform)
+        self.setTabOrder(self.waveform, self.voice_panel.voice_combo)
+
+        self.flows = WindowFlows(self)
+        self._connect()
+        self._restore()
+
+    def _connect(self) -> None:
+        s, a = self.services, self.commands
+        a.synthesize.triggered.connect(self.flows.synthesize)
+        a.play_pause.triggered.connect(self.flows.play_pause)
+        a.stop.triggered.connect(self.flows.stop)
+        a.save.triggered.connect(self.flows.save)
+        a.copy_clip.triggered.connect(self.flows.copy_clip)
+        a.voices.triggered.connect(self.flows.open_voice_browser)
+        a.dictionaries.triggered.connect(self.flows.open_dictionaries)
+        a.api_key.triggered.connect(self.flows.open_api_key_dialog)
+        a.preferences.triggered.connect(self.flows.open_preferences)
+        a.about.triggered.connect(self.flows.open_about)
+        a.quit.triggered.connect(self.close)
+        self.banner.action_triggered.connect(self._on_banner_action_triggered)
+        self.editor_panel.text_edited.connect(s.drafts.text_changed)
+        self.voice_panel.browse_requested.connect(self.flows.open_voice_browser)
+        self.voice_panel.preview_requested.connect(self.flows.preview_voice)
+        self.dictionary_picker.edit_requested.connect(self.flows.open_dictionaries)
+        self.waveform.seek_requested.connect(self.flows.seek)
+        self.waveform.drag_requested.connect(self.flows.drag_clip)
+        s.backend.backend_changed.connect(self._on_backend_changed)
+        s.synthesis.synthesis_started.connect(self._on_synthesis_started)
+        s.synthesis.synthesis_progressed.connect(self._on_synthesis_progressed)
+        s.synthesis.synthesis_finished.connect(self._on_synthesis_finished)
+        s.synthesis.busy_changed.connect(self.busy_bar.setVisible)
+        s.playback.position_changed.connect(self.waveform.set_position)
+        s.playback.playback_state_changed.connect(self._on_playback_state_changed)
+
+    def _restore(self) -> None:
+        settings = self.services.settings
+        geometry = settings.ui_state("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1100, 700)
+            self.main_split.setSizes([720, 380])
+        for name, splitter in (
+            ("main_split", self.main_split),
+            ("editor_split", self.editor_split),
+        ):
+            state = settings.ui_state(name)
+            if state is not None:
+                splitter.restoreState(state)
+        self.editor_panel.editor.setPlainText(self.services.drafts.load())
+        self.editor_panel.editor.moveCursor(self.editor_panel.editor.textCursor().MoveOperation.End)
+        info = self.services.backend.info
+        if info is not None:
+            self._on_backend_changed(info)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = self.services.settings
+        settings.set_ui_state("geometry", self.saveGeometry())
+        settings.set_ui_state("main_split", self.main_split.saveState())
+        settings.set_ui_state("editor_split", self.editor_split.saveState())
+        self.services.drafts.text_changed(self.editor_panel.text())
+        self.services.drafts.flush()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._space_guard)
+        super().closeEvent(event)
+
+    @Slot(object)
+    def _on_backend_changed(self, info: BackendInfo) -> None:
+        colour = "#2f9e44" if info.kind == "local" else "#3b5bdb"
+        self.backend_label.setText(f"<span style='color:{colour}'>●</span> {info.label} ")
+        self.backend_label.setToolTip(f"Sending requests to {info.base_url}")
+        self.setWindowTitle(f"{APP_NAME} — {info.label}")
+
+    @Slot(int, object)
+    def _on_synthesis_started(self, _job_id: int, job: RenderJob) -> None:
+        # Roughly 14 characters a second at 1x: enough to keep the x-axis from jumping.
+        expected = len(job.text) / 14.0 / max(job.spec.speed, 0.1)
+        self.waveform.begin(job.spec.sample_rate, expected)
+
+    @Slot(int, object)
+    def _on_synthesis_progressed(self, _job_id: int, progress: SamplesArrived) -> None:
+        self.waveform.append(progress.samples, progress.sample_rate)
+
+    @Slot(int, object)
+    def _on_synthesis_finished(self, _job_id: int, result: RenderResult) -> None:
+        rendered = result.rendered
+        self.waveform.set_clip(rendered.samples, rendered.sample_rate)
+        self.waveform.draggable = True
+        self.commands.save.setEnabled(True)
+        self.commands.copy_clip.setEnabled(True)
+        self.services.voices.mark_used(rendered.spec.voice_id)
+        self.flows.on_render_finished(result)
+
+    @Slot(str)
+    def _on_playback_state_changed(self, state: str) -> None:
+        playing = state in ("playing", "buffering")
+        self.commands.play_pause.setIcon(icon("pause" if playing else "play"))
+        self.commands.play_pause.setText("&Pause" if playing else "&Play")
+
+    @Slot(str)
+    def _on_banner_action_triggered(self, action: str) -> None:
+        if action == Action.SET_KEY:
+            self.flows.open_api_key_dialog()
+        elif action == Action.RETRY:
+            self.flows.retry()
+        elif action == Action.PREFERENCES:
+            self.flows.open_preferences()
+        elif action == Action.USE_LOCAL:
+            self.services.backend.switch("local")

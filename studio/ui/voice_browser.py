@@ -1,0 +1,325 @@
+"""The voice browser: search and filter every voice, star favourites, preview with one click."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.models import Voice
+from studio.services.settings import Settings
+from studio.services.voices import VoiceCatalog, VoiceList
+from studio.ui.icons import icon
+
+COLUMNS = ("★", "Name", "Languages", "Gender", "Accent", "Age", "Kind")
+ANY = "Any"
+Index = QModelIndex | QPersistentModelIndex
+
+
+class VoiceTableModel(QAbstractTableModel):
+    """Voices as table rows; favourites sort first, then recently used, then by name."""
+
+    def __init__(self, catalog: VoiceCatalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._catalog = catalog
+        self.voices: list[Voice] = []
+        self.reload()
+
+    def reload(self) -> None:
+        """Rebuild rows from the catalogue, favourites pinned on top."""
+        favourites = {v: i for i, v in enumerate(self._catalog.favourites())}
+        recent = {v: i for i, v in enumerate(self._catalog.recent())}
+        self.beginResetModel()
+        self.voices = sorted(
+            self._catalog.voices,
+            key=lambda v: (
+                v.voice_id not in favourites,
+                favourites.get(v.voice_id, 0),
+                v.voice_id not in recent,
+                recent.get(v.voice_id, 0),
+                v.display_name.lower(),
+            ),
+        )
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.voices)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        voice = self.voices[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return voice
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{voice.display_name} ({voice.voice_id})"
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        favourite = self._catalog.is_favourite(voice.voice_id)
+        values = (
+            "★" if favourite else "",
+            voice.display_name,
+            ", ".join(name.title() for name in voice.languages),
+            voice.gender.title(),
+            voice.accent.title(),
+            voice.age.title(),
+            "Your clone" if voice.is_clone else "Catalogue",
+        )
+        return values[index.column()]
+
+
+class VoiceFilter(QSortFilterProxyModel):
+    """Filters voices by search text, language, gender, accent, clone and favourite."""
+
+    def __init__(self, catalog: VoiceCatalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._catalog = catalog
+        self.search = ""
+        self.language = ANY
+        self.gender = ANY
+        self.accent = ANY
+        self.clones_only = False
+        self.favourites_only = False
+
+    def update(self, **values: Any) -> None:
+        """Change some criteria and refilter."""
+        self.beginFilterChange()
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, VoiceTableModel)
+        voice = model.voices[row]
+        haystack = " ".join(
+            (
+                voice.display_name,
+                voice.voice_id,
+                voice.accent,
+                voice.gender,
+                *voice.languages,
+                *voice.usecases,
+                *voice.emotions,
+            )
+        ).lower()
+        return (
+            all(word in haystack for word in self.search.lower().split())
+            and (self.language == ANY or self.language.lower() in voice.languages)
+            and (self.gender == ANY or voice.gender.lower() == self.gender.lower())
+            and (self.accent == ANY or voice.accent.lower() == self.accent.lower())
+            and (not self.clones_only or voice.is_clone)
+            and (not self.favourites_only or self._catalog.is_favourite(voice.voice_id))
+        )
+
+
+class VoiceBrowser(QDialog):
+    """Find a voice: search as you type, filter, star, preview, and use it."""
+
+    def __init__(self, catalog: VoiceCatalog, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Voices")
+        self.resize(820, 520)
+        self._catalog = catalog
+        self._settings = settings
+        self.model = VoiceTableModel(catalog, self)
+        self.proxy = VoiceFilter(catalog, self)
+        self.proxy.setSourceModel(self.model)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search name, accent, use case…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search voices")
+        self.language = QComboBox(self)
+        self.gender = QComboBox(self)
+        self.accent = QComboBox(self)
+        for combo, name in (
+            (self.language, "Language"),
+            (self.gender, "Gender"),
+            (self.accent, "Accent"),
+        ):
+            combo.setAccessibleName(f"Filter by {name.lower()}")
+            combo.setToolTip(f"Filter by {name.lower()}")
+        self.clones_only = QCheckBox("&Clones only", self)
+        self.favourites_only = QCheckBox("F&avourites only", self)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        for widget in (
+            self.language,
+            self.gender,
+            self.accent,
+            self.clones_only,
+            self.favourites_only,
+        ):
+            filters.addWidget(widget)
+
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("Voices")
+        self.table.setAlternatingRowColors(True)
+        self.count_label = QLabel(self)
+
+        self.preview_button = QPushButton(icon("preview"), "&Preview", self)
+        self.star_button = QPushButton(icon("star"), "&Star", self)
+        self.refresh_button = QPushButton(icon("refresh"), "&Refresh", self)
+        buttons = QDialogButtonBox(self)
+        self.use_button = buttons.addButton(
+            "&Use this voice", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        actions = QHBoxLayout()
+        for button in (self.preview_button, self.star_button, self.refresh_button):
+            actions.addWidget(button)
+        actions.addWidget(self.count_label, 1)
+        actions.addWidget(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+
+        self.search.textChanged.connect(self._on_search_text_changed)
+        for combo in (self.language, self.gender, self.accent):
+            combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.clones_only.toggled.connect(self._on_filter_changed)
+        self.favourites_only.toggled.connect(self._on_filter_changed)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.preview_button.clicked.connect(self.preview_selected)
+        self.star_button.clicked.connect(self.toggle_star)
+        self.refresh_button.clicked.connect(self._on_refresh_clicked)
+        buttons.accepted.connect(self.use_selected)
+        buttons.rejected.connect(self.reject)
+        catalog.voices_changed.connect(self._on_voices_changed)
+        catalog.favourites_changed.connect(self._on_voices_changed)
+        self._on_voices_changed()
+        self.search.setFocus()
+
+    def selected_voice(self) -> Voice | None:
+        """The highlighted voice."""
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(Qt.ItemDataRole.UserRole) if rows else None
+
+    def select_voice(self, voice_id: str) -> bool:
+        """Highlight a voice by id (if it passes the filters)."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(Qt.ItemDataRole.UserRole).voice_id == voice_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    @Slot()
+    def preview_selected(self) -> None:
+        """Play the highlighted voice's sample."""
+        voice = self.selected_voice()
+        if voice is not None:
+            self._catalog.preview(voice, self._settings.render_spec())
+
+    @Slot()
+    def toggle_star(self) -> None:
+        """Star or unstar the highlighted voice (favourites are pinned on top)."""
+        voice = self.selected_voice()
+        if voice is not None:
+            self._catalog.toggle_favourite(voice.voice_id)
+            self.select_voice(voice.voice_id)
+
+    @Slot()
+    def use_selected(self) -> None:
+        """Make the highlighted voice the current one and close."""
+        voice = self.selected_voice()
+        if voice is not None:
+            self._settings.set("synthesis/voice_id", voice.voice_id)
+            self._catalog.mark_used(voice.voice_id)
+        self.accept()
+
+    @Slot()
+    def _on_refresh_clicked(self) -> None:
+        self._catalog.refresh(force=True)
+
+    @Slot()
+    def _on_voices_changed(self, _voices: VoiceList | None = None) -> None:
+        selected = self.selected_voice()
+        self.model.reload()
+        voices = self._catalog.voices
+        _refill(self.language, sorted({name.title() for v in voices for name in v.languages}))
+        _refill(self.gender, sorted({v.gender.title() for v in voices if v.gender}))
+        _refill(self.accent, sorted({v.accent.title() for v in voices if v.accent}))
+        self.select_voice(selected.voice_id if selected else self._settings.voice_id)
+        self._update_count()
+
+    @Slot()
+    def _on_filter_changed(self) -> None:
+        self.proxy.update(
+            language=self.language.currentText() or ANY,
+            gender=self.gender.currentText() or ANY,
+            accent=self.accent.currentText() or ANY,
+            clones_only=self.clones_only.isChecked(),
+            favourites_only=self.favourites_only.isChecked(),
+        )
+        self._update_count()
+
+    @Slot(str)
+    def _on_search_text_changed(self, text: str) -> None:
+        self.proxy.update(search=text)
+        self._update_count()
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
+        self.use_selected()
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        voice = self.selected_voice()
+        favourite = voice is not None and self._catalog.is_favourite(voice.voice_id)
+        self.star_button.setText("Un&star" if favourite else "&Star")
+        self.star_button.setIcon(icon("star-filled" if favourite else "star"))
+        for button in (self.preview_button, self.star_button, self.use_button):
+            button.setEnabled(voice is not None)
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} voices")
+
+
+def _refill(combo: QComboBox, values: list[str]) -> None:
+    current = combo.currentText()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItems([ANY, *values])
+    index = combo.findText(current)
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)

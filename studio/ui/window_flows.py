@@ -1,0 +1,213 @@
+"""The main window's user flows: speak, play, stop, save, copy, drag, and the dialogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QMimeData, QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDrag, QGuiApplication
+from PySide6.QtWidgets import QDialog
+
+from studio.core.errors import ValidationError
+from studio.services.export import EXPORT_FILTERS, ExportService
+from studio.services.synthesis import RenderResult
+from studio.ui import dialogs
+
+if TYPE_CHECKING:
+    from studio.ui.main_window import MainWindow
+
+
+class WindowFlows(QObject):
+    """What happens when the user asks for something in the main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.services = window.services
+        self.last_result: RenderResult | None = None
+        self._last_text = ""
+        self._drag_file: Path | None = None
+        self.dialog: QDialog | None = None
+        exports: ExportService = self.services.exports
+        exports.overwrite_requested.connect(self._on_exports_overwrite_requested)
+        exports.drag_file_ready.connect(self._on_exports_drag_file_ready)
+
+    # --- speaking -----------------------------------------------------------------------------
+    @Slot()
+    def synthesize(self) -> None:
+        """Render the selection (or all the text) with the current settings and play it."""
+        s = self.services
+        text = self.window.editor_panel.selected_or_all()
+        spec = s.settings.render_spec()
+        if not text.strip():
+            s.messages.report(ValidationError("There is no text to speak. Type a line first."))
+            return
+        if not spec.voice_id:
+            s.messages.report(ValidationError("Pick a voice first (Voices… or the Voice list)."))
+            return
+        queue = s.settings.get("synthesis/while_rendering") == "queue"
+        if s.synthesis.busy:
+            s.messages.info(
+                "Queued behind the render that is running."
+                if queue
+                else "Cancelled the running render and started again."
+            )
+        self.window.banner.hide()
+        self._last_text = text
+        s.synthesis.synthesize(text, spec, str(s.settings.get("synthesis/streaming")), queue)
+
+    @Slot()
+    def retry(self) -> None:
+        """Run the last render again (the banner's Retry)."""
+        if self._last_text:
+            self.services.synthesis.synthesize(
+                self._last_text,
+                self.services.settings.render_spec(),
+                str(self.services.settings.get("synthesis/streaming")),
+            )
+        else:
+            self.synthesize()
+
+    def on_render_finished(self, result: RenderResult) -> None:
+        """Keep the result for play/save and prepare the file for drag and copy."""
+        self.last_result = result
+        self._drag_file = None
+        self.services.exports.prepare_drag_file(result)
+
+    @Slot()
+    def play_pause(self) -> None:
+        """Pause/resume, or play the last clip from the start."""
+        playback = self.services.playback
+        if playback.state in ("playing", "buffering", "paused"):
+            playback.toggle_pause()
+        elif self.last_result is not None:
+            rendered = self.last_result.rendered
+            playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop playback and cancel any running render at once."""
+        self.services.synthesis.cancel()
+        self.services.playback.stop()
+
+    @Slot(float)
+    def seek(self, seconds: float) -> None:
+        """Jump to a position; from a stopped clip, play from there."""
+        playback = self.services.playback
+        if playback.state in ("stopped", "finished") and self.last_result is not None:
+            rendered = self.last_result.rendered
+            playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+        playback.seek(seconds)
+
+    @Slot(str)
+    def preview_voice(self, voice_id: str) -> None:
+        """Play the cached or freshly rendered sample of a voice."""
+        voice = self.services.voices.find(voice_id)
+        if voice is not None:
+            self.services.voices.preview(voice, self.services.settings.render_spec())
+
+    # --- saving -------------------------------------------------------------------------------
+    @Slot()
+    def save(self) -> None:
+        """Ask where to save the last clip, then save it off the GUI thread."""
+        if self.last_result is None:
+            self.services.messages.info("Nothing to save yet: speak a line first.")
+            return
+        exports = self.services.exports
+        suggested, selected_filter = exports.suggestion(self.last_result)
+        path, chosen = dialogs.save_file_name(
+            self.window,
+            "Save clip",
+            str(suggested),
+            list(EXPORT_FILTERS.values()),
+            selected_filter,
+        )
+        if path:
+            exports.save(self.last_result, Path(path), exports.format_for(path, chosen))
+
+    @Slot(str, str)
+    def _on_exports_overwrite_requested(self, path: str, fmt: str) -> None:
+        if self.last_result is not None and dialogs.ask(
+            self.window, "Replace file?", f"{path} already exists. Replace it?"
+        ):
+            self.services.exports.save(self.last_result, Path(path), fmt, overwrite=True)
+
+    @Slot(str)
+    def _on_exports_drag_file_ready(self, path: str) -> None:
+        self._drag_file = Path(path)
+
+    def _clip_mime(self) -> QMimeData | None:
+        if self._drag_file is None:
+            self.services.messages.info("The clip file is still being prepared; try again.")
+            return None
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(self._drag_file))])
+        return mime
+
+    @Slot()
+    def copy_clip(self) -> None:
+        """Put the last clip on the clipboard as a file (paste it into a file manager or editor)."""
+        mime = self._clip_mime()
+        if mime is not None:
+            QGuiApplication.clipboard().setMimeData(mime)
+            self.services.messages.info(
+                f"Copied {self._drag_file.name if self._drag_file else ''}."
+            )
+
+    @Slot()
+    def drag_clip(self) -> None:
+        """Drag the last clip out of the window as a WAV file."""
+        mime = self._clip_mime()
+        if mime is not None:
+            drag = QDrag(self.window.waveform)
+            drag.setMimeData(mime)
+            drag.exec()
+
+    # --- dialogs ------------------------------------------------------------------------------
+    @Slot()
+    def open_voice_browser(self) -> None:
+        """Search, filter, star and preview voices."""
+        from studio.ui.voice_browser import VoiceBrowser
+
+        self._show(VoiceBrowser(self.services.voices, self.services.settings, self.window))
+
+    @Slot()
+    def open_dictionaries(self) -> None:
+        """Create, rename, edit and delete dictionaries."""
+        from studio.ui.dictionaries_dialog import DictionariesDialog
+
+        self._show(DictionariesDialog(self.services.dictionaries, self.window))
+
+    @Slot()
+    def open_api_key_dialog(self) -> None:
+        """Enter, test and save (or forget) the API key."""
+        from studio.ui.api_key_dialog import ApiKeyDialog
+
+        self._show(ApiKeyDialog(self.services.backend, self.window))
+
+    @Slot()
+    def open_preferences(self) -> None:
+        """Backend, streaming, device and saving preferences."""
+        from studio.ui.preferences_dialog import PreferencesDialog
+
+        self._show(PreferencesDialog(self.services, self.window))
+
+    @Slot()
+    def open_about(self) -> None:
+        """Version, licence and backend."""
+        from studio.ui.about_dialog import AboutDialog
+
+        self._show(AboutDialog(self.services.backend.info, self.window))
+
+    def _show(self, dialog: QDialog) -> None:
+        """Open a window-modal dialog without blocking the event loop (it deletes itself)."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._on_dialog_finished)
+        self.dialog = dialog
+        dialog.open()
+
+    @Slot(int)
+    def _on_dialog_finished(self, _result: int) -> None:
+        self.dialog = None
