@@ -119,7 +119,8 @@ def stream_error(data: dict[str, Any]) -> StudioError:
         return RateLimitedError()
     if code_text in ("401", "unauthorized"):
         return AuthError()
-    status = int(code_text) if code_text.isdigit() and 400 <= int(code_text) < 600 else 500
+    numeric = code_text.isascii() and code_text.isdigit()
+    status = int(code_text) if numeric and 400 <= int(code_text) < 600 else 500
     return ApiError(f"The server stopped the stream: {text}", status)
 
 
@@ -161,16 +162,15 @@ def parse_ws_message(message: str | bytes) -> WsFrame:
     status = obj.get("status")
     if not isinstance(status, str):
         raise ProtocolError("The server sent a WebSocket message without a status.")
-    ids = {
-        "request_id": str(obj.get("request_id") or ""),
-        "external_request_id": str(obj.get("external_request_id") or ""),
-        "session_id": str(obj.get("session_id") or ""),
-    }
+    request_id = str(obj.get("request_id") or "")
+    external_request_id = str(obj.get("external_request_id") or "")
+    session_id = str(obj.get("session_id") or "")
     if status == "error":
         raise stream_error(obj)
     if status == "chunk":
         payload = obj.get("data")
         if not isinstance(payload, dict):
             raise ProtocolError("The server sent an audio chunk without data.")
-        return WsFrame("chunk", audio=_decode_audio(payload.get("audio")), **ids)
-    return WsFrame(status, **ids)
+        audio = _decode_audio(payload.get("audio"))
+        return WsFrame("chunk", audio, request_id, external_request_id, session_id)
+    return WsFrame(status, b"", request_id, external_request_id, session_id)

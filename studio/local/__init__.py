@@ -1,0 +1,1 @@
+"""waves-local: a Waves-compatible text-to-speech server on loopback, with offline engines."""

@@ -29,6 +29,9 @@ class LocalServerLike(Protocol):
     @property
     def base_url(self) -> str: ...
 
+    @property
+    def config(self) -> Any: ...
+
     def start(self) -> Any: ...
     def stop(self) -> Any: ...
 
@@ -168,7 +171,9 @@ class BackendService(QObject):
         self.backend_failed.emit(message)
 
     def _install_local(self, server: LocalServerLike) -> None:
-        client = self._client_factory(server.base_url, LOCAL_TOKEN)
+        # A server started with its own key (a shared test server) wants that key.
+        token = getattr(server.config, "api_key", None) or LOCAL_TOKEN
+        client = self._client_factory(server.base_url, token)
         self._install(client, BackendInfo("local", "Offline voices (waves-local)", server.base_url))
 
     def _install(self, client: WavesClient, info: BackendInfo) -> None:

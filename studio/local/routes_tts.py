@@ -1,0 +1,218 @@
+"""`POST /waves/v1/tts` (whole clip) and `POST /waves/v1/tts/live` (SSE), §2 and §3.
+
+Content-Type of `/waves/v1/tts` (UNCONFIRMED in the contract, §14.2): audio/wav for wav,
+audio/mpeg for mp3, audio/pcm for pcm, audio/basic for ulaw, audio/x-alaw-basic for alaw.
+The documented `audio/wav` for every format would mislabel raw PCM; the SDK ignores the type.
+Any `Accept` value is accepted, but the header must be present (the docs mark it required).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import math
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+from studio.local.auth import require_auth
+from studio.local.engines.base import EngineUnavailableError
+from studio.local.faults import SSE_GARBAGE, FaultDecision
+from studio.local.middleware import request_faults
+from studio.local.monitor import Lease, LogEntry
+from studio.local.responses import Abort, StreamReply, pieces_of
+from studio.local.state import ServerState
+from studio.local.synthesis import engine_error
+from studio.local.tts_request import TtsJob, parse_tts_body
+from studio.local.wire import WireError, invalid_request
+
+router = APIRouter()
+
+CONTENT_TYPES = {
+    "wav": "audio/wav",
+    "mp3": "audio/mpeg",
+    "pcm": "audio/pcm",
+    "ulaw": "audio/basic",
+    "alaw": "audio/x-alaw-basic",
+}
+HTTP_PIECE_BYTES = 64 * 1024
+SSE_DONE = b'data: {"status": "200", "done": true}\n\n'
+
+
+def server_state(request: HTTPConnection) -> ServerState:
+    """The ServerState of the app that serves `request`."""
+    state: ServerState = request.app.state.waves
+    return state
+
+
+async def read_json_body(
+    request: Request, error: Callable[[str], WireError] = invalid_request
+) -> Any:
+    """The decoded JSON body; 400 (built by `error`) for a wrong type or malformed JSON."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        raise error("Send the body as JSON with the header 'Content-Type: application/json'.")
+    try:
+        return json.loads(await request.body())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise error(f"The request body is not valid JSON ({exc}).") from None
+
+
+async def pause_before_first_byte(state: ServerState) -> None:
+    """The configured `--latency-ms`."""
+    if state.config.latency_ms:
+        await asyncio.sleep(state.config.latency_ms / 1000.0)
+
+
+def synthesis_headers(request: Request, job: TtsJob, content_type: str) -> dict[str, str]:
+    """The §1.4 headers of a synthesis reply."""
+    headers = {
+        "Content-Type": content_type,
+        "X-Session-Id": str(uuid.uuid4()),
+        "X-External-Session-Id": job.session_id,
+        "X-External-Request-Id": job.request_id,
+    }
+    if request.headers.get("x-expire-content", "").strip().lower() == "true":
+        headers["x-content-expiry"] = "not-entitled"  # no enterprise plan offline
+    return headers
+
+
+def log_synthesis(state: ServerState, job: TtsJob, request_type: str, expire: bool) -> None:
+    """Add one entry to the analytics log (expired content is logged with empty text)."""
+    state.usage.add(
+        LogEntry(
+            timestamp=time.time(),
+            request_type=request_type,
+            model=job.model_slug,
+            voice_id=job.voice_id,
+            language=job.language,
+            text="" if expire else job.text,
+            speed=job.speed,
+            sample_rate=job.sample_rate,
+            output_format=job.output_format,
+            is_pvc=state.synthesizer.is_clone(job.voice_id),
+        )
+    )
+
+
+async def accept_job(
+    request: Request, need_accept: bool = False
+) -> tuple[ServerState, TtsJob, Lease]:
+    """Auth, parse, check ids, take a slot: everything before synthesis starts."""
+    state = server_state(request)
+    require_auth(request.headers, state.config.api_key, request.url.path)
+    if need_accept and "accept" not in request.headers:
+        raise invalid_request(
+            "The 'Accept' header is required. Send 'Accept: audio/wav'; the audio format "
+            "follows the output_format field."
+        )
+    job = parse_tts_body(await read_json_body(request))
+    state.synthesizer.check(job)
+    lease = state.limiter.acquire()
+    expire = request.headers.get("x-expire-content", "").strip().lower() == "true"
+    log_synthesis(state, job, "rest", expire)
+    return state, job, lease
+
+
+@router.post("/waves/v1/tts")
+async def synthesize(request: Request) -> Response:
+    """The whole clip in one body, with Content-Length."""
+    state, job, lease = await accept_job(request, need_accept=True)
+    try:
+        await pause_before_first_byte(state)
+        audio = await state.synthesizer.render_clip(job)
+    except EngineUnavailableError as exc:
+        lease.release()
+        raise engine_error(exc) from None
+    except BaseException:
+        lease.release()
+        raise
+    faults = request_faults(request.scope)
+    headers = synthesis_headers(
+        request, job, faults.content_type or CONTENT_TYPES[job.output_format]
+    )
+    headers["Content-Length"] = str(len(audio))
+    abort = Abort.NEVER
+    if faults.cut is not None:
+        audio, abort = audio[: int(len(audio) * faults.cut)], Abort.AT_END
+    elif faults.drop:
+        abort = Abort.AFTER_FIRST
+    return StreamReply(
+        200,
+        headers,
+        pieces_of(audio, HTTP_PIECE_BYTES),
+        lease.release,
+        stall_s=faults.stall_s,
+        abort=abort,
+    )
+
+
+def sse_audio_frame(piece: bytes) -> bytes:
+    """One §3.2 audio event."""
+    payload = {"audio": base64.b64encode(piece).decode("ascii"), "done": False, "status": "206"}
+    return b"event: audio\ndata: " + json.dumps(payload).encode("ascii") + b"\n\n"
+
+
+@router.post("/waves/v1/tts/live")
+async def synthesize_sse(request: Request) -> Response:
+    """Audio chunks as Server-Sent Events, sent as each sentence is rendered."""
+    state, job, lease = await accept_job(request)
+    pieces = state.synthesizer.render_pieces(job)
+    try:
+        await pause_before_first_byte(state)
+        first = await anext(pieces, None)
+    except EngineUnavailableError as exc:
+        lease.release()
+        raise engine_error(exc) from None
+    except BaseException:
+        lease.release()
+        raise
+    faults = request_faults(request.scope)
+    headers = synthesis_headers(request, job, faults.content_type or "text/event-stream")
+    headers["Cache-Control"] = "no-cache"
+    frames = _sse_frames(first, pieces, faults)
+    abort = Abort.AFTER_FIRST if faults.drop else Abort.NEVER
+    return StreamReply(200, headers, frames, lease.release, stall_s=faults.stall_s, abort=abort)
+
+
+async def _sse_frames(
+    first: bytes | None, rest: AsyncIterator[bytes], faults: FaultDecision
+) -> AsyncIterator[bytes]:
+    """Frames for the first piece and the rest, then the end frame (faults permitting)."""
+
+    async def all_pieces() -> AsyncIterator[bytes]:
+        if first is not None:
+            yield first
+        async for piece in rest:
+            yield piece
+
+    source = all_pieces()
+    if faults.cut is not None:  # the cut point needs the frame count: render everything first
+        rendered = [piece async for piece in source]
+        keep = max(1, math.ceil(len(rendered) * faults.cut)) if rendered else 0
+        source = pieces_list(rendered[: min(keep, max(len(rendered) - 1, 1))])
+    try:
+        async for piece in source:
+            if faults.garbage:
+                yield SSE_GARBAGE
+            yield sse_audio_frame(piece)
+    except EngineUnavailableError as exc:
+        # §3.2 documents no mid-stream error event; this is the legacy Lightning shape.
+        error = engine_error(exc)
+        body = {"status": "error", "message": error.message, "errors": [error.message]}
+        yield b"data: " + json.dumps(body).encode("utf-8") + b"\n\n"
+        return
+    if faults.cut is None:
+        yield SSE_DONE
+
+
+async def pieces_list(pieces: list[bytes]) -> AsyncIterator[bytes]:
+    """A list as an async stream."""
+    for piece in pieces:
+        yield piece

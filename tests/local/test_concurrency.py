@@ -1,0 +1,86 @@
+"""--max-concurrency: HTTP, SSE and WebSocket syntheses share the slots; over the limit is 429."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import requests
+
+from studio.local.server import LocalServer
+from tests.local.helpers import AUTH, TIMEOUT, sse, tts, ws_connect, ws_turn
+
+TEXT = "The first sentence is here. A second one follows!"
+STALL = "stall=20000@path=/waves/v1/tts/live"
+
+
+def test_a_held_sse_slot_makes_every_transport_wait(
+    make_waves_local: Callable[..., LocalServer],
+) -> None:
+    """With one slot held by a stream: HTTP and SSE get 429 + Retry-After, WS an error frame."""
+    server = make_waves_local(max_concurrency=1, faults=STALL)
+    with requests.Session() as session:
+        stream = session.post(
+            f"{server.base_url}/waves/v1/tts/live",
+            json={"text": TEXT, "voice_id": "tone-alto"},
+            headers=AUTH,
+            stream=True,
+            timeout=TIMEOUT,
+        )
+        lines = stream.iter_lines()
+        assert next(lines).startswith(b"event: audio")
+
+        busy = tts(server, text="Hi.")
+        assert busy.status_code == 429
+        assert busy.headers["Retry-After"] == "1"
+        assert busy.json()["error"] == "TooManyRequests"
+        assert "slots" in busy.json()["message"]
+        assert sse(server, text="Hi.").status_code == 429
+        with ws_connect(server) as ws:
+            ws.send(json.dumps({"text": "Hi.", "voice_id": "tone-alto"}))
+            frame = ws_turn(ws)[-1]
+            assert frame["status"] == "error"
+            assert frame["error"]["code"] == 429
+
+            stream.close()
+            assert server.wait_idle(timeout=10)
+            server.set_faults("")
+            ws.send(json.dumps({"text": "Hi.", "voice_id": "tone-alto"}))
+            assert ws_turn(ws)[-1]["status"] == "complete"  # the same socket works again
+    assert tts(server, text="Hi.").status_code == 200
+
+
+def test_a_websocket_synthesis_holds_a_slot_too(
+    make_waves_local: Callable[..., LocalServer],
+) -> None:
+    """While a WebSocket request streams, an HTTP request over the limit gets 429."""
+    server = make_waves_local(max_concurrency=1, faults=STALL)
+    with ws_connect(server) as ws:
+        ws.send(json.dumps({"text": TEXT, "voice_id": "tone-alto"}))
+        assert json.loads(ws.recv(timeout=TIMEOUT))["status"] == "chunk"
+        assert tts(server, text="Hi.").status_code == 429
+    assert server.wait_idle(timeout=10)
+    assert tts(server, text="Hi.").status_code == 200
+
+
+def test_requests_within_the_limit_all_succeed(
+    make_waves_local: Callable[..., LocalServer],
+) -> None:
+    """Two streams held open on a two-slot server leave no room for a third."""
+    server = make_waves_local(max_concurrency=2, faults=STALL)
+    with requests.Session() as first, requests.Session() as second:
+        streams = [
+            session.post(
+                f"{server.base_url}/waves/v1/tts/live",
+                json={"text": TEXT, "voice_id": "tone-alto"},
+                headers=AUTH,
+                stream=True,
+                timeout=TIMEOUT,
+            )
+            for session in (first, second)
+        ]
+        assert [stream.status_code for stream in streams] == [200, 200]
+        assert tts(server, text="Hi.").status_code == 429
+        for stream in streams:
+            stream.close()
+    assert server.wait_idle(timeout=10)

@@ -1,0 +1,81 @@
+"""Fixtures that build the real studio window against waves-local with a fake sound card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from studio.app import Profile, build_services
+from studio.secrets import MemorySecretStore
+from studio.ui.main_window import MainWindow, Services
+from tests.fakes import FakeAudioPlayer
+
+
+class AlreadyRunning:
+    """Hands an already started LocalServer to the backend (start/stop are no-ops)."""
+
+    def __init__(self, server) -> None:
+        self._server = server
+
+    @property
+    def base_url(self) -> str:
+        return self._server.base_url
+
+    @property
+    def config(self):
+        return self._server.config
+
+    def start(self) -> None:
+        """Nothing to do: the session fixture started it."""
+
+    def stop(self) -> None:
+        """Nothing to do: the session fixture stops it."""
+
+
+@dataclass
+class Studio:
+    """One running studio: its window, services, fake player and profile folder."""
+
+    window: MainWindow
+    services: Services
+    player: FakeAudioPlayer
+    profile: Path
+
+
+@pytest.fixture
+def make_studio(qtbot, tmp_path: Path, waves_local):
+    """`make_studio(profile=None, secrets=None, server=waves_local, start=True)` builds a window."""
+    built: list[Studio] = []
+
+    def make(profile: Path | None = None, secrets=None, server=None, start: bool = True,
+             environ: dict[str, str] | None = None) -> Studio:
+        folder = profile or tmp_path / "profile"
+        player = FakeAudioPlayer()
+        services = build_services(
+            Profile.from_folder(folder),
+            secrets=secrets or MemorySecretStore(),
+            player=player,
+            local_factory=lambda: AlreadyRunning(server or waves_local),
+            environ=environ or {},
+        )
+        services.settings.set("app/first_run_done", True)
+        window = MainWindow(services)
+        qtbot.add_widget(window)
+        window.show()
+        studio = Studio(window, services, player, folder)
+        built.append(studio)
+        if start:
+            with qtbot.wait_signal(services.backend.backend_changed, timeout=5000):
+                services.backend.start(force_local=True)
+            qtbot.wait_until(lambda: bool(services.voices.voices), timeout=5000)
+        return studio
+
+    yield make
+    from studio.app import shutdown
+
+    for studio in built:
+        if studio.window.isVisible():
+            studio.window.close()
+        shutdown(studio.services)
