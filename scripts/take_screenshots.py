@@ -18,15 +18,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("STUDIO_NO_ERROR_WINDOWS", "1")
 os.environ.pop("SMALLEST_API_KEY", None)
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
-from studio.app import Profile, build_services  # noqa: E402
-from studio.core.models import PronunciationItem  # noqa: E402
-from studio.secrets import MemorySecretStore  # noqa: E402
-from studio.services.messages import Action  # noqa: E402
-from studio.ui.main_window import MainWindow  # noqa: E402
-from studio.ui.theme import apply_theme  # noqa: E402
+from studio.app import Profile, build_services
+from studio.core.models import PronunciationItem
+from studio.secrets import MemorySecretStore
+from studio.services.messages import Action
+from studio.ui.main_window import MainWindow
+from studio.ui.theme import apply_theme
 
 TEXT = (
     "Welcome back to the channel! Today we are testing three voices on the same line, "
@@ -82,9 +82,14 @@ def main(out_dir: Path, theme: str) -> None:
     wait_for(lambda: services.voices.voices != ())
     services.settings.set("synthesis/voice_id", "joe")
     services.voices.toggle_favourite("joe")
-    services.dictionaries.create("Tech words", [PronunciationItem("PostgreSQL", "post gress Q L"),
-                                                PronunciationItem("GUI", "gooey"),
-                                                PronunciationItem("API", "A P I")])
+    services.dictionaries.create(
+        "Tech words",
+        [
+            PronunciationItem("PostgreSQL", "post gress Q L"),
+            PronunciationItem("GUI", "gooey"),
+            PronunciationItem("API", "A P I"),
+        ],
+    )
     wait_for(lambda: bool(services.dictionaries.dictionaries))
     services.settings.set("synthesis/dictionary_ids", [services.dictionaries.dictionaries[0].id])
     window.editor_panel.set_text(TEXT)

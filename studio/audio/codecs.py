@@ -1,4 +1,4 @@
-"""Sample-level codecs shared by the player, the exporter and waves-local: PCM16, G.711, WAV, MP3."""
+"""Sample codecs shared by the player, the exporter and waves-local: PCM16, G.711, WAV, MP3."""
 
 from __future__ import annotations
 
@@ -16,9 +16,13 @@ WAV_HEADER_BYTES = 44
 
 
 def float_to_int16(samples: npt.ArrayLike) -> npt.NDArray[np.int16]:
-    """Clip to [-1, 1] and scale to int16 (round to nearest, symmetric)."""
-    x = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
-    return np.round(x * 32767.0).astype(np.int16)
+    """Scale by 32768 and round, clipping to the int16 range.
+
+    The inverse of pcm16_to_float: int16 -> float -> int16 gives back the same samples, so
+    decoding and re-wrapping PCM never changes a bit.
+    """
+    x = np.asarray(samples, dtype=np.float32)
+    return np.clip(np.round(x * 32768.0), -32768, 32767).astype(np.int16)
 
 
 def float_to_pcm16(samples: npt.ArrayLike) -> bytes:

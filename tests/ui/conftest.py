@@ -10,28 +10,7 @@ import pytest
 from studio.app import Profile, build_services
 from studio.secrets import MemorySecretStore
 from studio.ui.main_window import MainWindow, Services
-from tests.fakes import FakeAudioPlayer
-
-
-class AlreadyRunning:
-    """Hands an already started LocalServer to the backend (start/stop are no-ops)."""
-
-    def __init__(self, server) -> None:
-        self._server = server
-
-    @property
-    def base_url(self) -> str:
-        return self._server.base_url
-
-    @property
-    def config(self):
-        return self._server.config
-
-    def start(self) -> None:
-        """Nothing to do: the session fixture started it."""
-
-    def stop(self) -> None:
-        """Nothing to do: the session fixture stops it."""
+from tests.fakes import AlreadyRunning, FakeAudioPlayer
 
 
 @dataclass
@@ -49,8 +28,13 @@ def make_studio(qtbot, tmp_path: Path, waves_local):
     """`make_studio(profile=None, secrets=None, server=waves_local, start=True)` builds a window."""
     built: list[Studio] = []
 
-    def make(profile: Path | None = None, secrets=None, server=None, start: bool = True,
-             environ: dict[str, str] | None = None) -> Studio:
+    def make(
+        profile: Path | None = None,
+        secrets=None,
+        server=None,
+        start: bool = True,
+        environ: dict[str, str] | None = None,
+    ) -> Studio:
         folder = profile or tmp_path / "profile"
         player = FakeAudioPlayer()
         services = build_services(

@@ -39,8 +39,11 @@ def test_type_pick_speak_hear_save_and_reopen(qtbot, make_studio, tmp_path, monk
     with qtbot.wait_signal(services.dictionaries.dictionaries_changed, timeout=5000):
         services.dictionaries.refresh()
     picker = window.dictionary_picker.list
-    item = next(picker.item(i) for i in range(picker.count())
-                if picker.item(i).data(Qt.ItemDataRole.UserRole) == created.id)
+    item = next(
+        picker.item(i)
+        for i in range(picker.count())
+        if picker.item(i).data(Qt.ItemDataRole.UserRole) == created.id
+    )
     item.setCheckState(Qt.CheckState.Checked)
 
     result = _speak(qtbot, studio)
@@ -204,8 +207,7 @@ def test_empty_text_is_refused_kindly(qtbot, make_studio) -> None:
     assert "Type a line" in _banner(studio).text_label.text()
 
 
-def test_no_audio_device_still_renders_and_saves(qtbot, make_studio, tmp_path,
-                                                  monkeypatch) -> None:
+def test_no_audio_device_still_renders_and_saves(qtbot, make_studio, tmp_path, monkeypatch) -> None:
     """If the sound card fails, the error is shown and the clip can still be saved."""
     from studio.core.errors import AudioDeviceError
 
@@ -240,12 +242,20 @@ def test_accessible_names_and_shortcuts(qtbot, make_studio) -> None:
     """Controls have accessible names and every main command shows its shortcut."""
     studio = make_studio()
     window = studio.window
-    for widget in (window.editor_panel.editor, window.voice_panel.voice_combo,
-                   window.voice_panel.speed_spin, window.dictionary_picker.list,
-                   window.waveform):
+    for widget in (
+        window.editor_panel.editor,
+        window.voice_panel.voice_combo,
+        window.voice_panel.speed_spin,
+        window.dictionary_picker.list,
+        window.waveform,
+    ):
         assert widget.accessibleName()
-    for action in (window.commands.synthesize, window.commands.play_pause, window.commands.stop,
-                   window.commands.save):
+    for action in (
+        window.commands.synthesize,
+        window.commands.play_pause,
+        window.commands.stop,
+        window.commands.save,
+    ):
         assert action.shortcut().toString() and "(" in action.toolTip()
 
 
@@ -253,8 +263,13 @@ def test_dialogs_open_and_close(qtbot, make_studio) -> None:
     """Voices, dictionaries, API key, preferences and about dialogs open without errors."""
     studio = make_studio()
     flows = studio.window.flows
-    for opener in (flows.open_voice_browser, flows.open_dictionaries, flows.open_api_key_dialog,
-                   flows.open_preferences, flows.open_about):
+    for opener in (
+        flows.open_voice_browser,
+        flows.open_dictionaries,
+        flows.open_api_key_dialog,
+        flows.open_preferences,
+        flows.open_about,
+    ):
         opener()
         assert flows.dialog is not None and flows.dialog.isVisible()
         flows.dialog.reject()
@@ -265,6 +280,6 @@ def test_waveform_peaks_cover_the_clip(qtbot, make_studio) -> None:
     """The waveform shows audio where the clip is loud."""
     studio = make_studio()
     result = _speak(qtbot, studio)
-    mins, maxs = studio.window.waveform._builder.peaks(100)
+    _mins, maxs = studio.window.waveform._builder.peaks(100)
     assert float(np.max(maxs)) > 0.05
     assert studio.window.waveform.duration_s == pytest.approx(result.rendered.duration_s, 0.01)

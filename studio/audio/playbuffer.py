@@ -1,0 +1,133 @@
+"""The player's states, its lock-free clip buffer and the copy loop the PortAudio callback runs."""
+
+from __future__ import annotations
+
+import enum
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+
+
+class PlaybackState(enum.Enum):
+    """What the player is doing, as the GUI shows it."""
+
+    STOPPED = "stopped"
+    BUFFERING = "buffering"
+    PLAYING = "playing"
+    PAUSED = "paused"
+    FINISHED = "finished"
+
+
+class ClipBuffer:
+    """The whole clip being played, grown by one producer thread, read by the audio callback.
+
+    Single producer, single consumer, no lock: the producer copies samples into `data`
+    first and only then publishes the new `written` count (and a grown array *before* the
+    count that needs it), and the consumer reads `ended`, then `written`, then `data`. Under
+    the GIL those attribute reads and writes are atomic and ordered, so the consumer never
+    sees a count ahead of its data. The clip is kept whole so seek and replay work after
+    streaming.
+
+    Attributes:
+        data: Samples at the device's rate; only [0, written) is valid.
+        written: Valid samples.
+        ended: The producer will add nothing more.
+        underruns: Times playback ran dry mid-stream and was padded with silence.
+    """
+
+    def __init__(self, capacity: int = 1 << 16) -> None:
+        self.data = np.zeros(max(1, capacity), np.float32)
+        self.written = 0
+        self.ended = False
+        self.underruns = 0
+
+    def append(self, samples: FloatArray) -> None:
+        """Add samples (producer thread only)."""
+        count = len(samples)
+        if count == 0:
+            return
+        end = self.written + count
+        if end > len(self.data):
+            grown = np.zeros(max(end, 2 * len(self.data)), np.float32)
+            grown[: self.written] = self.data[: self.written]
+            self.data = grown  # published before `written` grows past the old array
+        self.data[self.written : end] = samples
+        self.written = end
+
+
+class PlaybackRun:
+    """One start-to-stop stretch of a stream: what the callback needs, nothing it allocates.
+
+    Attributes:
+        clip: The buffer being played.
+        read: The next sample to hand to the device.
+        start: Where this run started (position cannot go before it).
+        lead_in: Frames of silence still to send before the audio. ALSA's pulse plugin
+            drops the first buffer of a new stream, so it must be silence.
+        tail: Frames of silence to send after the end, so the device plays the last audio
+            before the stream stops (the plugin drops what is still queued at the stop).
+        prebuffer: Frames that must be queued before audio starts, at the start and again
+            after running dry, so a stream's first chunks do not each end in a gap.
+        completed: The callback sent everything and asked PortAudio to stop.
+        starving: Playback is waiting for the producer (at the start or mid-stream).
+        volume: Gain applied while copying.
+        calls: Callbacks so far (a heartbeat for tests and benchmarks).
+    """
+
+    def __init__(
+        self, clip: ClipBuffer, start: int, lead_in: int, tail: int, prebuffer: int = 0
+    ) -> None:
+        self.clip = clip
+        self.read = start
+        self.start = start
+        self.lead_in = lead_in
+        self.tail = tail
+        self.prebuffer = prebuffer
+        self.completed = False
+        self.starving = True
+        self.volume = 1.0
+        self.calls = 0
+
+    def fill(self, out: FloatArray) -> bool:
+        """Fill one device buffer; return False once the clip and its tail have been sent.
+
+        Runs on PortAudio's thread: it only copies into `out`, takes no lock and allocates
+        no buffers.
+        """
+        self.calls += 1
+        frames = len(out)
+        filled = 0
+        if self.lead_in > 0:
+            filled = min(frames, self.lead_in)
+            out[:filled] = 0.0
+            self.lead_in -= filled
+        clip = self.clip
+        ended = clip.ended  # read before `written`: once ended, `written` is final
+        written = clip.written
+        data = clip.data
+        count = min(frames - filled, written - self.read)
+        if self.starving and not ended and written - self.read < self.prebuffer:
+            count = 0  # still filling up: keep sending silence
+        if count > 0:
+            source = data[self.read : self.read + count]
+            if self.volume == 1.0:
+                out[filled : filled + count] = source
+            else:
+                np.multiply(source, self.volume, out=out[filled : filled + count])
+            self.read += count
+            filled += count
+            self.starving = False
+        if filled == frames:
+            return True
+        out[filled:] = 0.0
+        if ended and self.read >= written:
+            self.tail -= frames - filled
+            if self.tail <= 0:
+                self.completed = True
+                return False
+        elif not self.starving:
+            self.starving = True  # a gap the listener hears: count it once
+            clip.underruns += 1
+        return True

@@ -1,0 +1,296 @@
+"""A streaming audio player on a sounddevice OutputStream: play, pause, seek and stream chunks."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from studio.audio.devices import OutputDevice, list_output_devices, load_backend
+from studio.audio.outstream import DeviceStream
+from studio.audio.playbuffer import ClipBuffer, PlaybackRun, PlaybackState
+from studio.core.errors import AudioDeviceError
+
+__all__ = ["AudioPlayer", "OutputDevice", "PlaybackState"]
+
+MIN_LEAD_IN_S = 0.05
+TAIL_MARGIN_S = 0.1
+PREBUFFER_S = 0.2  # audio queued before a stream starts (or restarts after running dry)
+DEVICE_LOST = (
+    "The sound output stopped working while playing (the device was unplugged or the sound "
+    "server stopped). Playback has stopped; you can still save clips."
+)
+
+
+class AudioPlayer:
+    """Plays whole clips or streamed chunks through PortAudio, with pause, seek and volume.
+
+    Control methods may be called from any one thread at a time (the app's device worker),
+    `feed` from one producer thread (the network worker), and the properties from the GUI
+    thread's timer. The PortAudio callback only copies from the clip buffer (playbuffer.py),
+    so nothing the GUI does can make it wait, and no method waits for playback.
+
+    Every stream start sends a short lead-in of silence and every end a tail of silence:
+    ALSA's PulseAudio plugin drops the first buffer of a stream and what is still queued
+    when it stops (measured against a null sink's monitor), which would clip the speech.
+
+    Attributes:
+        output: The PortAudio stream driver (its `timings` serve benchmarks).
+    """
+
+    def __init__(self, device_name: str | None = None, backend: Any = None) -> None:
+        """Create an idle player; nothing touches the sound system until something plays.
+
+        Args:
+            device_name: PortAudio device name to use; None for the default output.
+            backend: The sounddevice module, or a stand-in with the same API (tests).
+        """
+        self.output = DeviceStream(backend)
+        self._device_name = device_name
+        self._volume = 1.0
+        self._lock = threading.Lock()  # producer vs. control; never taken by the callback
+        self._rate = 0  # the buffer's rate (the device's)
+        self._resampler: Any = None
+        self._clip: ClipBuffer | None = None
+        self._mode = PlaybackState.STOPPED  # STOPPED, PAUSED or PLAYING (= stream started)
+        self._paused_at = 0
+        self._last_error: AudioDeviceError | None = None
+
+    @staticmethod
+    def list_devices(backend: Any = None) -> list[OutputDevice]:
+        """The output devices, the default one marked; [] when there is no sound system."""
+        try:
+            return list_output_devices(backend or load_backend())
+        except AudioDeviceError:
+            return []
+
+    @property
+    def device_name(self) -> str | None:
+        """The chosen device's name, or None for the default output."""
+        return self._device_name
+
+    def set_device(self, name: str | None) -> None:
+        """Use this device from now on (remembered by name; the default if it is gone).
+
+        Raises:
+            AudioDeviceError: playback was running and could not move to the new device.
+        """
+        self._device_name = name or None
+        if self.state in (PlaybackState.PLAYING, PlaybackState.BUFFERING) and self._clip:
+            position = self._heard_frames()
+            self._stop(PlaybackState.PAUSED)
+            self._paused_at = position
+            self._start_run(position)  # reopens on the new device
+
+    @property
+    def volume(self) -> float:
+        """Gain from 0.0 (silent) to 1.0 (as recorded)."""
+        return self._volume
+
+    def set_volume(self, volume: float) -> None:
+        """Set the gain (clamped to 0..1); the callback picks it up at its next buffer."""
+        self._volume = min(1.0, max(0.0, float(volume)))
+        run = self.output.run
+        if run is not None:
+            run.volume = self._volume
+
+    def begin_stream(self, sample_rate: int) -> None:
+        """Start a new clip at `sample_rate`, replacing what plays; sound starts with `feed`.
+
+        Raises:
+            AudioDeviceError: no usable output device.
+        """
+        if sample_rate <= 0:
+            raise ValueError(f"sample_rate must be positive, got {sample_rate}")
+        with self._lock:
+            self._mode = PlaybackState.STOPPED
+            self._clip = None
+            self._last_error = None
+            self._resampler = None
+            self._rate = self.output.open(self._device_name, sample_rate)
+            if self._rate != sample_rate:
+                import soxr
+
+                self._resampler = soxr.ResampleStream(sample_rate, self._rate, 1, "float32")
+            self._clip = ClipBuffer(capacity=self._rate * 10)
+            self._start_run(0)
+
+    def feed(self, samples: npt.ArrayLike) -> None:
+        """Queue mono float samples of the current clip (the producer thread only)."""
+        x = np.asarray(samples, dtype=np.float32).reshape(-1)
+        with self._lock:
+            clip = self._clip
+            if clip is None or clip.ended or x.size == 0:
+                return
+            if self._resampler is not None:
+                x = self._resampler.resample_chunk(x)
+            clip.append(np.clip(x, -1.0, 1.0))
+
+    def end_stream(self) -> None:
+        """No more samples for this clip: playback finishes when what is queued has played."""
+        with self._lock:
+            clip = self._clip
+            if clip is None or clip.ended:
+                return
+            if self._resampler is not None:
+                clip.append(self._resampler.resample_chunk(np.zeros(0, np.float32), last=True))
+            clip.ended = True
+
+    def play(self, samples: npt.ArrayLike, sample_rate: int) -> None:
+        """Play a whole clip from its start, replacing what plays.
+
+        Raises:
+            AudioDeviceError: no usable output device.
+        """
+        self.begin_stream(sample_rate)
+        self.feed(samples)
+        self.end_stream()
+
+    def pause(self) -> None:
+        """Pause where the listener is; resume() continues from there."""
+        if self.state in (PlaybackState.PLAYING, PlaybackState.BUFFERING):
+            self._paused_at = self._heard_frames()
+            self._stop(PlaybackState.PAUSED)
+
+    def resume(self) -> None:
+        """Continue after pause(); after the end or stop(), play the clip again from the start.
+
+        Raises:
+            AudioDeviceError: the device could not be restarted.
+        """
+        state = self.state
+        clip = self._clip
+        if clip is None or state in (PlaybackState.PLAYING, PlaybackState.BUFFERING):
+            return
+        start = self._paused_at if state is PlaybackState.PAUSED else 0
+        self._start_run(0 if start >= clip.written and clip.ended else start)
+
+    def stop(self) -> None:
+        """Stop playing; the clip stays loaded (resume() replays it from the start)."""
+        self._stop(PlaybackState.STOPPED)
+        self._paused_at = 0
+
+    def seek(self, seconds: float) -> None:
+        """Jump to `seconds` within what has arrived; keeps playing if it was playing.
+
+        Raises:
+            AudioDeviceError: the device could not be restarted.
+        """
+        clip = self._clip
+        if clip is None or not self._rate:
+            return
+        target = int(min(max(0.0, seconds) * self._rate, clip.written))
+        if self.state in (PlaybackState.PLAYING, PlaybackState.BUFFERING):
+            self._stop(PlaybackState.PAUSED)
+            self._start_run(target)
+        else:
+            self._stop(PlaybackState.PAUSED)
+            self._paused_at = target
+
+    def close(self) -> None:
+        """Release the device; the player can be used again afterwards."""
+        with self._lock:
+            self._mode = PlaybackState.STOPPED
+            self.output.close()
+            self._clip = None
+
+    @property
+    def state(self) -> PlaybackState:
+        """The current state (cheap; polled by a GUI timer)."""
+        run, clip, mode = self.output.run, self._clip, self._mode
+        if mode is not PlaybackState.PLAYING or run is None or clip is None:
+            return mode
+        if self._device_lost(run):
+            return PlaybackState.STOPPED
+        if run.completed:
+            return PlaybackState.PLAYING if self.output.active else PlaybackState.FINISHED
+        if run.starving and not clip.ended and clip.written - run.read < run.prebuffer:
+            return PlaybackState.BUFFERING  # waiting for the producer
+        return PlaybackState.PLAYING
+
+    @property
+    def position_s(self) -> float:
+        """Seconds into the clip the listener is (output latency accounted for)."""
+        if not self._rate or self._clip is None:
+            return 0.0
+        if self._mode is not PlaybackState.PLAYING:
+            return self._paused_at / self._rate
+        if self.state is PlaybackState.FINISHED:
+            return self.duration_s
+        return self._heard_frames() / self._rate
+
+    @property
+    def duration_s(self) -> float:
+        """Seconds of audio received so far (the whole clip once the stream ended)."""
+        clip = self._clip
+        return clip.written / self._rate if clip is not None and self._rate else 0.0
+
+    @property
+    def underruns(self) -> int:
+        """How often playback ran dry mid-stream and was padded with silence."""
+        return self._clip.underruns if self._clip is not None else 0
+
+    @property
+    def last_error(self) -> AudioDeviceError | None:
+        """The device failure that stopped playback (e.g. device lost), or None."""
+        run = self.output.run
+        if self._last_error is None and run is not None and self._device_lost(run):
+            self._last_error = AudioDeviceError(DEVICE_LOST)
+        return self._last_error
+
+    def _device_lost(self, run: PlaybackRun) -> bool:
+        """The stream stopped by itself before the end: the device went away."""
+        generation = self.output.generation
+        if self._mode is not PlaybackState.PLAYING or run.completed:
+            return False
+        active = self.output.active
+        # A verdict only if no start or stop ran while we looked (they bump the generation).
+        return not active and generation == self.output.generation and self.output.run is run
+
+    def _heard_frames(self) -> int:
+        """The sample the listener hears now: what was sent minus what is still buffered."""
+        run, clip = self.output.run, self._clip
+        if run is None or clip is None:
+            return self._paused_at
+        latency = int(self.output.latency_s * self._rate)
+        return min(max(run.start, run.read - latency), clip.written)
+
+    def _start_run(self, start: int) -> None:
+        clip = self._clip
+        if clip is None:
+            return
+        lost = self._last_error is not None  # a dead stream is not restarted: reopen it
+        if lost or not self.output.is_open or self.output.device_name != self._device_name:
+            self._last_error = None
+            self._reopen()
+        latency = self.output.latency_s
+        run = PlaybackRun(
+            clip,
+            start,
+            lead_in=int(max(MIN_LEAD_IN_S, latency) * self._rate),
+            tail=int((latency + TAIL_MARGIN_S) * self._rate),
+            prebuffer=int(PREBUFFER_S * self._rate),
+        )
+        run.volume = self._volume
+        try:
+            self.output.start(run)
+        except AudioDeviceError as exc:
+            self._mode = PlaybackState.STOPPED
+            self._last_error = exc
+            raise
+        self._mode = PlaybackState.PLAYING
+
+    def _reopen(self) -> None:
+        """Open the device again for the loaded clip, whose samples are at `_rate`."""
+        if self.output.open(self._device_name, self._rate) != self._rate:
+            self.output.close()
+            raise AudioDeviceError(
+                f"This output device cannot play {self._rate} Hz audio. Play the clip again "
+                "to use the device's own rate."
+            )
+
+    def _stop(self, mode: PlaybackState) -> None:
+        self._mode = mode  # before stopping, so no poll mistakes the stop for a lost device
+        self.output.stop()

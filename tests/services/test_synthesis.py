@@ -1,0 +1,69 @@
+"""SynthesisService: renders stream to the player and the waveform; failures speak clearly."""
+
+from studio.pipeline import RenderSpec
+from studio.services.synthesis import SynthesisService
+from studio.services.tasks import TaskRunner
+
+SPEC = RenderSpec("tone-alto", sample_rate=16000)
+
+
+def test_render_streams_to_player_and_reports(
+    local_backend, sync_runner, playback, player, bus, qtbot
+) -> None:
+    """Started, progress and finished arrive in order; the player got every sample."""
+    service = SynthesisService(local_backend, sync_runner, playback, bus)
+    events = []
+    service.synthesis_started.connect(lambda job_id, job: events.append("started"))
+    service.synthesis_progressed.connect(lambda job_id, p: events.append("samples"))
+    with qtbot.wait_signal(service.synthesis_finished, timeout=2000) as done:
+        service.synthesize("One line. And another one.", SPEC, "sse")
+    rendered = done.args[1].rendered
+    assert events[0] == "started" and events.count("samples") >= 2
+    assert ("begin_stream", 16000) in player.calls
+    assert len(player.samples) == len(rendered.samples)
+    assert not service.busy and service.last_result.rendered is rendered
+
+
+def test_failure_posts_the_server_reason(local_backend, sync_runner, playback, bus, qtbot) -> None:
+    """An unknown voice ends in synthesis_failed and an error on the bus, never a result."""
+    service = SynthesisService(local_backend, sync_runner, playback, bus)
+    with (
+        qtbot.assert_not_emitted(service.synthesis_finished),
+        qtbot.wait_signal(service.synthesis_failed, timeout=2000) as failed,
+    ):
+        service.synthesize("Hello.", RenderSpec("no-such-voice"), "none")
+    assert "no-such-voice" in failed.args[1]
+    assert bus.seen[-1].text == failed.args[1]
+
+
+def test_without_backend_nothing_starts(settings, sync_runner, playback, bus) -> None:
+    """Before a backend is ready, Speak explains instead of failing."""
+    from studio.secrets import MemorySecretStore
+    from studio.services.backend import BackendService
+
+    backend = BackendService(
+        settings,
+        MemorySecretStore(),
+        sync_runner,
+        bus,
+        local_server_factory=lambda: None,
+        environ={},
+    )
+    service = SynthesisService(backend, sync_runner, playback, bus)
+    assert service.synthesize("Hi.", SPEC) is None
+    assert "starting" in bus.seen[-1].text
+
+
+def test_cancel_on_the_real_pool_drops_the_result(
+    local_backend, playback, bus, qtbot, waves_local_faults
+) -> None:
+    """With real threads, cancel() stops a stalled render and no result is delivered."""
+    runner = TaskRunner(max_threads=1)
+    service = SynthesisService(local_backend, runner, playback, bus)
+    waves_local_faults("stall=3000@path=/waves/v1/tts")
+    with qtbot.wait_signal(service.synthesis_progressed, timeout=3000):
+        service.synthesize("Stalling line. Second part.", SPEC, "sse")
+    with qtbot.assert_not_emitted(service.synthesis_finished, wait=200):
+        service.cancel()
+    assert not service.busy
+    assert runner.shutdown(2000)
