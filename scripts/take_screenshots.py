@@ -106,7 +106,7 @@ def main(out_dir: Path, theme: str) -> None:
     grab(window.flows.dialog, out_dir / "dictionaries.png")
     window.flows.dialog.reject()
     services.messages.error(
-        "The Waves API refused the API key. Check it in Settings > API key, or use the "
+        "The Waves API refused the API key. Check it in Tools > API key…, or use the "
         "offline voices.",
         Action.SET_KEY,
     )

@@ -47,3 +47,29 @@ def test_key_never_reaches_the_log_file(log_file) -> None:
 def test_ordinary_text_is_left_alone() -> None:
     """Redaction touches secrets only, not voice ids or texts."""
     assert redactor().redact("voice magnus said: sky is blue") == "voice magnus said: sky is blue"
+
+
+def test_real_client_traffic_leaves_no_key_in_the_log(log_file, waves_local) -> None:
+    """A real request and a real failure, logged at DEBUG by us and urllib3, never show the key."""
+    from studio.api.client import WavesClient
+    from studio.api.transport import RetryPolicy
+    from studio.core.errors import StudioError
+    from studio.core.models import SynthesisRequest
+    from tests.conftest import WAVES_LOCAL_TEST_KEY
+
+    redactor().add_secret(WAVES_LOCAL_TEST_KEY)
+    client = WavesClient(waves_local.base_url, WAVES_LOCAL_TEST_KEY,
+                         retry=RetryPolicy(max_attempts=2, base_delay_s=0.01))
+    log = logging.getLogger("studio.test")
+    log.debug("headers %s", client.transport.auth_headers())
+    assert client.voices(refresh=True)
+    try:
+        client.synthesize(SynthesisRequest("Hello.", "no-such-voice"))
+    except StudioError as exc:
+        log.error("render failed: %s (key %s)", exc.user_message, WAVES_LOCAL_TEST_KEY,
+                  exc_info=exc)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = log_file.read_text(encoding="utf-8")
+    assert "render failed" in text and "get_voices" in text
+    assert WAVES_LOCAL_TEST_KEY not in text and "local_test_key" not in text

@@ -19,14 +19,24 @@ from studio.api.synthesis import AudioChunk, Synthesizer, collect_clip
 from studio.api.transport import RetryPolicy, Transport
 from studio.core import contract as c
 from studio.core.errors import ProtocolError, ValidationError
-from studio.core.models import AudioClip, PronunciationDict, PronunciationItem, SynthesisRequest, Voice
+from studio.core.models import (
+    AudioClip,
+    PronunciationDict,
+    PronunciationItem,
+    SynthesisRequest,
+    Voice,
+)
 
 ProgressCallback = Callable[[int, int], None]
 # The clone endpoint accepts only these spellings (§6.1); mimetypes says audio/x-wav for .wav.
 _CLONE_MIME = {
-    ".wav": "audio/wav", ".wave": "audio/wav", ".mp3": "audio/mpeg", ".webm": "audio/webm",
-    ".m4a": "audio/mp4", ".mp4": "audio/mp4",
-}  # fmt: skip
+    ".wav": "audio/wav",
+    ".wave": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".webm": "audio/webm",
+    ".m4a": "audio/mp4",
+    ".mp4": "audio/mp4",
+}
 
 
 class _ProgressBody(io.RawIOBase):
@@ -55,7 +65,9 @@ class _ProgressBody(io.RawIOBase):
         return self._pos
 
     def read(self, size: int = -1) -> bytes:
-        end = len(self._data) if size is None or size < 0 else min(self._pos + size, len(self._data))
+        end = (
+            len(self._data) if size is None or size < 0 else min(self._pos + size, len(self._data))
+        )
         piece = bytes(self._data[self._pos : end])
         self._pos = end
         if self._progress is not None:
@@ -88,9 +100,13 @@ class WavesClient:
     ) -> None:
         self.base_url = check_base_url(base_url)
         self.transport = Transport(
-            self.base_url, api_key, session=session, connect_timeout_s=connect_timeout_s,
-            read_timeout_s=read_timeout_s, retry=retry,
-        )  # fmt: skip
+            self.base_url,
+            api_key,
+            session=session,
+            connect_timeout_s=connect_timeout_s,
+            read_timeout_s=read_timeout_s,
+            retry=retry,
+        )
         self.synthesizer = Synthesizer(self.transport, websocket_url(self.base_url))
         self.voices_ttl_s = voices_ttl_s
         self._voices_cache: tuple[float, list[Voice]] | None = None
@@ -169,14 +185,25 @@ class WavesClient:
         mime = _CLONE_MIME.get(audio_path.suffix.lower()) or (
             mimetypes.guess_type(audio_path.name)[0] or "application/octet-stream"
         )
-        fields = {"displayName": display_name.strip(), "language": language, "model": model,
-                  "description": description, "accent": accent, "tags": ", ".join(tags)}  # fmt: skip
-        body, content_type = _multipart({k: v for k, v in fields.items() if v},
-                                        ("file", audio_path.name, mime, audio))  # fmt: skip
+        fields = {
+            "displayName": display_name.strip(),
+            "language": language,
+            "model": model,
+            "description": description,
+            "accent": accent,
+            "tags": ", ".join(tags),
+        }
+        body, content_type = _multipart(
+            {k: v for k, v in fields.items() if v}, ("file", audio_path.name, mime, audio)
+        )
         data = self._json(
-            "POST", "/waves/v1/voice-cloning", cancel=cancel, idempotent=False,
-            data=_ProgressBody(body, progress), headers={"Content-Type": content_type},
-        )  # fmt: skip
+            "POST",
+            "/waves/v1/voice-cloning",
+            cancel=cancel,
+            idempotent=False,
+            data=_ProgressBody(body, progress),
+            headers={"Content-Type": content_type},
+        )
         clone = data.get("data") if isinstance(data, dict) else None
         if not isinstance(clone, dict) or not clone.get("voiceId"):
             raise ProtocolError("The server did not return the new clone.")
@@ -196,8 +223,13 @@ class WavesClient:
         """Create a dictionary (needs at least one rule)."""
         if not items:
             raise ValidationError("A dictionary needs at least one rule.", "items")
-        data = self._json("POST", "/waves/v1/pronunciation-dicts", cancel=cancel,
-                          idempotent=False, json={"items": [i.to_api() for i in items]})  # fmt: skip
+        data = self._json(
+            "POST",
+            "/waves/v1/pronunciation-dicts",
+            cancel=cancel,
+            idempotent=False,
+            json={"items": [i.to_api() for i in items]},
+        )
         return _dict_from(data)
 
     def update_dictionary(
@@ -206,8 +238,12 @@ class WavesClient:
         """Replace a dictionary's rules."""
         if not items:
             raise ValidationError("A dictionary needs at least one rule.", "items")
-        data = self._json("PUT", "/waves/v1/pronunciation-dicts", cancel=cancel,
-                          json={"id": dict_id, "items": [i.to_api() for i in items]})  # fmt: skip
+        data = self._json(
+            "PUT",
+            "/waves/v1/pronunciation-dicts",
+            cancel=cancel,
+            json={"id": dict_id, "items": [i.to_api() for i in items]},
+        )
         return _dict_from(data)
 
     def delete_dictionary(self, dict_id: str, cancel: threading.Event | None = None) -> None:
@@ -235,9 +271,13 @@ class WavesClient:
         **kwargs: Any,
     ) -> Any:
         response = self.transport.request(
-            method, path, idempotent=idempotent, cancel=cancel, total_timeout_s=total_timeout_s,
+            method,
+            path,
+            idempotent=idempotent,
+            cancel=cancel,
+            total_timeout_s=total_timeout_s,
             **kwargs,
-        )  # fmt: skip
+        )
         try:
             return json.loads(response.content or b"null")
         except ValueError as exc:

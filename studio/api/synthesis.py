@@ -75,9 +75,12 @@ def collect_clip(chunks: Iterator[AudioChunk]) -> AudioClip:
     if info is None:
         raise ProtocolError("The server finished without sending any audio.")
     return AudioClip(
-        b"".join(parts), info.output_format, info.sample_rate, info.request_id,
+        b"".join(parts),
+        info.output_format,
+        info.sample_rate,
+        info.request_id,
         info.server_request_id,
-    )  # fmt: skip
+    )
 
 
 def _can_fall_back(exc: StudioError) -> bool:
@@ -135,10 +138,14 @@ class Synthesizer:
     ) -> Iterator[AudioChunk]:
         """POST /waves/v1/tts and yield the body as it arrives."""
         with self.transport.open(
-            "POST", TTS_PATH, idempotent=True, cancel=cancel,
-            total_timeout_s=self.total_timeout_s, json=request.to_body(),
+            "POST",
+            TTS_PATH,
+            idempotent=True,
+            cancel=cancel,
+            total_timeout_s=self.total_timeout_s,
+            json=request.to_body(),
             headers={"Accept": "audio/wav"},
-        ) as (response, guard):  # fmt: skip
+        ) as (response, guard):
             content_type = response.headers.get("Content-Type", "").lower()
             if content_type.startswith(("text/", "application/json")):
                 raise ProtocolError(
@@ -157,10 +164,14 @@ class Synthesizer:
     ) -> Iterator[AudioChunk]:
         """POST /waves/v1/tts/live and yield each SSE audio frame until `done: true`."""
         with self.transport.open(
-            "POST", LIVE_PATH, idempotent=True, cancel=cancel,
-            total_timeout_s=self.total_timeout_s, json=request.to_body(),
+            "POST",
+            LIVE_PATH,
+            idempotent=True,
+            cancel=cancel,
+            total_timeout_s=self.total_timeout_s,
+            json=request.to_body(),
             headers={"Accept": "text/event-stream"},
-        ) as (response, guard):  # fmt: skip
+        ) as (response, guard):
             content_type = response.headers.get("Content-Type", "").lower()
             if "text/event-stream" not in content_type:
                 raise ProtocolError(
@@ -212,18 +223,21 @@ class Synthesizer:
         host = self.transport.host
         stack = contextlib.ExitStack()
         try:
-            socket = stack.enter_context(connect(
-                url,
-                additional_headers=self.transport.auth_headers(),
-                open_timeout=self.transport.connect_timeout_s,
-                close_timeout=1.0,
-                max_size=8 * 1024 * 1024,
-                user_agent_header=self.transport.session.headers.get("User-Agent"),
-            ))  # fmt: skip
+            socket = stack.enter_context(
+                connect(
+                    url,
+                    additional_headers=self.transport.auth_headers(),
+                    open_timeout=self.transport.connect_timeout_s,
+                    close_timeout=1.0,
+                    max_size=8 * 1024 * 1024,
+                    user_agent_header=str(self.transport.session.headers.get("User-Agent", "")),
+                )
+            )
         except InvalidStatus as exc:
             status = exc.response.status_code
-            raise error_from_response(status, exc.response.headers, exc.response.body or b"",
-                                      host) from exc  # fmt: skip
+            raise error_from_response(
+                status, exc.response.headers, bytes(exc.response.body or b""), host
+            ) from exc
         except TimeoutError as exc:
             raise RequestTimeoutError(f"{host} did not open the stream in time.") from exc
         except Exception as exc:
@@ -268,6 +282,10 @@ class Synthesizer:
     @staticmethod
     def _info(request: SynthesisRequest, server_request_id: str, transport: str) -> StreamInfo:
         return StreamInfo(
-            request.output_format, request.sample_rate, request.request_id, request.session_id,
-            server_request_id[:100], transport,
-        )  # fmt: skip
+            request.output_format,
+            request.sample_rate,
+            request.request_id,
+            request.session_id,
+            server_request_id[:100],
+            transport,
+        )

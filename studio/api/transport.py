@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import socket
@@ -92,16 +93,14 @@ class CallGuard:
 
 
 def _shutdown(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # already closed: nothing left to free
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already closed: nothing left to free
 
 
 class _TrackedHTTPConnection(HTTPConnection):
     """Tells the current thread's CallGuard which socket a request goes out on."""
 
-    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> None:
         """Send the request, after the socket exists and before any reply is awaited."""
         if self.sock is None:
             self.connect()
@@ -112,7 +111,7 @@ class _TrackedHTTPConnection(HTTPConnection):
 
 
 class _TrackedHTTPSConnection(HTTPSConnection):
-    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> None:
         """As _TrackedHTTPConnection.request, over TLS."""
         if self.sock is None:
             self.connect()
@@ -156,7 +155,7 @@ class RetryPolicy:
     def backoff(self, attempt: int) -> float:
         """The wait before retry number `attempt` (1-based)."""
         delay = min(self.base_delay_s * 2 ** (attempt - 1), self.max_delay_s)
-        return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
+        return float(delay * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not security
 
 
 def _retryable_status(status: int) -> bool:
@@ -218,8 +217,14 @@ class Transport:
         **kwargs: Any,
     ) -> requests.Response:
         """Send a request and return the whole reply (body read) or raise a StudioError."""
-        with self.open(method, path, idempotent=idempotent, cancel=cancel,
-                       total_timeout_s=total_timeout_s, **kwargs) as (response, guard):  # fmt: skip
+        with self.open(
+            method,
+            path,
+            idempotent=idempotent,
+            cancel=cancel,
+            total_timeout_s=total_timeout_s,
+            **kwargs,
+        ) as (response, guard):
             body = bytearray()
             for piece in self.iter_body(response, guard):
                 body.extend(piece)
@@ -273,13 +278,17 @@ class Transport:
             attempt += 1
             guard.check()
             body = kwargs.get("data")
-            if hasattr(body, "seek"):
+            if body is not None and hasattr(body, "seek"):
                 body.seek(0)  # a retried upload starts from its first byte again
             try:
                 response = self.session.request(
-                    method, url, headers=headers, stream=True,
-                    timeout=(self.connect_timeout_s, self.read_timeout_s), **kwargs,
-                )  # fmt: skip
+                    method,
+                    url,
+                    headers=headers,
+                    stream=True,
+                    timeout=(self.connect_timeout_s, self.read_timeout_s),
+                    **kwargs,
+                )
             except requests.RequestException as exc:
                 guard.check()
                 error = self._translate(exc)
@@ -297,10 +306,18 @@ class Transport:
             )
             if retry and attempt < self.retry.max_attempts:
                 wait = parse_retry_after(response.headers)
-                delay = min(wait if wait is not None else self.retry.backoff(attempt),
-                            self.retry.max_delay_s)  # fmt: skip
-                log.info("%s %s -> %d; retry %d in %.2fs", method, path, response.status_code,
-                         attempt, delay)  # fmt: skip
+                delay = min(
+                    wait if wait is not None else self.retry.backoff(attempt),
+                    self.retry.max_delay_s,
+                )
+                log.info(
+                    "%s %s -> %d; retry %d in %.2fs",
+                    method,
+                    path,
+                    response.status_code,
+                    attempt,
+                    delay,
+                )
                 if time.monotonic() + delay >= guard.deadline:
                     raise error
                 self._sleep(delay, guard.cancel)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -37,7 +38,7 @@ def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> f
             except (TypeError, ValueError, IndexError):
                 return None
             seconds = when.timestamp() - now
-        if seconds != seconds:  # NaN
+        if math.isnan(seconds):
             return None
         return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
     reset = (headers.get("X-RateLimit-Reset") or headers.get("x-ratelimit-reset") or "").strip()

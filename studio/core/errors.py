@@ -37,7 +37,7 @@ class AuthError(StudioError):
     def __init__(self, user_message: str = "", status: int = 401) -> None:
         super().__init__(
             user_message
-            or "The Waves API refused the API key. Check it in Settings > API key, or use the "
+            or "The Waves API refused the API key. Check it in Tools > API key…, or use the "
             "offline voices."
         )
         self.status = status

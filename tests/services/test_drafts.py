@@ -1,4 +1,4 @@
-"""DraftService: typing is saved atomically after a pause; a broken disk is a warning, not a loss."""
+"""DraftService: typing is saved atomically after a pause; a broken disk warns, loses nothing."""
 
 from studio.services.drafts import DraftService
 from studio.services.tasks import SyncTaskRunner

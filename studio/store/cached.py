@@ -1,0 +1,136 @@
+"""What the render cache hands back: a finished render's bytes and the metadata to rebuild it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.audio.decode import decode
+from studio.core.models import AudioClip
+from studio.pipeline import Rendered, RenderSpec
+
+# `Rendered.transport` of a render served from the cache, so takes and the UI can say so.
+CACHE_TRANSPORT = "cache"
+
+
+@dataclass(frozen=True)
+class CachedRender:
+    """A render kept in the cache: its encoded clip plus everything `Rendered` needs.
+
+    Attributes:
+        key: The render key it is stored under.
+        data: The clip's encoded bytes, exactly as first rendered.
+        output_format, sample_rate: The clip's format and rate.
+        text, spec: What was rendered, with which settings.
+        session_id, request_ids, server_request_ids, transport: The original render's ids,
+            for provenance ("this audio first came from request …").
+        created_at: When it was first rendered (ISO-8601 UTC).
+    """
+
+    key: str
+    data: bytes = field(repr=False)
+    output_format: str
+    sample_rate: int
+    text: str
+    spec: RenderSpec
+    session_id: str
+    request_ids: tuple[str, ...]
+    server_request_ids: tuple[str, ...]
+    transport: str
+    created_at: str
+
+    @property
+    def clip(self) -> AudioClip:
+        """The clip as the pipeline made it."""
+        return AudioClip(
+            self.data,
+            self.output_format,
+            self.sample_rate,
+            self.request_ids[0] if self.request_ids else "",
+            self.server_request_ids[0] if self.server_request_ids else "",
+        )
+
+    def to_rendered(self, spec: RenderSpec | None = None) -> Rendered:
+        """A `Rendered` for playback and takes, decoded from the bytes; no API call.
+
+        Args:
+            spec: The caller's current settings, when they should be recorded instead of the
+                stored ones (the key proves they make the same audio, e.g. the same dictionary
+                rules under another id). Default: the stored settings.
+
+        Raises:
+            DecodeError: the stored bytes do not decode (the caller should render again).
+        """
+        decoded = decode(self.data, self.output_format, self.sample_rate)
+        samples = decoded.samples
+        samples.flags.writeable = False
+        return Rendered(
+            self.text,
+            spec or self.spec,
+            self.clip,
+            samples,
+            decoded.sample_rate,
+            self.session_id,
+            self.request_ids,
+            self.server_request_ids,
+            CACHE_TRANSPORT,
+        )
+
+
+def metadata_json(rendered: Rendered) -> str:
+    """The JSON the index keeps beside a blob: everything of `rendered` except the audio."""
+    spec = rendered.spec
+    return json.dumps(
+        {
+            "text": rendered.text,
+            "spec": {
+                "voice_id": spec.voice_id,
+                "model": spec.model,
+                "language": spec.language,
+                "speed": float(spec.speed),
+                "sample_rate": int(spec.sample_rate),
+                "output_format": spec.output_format,
+                "dictionary_ids": list(spec.dictionary_ids),
+            },
+            "session_id": rendered.session_id,
+            "request_ids": list(rendered.request_ids),
+            "server_request_ids": list(rendered.server_request_ids),
+            "transport": rendered.transport,
+        },
+        ensure_ascii=False,
+    )
+
+
+def from_metadata(
+    key: str, data: bytes, output_format: str, sample_rate: int, created_at: str, meta: str
+) -> CachedRender:
+    """Rebuild a CachedRender from an index row and its blob.
+
+    Raises:
+        ValueError / KeyError / TypeError: the metadata is not what `metadata_json` writes.
+    """
+    value: dict[str, Any] = json.loads(meta)
+    fields = value["spec"]
+    spec = RenderSpec(
+        voice_id=str(fields["voice_id"]),
+        model=str(fields["model"]),
+        language=str(fields["language"]),
+        speed=float(fields["speed"]),
+        sample_rate=int(fields["sample_rate"]),
+        output_format=str(fields["output_format"]),
+        dictionary_ids=tuple(str(x) for x in fields["dictionary_ids"]),
+    )
+    return CachedRender(
+        key=key,
+        data=data,
+        output_format=output_format,
+        sample_rate=sample_rate,
+        text=str(value["text"]),
+        spec=spec,
+        session_id=str(value["session_id"]),
+        request_ids=tuple(str(x) for x in value["request_ids"]),
+        server_request_ids=tuple(str(x) for x in value["server_request_ids"]),
+        transport=str(value["transport"]),
+        created_at=created_at,
+    )

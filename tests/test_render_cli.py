@@ -1,0 +1,84 @@
+"""`waves-studio render`: one clip to disk from the command line, for every format."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from studio.audio.decode import decode
+from studio.cli import main
+
+SOXI = shutil.which("soxi")
+TEXT = "Render this line from the command line. Then a second sentence."
+
+
+def _soxi(path: Path, flag: str) -> str:
+    return subprocess.run([SOXI, flag, str(path)], capture_output=True, text=True, check=True,
+                          timeout=30).stdout.strip()
+
+
+@pytest.mark.parametrize("fmt", ["wav", "mp3", "flac", "ogg", "pcm", "ulaw", "alaw"])
+def test_every_format_renders_to_a_file_that_opens(tmp_path, capsys, fmt) -> None:
+    """Each --format writes a playable file with the asked rate; raw formats decode back."""
+    out = tmp_path / f"clip.{fmt}"
+    code = main(["render", "--local", "--engine", "tone", "--voice", "tone-alto", "--text", TEXT,
+                 "--sample-rate", "16000", "--format", fmt, "--out", str(out)])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert f"wrote {out}" in printed.out and "request id:" in printed.out
+    if fmt in ("pcm", "ulaw", "alaw"):
+        audio = decode(out.read_bytes(), fmt, 16000)
+        assert 2.0 < audio.duration_s < 15
+        assert float(np.abs(audio.samples).max()) > 0.05
+    elif SOXI:
+        assert _soxi(out, "-r") == "16000" and _soxi(out, "-c") == "1"
+        assert 2.0 < float(_soxi(out, "-D")) < 15
+
+
+def test_format_from_extension_and_overwrite(tmp_path, capsys) -> None:
+    """Without --format the extension decides; an existing file needs --overwrite."""
+    out = tmp_path / "line.flac"
+    args = ["render", "--local", "--engine", "tone", "--text", "Hi there.", "--out", str(out)]
+    assert main(args) == 0
+    assert out.read_bytes()[:4] == b"fLaC"
+    assert main(args) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main([*args, "--overwrite"]) == 0
+
+
+def test_errors_exit_non_zero_with_a_message(tmp_path, capsys, monkeypatch) -> None:
+    """No text, an unknown voice and no API key each fail with one clear line."""
+    monkeypatch.delenv("SMALLEST_API_KEY", raising=False)
+    base = ["render", "--local", "--engine", "tone", "--out", str(tmp_path / "x.wav")]
+    assert main([*base, "--text", "   "]) == 1
+    assert "no text" in capsys.readouterr().err.lower()
+    assert main([*base, "--text", "Hi.", "--voice", "nobody"]) == 1
+    assert "nobody" in capsys.readouterr().err
+    monkeypatch.setattr("studio.secrets.KeyringSecretStore.get", lambda self: None)
+    assert main(["render", "--text", "Hi.", "--out", str(tmp_path / "y.wav")]) == 1
+    assert "No API key" in capsys.readouterr().err
+
+
+def test_list_voices_and_dicts(capsys) -> None:
+    """--list-voices and --list-dicts print tables."""
+    assert main(["render", "--local", "--engine", "tone", "--list-voices"]) == 0
+    assert "tone-alto" in capsys.readouterr().out
+    assert main(["render", "--local", "--engine", "tone", "--list-dicts"]) == 0
+
+
+def test_as_written_in_the_readme(tmp_path) -> None:
+    """The README's command line works in a real process (long text, file input)."""
+    text = tmp_path / "script.txt"
+    text.write_text("First sentence of a script. " * 20, encoding="utf-8")
+    out = tmp_path / "script.wav"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "studio", "render", "--local", "--engine", "tone", "--file",
+         str(text), "--out", str(out)], capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 44 and "via sse" in result.stdout
