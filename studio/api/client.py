@@ -14,8 +14,9 @@ from typing import Any
 
 import requests
 
+from studio.api.chunks import AudioChunk
 from studio.api.safety import check_base_url, websocket_url
-from studio.api.synthesis import AudioChunk, Synthesizer, collect_clip
+from studio.api.synthesis import Synthesizer, collect_clip
 from studio.api.transport import RetryPolicy, Transport
 from studio.core import contract as c
 from studio.core.errors import ProtocolError, ValidationError
@@ -116,7 +117,8 @@ class WavesClient:
         return f"WavesClient({self.base_url!r})"
 
     def close(self) -> None:
-        """Close pooled connections."""
+        """Close pooled HTTP and WebSocket connections."""
+        self.synthesizer.close()
         self.transport.close()
 
     # --- synthesis ------------------------------------------------------------------------

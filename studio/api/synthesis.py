@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from studio.api.frames import SSEParser, parse_sse_frame, parse_ws_message
+from studio.api.chunks import AudioChunk, StreamInfo, stream_info
+from studio.api.frames import SSEParser, parse_sse_frame
 from studio.api.transport import Transport
-from studio.api.wire_errors import error_from_response
+from studio.api.ws_stream import WsStreamer
 from studio.core.errors import (
     ApiError,
     CancelledError,
     NetworkError,
     ProtocolError,
     RateLimitedError,
-    RequestTimeoutError,
     StreamInterruptedError,
     StudioError,
 )
@@ -32,37 +28,6 @@ TTS_PATH = "/waves/v1/tts"
 LIVE_PATH = "/waves/v1/tts/live"
 # Statuses that mean "this server has no such streaming route": fall back to plain HTTP.
 _NO_ROUTE_STATUSES = (404, 405, 410, 426, 501)
-
-
-@dataclass(frozen=True)
-class StreamInfo:
-    """Metadata of one synthesis reply.
-
-    Attributes:
-        output_format, sample_rate: What the audio bytes are.
-        request_id, session_id: Our ids, as sent.
-        server_request_id: The server's X-Request-Id (HTTP/SSE) or request_id (WS).
-        transport: "http", "sse" or "ws": how the audio actually came.
-    """
-
-    output_format: str
-    sample_rate: int
-    request_id: str
-    session_id: str
-    server_request_id: str
-    transport: str
-
-
-@dataclass(frozen=True)
-class AudioChunk:
-    """A piece of encoded audio, in arrival order (`index` from 0)."""
-
-    data: bytes
-    index: int
-    info: StreamInfo
-
-    def __repr__(self) -> str:
-        return f"AudioChunk(#{self.index}, {len(self.data)} bytes, {self.info.transport})"
 
 
 def collect_clip(chunks: Iterator[AudioChunk]) -> AudioClip:
@@ -104,6 +69,7 @@ class Synthesizer:
         self.transport = transport
         self.ws_base_url = ws_base_url
         self.total_timeout_s = total_timeout_s
+        self._ws = WsStreamer(transport, ws_base_url, total_timeout_s)
 
     def stream(
         self,
@@ -197,95 +163,12 @@ class Synthesizer:
         self, request: SynthesisRequest, cancel: threading.Event | None = None
     ) -> Iterator[AudioChunk]:
         """Send the request over the WebSocket API and yield `chunk` frames until `complete`."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                yield from self._ws_once(request, cancel)
-                return
-            except RateLimitedError:
-                if attempt >= self.transport.retry.max_attempts:
-                    raise
-                delay = self.transport.retry.backoff(attempt)
-                if cancel is not None and cancel.wait(delay):
-                    raise CancelledError() from None
-                if cancel is None:
-                    time.sleep(delay)
+        yield from self._ws.stream(request, cancel)
 
-    def _ws_once(
-        self, request: SynthesisRequest, cancel: threading.Event | None
-    ) -> Iterator[AudioChunk]:
-        from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidStatus
-        from websockets.sync.client import connect
-
-        deadline = time.monotonic() + self.total_timeout_s
-        url = f"{self.ws_base_url}{LIVE_PATH}"
-        host = self.transport.host
-        stack = contextlib.ExitStack()
-        try:
-            socket = stack.enter_context(
-                connect(
-                    url,
-                    additional_headers=self.transport.auth_headers(),
-                    open_timeout=self.transport.connect_timeout_s,
-                    close_timeout=1.0,
-                    max_size=8 * 1024 * 1024,
-                    user_agent_header=str(self.transport.session.headers.get("User-Agent", "")),
-                )
-            )
-        except InvalidStatus as exc:
-            status = exc.response.status_code
-            raise error_from_response(
-                status, exc.response.headers, bytes(exc.response.body or b""), host
-            ) from exc
-        except TimeoutError as exc:
-            raise RequestTimeoutError(f"{host} did not open the stream in time.") from exc
-        except Exception as exc:
-            raise NetworkError(f"Could not open a WebSocket to {host}. Check the address.") from exc
-        info = self._info(request, "", "ws")
-        index = 0
-        last_message = time.monotonic()
-        try:
-            socket.send(json.dumps(request.to_body()))
-            while True:
-                if cancel is not None and cancel.is_set():
-                    raise CancelledError()
-                now = time.monotonic()
-                if now >= deadline or now - last_message > self.transport.read_timeout_s:
-                    raise RequestTimeoutError(f"{host} stopped sending audio. Try again.")
-                try:
-                    message = socket.recv(timeout=0.05)
-                except TimeoutError:
-                    continue
-                last_message = time.monotonic()
-                frame = parse_ws_message(message)
-                if frame.external_request_id and frame.external_request_id != request.request_id:
-                    continue  # a reply to another request on this connection
-                if frame.status == "chunk" and frame.audio:
-                    if index == 0 and frame.request_id:
-                        info = self._info(request, frame.request_id, "ws")
-                    yield AudioChunk(frame.audio, index, info)
-                    index += 1
-                elif frame.status == "complete":
-                    return
-        except ConnectionClosedOK as exc:
-            raise StreamInterruptedError(
-                f"{host} closed the stream before the audio was complete. Try again."
-            ) from exc
-        except ConnectionClosed as exc:
-            raise StreamInterruptedError(
-                f"The connection to {host} dropped in the middle of the audio. Try again."
-            ) from exc
-        finally:
-            stack.close()
+    def close(self) -> None:
+        """Close idle WebSocket connections."""
+        self._ws.close()
 
     @staticmethod
     def _info(request: SynthesisRequest, server_request_id: str, transport: str) -> StreamInfo:
-        return StreamInfo(
-            request.output_format,
-            request.sample_rate,
-            request.request_id,
-            request.session_id,
-            server_request_id[:100],
-            transport,
-        )
+        return stream_info(request, server_request_id, transport)

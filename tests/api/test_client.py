@@ -420,3 +420,24 @@ def test_key_never_appears_in_errors(waves_local, waves_local_faults) -> None:
     for exc in failures:
         for text in (str(exc), repr(exc), exc.user_message, str(exc.__cause__ or "")):
             assert secret not in text and KEY not in text
+
+
+def test_websocket_connection_is_reused_between_renders(client) -> None:
+    """A second WebSocket render goes out on the same open socket (no new handshake)."""
+    client.synthesize(_request(text="First."), "ws")
+    pool = client.synthesizer._ws._pool
+    first_socket = pool._idle[-1][1]
+    client.synthesize(_request(text="Second."), "ws")
+    assert pool._idle[-1][1] is first_socket
+
+
+def test_a_dead_pooled_socket_is_replaced(client) -> None:
+    """If the kept socket died while idle, the next render opens a new one and succeeds."""
+    import socket as socket_module
+
+    client.synthesize(_request(text="First."), "ws")
+    pool = client.synthesizer._ws._pool
+    dead = pool._idle[-1][1]
+    dead.socket.shutdown(socket_module.SHUT_RDWR)
+    assert client.synthesize(_request(text="Second."), "ws").data
+    assert pool._idle[-1][1] is not dead
