@@ -15,18 +15,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pulse import private_pulse  # bench/pulse.py (this folder is on sys.path)
 
 from studio.audio import codecs
 from studio.audio.decode import StreamDecoder, decode
@@ -105,35 +104,6 @@ def bench_peaks() -> None:
     report("peaks 1000 columns of 1 h", f"{query_ms:.3f} ms", "< 5 ms", query_ms / 5, query_ms < 5)
     zoom_ms = best_time(lambda: builder.peaks(1000, 1800.0, 1801.0), 20) * 1000
     report("peaks 1000 columns of 1 s", f"{zoom_ms:.3f} ms", "< 5 ms", zoom_ms / 5, zoom_ms < 5)
-
-
-@contextlib.contextmanager
-def private_pulse() -> Iterator[None]:
-    """A PulseAudio daemon with a null sink, in a throwaway runtime folder (like scripts/test)."""
-    runtime = Path(tempfile.mkdtemp(prefix="bench-audio-"))
-    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), PULSE_RUNTIME_PATH=str(runtime / "pulse"))
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)  # another daemon may own org.PulseAudio1 there
-    daemon = subprocess.Popen(
-        ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "-n",
-         "--load=module-native-protocol-unix auth-anonymous=1",
-         "--load=module-null-sink sink_name=studio_null", "--load=module-always-sink"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    os.environ.update(
-        XDG_RUNTIME_DIR=env["XDG_RUNTIME_DIR"], PULSE_RUNTIME_PATH=env["PULSE_RUNTIME_PATH"]
-    )
-    os.environ["PULSE_SINK"] = "studio_null"
-    deadline = time.monotonic() + 10
-    while subprocess.run(["pactl", "info"], capture_output=True, check=False).returncode:
-        if time.monotonic() > deadline:
-            raise SystemExit("pulseaudio did not start")
-        time.sleep(0.1)
-    try:
-        yield
-    finally:
-        daemon.terminate()
-        daemon.wait(10)
-        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def bench_callback() -> None:

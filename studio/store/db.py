@@ -34,6 +34,8 @@ def is_corruption(exc: BaseException) -> bool:
     """True when a sqlite3 error says the file itself is damaged (not merely busy or full)."""
     if isinstance(exc, CorruptDatabaseError):
         return True
+    if not isinstance(exc, sqlite3.Error):
+        return False
     code = getattr(exc, "sqlite_errorcode", None)
     if isinstance(code, int) and code & 0xFF in _CORRUPTION_CODES:
         return True
@@ -41,14 +43,22 @@ def is_corruption(exc: BaseException) -> bool:
     return "not a database" in text or "malformed" in text
 
 
-def connect(path: Path, *, synchronous: str = "FULL") -> sqlite3.Connection:
-    """Open `path` in WAL mode, autocommit (we BEGIN ourselves), usable from any thread.
+def open_database(
+    path: Path,
+    *,
+    prepare: Callable[[sqlite3.Connection], None],
+    on_corrupt: Callable[[], None],
+    synchronous: str = "FULL",
+) -> sqlite3.Connection:
+    """Open `path` in WAL mode, check it, and `prepare` it (migrations and the like).
 
-    The caller serialises use with its own lock; `check_same_thread=False` only lets services
-    call the store from their worker threads.
+    The connection is autocommit (callers BEGIN themselves) and usable from any thread (callers
+    serialise use with their own lock). When the file turns out to be damaged, `on_corrupt` runs
+    while the connection is still open, and only then is it closed: closing first would let
+    SQLite delete the damaged file's WAL, which may hold the most recent takes.
 
     Raises:
-        CorruptDatabaseError: the file is damaged (the connection is closed).
+        CorruptDatabaseError: the file was damaged (and `on_corrupt` has dealt with it).
         sqlite3.Error / OSError: anything else (locked, unreadable folder).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,22 +69,33 @@ def connect(path: Path, *, synchronous: str = "FULL") -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
-            log.warning(
-                "%s: SQLite refused WAL mode (%s); concurrent use will be slower", path, mode
-            )
+            log.warning("%s: SQLite refused WAL mode (%s); sharing it will be slower", path, mode)
         conn.execute(f"PRAGMA synchronous = {synchronous}")
-        check = conn.execute("PRAGMA quick_check").fetchall()
-        if [row[0] for row in check] != ["ok"]:
-            raise CorruptDatabaseError("; ".join(str(row[0]) for row in check[:3]))
-    except sqlite3.Error as exc:
-        conn.close()
-        if is_corruption(exc):
+        check = [str(row[0]) for row in conn.execute("PRAGMA quick_check").fetchall()]
+        if check != ["ok"]:
+            raise CorruptDatabaseError("; ".join(check[:3]))
+        prepare(conn)
+    except BaseException as exc:
+        damaged = is_corruption(exc)
+        try:
+            if damaged:
+                _deal_with_damage(conn, on_corrupt)
+        finally:
+            conn.close()
+        if damaged:
             raise CorruptDatabaseError(str(exc)) from exc
         raise
-    except CorruptDatabaseError:
-        conn.close()
-        raise
     return conn
+
+
+def _deal_with_damage(conn: sqlite3.Connection, on_corrupt: Callable[[], None]) -> None:
+    """Run `on_corrupt` with the connection open; where open files cannot be renamed
+    (Windows), close it first and try again (SQLite may then have removed the WAL)."""
+    try:
+        on_corrupt()
+    except PermissionError:
+        conn.close()
+        on_corrupt()
 
 
 @contextlib.contextmanager

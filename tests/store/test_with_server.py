@@ -1,0 +1,59 @@
+"""Real renders from waves-local through the pipeline: cached and kept as takes, replayed intact."""
+
+import numpy as np
+import pytest
+
+from studio.api.client import WavesClient
+from studio.pipeline import RenderSpec, render_text
+from studio.store.cache import RenderCache
+from studio.store.keys import dictionary_hash, render_key
+from studio.store.takes import TakeStore
+from tests.conftest import WAVES_LOCAL_TEST_KEY
+
+# Two sentences over 250 characters: the pipeline splits them into two requests.
+TEXT = (
+    "The morning train was late again, so Maya strolled down to the harbour, bought warm bread, "
+    "and watched the fishing boats slide into the fog before the market opened its stalls. "
+    "Later the rain swept in from the sea, and everyone hurried under the striped awnings to "
+    "wait it out while the gulls circled the quay."
+)
+
+
+@pytest.fixture
+def client(waves_local):
+    """A client for the session's tone-engine server."""
+    c = WavesClient(waves_local.base_url, WAVES_LOCAL_TEST_KEY, read_timeout_s=10.0)
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("fmt", ["wav", "mp3", "ulaw"])
+def test_a_real_render_replays_from_cache_and_history(client, waves_local, tmp_path, fmt) -> None:
+    """A multi-request render comes back from the cache and the history bit-identical."""
+    spec = RenderSpec(voice_id="tone-alto", sample_rate=16000, output_format=fmt)
+    rendered = render_text(client, TEXT, spec, mode="sse")
+    assert len(rendered.request_ids) == 2
+    backend = f"local:{waves_local.base_url}"
+    key = render_key(backend, spec, TEXT, None)
+    with RenderCache(tmp_path / "cache", 50_000_000) as cache:
+        cache.put(key, rendered)
+        hit = cache.get(key)
+    assert hit is not None
+    replay = hit.to_rendered()
+    assert replay.clip.data == rendered.clip.data
+    assert replay.sample_rate == rendered.sample_rate
+    np.testing.assert_array_equal(replay.samples, rendered.samples)
+    assert replay.server_request_ids == rendered.server_request_ids
+    with TakeStore(tmp_path / "history.sqlite3") as store:
+        take = store.add(
+            rendered,
+            backend="local",
+            base_url=waves_local.base_url,
+            source="render",
+            cache_key=key,
+            dictionary_hash=dictionary_hash(None),
+        )
+        assert store.load_audio(take) == rendered.clip
+        assert store.search("harbour fog")[0].take_id == take.take_id
+    assert take.server_request_ids == rendered.server_request_ids
+    assert all(take.server_request_ids)
