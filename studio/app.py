@@ -15,12 +15,14 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from studio import APP_ID, APP_NAME, ORG_NAME, __version__
+from studio.library import RenderLibrary
 from studio.logs import setup_logging
 from studio.secrets import KeyringSecretStore, SecretStore
 from studio.services.backend import BackendService, LocalServerLike
 from studio.services.dictionaries import DictionaryService
 from studio.services.drafts import DraftService
 from studio.services.export import ExportService
+from studio.services.history import HistoryService
 from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService, PlayerLike
 from studio.services.settings import Settings
@@ -95,6 +97,9 @@ def build_services(
     general = tasks or TaskRunner(max_threads=3)
     render_runner = synthesis_tasks or TaskRunner(max_threads=1)
     the_player = player or make_player(str(settings.get("audio/output_device")))
+    library = RenderLibrary(profile.data_dir, int(settings.get("cache/max_mb")) * 1024 * 1024)
+    if library.open_warning:
+        messages.warning(library.open_warning)
     playback = PlaybackService(the_player, messages)
     playback.set_volume(float(settings.get("audio/volume")))
     backend = BackendService(
@@ -109,13 +114,15 @@ def build_services(
         settings=settings,
         messages=messages,
         backend=backend,
-        synthesis=SynthesisService(backend, render_runner, playback, messages),
+        synthesis=SynthesisService(backend, render_runner, playback, messages, library),
         playback=playback,
         voices=VoiceCatalog(backend, settings, general, playback, messages),
         dictionaries=DictionaryService(backend, settings, general, messages),
         drafts=DraftService(profile.data_dir / "draft.txt", messages),
         exports=ExportService(settings, messages, profile.data_dir / "clips"),
         runners=(general, render_runner),
+        library=library,
+        history=HistoryService(library, messages),
     )
 
 
@@ -127,6 +134,8 @@ def shutdown(services: Services) -> None:
         runner.shutdown(5000)
     services.playback.shutdown()
     services.backend.shutdown()
+    if services.library is not None:
+        services.library.close()
 
 
 def install_excepthook(show_dialog: bool) -> None:

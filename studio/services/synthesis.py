@@ -6,16 +6,22 @@ import itertools
 import logging
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.errors import CancelledError, NetworkError, StudioError
-from studio.pipeline import Rendered, RenderSpec, render_text
+from studio.library import Backend, LibraryRender, RenderLibrary
+from studio.pipeline import RenderSpec, render_text
 from studio.services.backend import BackendInfo, BackendService
 from studio.services.messages import GENERIC_FAILURE, Action, MessageBus
 from studio.services.playback import PlaybackService, StreamSink
 from studio.services.tasks import TaskContext, TaskRunner
+from studio.store.take_record import HistoryTake
+
+if TYPE_CHECKING:
+    from studio.pipeline import Rendered
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +56,19 @@ class SamplesArrived:
 
 @dataclass(frozen=True)
 class RenderResult:
-    """A finished render and the job that asked for it."""
+    """A finished render and the job that asked for it.
+
+    Attributes:
+        job: What was asked.
+        rendered: The audio and its provenance.
+        from_cache: True when it came from the render cache (no API call, no credits).
+        take: Its history entry, when the history could be written.
+    """
 
     job: RenderJob
     rendered: Rendered
+    from_cache: bool = False
+    take: HistoryTake | None = None
 
 
 class SynthesisService(QObject):
@@ -82,9 +97,11 @@ class SynthesisService(QObject):
         tasks: TaskRunner,
         playback: PlaybackService | None,
         messages: MessageBus,
+        library: RenderLibrary | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._library = library
         self._backend = backend
         self._tasks = tasks
         self._playback = playback
@@ -106,6 +123,7 @@ class SynthesisService(QObject):
         streaming: str = "sse",
         queue: bool = False,
         play: bool = True,
+        source: str = "main",
     ) -> int | None:
         """Start a render; returns its job id, or None if no backend is ready.
 
@@ -115,6 +133,7 @@ class SynthesisService(QObject):
             streaming: "sse", "ws" or "none".
             queue: Wait behind a running render instead of cancelling it.
             play: Play the audio as it arrives.
+            source: What asked, for the history ("main" or "grid").
         """
         client, info = self._backend.client, self._backend.info
         if client is None or info is None:
@@ -128,14 +147,29 @@ class SynthesisService(QObject):
         self.synthesis_started.emit(job.job_id, job)
         self.busy_changed.emit(True)
 
-        def work(ctx: TaskContext) -> Rendered:
+        library = self._library
+        backend = Backend(info.kind, info.base_url, info.engine)
+
+        def work(ctx: TaskContext) -> LibraryRender:
             def on_samples(samples: np.ndarray, rate: int) -> None:
                 if sink is not None:
                     sink.feed(samples, rate)
                 ctx.report(SamplesArrived(job.job_id, samples, rate))
 
             try:
-                return render_text(client, text, spec, streaming, ctx.cancelled, on_samples)
+                if library is None:
+                    rendered = render_text(client, text, spec, streaming, ctx.cancelled, on_samples)
+                    return LibraryRender(rendered, False, None)
+                return library.render(
+                    client,
+                    text,
+                    spec,
+                    backend=backend,
+                    source=source,
+                    mode=streaming,
+                    cancel=ctx.cancelled,
+                    on_samples=on_samples,
+                )
             finally:
                 if sink is not None:
                     sink.end()
@@ -166,11 +200,15 @@ class SynthesisService(QObject):
         if job_id in self._jobs and isinstance(progress, SamplesArrived):
             self.synthesis_progressed.emit(job_id, progress)
 
-    def _on_done(self, job_id: int, rendered: Rendered) -> None:
+    def _on_done(self, job_id: int, done: LibraryRender) -> None:
         job = self._finish(job_id)
         if job is None:
             return  # stale: cancelled or superseded
-        result = RenderResult(job, rendered)
+        result = RenderResult(job, done.rendered, done.from_cache, done.take)
+        if done.from_cache:
+            self._messages.info("From cache: no credits used.")
+        if done.store_warning:
+            self._messages.warning(done.store_warning)
         self.last_result = result
         self.synthesis_finished.emit(job_id, result)
 

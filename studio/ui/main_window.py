@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from studio import APP_NAME
+from studio.library import RenderLibrary
 from studio.services.backend import BackendInfo, BackendService
 from studio.services.dictionaries import DictionaryService
 from studio.services.drafts import DraftService
 from studio.services.export import ExportService
+from studio.services.history import HistoryService
 from studio.services.messages import Action, MessageBus
 from studio.services.playback import PlaybackService
 from studio.services.settings import Settings
@@ -58,6 +60,8 @@ class Services:
     drafts: DraftService
     exports: ExportService
     runners: tuple[TaskRunner, ...] = ()
+    library: RenderLibrary | None = None
+    history: HistoryService | None = None
 
 
 class _SpaceKeyGuard(QObject):

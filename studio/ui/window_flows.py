@@ -11,6 +11,7 @@ from PySide6.QtGui import QDrag, QGuiApplication
 from PySide6.QtWidgets import QDialog
 
 from studio.core.errors import ValidationError
+from studio.pipeline import Rendered
 from studio.services.export import EXPORT_FILTERS, ExportService
 from studio.services.synthesis import RenderResult
 from studio.ui import dialogs
@@ -30,6 +31,7 @@ class WindowFlows(QObject):
         self._last_text = ""
         self._drag_file: Path | None = None
         self.dialog: QDialog | None = None
+        self._saving: Rendered | None = None
         exports: ExportService = self.services.exports
         exports.overwrite_requested.connect(self._on_exports_overwrite_requested)
         exports.drag_file_ready.connect(self._on_exports_drag_file_ready)
@@ -74,7 +76,7 @@ class WindowFlows(QObject):
         """Keep the result for play/save and prepare the file for drag and copy."""
         self.last_result = result
         self._drag_file = None
-        self.services.exports.prepare_drag_file(result)
+        self.services.exports.prepare_drag_file(result.rendered)
 
     @Slot()
     def play_pause(self) -> None:
@@ -115,8 +117,13 @@ class WindowFlows(QObject):
         if self.last_result is None:
             self.services.messages.info("Nothing to save yet: speak a line first.")
             return
+        self.save_rendered(self.last_result.rendered)
+
+    def save_rendered(self, rendered: Rendered) -> None:
+        """Ask where to save `rendered` (the last clip or a take), then save it."""
         exports = self.services.exports
-        suggested, selected_filter = exports.suggestion(self.last_result)
+        self._saving = rendered
+        suggested, selected_filter = exports.suggestion(rendered)
         path, chosen = dialogs.save_file_name(
             self.window,
             "Save clip",
@@ -125,14 +132,14 @@ class WindowFlows(QObject):
             selected_filter,
         )
         if path:
-            exports.save(self.last_result, Path(path), exports.format_for(path, chosen))
+            exports.save(rendered, Path(path), exports.format_for(path, chosen))
 
     @Slot(str, str)
     def _on_exports_overwrite_requested(self, path: str, fmt: str) -> None:
-        if self.last_result is not None and dialogs.ask(
+        if self._saving is not None and dialogs.ask(
             self.window, "Replace file?", f"{path} already exists. Replace it?"
         ):
-            self.services.exports.save(self.last_result, Path(path), fmt, overwrite=True)
+            self.services.exports.save(self._saving, Path(path), fmt, overwrite=True)
 
     @Slot(str)
     def _on_exports_drag_file_ready(self, path: str) -> None:

@@ -1,0 +1,207 @@
+"""RenderLibrary: render through the cache (a repeat costs no credits) and keep each take."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from studio.api.client import WavesClient
+from studio.core.errors import StudioError
+from studio.core.models import PronunciationDict
+from studio.pipeline import Rendered, RenderSpec, SamplesCallback, render_text
+from studio.store.cache import RenderCache
+from studio.store.keys import dictionary_hash, render_key, rules_by_id
+from studio.store.take_record import HistoryTake
+from studio.store.takes import TakeStore
+
+log = logging.getLogger(__name__)
+HISTORY_FILE = "history.sqlite3"
+CACHE_FOLDER = "render-cache"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Who renders, as the cache key and the takes record it.
+
+    Attributes:
+        kind: "cloud" or "local".
+        base_url: The server origin.
+        engine: The local server's engine set ("auto", "tone"…); "" for the cloud.
+    """
+
+    kind: str
+    base_url: str
+    engine: str = ""
+
+    @property
+    def identity(self) -> str:
+        """The cache's backend identity: a local server by its engines (its port changes every
+        run), a cloud by its address."""
+        return (
+            f"local:{self.engine or 'auto'}" if self.kind == "local" else f"cloud:{self.base_url}"
+        )
+
+
+@dataclass(frozen=True)
+class LibraryRender:
+    """A finished render, where it came from, and the take that keeps it.
+
+    Attributes:
+        rendered: The audio and its provenance.
+        from_cache: True when no API call was made.
+        take: The history entry (None when the history could not be written).
+        store_warning: A user message when the history or cache failed (the render is fine).
+    """
+
+    rendered: Rendered
+    from_cache: bool
+    take: HistoryTake | None
+    store_warning: str = ""
+
+
+class RenderLibrary:
+    """Renders through the render cache and records takes; Qt-free, safe from worker threads.
+
+    A broken cache or history never stops a render: it renders normally and reports a warning.
+
+    Attributes:
+        takes: The history (None when it could not be opened).
+        cache: The render cache (None when it could not be opened).
+        open_warning: Why the history or cache could not be opened, for the user.
+    """
+
+    def __init__(self, folder: Path, cache_max_bytes: int) -> None:
+        self.folder = folder
+        self.open_warning = ""
+        self.takes: TakeStore | None = None
+        self.cache: RenderCache | None = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.takes = TakeStore(folder / HISTORY_FILE)
+            if self.takes.recovered_message:
+                self.open_warning = self.takes.recovered_message
+        except (StudioError, OSError) as exc:
+            self.open_warning = getattr(exc, "user_message", str(exc))
+        try:
+            self.cache = RenderCache(folder / CACHE_FOLDER, cache_max_bytes)
+        except (StudioError, OSError) as exc:
+            self.open_warning = self.open_warning or getattr(exc, "user_message", str(exc))
+
+    def close(self) -> None:
+        """Close the history and the cache."""
+        for store in (self.takes, self.cache):
+            if store is not None:
+                store.close()
+
+    def cache_key(
+        self, backend: Backend, spec: RenderSpec, text: str, dicts: list[PronunciationDict]
+    ) -> str:
+        """The content address of a render (dictionary rules included, by content)."""
+        return render_key(backend.identity, spec, text, rules_by_id(dicts))
+
+    def render(
+        self,
+        client: WavesClient,
+        text: str,
+        spec: RenderSpec,
+        *,
+        backend: Backend,
+        source: str,
+        mode: str = "sse",
+        cancel: threading.Event | None = None,
+        on_samples: SamplesCallback | None = None,
+    ) -> LibraryRender:
+        """Serve from the cache or render; then keep the take.
+
+        When dictionaries apply, their current rules are fetched first: the key must reflect
+        what the server will apply now, not what this app saw earlier.
+        """
+        key, dict_hash, warning = "", "", ""
+        if self.cache is not None:
+            try:
+                dicts = self._dictionaries(client, spec, cancel)
+                key = self.cache_key(backend, spec, text, dicts)
+                dict_hash = dictionary_hash(rules_by_id(dicts), spec.dictionary_ids)
+                hit = self.cache.get(key)
+            except StudioError as exc:
+                log.warning("Render cache skipped: %s", exc.user_message)
+                key, hit = "", None
+            if hit is not None:
+                rendered = hit.to_rendered(spec)
+                if on_samples is not None:
+                    on_samples(np.asarray(rendered.samples), rendered.sample_rate)
+                take, warning = self._keep(rendered, backend, source, key, dict_hash)
+                return LibraryRender(rendered, True, take, warning)
+        rendered = render_text(client, text, spec, mode, cancel, on_samples)
+        if self.cache is not None and key:
+            try:
+                self.cache.put(key, rendered)
+            except StudioError as exc:
+                warning = exc.user_message
+        take, take_warning = self._keep(rendered, backend, source, key, dict_hash)
+        return LibraryRender(rendered, False, take, take_warning or warning)
+
+    @staticmethod
+    def _dictionaries(
+        client: WavesClient, spec: RenderSpec, cancel: threading.Event | None
+    ) -> list[PronunciationDict]:
+        if not spec.dictionary_ids:
+            return []
+        wanted = set(spec.dictionary_ids)
+        return [d for d in client.dictionaries(cancel) if d.id in wanted]
+
+    def _keep(
+        self, rendered: Rendered, backend: Backend, source: str, key: str, dict_hash: str
+    ) -> tuple[HistoryTake | None, str]:
+        if self.takes is None:
+            return None, ""
+        try:
+            take = self.takes.add(
+                rendered,
+                backend=backend.kind,
+                base_url=backend.base_url,
+                source=source,
+                cache_key=key,
+                dictionary_hash=dict_hash,
+            )
+        except StudioError as exc:
+            log.warning("Take not kept: %s", exc.user_message)
+            return None, exc.user_message
+        return take, ""
+
+
+def rendered_from_take(take: HistoryTake, clip_data: bytes, sample_rate: int) -> Rendered:
+    """Rebuild a playable, exportable `Rendered` from a take and its stored audio."""
+    from studio.audio.decode import decode
+    from studio.core.models import AudioClip
+
+    audio = decode(clip_data, take.output_format, sample_rate or take.sample_rate)
+    samples = np.asarray(audio.samples, dtype=np.float32)
+    samples.flags.writeable = False
+    spec = RenderSpec(
+        take.voice_id,
+        take.model,
+        take.language,
+        take.speed,
+        take.sample_rate,
+        take.output_format,
+        take.dictionary_ids,
+    )
+    clip = AudioClip(
+        clip_data, take.output_format, audio.sample_rate, take.request_id, take.server_request_id
+    )
+    return Rendered(
+        take.text,
+        spec,
+        clip,
+        samples,
+        audio.sample_rate,
+        take.session_id,
+        take.request_ids or (take.request_id,),
+        take.server_request_ids,
+        take.transport or "history",
+    )
