@@ -58,7 +58,9 @@ app.exec()
 
 def row(name: str, figure: str, goal: str, ratio: float, ok: bool) -> None:
     """One report line: figure, goal, ratio figure/goal, PASS or MISS."""
-    print(f"{name:<44} {figure:>12}   goal {goal:<10} ratio {ratio:6.2f}   {'PASS' if ok else 'MISS'}")
+    print(
+        f"{name:<44} {figure:>12}   goal {goal:<10} ratio {ratio:6.2f}   {'PASS' if ok else 'MISS'}"
+    )
 
 
 def cold_start(runs: int = 5) -> None:
@@ -66,17 +68,28 @@ def cold_start(runs: int = 5) -> None:
     times = []
     for _ in range(runs):
         profile = tempfile.mkdtemp(prefix="bench-gui-")
-        out = subprocess.run([sys.executable, "-c", COLD_START_CHILD, profile], cwd=ROOT,
-                             capture_output=True, text=True, timeout=60, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", COLD_START_CHILD, profile],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     median = sorted(times)[len(times) // 2]
-    row("cold start to window shown (median of 5)", f"{median:.2f} s", "<= 1.0 s", median / 1.0,
-        median <= 1.0)
+    row(
+        "cold start to window shown (median of 5)",
+        f"{median:.2f} s",
+        "<= 1.0 s",
+        median / 1.0,
+        median <= 1.0,
+    )
 
 
 def rss_mb() -> float:
     """Current resident set size in MB (Linux /proc)."""
-    pages = int(open("/proc/self/statm").read().split()[1])
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
     return pages * resource.getpagesize() / 1e6
 
 
@@ -94,8 +107,9 @@ def streaming_and_memory(renders: int) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     folder = Path(tempfile.mkdtemp(prefix="bench-gui-"))
     server = LocalServer(ServerConfig(engine="tone", data_dir=folder / "local"))
-    services = build_services(Profile.from_folder(folder), secrets=MemorySecretStore(),
-                              local_factory=lambda: server)
+    services = build_services(
+        Profile.from_folder(folder), secrets=MemorySecretStore(), local_factory=lambda: server
+    )
     services.settings.set("app/first_run_done", True)
     services.settings.set("synthesis/voice_id", "tone-alto")
     window = MainWindow(services)
@@ -137,8 +151,13 @@ def streaming_and_memory(renders: int) -> None:
     spin_until(lambda: services.playback.state in ("finished", "stopped"), 5)
     heartbeat.stop()
     longest = max(gaps[3:], default=0) - 5  # minus the timer's own period
-    row(f"longest GUI stall, streaming {duration:.0f} s clip", f"{longest:.0f} ms", "<= 50 ms",
-        longest / 50, longest <= 50)
+    row(
+        f"longest GUI stall, streaming {duration:.0f} s clip",
+        f"{longest:.0f} ms",
+        "<= 50 ms",
+        longest / 50,
+        longest <= 50,
+    )
 
     services.settings.set("synthesis/streaming", "sse")
     marks = {}
@@ -153,8 +172,13 @@ def streaming_and_memory(renders: int) -> None:
             marks[i] = rss_mb()
     growth = marks[renders] - marks[10]
     row(f"memory after {renders} renders (RSS)", f"{marks[renders]:.0f} MB", "reported", 0, True)
-    row(f"memory growth, render 10 -> {renders}", f"{growth:+.1f} MB", "< 25 MB", growth / 25,
-        growth < 25)
+    row(
+        f"memory growth, render 10 -> {renders}",
+        f"{growth:+.1f} MB",
+        "< 25 MB",
+        growth / 25,
+        growth < 25,
+    )
     window.close()
     from studio.app import shutdown
 

@@ -18,6 +18,7 @@ from studio import APP_ID, APP_NAME, ORG_NAME, __version__
 from studio.library import RenderLibrary
 from studio.logs import setup_logging
 from studio.secrets import KeyringSecretStore, SecretStore
+from studio.services.audition import AuditionService
 from studio.services.backend import BackendService, LocalServerLike
 from studio.services.dictionaries import DictionaryService
 from studio.services.drafts import DraftService
@@ -123,12 +124,15 @@ def build_services(
         runners=(general, render_runner),
         library=library,
         history=HistoryService(library, messages),
+        audition=AuditionService(backend, library, playback, messages),
     )
 
 
 def shutdown(services: Services) -> None:
     """Stop everything in order (on aboutToQuit)."""
     services.synthesis.cancel()
+    if services.audition is not None:
+        services.audition.cancel()
     services.drafts.flush()
     for runner in services.runners:
         runner.shutdown(5000)

@@ -58,16 +58,20 @@ def test_real_client_traffic_leaves_no_key_in_the_log(log_file, waves_local) -> 
     from tests.conftest import WAVES_LOCAL_TEST_KEY
 
     redactor().add_secret(WAVES_LOCAL_TEST_KEY)
-    client = WavesClient(waves_local.base_url, WAVES_LOCAL_TEST_KEY,
-                         retry=RetryPolicy(max_attempts=2, base_delay_s=0.01))
+    client = WavesClient(
+        waves_local.base_url,
+        WAVES_LOCAL_TEST_KEY,
+        retry=RetryPolicy(max_attempts=2, base_delay_s=0.01),
+    )
     log = logging.getLogger("studio.test")
     log.debug("headers %s", client.transport.auth_headers())
     assert client.voices(refresh=True)
     try:
         client.synthesize(SynthesisRequest("Hello.", "no-such-voice"))
     except StudioError as exc:
-        log.error("render failed: %s (key %s)", exc.user_message, WAVES_LOCAL_TEST_KEY,
-                  exc_info=exc)
+        log.error(
+            "render failed: %s (key %s)", exc.user_message, WAVES_LOCAL_TEST_KEY, exc_info=exc
+        )
     for handler in logging.getLogger().handlers:
         handler.flush()
     text = log_file.read_text(encoding="utf-8")

@@ -121,6 +121,11 @@ class PlaybackService(QObject):
         """The last polled state name."""
         return self._state
 
+    @property
+    def position(self) -> float:
+        """The last polled position in seconds."""
+        return max(self._position, 0.0)
+
     def open_sink(self) -> StreamSink:
         """Stop what plays and return a sink for a new streamed render."""
         generation = self._next_generation()

@@ -20,6 +20,8 @@ class WindowActions:
     stop: QAction
     save: QAction
     copy_clip: QAction
+    audition: QAction
+    history: QAction
     voices: QAction
     dictionaries: QAction
     api_key: QAction
@@ -75,6 +77,20 @@ def build_actions(window: QMainWindow) -> WindowActions:
             ["Ctrl+Shift+C"],
             "Copy the last clip to the clipboard as a WAV file",
         ),
+        audition=_action(
+            window,
+            "&Audition grid",
+            "grid",
+            ["Ctrl+G"],
+            "Render the line for up to nine voices and settings side by side",
+        ),
+        history=_action(
+            window,
+            "&History",
+            "history",
+            ["Ctrl+H"],
+            "Every take: search, replay, re-export, restore settings",
+        ),
         voices=_action(
             window, "&Voices…", "voices", ["Ctrl+B"], "Browse, search and preview voices"
         ),
@@ -106,6 +122,8 @@ def build_actions(window: QMainWindow) -> WindowActions:
     for action in (actions.synthesize, actions.play_pause, actions.stop, actions.save):
         toolbar.addAction(action)
     toolbar.addSeparator()
+    toolbar.addAction(actions.audition)
+    toolbar.addSeparator()
     for action in (actions.voices, actions.dictionaries, actions.preferences):
         toolbar.addAction(action)
     window.addToolBar(toolbar)
@@ -117,6 +135,8 @@ def build_actions(window: QMainWindow) -> WindowActions:
     file_menu.addAction(actions.quit)
     speech_menu = menus.addMenu("&Speech")
     speech_menu.addActions([actions.synthesize, actions.play_pause, actions.stop])
+    speech_menu.addSeparator()
+    speech_menu.addActions([actions.audition, actions.history])
     tools_menu = menus.addMenu("&Tools")
     tools_menu.addActions([actions.voices, actions.dictionaries])
     tools_menu.addSeparator()

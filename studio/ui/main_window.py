@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from studio import APP_NAME
 from studio.library import RenderLibrary
+from studio.services.audition import AuditionService
 from studio.services.backend import BackendInfo, BackendService
 from studio.services.dictionaries import DictionaryService
 from studio.services.drafts import DraftService
@@ -37,8 +39,10 @@ from studio.services.synthesis import RenderJob, RenderResult, SamplesArrived, S
 from studio.services.tasks import TaskRunner
 from studio.services.voices import VoiceCatalog
 from studio.ui.actions import build_actions
+from studio.ui.audition_panel import AuditionPanel
 from studio.ui.dictionary_picker import DictionaryPicker
 from studio.ui.editor import EditorPanel
+from studio.ui.history_panel import HistoryPanel
 from studio.ui.icons import app_icon, icon
 from studio.ui.presenter import ErrorBanner, Presenter
 from studio.ui.voice_panel import VoicePanel
@@ -62,6 +66,7 @@ class Services:
     runners: tuple[TaskRunner, ...] = ()
     library: RenderLibrary | None = None
     history: HistoryService | None = None
+    audition: AuditionService | None = None
 
 
 class _SpaceKeyGuard(QObject):
@@ -111,10 +116,21 @@ class MainWindow(QMainWindow):
         self.voice_panel = VoicePanel(services.settings, services.voices, self)
         self.dictionary_picker = DictionaryPicker(services.settings, services.dictionaries, self)
 
+        self.bottom_tabs = QTabWidget(self)
+        self.bottom_tabs.setDocumentMode(True)
+        self.bottom_tabs.addTab(self.waveform, icon("synthesize"), "&Waveform")
+        self.audition_panel: AuditionPanel | None = None
+        self.history_panel: HistoryPanel | None = None
+        if services.audition is not None:
+            self.audition_panel = AuditionPanel(services.audition, self)
+            self.bottom_tabs.addTab(self.audition_panel, icon("grid"), "&Audition grid")
+        if services.history is not None:
+            self.history_panel = HistoryPanel(services.history, self)
+            self.bottom_tabs.addTab(self.history_panel, icon("history"), "&History")
         self.editor_split = QSplitter(Qt.Orientation.Vertical, self)
         self.editor_split.setObjectName("editorSplit")
         self.editor_split.addWidget(self.editor_panel)
-        self.editor_split.addWidget(self.waveform)
+        self.editor_split.addWidget(self.bottom_tabs)
         self.editor_split.setStretchFactor(0, 3)
         self.editor_split.setStretchFactor(1, 1)
         left = QWidget(self)
@@ -175,6 +191,17 @@ class MainWindow(QMainWindow):
         a.stop.triggered.connect(self.flows.stop)
         a.save.triggered.connect(self.flows.save)
         a.copy_clip.triggered.connect(self.flows.copy_clip)
+        a.audition.triggered.connect(self.flows.render_grid)
+        a.history.triggered.connect(self.flows.show_history)
+        if self.audition_panel is not None:
+            self.audition_panel.render_requested.connect(self.flows.render_grid)
+            self.audition_panel.use_requested.connect(self.flows.use_grid_cell)
+        if self.history_panel is not None:
+            self.history_panel.play_requested.connect(self.flows.play_take)
+            self.history_panel.export_requested.connect(self.flows.export_take)
+            self.history_panel.restore_requested.connect(self.flows.restore_take)
+        if s.history is not None:
+            s.history.take_loaded.connect(self.flows.on_take_loaded)
         a.voices.triggered.connect(self.flows.open_voice_browser)
         a.dictionaries.triggered.connect(self.flows.open_dictionaries)
         a.api_key.triggered.connect(self.flows.open_api_key_dialog)
@@ -253,6 +280,8 @@ class MainWindow(QMainWindow):
         self.commands.copy_clip.setEnabled(True)
         self.services.voices.mark_used(rendered.spec.voice_id)
         self.flows.on_render_finished(result)
+        if self.services.history is not None:
+            self.services.history.search()
 
     @Slot(str)
     def _on_playback_state_changed(self, state: str) -> None:

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QDialog
 from studio.core.errors import ValidationError
 from studio.pipeline import Rendered
 from studio.services.export import EXPORT_FILTERS, ExportService
+from studio.services.history import LoadedTake
 from studio.services.synthesis import RenderResult
+from studio.store.take_record import HistoryTake
 from studio.ui import dialogs
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ class WindowFlows(QObject):
         exports.overwrite_requested.connect(self._on_exports_overwrite_requested)
         exports.drag_file_ready.connect(self._on_exports_drag_file_ready)
 
-    # --- speaking -----------------------------------------------------------------------------
+    # --- speaking --------------------------------------------------------------------------------
     @Slot()
     def synthesize(self) -> None:
         """Render the selection (or all the text) with the current settings and play it."""
@@ -110,7 +112,7 @@ class WindowFlows(QObject):
         if voice is not None:
             self.services.voices.preview(voice, self.services.settings.render_spec())
 
-    # --- saving -------------------------------------------------------------------------------
+    # --- saving ----------------------------------------------------------------------------------
     @Slot()
     def save(self) -> None:
         """Ask where to save the last clip, then save it off the GUI thread."""
@@ -172,7 +174,98 @@ class WindowFlows(QObject):
             drag.setMimeData(mime)
             drag.exec()
 
-    # --- dialogs ------------------------------------------------------------------------------
+    # --- audition grid and history ---------------------------------------------------------------
+    @Slot()
+    def render_grid(self, preset: str | None = None) -> None:
+        """Render the line for the candidates of a preset and show the grid."""
+        from studio.services.audition import favourites_preset, language_preset, speeds_preset
+
+        audition, panel = self.services.audition, self.window.audition_panel
+        if audition is None or panel is None:
+            return
+        preset = preset or str(panel.preset.currentData())
+        spec = self.services.settings.render_spec()
+        voices = list(self.services.voices.voices)
+        if preset == "favourites":
+            candidates = favourites_preset(self.services.voices.favourites(), spec)
+            if not candidates:
+                self.services.messages.info(
+                    "No favourites yet: star voices in the browser. "
+                    "Showing voices for this language instead."
+                )
+                candidates = language_preset(voices, spec)
+        elif preset == "speeds":
+            candidates = speeds_preset(spec)
+        else:
+            candidates = language_preset(voices, spec)
+        text = self.window.editor_panel.selected_or_all()
+        self.window.bottom_tabs.setCurrentWidget(panel)
+        audition.run(text, spec, candidates)
+
+    @Slot(int)
+    def use_grid_cell(self, index: int) -> None:
+        """Copy a grid cell's voice, model, language and speed into the main controls."""
+        audition = self.services.audition
+        if audition is None or not 0 <= index < len(audition.cells):
+            return
+        candidate = audition.cells[index].candidate
+        settings = self.services.settings
+        settings.set("synthesis/model", candidate.model)
+        settings.set("synthesis/language", candidate.language)
+        settings.set("synthesis/speed", candidate.speed)
+        settings.set("synthesis/voice_id", candidate.voice_id)
+        self.services.voices.mark_used(candidate.voice_id)
+        self.services.messages.info(f"Now using {candidate.voice_id} at {candidate.speed:g}×.")
+
+    @Slot()
+    def show_history(self) -> None:
+        """Show the history tab and refresh it."""
+        panel = self.window.history_panel
+        if panel is not None:
+            self.window.bottom_tabs.setCurrentWidget(panel)
+            panel.run_search()
+            panel.search.setFocus()
+
+    @Slot(object)
+    def play_take(self, take: HistoryTake) -> None:
+        """Replay a take from its own audio file."""
+        if self.services.history is not None:
+            self.services.history.load(take, "play")
+
+    @Slot(object)
+    def export_take(self, take: HistoryTake) -> None:
+        """Save a take again, in any format."""
+        if self.services.history is not None:
+            self.services.history.load(take, "export")
+
+    @Slot(object)
+    def restore_take(self, take: HistoryTake) -> None:
+        """Put a take's text and settings back in the editor and controls."""
+        if self.services.history is not None:
+            self.services.history.load(take, "restore")
+
+    @Slot(object)
+    def on_take_loaded(self, loaded: LoadedTake) -> None:
+        """Act on a take read from the history."""
+        rendered = loaded.rendered
+        if loaded.purpose == "play":
+            self.services.playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+        elif loaded.purpose == "export":
+            self.save_rendered(rendered)
+        elif loaded.purpose == "restore":
+            take, settings = loaded.take, self.services.settings
+            self.window.editor_panel.set_text(take.text)
+            settings.set("synthesis/model", take.model)
+            settings.set("synthesis/language", take.language)
+            settings.set("synthesis/speed", take.speed)
+            settings.set("synthesis/sample_rate", take.sample_rate)
+            settings.set("synthesis/output_format", take.output_format)
+            settings.set("synthesis/dictionary_ids", list(take.dictionary_ids))
+            settings.set("synthesis/voice_id", take.voice_id)
+            self.window.waveform.set_clip(rendered.samples, rendered.sample_rate)
+            self.services.messages.info("Text and settings restored from the take.")
+
+    # --- dialogs ---------------------------------------------------------------------------------
     @Slot()
     def open_voice_browser(self) -> None:
         """Search, filter, star and preview voices."""

@@ -1,4 +1,4 @@
-"""The draft survives kill -9: a real studio process is killed mid-edit and a new one restores it."""
+"""The draft survives kill -9: a studio process is killed mid-edit and a new one restores it."""
 
 import os
 import signal
@@ -49,8 +49,14 @@ def test_draft_comes_back_after_sigkill(make_studio, tmp_path) -> None:
     profile = tmp_path / "profile"
     typed = "A line I must not lose — ünïcode included."
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(profile), typed], cwd=ROOT,
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(profile), typed],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = child.stdout.readline()
         assert line.strip() == "EDITING", child.stderr.read()

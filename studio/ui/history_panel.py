@@ -1,0 +1,292 @@
+"""The history panel: every take, searchable, with replay, re-export, restore, stars and delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.services.history import HistoryPage, HistoryQuery, HistoryService
+from studio.store.take_record import HistoryTake
+from studio.ui.icons import icon
+
+COLUMNS = ("When", "Text", "Voice", "Speed", "Audio", "Length", "Stars", "From")
+SINCE = (("Any time", None), ("Today", 1), ("Last 7 days", 7), ("Last 30 days", 30))
+Index = QModelIndex | QPersistentModelIndex
+
+
+def when_text(iso: str) -> str:
+    """ "14:03" today, else "2026-11-24 14:03", in local time."""
+    try:
+        moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return iso
+    if moment.date() == dt.date.today():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+class TakesModel(QAbstractTableModel):
+    """Takes as table rows (newest first, as the search returns them)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.takes: list[HistoryTake] = []
+
+    def set_takes(self, takes: list[HistoryTake]) -> None:
+        """Replace all rows."""
+        self.beginResetModel()
+        self.takes = list(takes)
+        self.endResetModel()
+
+    def replace(self, take: HistoryTake) -> None:
+        """Update one take in place (after a star change)."""
+        for row, old in enumerate(self.takes):
+            if old.take_id == take.take_id:
+                self.takes[row] = take
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.takes)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        take = self.takes[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return take
+        if role == Qt.ItemDataRole.ToolTipRole:
+            ids = ", ".join(i for i in take.server_request_ids if i) or "-"
+            return f"{take.text}\n\n{take.model}, {take.language}; request id {ids}"
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        origin = "cache" if take.transport == "cache" else take.backend
+        values = (
+            when_text(take.created_at),
+            " ".join(take.text.split())[:120],
+            take.voice_id,
+            f"{take.speed:g}×",
+            f"{take.output_format} {take.sample_rate / 1000:g} kHz",
+            f"{take.duration_s:.1f} s",
+            "★" * take.stars,
+            origin,
+        )
+        return values[index.column()]
+
+
+class HistoryPanel(QWidget):
+    """Search and act on takes.
+
+    Signals:
+        play_requested(object HistoryTake)
+        export_requested(object HistoryTake)
+        restore_requested(object HistoryTake): put its text and settings back in the editor.
+    """
+
+    play_requested = Signal(object)
+    export_requested = Signal(object)
+    restore_requested = Signal(object)
+
+    def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._history = history
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search the text of every take…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search takes")
+        self.voice = QComboBox(self)
+        self.voice.setAccessibleName("Filter takes by voice")
+        self.voice.addItem("Any voice", "")
+        self.stars = QComboBox(self)
+        self.stars.setAccessibleName("Filter takes by stars")
+        for n in range(6):
+            self.stars.addItem("Any rating" if n == 0 else "★" * n + " or more", n)
+        self.since = QComboBox(self)
+        self.since.setAccessibleName("Filter takes by date")
+        for label, days in SINCE:
+            self.since.addItem(label, days)
+        self.count = QLabel(self)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        for combo in (self.voice, self.stars, self.since):
+            filters.addWidget(combo)
+        filters.addWidget(self.count)
+
+        self.model = TakesModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("Takes")
+        self.table.setAlternatingRowColors(True)
+
+        self.play_button = QPushButton(icon("play"), "&Play", self)
+        self.export_button = QPushButton(icon("save"), "Sa&ve…", self)
+        self.restore_button = QPushButton(icon("refresh"), "&Use settings", self)
+        self.restore_button.setToolTip("Put this take's text and settings back in the editor")
+        self.rate = QComboBox(self)
+        self.rate.setAccessibleName("Rate take")
+        for n in range(6):
+            self.rate.addItem("No stars" if n == 0 else "★" * n, n)
+        self.delete_button = QPushButton(icon("delete"), "&Delete", self)
+        actions = QHBoxLayout()
+        for widget in (self.play_button, self.export_button, self.restore_button, self.rate):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        actions.addWidget(self.delete_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(200)
+        self._debounce.timeout.connect(self.run_search)
+        self.search.textChanged.connect(self._debounce.start)
+        for combo in (self.voice, self.stars, self.since):
+            combo.currentIndexChanged.connect(self.run_search)
+        self.table.doubleClicked.connect(self._on_play_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.play_button.clicked.connect(self._on_play_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.restore_button.clicked.connect(self._on_restore_clicked)
+        self.rate.activated.connect(self._on_rate_activated)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        history.page_ready.connect(self._on_page_ready)
+        history.take_changed.connect(self.model.replace)
+        history.take_deleted.connect(self._on_take_deleted)
+        self._on_selection_changed()
+        if not history.available:
+            self.count.setText("History unavailable")
+
+    def query(self) -> HistoryQuery:
+        """The filters as a query."""
+        days = self.since.currentData()
+        since = None
+        if days:
+            today = (
+                dt.datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+            )
+            since = today - dt.timedelta(days=days - 1)
+        return HistoryQuery(
+            self.search.text().strip(),
+            self.voice.currentData() or None,
+            int(self.stars.currentData() or 0),
+            since,
+        )
+
+    @Slot()
+    def run_search(self) -> None:
+        """Search now with the current filters."""
+        self._history.search(self.query())
+
+    def selected(self) -> HistoryTake | None:
+        """The highlighted take."""
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(Qt.ItemDataRole.UserRole) if rows else None
+
+    @Slot(object)
+    def _on_page_ready(self, page: HistoryPage) -> None:
+        selected = self.selected()
+        self.model.set_takes(list(page.takes))
+        shown = len(page.takes)
+        more = f" (newest {shown} shown)" if page.total > shown else ""
+        self.count.setText(f"{page.total} take{'s' * (page.total != 1)}{more}")
+        current = self.voice.currentData()
+        self.voice.blockSignals(True)
+        self.voice.clear()
+        self.voice.addItem("Any voice", "")
+        for voice in page.voices:
+            self.voice.addItem(voice, voice)
+        self.voice.setCurrentIndex(max(0, self.voice.findData(current)))
+        self.voice.blockSignals(False)
+        if selected is not None:
+            for row, take in enumerate(self.model.takes):
+                if take.take_id == selected.take_id:
+                    self.table.selectRow(row)
+
+    @Slot(int)
+    def _on_take_deleted(self, _take_id: int) -> None:
+        self.run_search()
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        take = self.selected()
+        for widget in (
+            self.play_button,
+            self.export_button,
+            self.restore_button,
+            self.rate,
+            self.delete_button,
+        ):
+            widget.setEnabled(take is not None)
+        if take is not None:
+            self.rate.setCurrentIndex(take.stars)
+
+    @Slot()
+    def _on_play_clicked(self) -> None:
+        take = self.selected()
+        if take is not None:
+            self.play_requested.emit(take)
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        take = self.selected()
+        if take is not None:
+            self.export_requested.emit(take)
+
+    @Slot()
+    def _on_restore_clicked(self) -> None:
+        take = self.selected()
+        if take is not None:
+            self.restore_requested.emit(take)
+
+    @Slot(int)
+    def _on_rate_activated(self, index: int) -> None:
+        take = self.selected()
+        if take is not None:
+            self._history.set_stars(take.take_id, index)
+
+    @Slot()
+    def _on_delete_clicked(self) -> None:
+        from studio.ui import dialogs
+
+        take = self.selected()
+        if take is not None and dialogs.ask(
+            self, "Delete take?", "Delete this take and its audio file?"
+        ):
+            self._history.delete(take.take_id)
