@@ -26,6 +26,7 @@ from studio.services.export import ExportService
 from studio.services.history import HistoryService
 from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService, PlayerLike
+from studio.services.pronunciation import PronunciationBench
 from studio.services.settings import Settings
 from studio.services.synthesis import SynthesisService
 from studio.services.tasks import TaskRunner
@@ -111,6 +112,7 @@ def build_services(
         local_server_factory=local_factory or (lambda: make_local_server(profile.data_dir)),
         environ=environ,
     )
+    dictionaries = DictionaryService(backend, settings, general, messages)
     return Services(
         settings=settings,
         messages=messages,
@@ -118,13 +120,14 @@ def build_services(
         synthesis=SynthesisService(backend, render_runner, playback, messages, library),
         playback=playback,
         voices=VoiceCatalog(backend, settings, general, playback, messages),
-        dictionaries=DictionaryService(backend, settings, general, messages),
+        dictionaries=dictionaries,
         drafts=DraftService(profile.data_dir / "draft.txt", messages),
         exports=ExportService(settings, messages, profile.data_dir / "clips"),
         runners=(general, render_runner),
         library=library,
         history=HistoryService(library, messages),
         audition=AuditionService(backend, library, playback, messages),
+        bench=PronunciationBench(backend, library, dictionaries, settings, playback, messages),
     )
 
 

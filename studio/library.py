@@ -114,16 +114,22 @@ class RenderLibrary:
         mode: str = "sse",
         cancel: threading.Event | None = None,
         on_samples: SamplesCallback | None = None,
+        dictionaries: list[PronunciationDict] | None = None,
     ) -> LibraryRender:
         """Serve from the cache or render; then keep the take.
 
         When dictionaries apply, their current rules are fetched first: the key must reflect
-        what the server will apply now, not what this app saw earlier.
+        what the server will apply now, not what this app saw earlier. A caller that just
+        fetched them (the test bench, once per run) passes them as `dictionaries`.
         """
         key, dict_hash, warning = "", "", ""
         if self.cache is not None:
             try:
-                dicts = self._dictionaries(client, spec, cancel)
+                dicts = (
+                    [d for d in dictionaries if d.id in spec.dictionary_ids]
+                    if dictionaries is not None
+                    else self._dictionaries(client, spec, cancel)
+                )
                 key = self.cache_key(backend, spec, text, dicts)
                 dict_hash = dictionary_hash(rules_by_id(dicts), spec.dictionary_ids)
                 hit = self.cache.get(key)

@@ -14,6 +14,8 @@ import numpy as np
 from studio import __version__
 
 SELF_TEST_TEXT = "Waves Studio self test. One, two, three."
+# Speech from any engine lands well inside this; silence or clipping noise does not.
+LOUDNESS_RANGE_LUFS = (-45.0, -3.0)
 _ESPEAK_VERSION_TIMEOUT_S = 5
 
 
@@ -150,11 +152,25 @@ def _render_check(engine: str) -> int:
         return 1
     samples = np.asarray(rendered.samples)
     rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
-    ok = 1.0 < rendered.duration_s < 10.0 and rms > 0.01 and bool(np.isfinite(samples).all())
+    try:  # also proves the export chain's loudness tools (pyloudnorm, SciPy, soxr) load
+        from studio.audio.levels import integrated_loudness, true_peak
+
+        lufs = integrated_loudness(samples, rendered.sample_rate)
+        peak_db = 20 * float(np.log10(max(true_peak(samples, rendered.sample_rate), 1e-9)))
+    except Exception as exc:  # a broken install is a finding, not a crash
+        _line("render", f"FAILED: cannot measure loudness ({type(exc).__name__}: {exc})")
+        return 1
+    ok = (
+        1.0 < rendered.duration_s < 10.0
+        and rms > 0.01
+        and bool(np.isfinite(samples).all())
+        and LOUDNESS_RANGE_LUFS[0] < lufs < LOUDNESS_RANGE_LUFS[1]
+    )
     _line("backend", f"embedded waves-local, engine {engine}, voice {voice}")
     _line(
         "render",
         f"{'OK' if ok else 'FAILED'}: {rendered.duration_s:.2f} s at {rendered.sample_rate} Hz, "
-        f"rms {rms:.3f}, via {rendered.transport}, {time.monotonic() - start:.2f} s",
+        f"{lufs:.1f} LUFS, true peak {peak_db:.1f} dBFS, via {rendered.transport}, "
+        f"{time.monotonic() - start:.2f} s",
     )
     return 0 if ok else 1

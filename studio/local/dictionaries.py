@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 from typing import Any
 
+from studio.core.wordmatch import apply_rules  # re-exported for older imports
 from studio.local.ids import iso_now, new_object_id
 from studio.local.storage import atomic_write_json, read_json_list
 
 DICTS_FILE = "pronunciation_dicts.json"
-
-
-def apply_rules(text: str, rules: list[tuple[str, str]]) -> str:
-    """Replace each rule's word by its pronunciation, case-sensitively, on word boundaries.
-
-    One pass with one pattern: a replacement is never rewritten by a later rule, the longest
-    word wins where words overlap, and `SQL` touches neither `MySQL` nor `sql`.
-    """
-    table: dict[str, str] = {}
-    for word, pronunciation in rules:
-        table.setdefault(word, pronunciation)  # the first dictionary in the request wins
-    if not table:
-        return text
-    words = sorted(table, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
-    return pattern.sub(lambda match: table[match.group(0)], text)
+__all__ = ["DictionaryStore", "apply_rules"]
 
 
 class DictionaryStore:

@@ -15,9 +15,10 @@ import numpy as np
 
 from studio.audio import codecs
 from studio.core.text import split_sentences
+from studio.core.wordmatch import apply_rules
 from studio.local.catalogue import Catalogue, VoiceRoute
 from studio.local.clones import CloneStore
-from studio.local.dictionaries import DictionaryStore, apply_rules
+from studio.local.dictionaries import DictionaryStore
 from studio.local.engines.base import EngineUnavailableError, FloatArray
 from studio.local.tts_request import TtsJob, check_references
 from studio.local.wire import WireError, tts_error

@@ -22,6 +22,7 @@ class WindowActions:
     copy_clip: QAction
     audition: QAction
     history: QAction
+    pronunciation: QAction
     voices: QAction
     dictionaries: QAction
     api_key: QAction
@@ -91,6 +92,13 @@ def build_actions(window: QMainWindow) -> WindowActions:
             ["Ctrl+H"],
             "Every take: search, replay, re-export, restore settings",
         ),
+        pronunciation=_action(
+            window,
+            "Pronunciation &test…",
+            "dictionary",
+            ["Ctrl+T"],
+            "Check that every dictionary rule really changes the audio",
+        ),
         voices=_action(
             window, "&Voices…", "voices", ["Ctrl+B"], "Browse, search and preview voices"
         ),
@@ -138,7 +146,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
     speech_menu.addSeparator()
     speech_menu.addActions([actions.audition, actions.history])
     tools_menu = menus.addMenu("&Tools")
-    tools_menu.addActions([actions.voices, actions.dictionaries])
+    tools_menu.addActions([actions.voices, actions.dictionaries, actions.pronunciation])
     tools_menu.addSeparator()
     tools_menu.addActions([actions.api_key, actions.preferences])
     help_menu = menus.addMenu("&Help")

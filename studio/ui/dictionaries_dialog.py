@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -15,62 +16,24 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.core.errors import ValidationError
 from studio.core.rules import check_rules, clean_rules
+from studio.core.rules_csv import format_rules_table, parse_rules_table
 from studio.services.dictionaries import DictionaryService, NamedDictionary
+from studio.store.atomic import atomic_write_text
 from studio.ui import dialogs
 from studio.ui.dictionary_picker import dictionary_label
 from studio.ui.icons import icon
+from studio.ui.rules_import import ImportPreviewDialog
+from studio.ui.rules_table import RulesTable
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 NEW_ID = ""  # the list item of a dictionary that is not saved yet
-
-
-class RulesTable(QTableWidget):
-    """Word -> pronunciation rows, editable in place."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 2, parent)
-        self.setHorizontalHeaderLabels(["Word (case-sensitive)", "Pronunciation (respelling)"])
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.verticalHeader().setDefaultSectionSize(26)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setAccessibleName("Rules")
-        self.setSortingEnabled(False)
-
-    def rows(self) -> list[tuple[str, str]]:
-        """The table as (word, pronunciation) pairs."""
-        return [(self._text(r, 0), self._text(r, 1)) for r in range(self.rowCount())]
-
-    def _text(self, row: int, column: int) -> str:
-        item = self.item(row, column)
-        return item.text() if item is not None else ""
-
-    def edit_cell(self, row: int, column: int) -> None:
-        """Open the editor on a cell."""
-        item = self.item(row, column)
-        if item is not None:
-            self.setCurrentItem(item)
-            self.editItem(item)
-
-    def set_rows(self, rows: list[tuple[str, str]]) -> None:
-        """Replace every row."""
-        self.setRowCount(0)
-        for word, pronunciation in rows:
-            self.add_row(word, pronunciation)
-
-    def add_row(self, word: str = "", pronunciation: str = "") -> int:
-        """Append a row; returns its index."""
-        row = self.rowCount()
-        self.insertRow(row)
-        self.setItem(row, 0, QTableWidgetItem(word))
-        self.setItem(row, 1, QTableWidgetItem(pronunciation))
-        return row
 
 
 class DictionariesDialog(QDialog):
@@ -107,6 +70,12 @@ class DictionariesDialog(QDialog):
         self.table = RulesTable(self)
         self.add_button = QPushButton(icon("add"), "&Add rule", self)
         self.remove_button = QPushButton(icon("remove"), "&Remove rule", self)
+        self.undo_button = QPushButton("&Undo", self)
+        self.undo_button.setToolTip("Undo the last change to the rules (Ctrl+Z)")
+        self.import_button = QPushButton("&Import…", self)
+        self.import_button.setToolTip("Add or replace rules from a CSV or TSV file")
+        self.export_button = QPushButton("E&xport…", self)
+        self.export_button.setToolTip("Save the rules as CSV or TSV")
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
         self.problems.setAccessibleName("Problems")
@@ -115,7 +84,13 @@ class DictionariesDialog(QDialog):
         self.revert_button = QPushButton("Re&vert", self)
         self.close_button = QPushButton("&Close", self)
         rule_buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button):
+        for button in (
+            self.add_button,
+            self.remove_button,
+            self.undo_button,
+            self.import_button,
+            self.export_button,
+        ):
             rule_buttons.addWidget(button)
         rule_buttons.addStretch(1)
         for button in (self.revert_button, self.save_button, self.close_button):
@@ -145,7 +120,11 @@ class DictionariesDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self._on_revert_clicked)
         self.close_button.clicked.connect(self.reject)
-        self.table.itemChanged.connect(self._on_table_changed)
+        self.table.rows_changed.connect(self._update_state)
+        self.undo_button.clicked.connect(self.table.undo)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.table.undo)
+        self.import_button.clicked.connect(self.import_rules)
+        self.export_button.clicked.connect(self.export_rules)
         self.filter.textChanged.connect(self._on_filter_text_changed)
         service.dictionaries_changed.connect(self._on_dictionaries_changed)
         service.operation_failed.connect(self._on_operation_failed)
@@ -221,9 +200,7 @@ class DictionariesDialog(QDialog):
         self._current_id = entry.id if entry else None
         rows = [(i.word, i.pronunciation) for i in entry.dictionary.items] if entry else []
         self._saved_rows = rows
-        self.table.blockSignals(True)
         self.table.set_rows(rows)
-        self.table.blockSignals(False)
         self.title.setText(f"<b>{entry.name}</b>" if entry else "Create a dictionary with New.")
         self._update_state()
 
@@ -237,10 +214,7 @@ class DictionariesDialog(QDialog):
         self._pending_name = name.strip() or "My dictionary"
         self._saved_rows = []
         self._fill_list(self._service.dictionaries, keep=NEW_ID)
-        self.table.blockSignals(True)
-        self.table.set_rows([])
-        self.table.add_row()
-        self.table.blockSignals(False)
+        self.table.set_rows([("", "")])
         self.title.setText(f"<b>{self._pending_name}</b> (not saved yet)")
         self.table.edit_cell(0, 0)
         self._update_state()
@@ -280,18 +254,11 @@ class DictionariesDialog(QDialog):
 
     @Slot()
     def _on_remove_clicked(self) -> None:
-        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
-        for row in rows:
-            self.table.removeRow(row)
-        self._update_state()
+        self.table.remove_rows(sorted({i.row() for i in self.table.selectedIndexes()}))
 
     @Slot()
     def _on_revert_clicked(self) -> None:
         self._show_rules(self._service.find(self._current_id or ""))
-
-    @Slot(QTableWidgetItem)
-    def _on_table_changed(self, _item: QTableWidgetItem) -> None:
-        self._update_state()
 
     @Slot(str)
     def _on_filter_text_changed(self, text: str) -> None:
@@ -313,12 +280,57 @@ class DictionariesDialog(QDialog):
         ]
         self.problems.setText("\n".join(p.message for p in shown[:4]))
         has_dict = self._current_id is not None
-        for button in (self.add_button, self.remove_button, self.table):
+        for button in (
+            self.add_button,
+            self.remove_button,
+            self.table,
+            self.import_button,
+            self.export_button,
+        ):
             button.setEnabled(has_dict)
+        self.undo_button.setEnabled(has_dict and self.table.can_undo())
         self.rename_button.setEnabled(bool(self._current_id))
         self.delete_button.setEnabled(bool(self._current_id))
         self.save_button.setEnabled(has_dict and self.is_dirty())
         self.revert_button.setEnabled(has_dict and self.is_dirty())
+
+    @Slot()
+    def import_rules(self) -> None:
+        """Read a CSV/TSV file, preview it with its problems, then add or replace the rules."""
+        path = dialogs.open_file_name(
+            self, "Import rules", "", ["Rules (*.csv *.tsv *.txt)", "All files (*)"]
+        )
+        if not path:
+            return
+        try:
+            data = Path(path).read_bytes()
+            if len(data) > MAX_IMPORT_BYTES:
+                raise ValueError("the file is larger than 5 MB")
+            rows, notes = parse_rules_table(data.decode("utf-8"))
+        except (OSError, ValueError) as exc:
+            self.problems.setText(f"Could not import {Path(path).name}: {exc}.")
+            return
+        preview = ImportPreviewDialog(Path(path).name, rows, notes, self.table.rows(), self)
+        if preview.exec() == QDialog.DialogCode.Accepted:
+            self.table.change(preview.result_rows())
+
+    @Slot()
+    def export_rules(self) -> None:
+        """Write the rules as CSV (or TSV for a .tsv name), UTF-8."""
+        entry = self._service.find(self._current_id or "")
+        stem = entry.name if entry else "dictionary"
+        path, _chosen = dialogs.save_file_name(
+            self, "Export rules", f"{stem}.csv", ["CSV (*.csv)", "TSV (*.tsv)"], "CSV (*.csv)"
+        )
+        if not path:
+            return
+        delimiter = "\t" if path.lower().endswith(".tsv") else ","
+        try:
+            atomic_write_text(Path(path), format_rules_table(self.table.rows(), delimiter))
+        except OSError as exc:
+            self.problems.setText(f"Could not export: {exc.strerror or exc}.")
+            return
+        self.problems.setText(f"Exported {len(self.table.rows())} rules to {path}.")
 
     @Slot()
     def save(self) -> None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QContextMenuEvent, QFont, QHelpEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.core.contract import TEXT_IDEAL_CHARS, TEXT_MAX_CHARS
 from studio.core.text import split_sentences, split_text
+from studio.core.wordmatch import WordMatch
+from studio.ui.rule_highlighter import RuleHighlighter
 
 PLACEHOLDER = (
     "Type or paste a line to hear it…\n\n"
@@ -20,7 +29,15 @@ class TextEditor(QPlainTextEdit):
 
     Ctrl+Enter, Esc and Ctrl+Space belong to the main window's actions, so the editor
     refuses them as shortcut overrides instead of inserting a newline or swallowing them.
+    Words of ticked dictionaries are underlined; hovering shows the pronunciation, and a
+    word that matches a rule only when case is ignored offers a one-click fix.
+
+    Signals:
+        add_variant_requested(str spelling, object ActiveRule): add the text's spelling to
+            the rule's dictionary with the same pronunciation.
     """
+
+    add_variant_requested = Signal(str, object)
 
     _WINDOW_KEYS = (
         QKeySequence("Ctrl+Return"),
@@ -38,6 +55,55 @@ class TextEditor(QPlainTextEdit):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.setFont(font)
         self.document().setDocumentMargin(12)
+        self.highlighter = RuleHighlighter(self.document())
+
+    def match_at(self, point: QPoint) -> WordMatch | None:
+        """The dictionary match under a viewport point, if any."""
+        cursor = self.cursorForPosition(point)
+        block = cursor.block()
+        column = cursor.positionInBlock()
+        for match in self.highlighter.matches(block.text()):
+            if match.start <= column <= match.end:
+                return match
+        return None
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Tooltips for dictionary words."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            match = self.match_at(event.pos())
+            if match is None:
+                QToolTip.hideText()
+                return True
+            rule = self.highlighter.rule_for(match.word)
+            where = f" ({rule.dict_name})" if rule else ""
+            if match.exact:
+                tip = f"“{match.word}” is read as “{match.pronunciation}”{where}."
+            else:
+                tip = (
+                    f"The rule for “{match.word}”{where} does not apply here: the text says "
+                    f"“{match.found}” and dictionary words match case-sensitively. "
+                    "Right-click to add this spelling."
+                )
+            QToolTip.showText(event.globalPos(), tip, self)
+            return True
+        return super().viewportEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """The usual menu, plus 'Add this spelling' on a case-only match."""
+        menu = self.createStandardContextMenu()
+        match = self.match_at(event.pos())
+        rule = self.highlighter.rule_for(match.word) if match and not match.exact else None
+        if match is not None and rule is not None:
+            menu.insertSeparator(menu.actions()[0])
+            action = QAction(
+                f"Add “{match.found}” → “{rule.pronunciation}” to {rule.dict_name}", menu
+            )
+            found = match.found
+            action.triggered.connect(
+                lambda _checked=False: self.add_variant_requested.emit(found, rule)
+            )
+            menu.insertAction(menu.actions()[0], action)
+        menu.exec(event.globalPos())
 
     def event(self, event: QEvent) -> bool:
         """Let window shortcuts through."""

@@ -34,6 +34,7 @@ from studio.services.export import ExportService
 from studio.services.history import HistoryService
 from studio.services.messages import Action, MessageBus
 from studio.services.playback import PlaybackService
+from studio.services.pronunciation import PronunciationBench
 from studio.services.settings import Settings
 from studio.services.synthesis import RenderJob, RenderResult, SamplesArrived, SynthesisService
 from studio.services.tasks import TaskRunner
@@ -67,6 +68,7 @@ class Services:
     library: RenderLibrary | None = None
     history: HistoryService | None = None
     audition: AuditionService | None = None
+    bench: PronunciationBench | None = None
 
 
 class _SpaceKeyGuard(QObject):
@@ -193,6 +195,10 @@ class MainWindow(QMainWindow):
         a.copy_clip.triggered.connect(self.flows.copy_clip)
         a.audition.triggered.connect(self.flows.render_grid)
         a.history.triggered.connect(self.flows.show_history)
+        a.pronunciation.triggered.connect(self.flows.open_pronunciation_bench)
+        self.editor_panel.editor.add_variant_requested.connect(self.flows.add_spelling)
+        s.dictionaries.dictionaries_changed.connect(self._on_dictionaries_changed)
+        s.settings.changed.connect(self._on_settings_changed)
         if self.audition_panel is not None:
             self.audition_panel.render_requested.connect(self.flows.render_grid)
             self.audition_panel.use_requested.connect(self.flows.use_grid_cell)
@@ -253,6 +259,15 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self._space_guard)
         super().closeEvent(event)
+
+    @Slot(object)
+    def _on_dictionaries_changed(self, _entries: object = None) -> None:
+        self.editor_panel.editor.highlighter.set_rules(self.flows.active_rules())
+
+    @Slot(str)
+    def _on_settings_changed(self, key: str) -> None:
+        if key == "synthesis/dictionary_ids":
+            self._on_dictionaries_changed()
 
     @Slot(object)
     def _on_backend_changed(self, info: BackendInfo) -> None:

@@ -11,12 +11,14 @@ from PySide6.QtGui import QDrag, QGuiApplication
 from PySide6.QtWidgets import QDialog
 
 from studio.core.errors import ValidationError
+from studio.core.models import PronunciationItem
 from studio.pipeline import Rendered
 from studio.services.export import EXPORT_FILTERS, ExportService
 from studio.services.history import LoadedTake
 from studio.services.synthesis import RenderResult
 from studio.store.take_record import HistoryTake
 from studio.ui import dialogs
+from studio.ui.rule_highlighter import ActiveRule
 
 if TYPE_CHECKING:
     from studio.ui.main_window import MainWindow
@@ -264,6 +266,41 @@ class WindowFlows(QObject):
             settings.set("synthesis/voice_id", take.voice_id)
             self.window.waveform.set_clip(rendered.samples, rendered.sample_rate)
             self.services.messages.info("Text and settings restored from the take.")
+
+    # --- pronunciation ----------------------------------------------------------------------
+    def active_rules(self) -> list[ActiveRule]:
+        """The rules of the ticked dictionaries, in the order the server applies them."""
+        dictionaries = self.services.dictionaries
+        rules: list[ActiveRule] = []
+        for dict_id in self.services.settings.dictionary_ids:
+            entry = dictionaries.find(dict_id)
+            if entry is not None:
+                rules += [
+                    ActiveRule(i.word, i.pronunciation, entry.id, entry.name)
+                    for i in entry.dictionary.items
+                ]
+        return rules
+
+    @Slot(str, object)
+    def add_spelling(self, spelling: str, rule: ActiveRule) -> None:
+        """Add another spelling of a rule's word to its dictionary (the one-click fix)."""
+        entry = self.services.dictionaries.find(rule.dict_id)
+        if entry is not None:
+            items = [*entry.dictionary.items, PronunciationItem(spelling, rule.pronunciation)]
+            self.services.dictionaries.update(entry.id, items)
+
+    @Slot()
+    def open_pronunciation_bench(self) -> None:
+        """Test the ticked dictionaries' rules (all dictionaries when none is ticked)."""
+        from studio.ui.pronunciation_dialog import PronunciationBenchDialog
+
+        if self.services.bench is None:
+            return
+        ids = self.services.settings.dictionary_ids or [
+            d.id for d in self.services.dictionaries.dictionaries
+        ]
+        text = self.window.editor_panel.text()
+        self._show(PronunciationBenchDialog(self.services.bench, ids, text, self.window))
 
     # --- dialogs ---------------------------------------------------------------------------------
     @Slot()

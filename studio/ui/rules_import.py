@@ -1,0 +1,73 @@
+"""Import rules from CSV/TSV: a preview with validation, then add to or replace the table."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.rules import check_rules
+
+Rows = list[tuple[str, str]]
+PREVIEW_ROWS = 500
+
+
+class ImportPreviewDialog(QDialog):
+    """Shows what a file holds and what is wrong with it before anything changes."""
+
+    def __init__(
+        self, file_name: str, rows: Rows, notes: list[str], current: Rows,
+        parent: QWidget | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setWindowTitle(f"Import {file_name}")
+        self.resize(640, 480)
+        self.rows = rows
+        self._current = current
+        self.summary = QLabel(f"{len(rows)} rules in {file_name}.", self)
+        self.table = QTableWidget(min(len(rows), PREVIEW_ROWS), 2, self)
+        self.table.setHorizontalHeaderLabels(["Word", "Pronunciation"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for r, (word, pronunciation) in enumerate(rows[:PREVIEW_ROWS]):
+            self.table.setItem(r, 0, QTableWidgetItem(word))
+            self.table.setItem(r, 1, QTableWidgetItem(pronunciation))
+        self.add = QRadioButton("&Add to the current rules", self)
+        self.replace = QRadioButton("&Replace the current rules", self)
+        self.add.setChecked(True)
+        self.problems = QLabel(self)
+        self.problems.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Import")
+        layout = QVBoxLayout(self)
+        for widget in (self.summary, self.table, self.add, self.replace, self.problems):
+            layout.addWidget(widget)
+        layout.addWidget(buttons)
+        self.notes = notes
+        self.add.toggled.connect(self._show_problems)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self._show_problems()
+
+    def result_rows(self) -> Rows:
+        """The table after the import, as chosen."""
+        return list(self.rows) if self.replace.isChecked() else [*self._current, *self.rows]
+
+    def _show_problems(self) -> None:
+        problems = [p.message for p in check_rules(self.result_rows())]
+        lines = self.notes + problems
+        more = f"\n… and {len(lines) - 8} more." if len(lines) > 8 else ""
+        self.problems.setText(
+            ("Check before saving:\n" + "\n".join(lines[:8]) + more)
+            if lines
+            else "No problems found."
+        )
