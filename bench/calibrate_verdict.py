@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from studio.api.client import WavesClient  # noqa: E402
-from studio.audio.compare import VerdictThresholds, compare  # noqa: E402
-from studio.audio.decode import decode  # noqa: E402
-from studio.core.models import SynthesisRequest  # noqa: E402
-from studio.local.config import ServerConfig  # noqa: E402
-from studio.local.server import LocalServer  # noqa: E402
+from studio.api.client import WavesClient
+from studio.audio.compare import VerdictThresholds, compare
+from studio.audio.decode import decode
+from studio.core.models import SynthesisRequest
+from studio.local.config import ServerConfig
+from studio.local.server import LocalServer
 
 PAIRS = [
     ("MySQL", "my sequel"), ("GIF", "jif"), ("Nginx", "engine x"), ("SQL", "sequel"),
@@ -51,8 +51,10 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
     limits = VerdictThresholds()
-    print(f"thresholds in use: local distance {limits.local_distance}, "
-          f"|log duration ratio| {limits.duration_ratio}")
+    print(
+        f"thresholds in use: local distance {limits.local_distance}, "
+        f"|log duration ratio| {limits.duration_ratio}"
+    )
     for engine, voice, language in ENGINES:
         with LocalServer(ServerConfig(engine=engine, data_dir=Path(tempfile.mkdtemp()))) as server:
             client = WavesClient(server.base_url, "sk_calibrate")
@@ -67,21 +69,29 @@ def main() -> int:
                 changed.append(compare(*base, *other))
             client.close()
         false_change = sum(c.changed for c in same)
-        missed = [f"{w}->{r} ({c.local_distance:.2f})" for (w, r), c in zip(PAIRS, changed,
-                                                                           strict=True)
-                  if not c.changed]
+        missed = [
+            f"{w}->{r} ({c.local_distance:.2f})"
+            for (w, r), c in zip(PAIRS, changed, strict=True)
+            if not c.changed
+        ]
         same_max = max(c.local_distance for c in same)
         diff_min = min(c.local_distance for c in changed)
         print(f"\n{engine}: {len(same)} re-renders, {len(changed)} rule changes")
-        print(f"  re-render   local distance max {same_max:6.2f}   |log dur| max "
-              f"{max(abs(math.log(c.duration_ratio)) for c in same):.3f}   "
-              f"judged changed: {false_change}")
-        print(f"  rule change local distance min {diff_min:6.2f}   median "
-              f"{sorted(c.local_distance for c in changed)[len(changed) // 2]:6.2f}   "
-              f"detected {len(changed) - len(missed)}/{len(changed)}")
+        print(
+            f"  re-render   local distance max {same_max:6.2f}   |log dur| max "
+            f"{max(abs(math.log(c.duration_ratio)) for c in same):.3f}   "
+            f"judged changed: {false_change}"
+        )
+        print(
+            f"  rule change local distance min {diff_min:6.2f}   median "
+            f"{sorted(c.local_distance for c in changed)[len(changed) // 2]:6.2f}   "
+            f"detected {len(changed) - len(missed)}/{len(changed)}"
+        )
         print(f"  judged 'no audible change': {', '.join(missed) or 'none'}")
-        print(f"  re-renders judged 'changed' (goal 0): {false_change}   "
-              f"{'PASS' if not false_change else 'MISS'}")
+        print(
+            f"  re-renders judged 'changed' (goal 0): {false_change}   "
+            f"{'PASS' if not false_change else 'MISS'}"
+        )
     return 0
 
 

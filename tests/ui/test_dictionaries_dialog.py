@@ -1,0 +1,101 @@
+"""The dictionaries dialog: edit through the API, import/export CSV, undo, never lose the table."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from studio.core.models import PronunciationItem
+from studio.core.rules_csv import parse_rules_table
+from studio.ui import dialogs
+from studio.ui.rules_import import ImportPreviewDialog
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def dialog(qtbot, make_studio):
+    """The dialog over one saved dictionary."""
+    studio = make_studio()
+    service = studio.services.dictionaries
+    with qtbot.wait_signal(service.dictionaries_changed, timeout=5000):
+        service.create("Brands", [PronunciationItem("Waves", "wayvz")])
+    studio.window.flows.open_dictionaries()
+    dlg = studio.window.flows.dialog
+    dlg.studio = studio
+    row = next(i for i in range(dlg.list.count())
+               if dlg.list.item(i).text().startswith("Brands"))
+    dlg.list.setCurrentRow(row)
+    return dlg
+
+
+def test_edit_and_save_through_the_api(qtbot, dialog) -> None:
+    """A new rule typed in the table is saved to the server."""
+    row = dialog.table.add_row("GUI", "gooey")
+    assert row == 1 and dialog.save_button.isEnabled()
+    service = dialog.studio.services.dictionaries
+    with qtbot.wait_signal(service.dictionaries_changed, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    items = service.find(dialog._current_id).dictionary.items
+    assert [(i.word, i.pronunciation) for i in items] == [("Waves", "wayvz"), ("GUI", "gooey")]
+    assert not dialog.save_button.isEnabled()
+
+
+def test_failed_save_keeps_the_table(qtbot, dialog, waves_local_faults) -> None:
+    """A server error leaves every typed rule in place and says so."""
+    dialog.table.add_row("Zoë", "zo-ee")
+    waves_local_faults("status=500@path=/waves/v1/pronunciation-dicts")
+    service = dialog.studio.services.dictionaries
+    with qtbot.wait_signal(service.operation_failed, timeout=5000):
+        dialog.save()
+    assert dialog.table.rows() == [("Waves", "wayvz"), ("Zoë", "zo-ee")]
+    assert "Your rules are still here" in dialog.problems.text()
+
+
+def test_validation_blocks_conflicts(qtbot, dialog) -> None:
+    """Two pronunciations for one word are reported and not saved."""
+    dialog.table.add_row("Waves", "waves")
+    assert "different pronunciations" in dialog.problems.text()
+    dialog.save()
+    assert "different pronunciations" in dialog.problems.text()
+
+
+def test_import_preview_add_then_undo(qtbot, dialog, tmp_path, monkeypatch) -> None:
+    """Importing shows a preview; adding appends the rules; Undo takes the import back."""
+    csv_file = tmp_path / "rules.csv"
+    csv_file.write_text('word,pronunciation\nMySQL,my sequel\nGIF,"jif, not gif"\n Zoë ,zo-ee\n',
+                        encoding="utf-8")
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(csv_file))
+    seen = {}
+
+    def accept(self: ImportPreviewDialog) -> int:
+        seen["problems"] = self.problems.text()
+        seen["rows"] = self.table.rowCount()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ImportPreviewDialog, "exec", accept)
+    dialog.import_rules()
+    assert seen["rows"] == 3 and "spaces" in seen["problems"]
+    assert dialog.table.rows() == [("Waves", "wayvz"), ("MySQL", "my sequel"),
+                                   ("GIF", "jif, not gif"), (" Zoë ", "zo-ee")]
+    dialog.table.undo()
+    assert dialog.table.rows() == [("Waves", "wayvz")]
+
+
+def test_export_round_trips(qtbot, dialog, tmp_path, monkeypatch) -> None:
+    """Export writes a CSV that imports back to the same rules (unicode and commas kept)."""
+    dialog.table.change([("Zoë", "zo-ee"), ("GIF", "jif, not gif")])
+    target = tmp_path / "out.csv"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: (str(target), "CSV (*.csv)"))
+    dialog.export_rules()
+    rows, notes = parse_rules_table(target.read_text(encoding="utf-8"))
+    assert rows == [("Zoë", "zo-ee"), ("GIF", "jif, not gif")] and notes == []
+
+
+def test_sort_by_column_and_filter(qtbot, dialog) -> None:
+    """Clicking a header sorts the rules; the filter hides rows that do not match."""
+    dialog.table.change([("b", "2"), ("C", "3"), ("a", "1")])
+    dialog.table.horizontalHeader().sectionClicked.emit(0)
+    assert [r[0] for r in dialog.table.rows()] in (["a", "b", "C"], ["C", "b", "a"])
+    dialog.filter.setText("c")
+    hidden = [dialog.table.isRowHidden(r) for r in range(3)]
+    assert hidden.count(False) == 1
