@@ -79,7 +79,7 @@ def test_ab_plays_both_renders(qtbot, make_studio) -> None:
     """A and B play the two renders of a row."""
     studio = make_studio()
     dict_id = _dictionary(qtbot, studio, "AB", [("alpha", "omega delta")])
-    rows, _ = _run(qtbot, studio, [dict_id], "", default_carrier=True)
+    _run(qtbot, studio, [dict_id], "", default_carrier=True)
     bench = studio.services.bench
     assert bench.play(0, "a") and bench.play(0, "b")
     qtbot.wait_until(lambda: sum(c[0] == "play" for c in studio.player.calls) >= 2, timeout=2000)
