@@ -20,6 +20,7 @@ from studio.logs import setup_logging
 from studio.secrets import KeyringSecretStore, SecretStore
 from studio.services.audition import AuditionService
 from studio.services.backend import BackendService, LocalServerLike
+from studio.services.bundle import Services
 from studio.services.dictionaries import DictionaryService
 from studio.services.drafts import DraftService
 from studio.services.export import ExportService
@@ -31,7 +32,7 @@ from studio.services.settings import Settings
 from studio.services.synthesis import SynthesisService
 from studio.services.tasks import TaskRunner
 from studio.services.voices import VoiceCatalog
-from studio.ui.main_window import MainWindow, Services
+from studio.ui.main_window import MainWindow
 from studio.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)

@@ -36,12 +36,22 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.render_cli import add_render_parser
 
     add_render_parser(sub)
+    sub.add_parser(
+        "local-server",
+        help="run waves-local, the offline Waves server (same options as waves-local)",
+        add_help=False,
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `waves-studio` and `python -m studio`; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["local-server"]:
+        from studio.local.cli import main as local_main
+
+        return local_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     if args.command == "render":
         from studio.render_cli import run_render
 

@@ -76,6 +76,7 @@ class DictionaryService(QObject):
         self._messages = messages
         self._dicts: list[PronunciationDict] = []
         self._running = 0
+        self._changes = 0  # finished create/update/delete calls, to spot stale lists
         backend.backend_changed.connect(self._on_backend_changed)
 
     @property
@@ -93,7 +94,10 @@ class DictionaryService(QObject):
 
     def refresh(self) -> None:
         """List dictionaries again."""
-        self._run(lambda client, ctx: client.dictionaries(ctx.cancelled), self._on_listed)
+        self._run(
+            lambda client, ctx: client.dictionaries(ctx.cancelled),
+            partial(self._on_listed, self._changes),
+        )
 
     def create(self, name: str, items: list[PronunciationItem]) -> None:
         """Create a dictionary and remember its name."""
@@ -143,11 +147,16 @@ class DictionaryService(QObject):
         if self._running == 0:
             self.busy_changed.emit(False)
 
-    def _on_listed(self, dicts: list[PronunciationDict]) -> None:
+    def _on_listed(self, changes_seen: int, dicts: list[PronunciationDict]) -> None:
+        if changes_seen != self._changes:
+            # A create/update/delete finished after this list was asked for: it may miss it.
+            self.refresh()
+            return
         self._dicts = list(dicts)
         self.dictionaries_changed.emit(self.dictionaries)
 
     def _on_saved(self, name: str | None, saved: PronunciationDict) -> None:
+        self._changes += 1
         if name:
             self._set_name(saved.id, name)
         others = [d for d in self._dicts if d.id != saved.id]
@@ -160,6 +169,7 @@ class DictionaryService(QObject):
         self._messages.info("Dictionary saved.")
 
     def _on_deleted(self, dict_id: str, _result: object) -> None:
+        self._changes += 1
         self._dicts = [d for d in self._dicts if d.id != dict_id]
         names: dict[str, str] = self._settings.get("dictionaries/names")
         names.pop(dict_id, None)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -22,16 +18,12 @@ from PySide6.QtWidgets import (
 
 from studio.core.errors import ValidationError
 from studio.core.rules import check_rules, clean_rules
-from studio.core.rules_csv import format_rules_table, parse_rules_table
 from studio.services.dictionaries import DictionaryService, NamedDictionary
-from studio.store.atomic import atomic_write_text
 from studio.ui import dialogs
 from studio.ui.dictionary_picker import dictionary_label
 from studio.ui.icons import icon
-from studio.ui.rules_import import ImportPreviewDialog
-from studio.ui.rules_table import RulesTable
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
+from studio.ui.rules_import import export_rules_from, import_rules_into
+from studio.ui.rules_table import RulesPane
 
 NEW_ID = ""  # the list item of a dictionary that is not saved yet
 
@@ -62,47 +54,19 @@ class DictionariesDialog(QDialog):
         left_layout.addWidget(self.list, 1)
         left_layout.addLayout(list_buttons)
 
-        self.title = QLabel(self)
-        self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Filter rules…")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.setAccessibleName("Filter rules")
-        self.table = RulesTable(self)
-        self.add_button = QPushButton(icon("add"), "&Add rule", self)
-        self.remove_button = QPushButton(icon("remove"), "&Remove rule", self)
-        self.undo_button = QPushButton("&Undo", self)
-        self.undo_button.setToolTip("Undo the last change to the rules (Ctrl+Z)")
-        self.import_button = QPushButton("&Import…", self)
-        self.import_button.setToolTip("Add or replace rules from a CSV or TSV file")
-        self.export_button = QPushButton("E&xport…", self)
-        self.export_button.setToolTip("Save the rules as CSV or TSV")
-        self.problems = QLabel(self)
-        self.problems.setWordWrap(True)
-        self.problems.setAccessibleName("Problems")
-        self.save_button = QPushButton(icon("save"), "&Save changes", self)
-        self.save_button.setDefault(True)
-        self.revert_button = QPushButton("Re&vert", self)
-        self.close_button = QPushButton("&Close", self)
-        rule_buttons = QHBoxLayout()
-        for button in (
-            self.add_button,
-            self.remove_button,
-            self.undo_button,
-            self.import_button,
-            self.export_button,
-        ):
-            rule_buttons.addWidget(button)
-        rule_buttons.addStretch(1)
-        for button in (self.revert_button, self.save_button, self.close_button):
-            rule_buttons.addWidget(button)
-        right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.title)
-        right_layout.addWidget(self.filter)
-        right_layout.addWidget(self.table, 1)
-        right_layout.addWidget(self.problems)
-        right_layout.addLayout(rule_buttons)
+        right = RulesPane(self)
+        self.title = right.title
+        self.filter = right.filter
+        self.table = right.table
+        self.add_button = right.add_button
+        self.remove_button = right.remove_button
+        self.undo_button = right.undo_button
+        self.import_button = right.import_button
+        self.export_button = right.export_button
+        self.problems = right.problems
+        self.save_button = right.save_button
+        self.revert_button = right.revert_button
+        self.close_button = right.close_button
 
         split = QSplitter(self)
         split.addWidget(left)
@@ -297,40 +261,13 @@ class DictionariesDialog(QDialog):
     @Slot()
     def import_rules(self) -> None:
         """Read a CSV/TSV file, preview it with its problems, then add or replace the rules."""
-        path = dialogs.open_file_name(
-            self, "Import rules", "", ["Rules (*.csv *.tsv *.txt)", "All files (*)"]
-        )
-        if not path:
-            return
-        try:
-            data = Path(path).read_bytes()
-            if len(data) > MAX_IMPORT_BYTES:
-                raise ValueError("the file is larger than 5 MB")
-            rows, notes = parse_rules_table(data.decode("utf-8"))
-        except (OSError, ValueError) as exc:
-            self.problems.setText(f"Could not import {Path(path).name}: {exc}.")
-            return
-        preview = ImportPreviewDialog(Path(path).name, rows, notes, self.table.rows(), self)
-        if preview.exec() == QDialog.DialogCode.Accepted:
-            self.table.change(preview.result_rows())
+        import_rules_into(self, self.table, self.problems)
 
     @Slot()
     def export_rules(self) -> None:
         """Write the rules as CSV (or TSV for a .tsv name), UTF-8."""
         entry = self._service.find(self._current_id or "")
-        stem = entry.name if entry else "dictionary"
-        path, _chosen = dialogs.save_file_name(
-            self, "Export rules", f"{stem}.csv", ["CSV (*.csv)", "TSV (*.tsv)"], "CSV (*.csv)"
-        )
-        if not path:
-            return
-        delimiter = "\t" if path.lower().endswith(".tsv") else ","
-        try:
-            atomic_write_text(Path(path), format_rules_table(self.table.rows(), delimiter))
-        except OSError as exc:
-            self.problems.setText(f"Could not export: {exc.strerror or exc}.")
-            return
-        self.problems.setText(f"Exported {len(self.table.rows())} rules to {path}.")
+        export_rules_from(self, self.table, entry.name if entry else "dictionary", self.problems)
 
     @Slot()
     def save(self) -> None:

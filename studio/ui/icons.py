@@ -14,7 +14,7 @@ _SIZES = (16, 20, 24, 32, 48, 64)
 
 @cache
 def _svg_text(name: str) -> str:
-    return resources.files("studio.assets").joinpath("icons", f"{name}.svg").read_text("utf-8")
+    return (resources.files("studio.assets") / "icons" / f"{name}.svg").read_text("utf-8")
 
 
 def _render(svg: str, size: int) -> QPixmap:

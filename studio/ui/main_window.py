@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSlider,
-    QAbstractSpinBox,
     QApplication,
-    QComboBox,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QProgressBar,
     QScrollArea,
@@ -25,74 +17,22 @@ from PySide6.QtWidgets import (
 )
 
 from studio import APP_NAME
-from studio.library import RenderLibrary
-from studio.services.audition import AuditionService
-from studio.services.backend import BackendInfo, BackendService
-from studio.services.dictionaries import DictionaryService
-from studio.services.drafts import DraftService
-from studio.services.export import ExportService
-from studio.services.history import HistoryService
-from studio.services.messages import Action, MessageBus
-from studio.services.playback import PlaybackService
-from studio.services.pronunciation import PronunciationBench
-from studio.services.settings import Settings
-from studio.services.synthesis import RenderJob, RenderResult, SamplesArrived, SynthesisService
-from studio.services.tasks import TaskRunner
-from studio.services.voices import VoiceCatalog
+from studio.services.backend import BackendInfo
+from studio.services.bundle import Services
+from studio.services.messages import Action
+from studio.services.synthesis import RenderJob, RenderResult, SamplesArrived
 from studio.ui.actions import build_actions
 from studio.ui.audition_panel import AuditionPanel
 from studio.ui.dictionary_picker import DictionaryPicker
 from studio.ui.editor import EditorPanel
 from studio.ui.history_panel import HistoryPanel
 from studio.ui.icons import app_icon, icon
+from studio.ui.keys import SpaceKeyGuard
 from studio.ui.presenter import ErrorBanner, Presenter
+from studio.ui.take_flows import TakeFlows
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.waveform import WaveformView
 from studio.ui.window_flows import WindowFlows
-
-
-@dataclass
-class Services:
-    """Everything the window needs, built by app.py (the only place that knows them all)."""
-
-    settings: Settings
-    messages: MessageBus
-    backend: BackendService
-    synthesis: SynthesisService
-    playback: PlaybackService
-    voices: VoiceCatalog
-    dictionaries: DictionaryService
-    drafts: DraftService
-    exports: ExportService
-    runners: tuple[TaskRunner, ...] = ()
-    library: RenderLibrary | None = None
-    history: HistoryService | None = None
-    audition: AuditionService | None = None
-    bench: PronunciationBench | None = None
-
-
-class _SpaceKeyGuard(QObject):
-    """Lets buttons, lists and fields keep Space; elsewhere Space is Play/Pause."""
-
-    _KEEP = (
-        QAbstractButton,
-        QAbstractItemView,
-        QComboBox,
-        QAbstractSlider,
-        QAbstractSpinBox,
-        QLineEdit,
-    )
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Space
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-            and isinstance(watched, self._KEEP)
-        ):
-            event.accept()
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -175,7 +115,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.backend_label)
         self.presenter = Presenter(services.messages, self.banner, self.statusBar())
 
-        self._space_guard = _SpaceKeyGuard(self)
+        self._space_guard = SpaceKeyGuard(self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self._space_guard)
@@ -183,6 +123,7 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.waveform, self.voice_panel.voice_combo)
 
         self.flows = WindowFlows(self)
+        self.take_flows = TakeFlows(self)
         self._connect()
         self._restore()
 
@@ -193,21 +134,21 @@ class MainWindow(QMainWindow):
         a.stop.triggered.connect(self.flows.stop)
         a.save.triggered.connect(self.flows.save)
         a.copy_clip.triggered.connect(self.flows.copy_clip)
-        a.audition.triggered.connect(self.flows.render_grid)
-        a.history.triggered.connect(self.flows.show_history)
-        a.pronunciation.triggered.connect(self.flows.open_pronunciation_bench)
-        self.editor_panel.editor.add_variant_requested.connect(self.flows.add_spelling)
+        a.audition.triggered.connect(self.take_flows.render_grid)
+        a.history.triggered.connect(self.take_flows.show_history)
+        a.pronunciation.triggered.connect(self.take_flows.open_pronunciation_bench)
+        self.editor_panel.editor.add_variant_requested.connect(self.take_flows.add_spelling)
         s.dictionaries.dictionaries_changed.connect(self._on_dictionaries_changed)
         s.settings.changed.connect(self._on_settings_changed)
         if self.audition_panel is not None:
-            self.audition_panel.render_requested.connect(self.flows.render_grid)
-            self.audition_panel.use_requested.connect(self.flows.use_grid_cell)
+            self.audition_panel.render_requested.connect(self.take_flows.render_grid)
+            self.audition_panel.use_requested.connect(self.take_flows.use_grid_cell)
         if self.history_panel is not None:
-            self.history_panel.play_requested.connect(self.flows.play_take)
-            self.history_panel.export_requested.connect(self.flows.export_take)
-            self.history_panel.restore_requested.connect(self.flows.restore_take)
+            self.history_panel.play_requested.connect(self.take_flows.play_take)
+            self.history_panel.export_requested.connect(self.take_flows.export_take)
+            self.history_panel.restore_requested.connect(self.take_flows.restore_take)
         if s.history is not None:
-            s.history.take_loaded.connect(self.flows.on_take_loaded)
+            s.history.take_loaded.connect(self.take_flows.on_take_loaded)
         a.voices.triggered.connect(self.flows.open_voice_browser)
         a.dictionaries.triggered.connect(self.flows.open_dictionaries)
         a.api_key.triggered.connect(self.flows.open_api_key_dialog)
@@ -262,7 +203,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_dictionaries_changed(self, _entries: object = None) -> None:
-        self.editor_panel.editor.highlighter.set_rules(self.flows.active_rules())
+        self.editor_panel.editor.highlighter.set_rules(self.take_flows.active_rules())
 
     @Slot(str)
     def _on_settings_changed(self, key: str) -> None:

@@ -27,7 +27,7 @@ from studio.core.errors import ValidationError
 from studio.services.settings import DEFAULT_BASE_URL
 
 if TYPE_CHECKING:
-    from studio.ui.main_window import Services
+    from studio.services.bundle import Services
 
 BACKENDS = (
     ("auto", "Automatic: Waves cloud with a key, offline voices without"),

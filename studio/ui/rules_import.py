@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,9 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.rules import check_rules
+from studio.core.rules_csv import format_rules_table, parse_rules_table
+from studio.store.atomic import atomic_write_text
+from studio.ui import dialogs
+from studio.ui.rules_table import RulesTable
 
 Rows = list[tuple[str, str]]
 PREVIEW_ROWS = 500
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class ImportPreviewDialog(QDialog):
@@ -71,3 +78,39 @@ class ImportPreviewDialog(QDialog):
             if lines
             else "No problems found."
         )
+
+
+def import_rules_into(parent: QWidget, table: RulesTable, status: QLabel) -> None:
+    """Ask for a CSV/TSV file, preview it, and add or replace the table's rules (undoable)."""
+    path = dialogs.open_file_name(
+        parent, "Import rules", "", ["Rules (*.csv *.tsv *.txt)", "All files (*)"]
+    )
+    if not path:
+        return
+    try:
+        data = Path(path).read_bytes()
+        if len(data) > MAX_IMPORT_BYTES:
+            raise ValueError("the file is larger than 5 MB")
+        rows, notes = parse_rules_table(data.decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        status.setText(f"Could not import {Path(path).name}: {exc}.")
+        return
+    preview = ImportPreviewDialog(Path(path).name, rows, notes, table.rows(), parent)
+    if preview.exec() == QDialog.DialogCode.Accepted:
+        table.change(preview.result_rows())
+
+
+def export_rules_from(parent: QWidget, table: RulesTable, stem: str, status: QLabel) -> None:
+    """Ask where to save, then write the rules as CSV (TSV for a .tsv name), UTF-8, atomically."""
+    path, _chosen = dialogs.save_file_name(
+        parent, "Export rules", f"{stem}.csv", ["CSV (*.csv)", "TSV (*.tsv)"], "CSV (*.csv)"
+    )
+    if not path:
+        return
+    delimiter = "\t" if path.lower().endswith(".tsv") else ","
+    try:
+        atomic_write_text(Path(path), format_rules_table(table.rows(), delimiter))
+    except OSError as exc:
+        status.setText(f"Could not export: {exc.strerror or exc}.")
+        return
+    status.setText(f"Exported {len(table.rows())} rules to {path}.")

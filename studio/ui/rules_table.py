@@ -5,11 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
+
+from studio.ui.icons import icon
 
 Rows = list[tuple[str, str]]
 UNDO_LIMIT = 100
@@ -115,3 +122,50 @@ class RulesTable(QTableWidget):
         descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
         rows = sorted(self.rows(), key=lambda r: r[column].casefold(), reverse=descending)
         self.change(rows)
+
+
+class RulesPane(QWidget):
+    """The right side of the dictionaries dialog: title, filter, rules table and its buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(self)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter rules…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter rules")
+        self.table = RulesTable(self)
+        self.add_button = QPushButton(icon("add"), "&Add rule", self)
+        self.remove_button = QPushButton(icon("remove"), "&Remove rule", self)
+        self.undo_button = QPushButton("&Undo", self)
+        self.undo_button.setToolTip("Undo the last change to the rules (Ctrl+Z)")
+        self.import_button = QPushButton("&Import…", self)
+        self.import_button.setToolTip("Add or replace rules from a CSV or TSV file")
+        self.export_button = QPushButton("E&xport…", self)
+        self.export_button.setToolTip("Save the rules as CSV or TSV")
+        self.problems = QLabel(self)
+        self.problems.setWordWrap(True)
+        self.problems.setAccessibleName("Problems")
+        self.save_button = QPushButton(icon("save"), "&Save changes", self)
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton("Re&vert", self)
+        self.close_button = QPushButton("&Close", self)
+        buttons = QHBoxLayout()
+        for button in (
+            self.add_button,
+            self.remove_button,
+            self.undo_button,
+            self.import_button,
+            self.export_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        for button in (self.revert_button, self.save_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problems)
+        layout.addLayout(buttons)

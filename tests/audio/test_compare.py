@@ -11,7 +11,7 @@ RATE = 16000
 def _word(freq: float, seconds: float, rate: int = RATE) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
     envelope = np.sin(np.pi * t / seconds) ** 2
-    return (0.4 * envelope * (np.sin(2 * np.pi * freq * t) + 0.5 * np.sin(4 * np.pi * freq * t)))
+    return 0.4 * envelope * (np.sin(2 * np.pi * freq * t) + 0.5 * np.sin(4 * np.pi * freq * t))
 
 
 def _sentence(freqs: list[float], rate: int = RATE) -> np.ndarray:

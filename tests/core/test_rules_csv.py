@@ -5,8 +5,13 @@ from hypothesis import strategies as st
 
 from studio.core.rules_csv import format_rules_table, parse_rules_table
 
-RULES = [("MySQL", "my sequel"), ("Zoë", "zo-ee"), ("GIF", "jif, not gif"),
-         ('say "hi"', "hi\tthere"), ("नमस्ते", "namaste")]
+RULES = [
+    ("MySQL", "my sequel"),
+    ("Zoë", "zo-ee"),
+    ("GIF", "jif, not gif"),
+    ('say "hi"', "hi\tthere"),
+    ("नमस्ते", "namaste"),
+]
 
 
 def test_csv_and_tsv_round_trip() -> None:
@@ -29,14 +34,20 @@ def test_spaces_are_kept_for_validation() -> None:
     assert rows == [(" SQL ", "sequel")]
 
 
-_cell = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"),
-                min_size=1, max_size=20).filter(lambda s: s.strip())
+_cell = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"),
+    min_size=1,
+    max_size=20,
+).filter(lambda s: s.strip())
 
 
 @given(st.lists(st.tuples(_cell, _cell), max_size=20))
 def test_any_rules_round_trip(rules: list[tuple[str, str]]) -> None:
     """Whatever the text, exported rules import back unchanged (first row may not be a header)."""
-    rules = [r for r in rules if (r[0].strip().lower(), r[1].strip().lower())
-             != ("word", "pronunciation")]
+    rules = [
+        r
+        for r in rules
+        if (r[0].strip().lower(), r[1].strip().lower()) != ("word", "pronunciation")
+    ]
     rows, _ = parse_rules_table(format_rules_table(rules))
     assert rows == [r for r in rules if r[0].strip() or r[1].strip()]

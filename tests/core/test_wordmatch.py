@@ -9,13 +9,17 @@ def test_exact_and_case_only_matches() -> None:
     """'MySQL' applies; 'mysql' is found but flagged as not applying; 'SQL' inside MySQL is not."""
     found = find_words("I use MySQL and mysql and SQL, not MySQLite.", RULES)
     assert [(m.found, m.word, m.exact) for m in found] == [
-        ("MySQL", "MySQL", True), ("mysql", "MySQL", False), ("SQL", "SQL", True)]
+        ("MySQL", "MySQL", True),
+        ("mysql", "MySQL", False),
+        ("SQL", "SQL", True),
+    ]
 
 
 def test_apply_uses_the_same_rules() -> None:
     """Applying rules replaces exactly the exact matches."""
     assert apply_rules("MySQL, mysql, SQL and C++.", RULES) == (
-        "my sequel, mysql, sequel and see plus plus.")
+        "my sequel, mysql, sequel and see plus plus."
+    )
 
 
 def test_word_status() -> None:

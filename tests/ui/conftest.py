@@ -9,7 +9,8 @@ import pytest
 
 from studio.app import Profile, build_services
 from studio.secrets import MemorySecretStore
-from studio.ui.main_window import MainWindow, Services
+from studio.services.bundle import Services
+from studio.ui.main_window import MainWindow
 from tests.fakes import AlreadyRunning, FakeAudioPlayer
 
 

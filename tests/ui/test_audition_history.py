@@ -65,6 +65,8 @@ def test_ab_keeps_the_position_in_the_line(qtbot, make_studio) -> None:
     panel.play_slot(audition.order.index(0))
     panel.play_slot(audition.order.index(2))
     panel.play_slot(audition.order.index(0))
+    # Plays reach the sound card through the device thread; let all three arrive first.
+    qtbot.wait_until(lambda: sum(c[0] == "play" for c in studio.player.calls) == 3, timeout=2000)
     studio.player.advance(audition.cells[0].rendered.duration_s / 2)
     qtbot.wait_until(lambda: studio.services.playback.position > 0, timeout=2000)
     assert panel.ab == [2, 0]  # A is the earlier of the last two cells played, B the later

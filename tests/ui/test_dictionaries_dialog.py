@@ -17,13 +17,12 @@ def dialog(qtbot, make_studio):
     """The dialog over one saved dictionary."""
     studio = make_studio()
     service = studio.services.dictionaries
-    with qtbot.wait_signal(service.dictionaries_changed, timeout=5000):
-        service.create("Brands", [PronunciationItem("Waves", "wayvz")])
+    service.create("Brands", [PronunciationItem("Waves", "wayvz")])
+    qtbot.wait_until(lambda: any(d.name == "Brands" for d in service.dictionaries), timeout=5000)
     studio.window.flows.open_dictionaries()
     dlg = studio.window.flows.dialog
     dlg.studio = studio
-    row = next(i for i in range(dlg.list.count())
-               if dlg.list.item(i).text().startswith("Brands"))
+    row = next(i for i in range(dlg.list.count()) if dlg.list.item(i).text().startswith("Brands"))
     dlg.list.setCurrentRow(row)
     return dlg
 
@@ -62,8 +61,9 @@ def test_validation_blocks_conflicts(qtbot, dialog) -> None:
 def test_import_preview_add_then_undo(qtbot, dialog, tmp_path, monkeypatch) -> None:
     """Importing shows a preview; adding appends the rules; Undo takes the import back."""
     csv_file = tmp_path / "rules.csv"
-    csv_file.write_text('word,pronunciation\nMySQL,my sequel\nGIF,"jif, not gif"\n Zoë ,zo-ee\n',
-                        encoding="utf-8")
+    csv_file.write_text(
+        'word,pronunciation\nMySQL,my sequel\nGIF,"jif, not gif"\n Zoë ,zo-ee\n', encoding="utf-8"
+    )
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(csv_file))
     seen = {}
 
@@ -75,8 +75,12 @@ def test_import_preview_add_then_undo(qtbot, dialog, tmp_path, monkeypatch) -> N
     monkeypatch.setattr(ImportPreviewDialog, "exec", accept)
     dialog.import_rules()
     assert seen["rows"] == 3 and "spaces" in seen["problems"]
-    assert dialog.table.rows() == [("Waves", "wayvz"), ("MySQL", "my sequel"),
-                                   ("GIF", "jif, not gif"), (" Zoë ", "zo-ee")]
+    assert dialog.table.rows() == [
+        ("Waves", "wayvz"),
+        ("MySQL", "my sequel"),
+        ("GIF", "jif, not gif"),
+        (" Zoë ", "zo-ee"),
+    ]
     dialog.table.undo()
     assert dialog.table.rows() == [("Waves", "wayvz")]
 

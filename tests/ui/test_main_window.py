@@ -36,8 +36,8 @@ def test_type_pick_speak_hear_save_and_reopen(qtbot, make_studio, tmp_path, monk
     panel.rate_combo.setCurrentIndex(panel.rate_combo.findData(16000))
     panel.format_combo.setCurrentIndex(panel.format_combo.findData("wav"))
     created = services.backend.client.create_dictionary([PronunciationItem("studio", "stoodio")])
-    with qtbot.wait_signal(services.dictionaries.dictionaries_changed, timeout=5000):
-        services.dictionaries.refresh()
+    services.dictionaries.refresh()
+    qtbot.wait_until(lambda: services.dictionaries.find(created.id) is not None, timeout=5000)
     picker = window.dictionary_picker.list
     item = next(
         picker.item(i)

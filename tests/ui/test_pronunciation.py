@@ -12,8 +12,8 @@ pytestmark = pytest.mark.gui
 def _dictionary(qtbot, studio, name, rules):
     """Create a dictionary through the app and return its id."""
     dictionaries = studio.services.dictionaries
-    with qtbot.wait_signal(dictionaries.dictionaries_changed, timeout=5000):
-        dictionaries.create(name, [PronunciationItem(w, p) for w, p in rules])
+    dictionaries.create(name, [PronunciationItem(w, p) for w, p in rules])
+    qtbot.wait_until(lambda: any(d.name == name for d in dictionaries.dictionaries), timeout=5000)
     return next(d.id for d in dictionaries.dictionaries if d.name == name)
 
 
@@ -39,9 +39,17 @@ def piper_studio(make_studio, make_waves_local):
 def test_verdicts_on_piper(qtbot, piper_studio) -> None:
     """A real respelling is 'changed'; a rule that reads the word as itself is 'no audible
     change'; a word missing from the text is 'word not in text'; lower case is 'case differs'."""
-    dict_id = _dictionary(qtbot, piper_studio, "Tech", [
-        ("MySQL", "my sequel"), ("hello", "hello"), ("Kubernetes", "koo ber net ease"),
-        ("Postgres", "post gress")])
+    dict_id = _dictionary(
+        qtbot,
+        piper_studio,
+        "Tech",
+        [
+            ("MySQL", "my sequel"),
+            ("hello", "hello"),
+            ("Kubernetes", "koo ber net ease"),
+            ("Postgres", "post gress"),
+        ],
+    )
     text = "We moved MySQL to the cloud. Then I said hello to the team. our kubernetes is fine."
     rows, summary = _run(qtbot, piper_studio, [dict_id], text)
     assert rows["MySQL"].result.verdict == CHANGED
@@ -59,14 +67,16 @@ def test_verdicts_on_piper(qtbot, piper_studio) -> None:
     assert fixed.result.verdict == CHANGED
     entry = piper_studio.services.dictionaries.find(dict_id)
     assert ("kubernetes", "koo ber net ease") in [
-        (i.word, i.pronunciation) for i in entry.dictionary.items]
+        (i.word, i.pronunciation) for i in entry.dictionary.items
+    ]
 
 
 def test_second_run_renders_nothing(qtbot, make_studio, waves_local) -> None:
     """A re-run serves every A/B render from the cache: no synthesis request at all."""
     studio = make_studio()
-    dict_id = _dictionary(qtbot, studio, "Tones", [("alpha", "omega delta gamma"),
-                                                   ("red", "blue green")])
+    dict_id = _dictionary(
+        qtbot, studio, "Tones", [("alpha", "omega delta gamma"), ("red", "blue green")]
+    )
     _run(qtbot, studio, [dict_id], "", default_carrier=True)
     waves_local.stats.reset()
     rows, summary = _run(qtbot, studio, [dict_id], "", default_carrier=True)
@@ -91,7 +101,7 @@ def test_bench_dialog_shows_verdicts(qtbot, make_studio) -> None:
     dict_id = _dictionary(qtbot, studio, "Dialog", [("Alpha", "omega")])
     studio.services.settings.set("synthesis/dictionary_ids", [dict_id])
     studio.window.editor_panel.set_text("alpha and beta.")
-    studio.window.flows.open_pronunciation_bench()
+    studio.window.take_flows.open_pronunciation_bench()
     dialog = studio.window.flows.dialog
     with qtbot.wait_signal(studio.services.bench.run_finished, timeout=10000):
         qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
@@ -120,6 +130,10 @@ def test_editor_marks_covered_and_case_only_words(qtbot, make_studio, monkeypatc
     rule = editor.highlighter.rule_for("MySQL")
     with qtbot.wait_signal(studio.services.dictionaries.dictionaries_changed, timeout=5000):
         editor.add_variant_requested.emit("mysql", rule)
-    qtbot.wait_until(lambda: all(
-        f.format.underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine
-        for f in editor.document().firstBlock().layout().formats()), timeout=3000)
+    qtbot.wait_until(
+        lambda: all(
+            f.format.underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine
+            for f in editor.document().firstBlock().layout().formats()
+        ),
+        timeout=3000,
+    )

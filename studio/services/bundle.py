@@ -1,0 +1,40 @@
+"""Services: everything the window needs, built by app.py (the only place that knows them all)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from studio.library import RenderLibrary
+from studio.services.audition import AuditionService
+from studio.services.backend import BackendService
+from studio.services.dictionaries import DictionaryService
+from studio.services.drafts import DraftService
+from studio.services.export import ExportService
+from studio.services.history import HistoryService
+from studio.services.messages import MessageBus
+from studio.services.playback import PlaybackService
+from studio.services.pronunciation import PronunciationBench
+from studio.services.settings import Settings
+from studio.services.synthesis import SynthesisService
+from studio.services.tasks import TaskRunner
+from studio.services.voices import VoiceCatalog
+
+
+@dataclass
+class Services:
+    """Every service of one studio run (the window gets this, nothing else)."""
+
+    settings: Settings
+    messages: MessageBus
+    backend: BackendService
+    synthesis: SynthesisService
+    playback: PlaybackService
+    voices: VoiceCatalog
+    dictionaries: DictionaryService
+    drafts: DraftService
+    exports: ExportService
+    runners: tuple[TaskRunner, ...] = ()
+    library: RenderLibrary | None = None
+    history: HistoryService | None = None
+    audition: AuditionService | None = None
+    bench: PronunciationBench | None = None

@@ -1,0 +1,154 @@
+"""The main window's flows around takes: the audition grid, the history and the test bench."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QObject, Slot
+
+from studio.core.models import PronunciationItem
+from studio.services.history import LoadedTake
+from studio.store.take_record import HistoryTake
+from studio.ui.rule_highlighter import ActiveRule
+
+if TYPE_CHECKING:
+    from studio.ui.main_window import MainWindow
+
+
+class TakeFlows(QObject):
+    """What happens when the user works with takes: grids, history, pronunciation tests."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.services = window.services
+        self.flows = window.flows
+
+    # --- audition grid and history ---------------------------------------------------------------
+    @Slot()
+    def render_grid(self, preset: str | None = None) -> None:
+        """Render the line for the candidates of a preset and show the grid."""
+        from studio.services.audition import favourites_preset, language_preset, speeds_preset
+
+        audition, panel = self.services.audition, self.window.audition_panel
+        if audition is None or panel is None:
+            return
+        preset = preset or str(panel.preset.currentData())
+        spec = self.services.settings.render_spec()
+        voices = list(self.services.voices.voices)
+        if preset == "favourites":
+            candidates = favourites_preset(self.services.voices.favourites(), spec)
+            if not candidates:
+                self.services.messages.info(
+                    "No favourites yet: star voices in the browser. "
+                    "Showing voices for this language instead."
+                )
+                candidates = language_preset(voices, spec)
+        elif preset == "speeds":
+            candidates = speeds_preset(spec)
+        else:
+            candidates = language_preset(voices, spec)
+        text = self.window.editor_panel.selected_or_all()
+        self.window.bottom_tabs.setCurrentWidget(panel)
+        audition.run(text, spec, candidates)
+
+    @Slot(int)
+    def use_grid_cell(self, index: int) -> None:
+        """Copy a grid cell's voice, model, language and speed into the main controls."""
+        audition = self.services.audition
+        if audition is None or not 0 <= index < len(audition.cells):
+            return
+        candidate = audition.cells[index].candidate
+        settings = self.services.settings
+        settings.set("synthesis/model", candidate.model)
+        settings.set("synthesis/language", candidate.language)
+        settings.set("synthesis/speed", candidate.speed)
+        settings.set("synthesis/voice_id", candidate.voice_id)
+        self.services.voices.mark_used(candidate.voice_id)
+        self.services.messages.info(f"Now using {candidate.voice_id} at {candidate.speed:g}×.")
+
+    @Slot()
+    def show_history(self) -> None:
+        """Show the history tab and refresh it."""
+        panel = self.window.history_panel
+        if panel is not None:
+            self.window.bottom_tabs.setCurrentWidget(panel)
+            panel.run_search()
+            panel.search.setFocus()
+
+    @Slot(object)
+    def play_take(self, take: HistoryTake) -> None:
+        """Replay a take from its own audio file."""
+        if self.services.history is not None:
+            self.services.history.load(take, "play")
+
+    @Slot(object)
+    def export_take(self, take: HistoryTake) -> None:
+        """Save a take again, in any format."""
+        if self.services.history is not None:
+            self.services.history.load(take, "export")
+
+    @Slot(object)
+    def restore_take(self, take: HistoryTake) -> None:
+        """Put a take's text and settings back in the editor and controls."""
+        if self.services.history is not None:
+            self.services.history.load(take, "restore")
+
+    @Slot(object)
+    def on_take_loaded(self, loaded: LoadedTake) -> None:
+        """Act on a take read from the history."""
+        rendered = loaded.rendered
+        if loaded.purpose == "play":
+            self.services.playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+        elif loaded.purpose == "export":
+            self.flows.save_rendered(rendered)
+        elif loaded.purpose == "restore":
+            take, settings = loaded.take, self.services.settings
+            self.window.editor_panel.set_text(take.text)
+            settings.set("synthesis/model", take.model)
+            settings.set("synthesis/language", take.language)
+            settings.set("synthesis/speed", take.speed)
+            settings.set("synthesis/sample_rate", take.sample_rate)
+            settings.set("synthesis/output_format", take.output_format)
+            settings.set("synthesis/dictionary_ids", list(take.dictionary_ids))
+            settings.set("synthesis/voice_id", take.voice_id)
+            self.window.waveform.set_clip(rendered.samples, rendered.sample_rate)
+            self.services.messages.info("Text and settings restored from the take.")
+
+    # --- pronunciation ----------------------------------------------------------------------
+    def active_rules(self) -> list[ActiveRule]:
+        """The rules of the ticked dictionaries, in the order the server applies them."""
+        dictionaries = self.services.dictionaries
+        rules: list[ActiveRule] = []
+        for dict_id in self.services.settings.dictionary_ids:
+            entry = dictionaries.find(dict_id)
+            if entry is not None:
+                rules += [
+                    ActiveRule(i.word, i.pronunciation, entry.id, entry.name)
+                    for i in entry.dictionary.items
+                ]
+        return rules
+
+    @Slot(str, object)
+    def add_spelling(self, spelling: str, rule: ActiveRule) -> None:
+        """Add another spelling of a rule's word to its dictionary (the one-click fix)."""
+        entry = self.services.dictionaries.find(rule.dict_id)
+        if entry is not None:
+            items = [*entry.dictionary.items, PronunciationItem(spelling, rule.pronunciation)]
+            self.services.dictionaries.update(entry.id, items)
+
+    @Slot()
+    def open_pronunciation_bench(self) -> None:
+        """Test the ticked dictionaries' rules (all dictionaries when none is ticked)."""
+        from studio.ui.pronunciation_dialog import PronunciationBenchDialog
+
+        if self.services.bench is None:
+            return
+        ids = self.services.settings.dictionary_ids or [
+            d.id for d in self.services.dictionaries.dictionaries
+        ]
+        text = self.window.editor_panel.text()
+        self.flows.show_dialog(
+            PronunciationBenchDialog(self.services.bench, ids, text, self.window)
+        )
