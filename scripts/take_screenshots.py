@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from studio.app import Profile, build_services
 from studio.core.models import PronunciationItem
 from studio.secrets import MemorySecretStore
+from studio.services.audition import Candidate
 from studio.services.messages import Action
 from studio.ui.main_window import MainWindow
 from studio.ui.theme import apply_theme
@@ -31,8 +32,9 @@ from studio.ui.theme import apply_theme
 TEXT = (
     "Welcome back to the channel! Today we are testing three voices on the same line, "
     "so you can hear the difference before you record.\n\n"
-    "Our database runs on PostgreSQL, and the GUI talks to it through a small API."
+    "Our database runs on PostgreSQL, and the GUI talks to it through a small api."
 )
+GRID_LINE = "Welcome back to the channel!"
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
@@ -111,6 +113,43 @@ def main(out_dir: Path, theme: str) -> None:
         Action.SET_KEY,
     )
     grab(window, out_dir / "error-banner.png")
+    window.banner.hide()
+    grab(window.editor_panel, out_dir / "editor-dictionary-marks.png")
+
+    # The audition grid: Joe at three speeds and eSpeak NG voices, blind mode off.
+    audition = services.audition
+    spec = services.settings.render_spec()
+    candidates = [Candidate("joe", spec.model, "en", s) for s in (0.9, 1.0, 1.15)]
+    candidates += [
+        Candidate(v, spec.model, "en", 1.0)
+        for v in ("espeak-en-f", "espeak-en-m")
+        if services.voices.find(v) is not None
+    ]
+    window.bottom_tabs.setCurrentWidget(window.audition_panel)
+    window.editor_split.setSizes([250, 510])
+    audition.run(GRID_LINE, spec, candidates)
+    wait_for(lambda: all(c.status in ("ready", "failed") for c in audition.cells), 60)
+    audition.set_stars(1, 4)
+    window.audition_panel.play_slot(1)
+    grab(window, out_dir / "audition-grid.png")
+
+    window.take_flows.show_history()
+    wait_for(lambda: window.history_panel.model.rowCount() > 0, 10)
+    grab(window, out_dir / "history.png")
+
+    window.take_flows.open_pronunciation_bench()
+    bench_dialog = window.flows.dialog
+    bench_dialog.run_button.click()
+    wait_for(
+        lambda: (
+            bool(services.bench.rows)
+            and all(r.state in ("done", "failed") for r in services.bench.rows)
+        ),
+        60,
+    )
+    bench_dialog.table.selectRow(0)
+    grab(bench_dialog, out_dir / "pronunciation-bench.png")
+    bench_dialog.reject()
     window.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,7 +68,7 @@ def open_database(
     )
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _set_wal(conn)
         if str(mode).lower() != "wal":
             log.warning("%s: SQLite refused WAL mode (%s); sharing it will be slower", path, mode)
         conn.execute(f"PRAGMA synchronous = {synchronous}")
@@ -86,6 +87,23 @@ def open_database(
             raise CorruptDatabaseError(str(exc)) from exc
         raise
     return conn
+
+
+def _set_wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL, waiting for a second process that is creating the same file.
+
+    Changing the journal mode needs an exclusive lock, and SQLite answers "database is
+    locked" at once instead of calling the busy handler when another connection is mid-way
+    through creating the database, so the wait is ours.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _deal_with_damage(conn: sqlite3.Connection, on_corrupt: Callable[[], None]) -> None:

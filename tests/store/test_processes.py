@@ -30,7 +30,7 @@ def _no_leftover_workers():
         worker = _started.pop()
         if worker.poll() is None:
             worker.kill()
-            worker.communicate(timeout=DEADLINE_S)
+        worker.communicate(timeout=DEADLINE_S)  # also closes its pipes
 
 
 def _start(kind: str, path: Path, count: int, tag: str) -> subprocess.Popen[str]:
