@@ -116,15 +116,10 @@ def main(out_dir: Path, theme: str) -> None:
     window.banner.hide()
     grab(window.editor_panel, out_dir / "editor-dictionary-marks.png")
 
-    # The audition grid: Joe at three speeds and eSpeak NG voices, blind mode off.
+    # The audition grid: the offline English voice at six speeds.
     audition = services.audition
     spec = services.settings.render_spec()
-    candidates = [Candidate("joe", spec.model, "en", s) for s in (0.9, 1.0, 1.15)]
-    candidates += [
-        Candidate(v, spec.model, "en", 1.0)
-        for v in ("espeak-en-f", "espeak-en-m")
-        if services.voices.find(v) is not None
-    ]
+    candidates = [Candidate("joe", spec.model, "en", s) for s in (0.8, 0.9, 1.0, 1.1, 1.25, 1.4)]
     window.bottom_tabs.setCurrentWidget(window.audition_panel)
     window.editor_split.setSizes([250, 510])
     audition.run(GRID_LINE, spec, candidates)

@@ -36,12 +36,14 @@ class BenchCase:
         carrier: The sentence rendered with and without the dictionary.
         status: "present", "case_differs" or "absent" (of the rule's word in the carrier).
         found: How the text spells the word when only the case differs.
+        note: Why the carrier is not the text's own sentence, when it is not.
     """
 
     rule: BenchRule
     carrier: str
     status: str
     found: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,19 +73,27 @@ def rules_of(dictionaries: list[tuple[PronunciationDict, str]]) -> list[BenchRul
     ]
 
 
-def make_case(rule: BenchRule, text: str = "") -> BenchCase:
+def make_case(rule: BenchRule, text: str = "", other_words: tuple[str, ...] = ()) -> BenchCase:
     """Pick the carrier: the first sentence of `text` with the word, else the default.
 
     With text, a rule whose word is only there in another case is "case_differs" (the server
     matches case-sensitively), and a word that is not there at all is "absent". Without text,
-    the default carrier "Say WORD again." is used.
+    the default carrier "Say WORD again." is used. `other_words` are the other words of the
+    rule's dictionary: the dictionary applies all of them at once, so a sentence holding one
+    of them would credit their change to this rule; such sentences are avoided, and if every
+    sentence has one, the default carrier is used instead (with a note saying why).
     """
+    default = DEFAULT_CARRIER.format(word=rule.word)
     if not text.strip():
-        return BenchCase(rule, DEFAULT_CARRIER.format(word=rule.word), "present")
+        return BenchCase(rule, default, "present")
     sentences = split_sentences(text)
-    for sentence in sentences:
-        if word_status(sentence, rule.word)[0] == "present":
+    with_word = [s for s in sentences if word_status(s, rule.word)[0] == "present"]
+    for sentence in with_word:
+        if not any(word_status(sentence, w)[0] == "present" for w in other_words if w != rule.word):
             return BenchCase(rule, sentence, "present")
+    if with_word:
+        note = "The text's sentences also hold other words of this dictionary."
+        return BenchCase(rule, default, "present", note=note)
     for sentence in sentences:
         status, found = word_status(sentence, rule.word)
         if status == "case_differs":

@@ -109,8 +109,13 @@ class PronunciationBench(QObject):
             if entry.id in dict_ids
         ]
         source = "" if use_default_carrier else text
+        rules = rules_of(chosen)
+        words_by_dict: dict[str, tuple[str, ...]] = {}
+        for rule in rules:
+            words_by_dict[rule.dict_id] = (*words_by_dict.get(rule.dict_id, ()), rule.word)
         self.rows = [
-            BenchRow(i, make_case(rule, source)) for i, rule in enumerate(rules_of(chosen))
+            BenchRow(i, make_case(rule, source, words_by_dict[rule.dict_id]))
+            for i, rule in enumerate(rules)
         ]
         self.rows_reset.emit(list(self.rows))
 

@@ -62,6 +62,7 @@ class CellWidget(QFrame):
         self.wave.setMinimumHeight(36)
         self.wave.setToolTip("")
         self.wave.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.wave.placeholder = ""
         self.stars = QComboBox(self)
         self.stars.setAccessibleName(f"Stars for cell {slot + 1}")
         for n in range(6):
@@ -90,13 +91,10 @@ class CellWidget(QFrame):
         self.index = cell.index if cell else -1
         key = f"<b>{self.slot + 1}</b>"
         if cell is None:
-            self.title.setText(f"{key}  <i>empty</i>")
-            self.settings.clear()
-            self.status.clear()
             self.wave.clear()
-            self.setEnabled(False)
+            self.hide()  # the grid shows as many cells as there are candidates
             return
-        self.setEnabled(True)
+        self.show()
         name = cell.candidate.voice_id if reveal else f"Voice {self.slot + 1}"
         badge_text = f"  <span style='color:#e8590c'><b>[{badge}]</b></span>" if badge else ""
         marker = " ▶" if playing else ""
@@ -185,9 +183,17 @@ class AuditionPanel(QWidget):
             cell.play_requested.connect(self._on_cell_play_requested)
             cell.use_requested.connect(self.use_requested)
             cell.stars_changed.connect(service.set_stars)
+        self.empty_hint = QLabel(
+            "Choose candidates above and press Render grid (Ctrl+G): the line or the selection "
+            "is rendered for each, side by side.",
+            self,
+        )
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setStyleSheet("color: palette(mid);")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(header)
+        layout.addWidget(self.empty_hint)
         layout.addLayout(grid, 1)
         self.ab: list[int] = []
         self.render_button.clicked.connect(self._on_render_clicked)
@@ -202,6 +208,7 @@ class AuditionPanel(QWidget):
     def refresh(self) -> None:
         """Redraw every cell from the service's state."""
         service = self.service
+        self.empty_hint.setVisible(not service.cells)
         reveal = service.revealed or not service.blind
         self.reveal_button.setEnabled(service.blind and not service.revealed)
         for slot, widget in enumerate(self.cells):

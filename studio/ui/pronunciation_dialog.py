@@ -84,6 +84,8 @@ class PronunciationBenchDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(4, 300)
+        self.table.setWordWrap(True)
         self.table.setAccessibleName("Rules under test")
 
         self.wave_a = WaveformView(self)
@@ -175,8 +177,9 @@ class PronunciationBenchDialog(QDialog):
             item = QTableWidgetItem(value)
             if column == 4 and row.result is not None:
                 item.setForeground(QBrush(QColor(VERDICT_COLOURS[row.result.verdict])))
-            item.setToolTip(value)
+            item.setToolTip(f"{value}\n{row.case.note}" if column == 3 and row.case.note else value)
             self.table.setItem(row.index, column, item)
+        self.table.resizeRowToContents(row.index)
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:

@@ -42,6 +42,7 @@ class WaveformView(QWidget):
         self._expected_s = 0.0
         self._press: QPoint | None = None
         self.draggable = False
+        self.placeholder = "The waveform appears here as the audio arrives."
 
     def sizeHint(self) -> QSize:
         return QSize(600, 120)
@@ -98,11 +99,7 @@ class WaveformView(QWidget):
         painter.drawLine(rect.left(), mid_y, rect.right(), mid_y)
         if self._builder is None or self.duration_s <= 0:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(
-                rect,
-                Qt.AlignmentFlag.AlignCenter,
-                "The waveform appears here as the audio arrives.",
-            )
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.placeholder)
             return
         span = self._span_s()
         width = max(1, int(rect.width() * min(1.0, self.duration_s / span)))
