@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
 import mimetypes
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import requests
 
 from studio.api.chunks import AudioChunk
+from studio.api.multipart import ProgressBody, ProgressCallback, multipart_body
 from studio.api.safety import check_base_url, websocket_url
 from studio.api.synthesis import Synthesizer, collect_clip
 from studio.api.transport import RetryPolicy, Transport
@@ -28,7 +27,6 @@ from studio.core.models import (
     Voice,
 )
 
-ProgressCallback = Callable[[int, int], None]
 # The clone endpoint accepts only these spellings (§6.1); mimetypes says audio/x-wav for .wav.
 _CLONE_MIME = {
     ".wav": "audio/wav",
@@ -38,42 +36,6 @@ _CLONE_MIME = {
     ".m4a": "audio/mp4",
     ".mp4": "audio/mp4",
 }
-
-
-class _ProgressBody(io.RawIOBase):
-    """A request body that reports how much of it has been read (sent)."""
-
-    def __init__(self, data: bytes, progress: ProgressCallback | None) -> None:
-        self._data = memoryview(data)
-        self._pos = 0
-        self._progress = progress
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._data)}[whence]
-        self._pos = max(0, min(base + offset, len(self._data)))
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def read(self, size: int = -1) -> bytes:
-        end = (
-            len(self._data) if size is None or size < 0 else min(self._pos + size, len(self._data))
-        )
-        piece = bytes(self._data[self._pos : end])
-        self._pos = end
-        if self._progress is not None:
-            self._progress(self._pos, len(self._data))
-        return piece
 
 
 class WavesClient:
@@ -195,7 +157,7 @@ class WavesClient:
             "accent": accent,
             "tags": ", ".join(tags),
         }
-        body, content_type = _multipart(
+        body, content_type = multipart_body(
             {k: v for k, v in fields.items() if v}, ("file", audio_path.name, mime, audio)
         )
         data = self._json(
@@ -203,7 +165,7 @@ class WavesClient:
             "/waves/v1/voice-cloning",
             cancel=cancel,
             idempotent=False,
-            data=_ProgressBody(body, progress),
+            data=ProgressBody(body, progress),
             headers={"Content-Type": content_type},
         )
         clone = data.get("data") if isinstance(data, dict) else None
@@ -291,20 +253,3 @@ def _dict_from(data: Any) -> PronunciationDict:
         return PronunciationDict.from_api(data)
     except (KeyError, TypeError, ValidationError) as exc:
         raise ProtocolError("The server sent a dictionary in an unexpected shape.") from exc
-
-
-def _multipart(fields: dict[str, str], file: tuple[str, str, str, bytes]) -> tuple[bytes, str]:
-    """Encode form fields and one file as multipart/form-data (RFC 7578)."""
-    boundary = f"waves-studio-{uuid.uuid4().hex}"
-    out = io.BytesIO()
-    for name, value in fields.items():
-        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
-        out.write(value.encode("utf-8") + b"\r\n")
-    field, filename, mime, payload = file
-    safe_name = filename.replace('"', "_").replace("\r", "_").replace("\n", "_")
-    out.write(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
-        f'filename="{safe_name}"\r\nContent-Type: {mime}\r\n\r\n'.encode()
-    )
-    out.write(payload + f"\r\n--{boundary}--\r\n".encode())
-    return out.getvalue(), f"multipart/form-data; boundary={boundary}"

@@ -8,7 +8,7 @@ from typing import Any
 
 from studio.core import contract as c
 from studio.core.errors import ValidationError
-from studio.core.models import validate_request_fields
+from studio.core.validation import validate_request_fields
 from studio.local.wire import WireError, invalid_request
 
 

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Slot,
 )
@@ -32,115 +27,7 @@ from studio.core.models import Voice
 from studio.services.settings import Settings
 from studio.services.voices import VoiceCatalog, VoiceList
 from studio.ui.icons import icon
-
-COLUMNS = ("★", "Name", "Languages", "Gender", "Accent", "Age", "Kind")
-ANY = "Any"
-Index = QModelIndex | QPersistentModelIndex
-
-
-class VoiceTableModel(QAbstractTableModel):
-    """Voices as table rows; favourites sort first, then recently used, then by name."""
-
-    def __init__(self, catalog: VoiceCatalog, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._catalog = catalog
-        self.voices: list[Voice] = []
-        self.reload()
-
-    def reload(self) -> None:
-        """Rebuild rows from the catalogue, favourites pinned on top."""
-        favourites = {v: i for i, v in enumerate(self._catalog.favourites())}
-        recent = {v: i for i, v in enumerate(self._catalog.recent())}
-        self.beginResetModel()
-        self.voices = sorted(
-            self._catalog.voices,
-            key=lambda v: (
-                v.voice_id not in favourites,
-                favourites.get(v.voice_id, 0),
-                v.voice_id not in recent,
-                recent.get(v.voice_id, 0),
-                v.display_name.lower(),
-            ),
-        )
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.voices)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        voice = self.voices[index.row()]
-        if role == Qt.ItemDataRole.UserRole:
-            return voice
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{voice.display_name} ({voice.voice_id})"
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        favourite = self._catalog.is_favourite(voice.voice_id)
-        values = (
-            "★" if favourite else "",
-            voice.display_name,
-            ", ".join(name.title() for name in voice.languages),
-            voice.gender.title(),
-            voice.accent.title(),
-            voice.age.title(),
-            "Your clone" if voice.is_clone else "Catalogue",
-        )
-        return values[index.column()]
-
-
-class VoiceFilter(QSortFilterProxyModel):
-    """Filters voices by search text, language, gender, accent, clone and favourite."""
-
-    def __init__(self, catalog: VoiceCatalog, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._catalog = catalog
-        self.search = ""
-        self.language = ANY
-        self.gender = ANY
-        self.accent = ANY
-        self.clones_only = False
-        self.favourites_only = False
-
-    def update(self, **values: Any) -> None:
-        """Change some criteria and refilter."""
-        self.beginFilterChange()
-        for name, value in values.items():
-            setattr(self, name, value)
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, VoiceTableModel)
-        voice = model.voices[row]
-        haystack = " ".join(
-            (
-                voice.display_name,
-                voice.voice_id,
-                voice.accent,
-                voice.gender,
-                *voice.languages,
-                *voice.usecases,
-                *voice.emotions,
-            )
-        ).lower()
-        return (
-            all(word in haystack for word in self.search.lower().split())
-            and (self.language == ANY or self.language.lower() in voice.languages)
-            and (self.gender == ANY or voice.gender.lower() == self.gender.lower())
-            and (self.accent == ANY or voice.accent.lower() == self.accent.lower())
-            and (not self.clones_only or voice.is_clone)
-            and (not self.favourites_only or self._catalog.is_favourite(voice.voice_id))
-        )
+from studio.ui.voice_models import ANY, VoiceFilter, VoiceTableModel
 
 
 class VoiceBrowser(QDialog):
