@@ -8,7 +8,6 @@ import os
 import sys
 import threading
 import types
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from studio import APP_ID, APP_NAME, ORG_NAME, __version__
 from studio.library import RenderLibrary
 from studio.logs import setup_logging
+from studio.profile import Profile
 from studio.secrets import KeyringSecretStore, SecretStore
 from studio.services.audition import AuditionService
 from studio.services.backend import BackendService, LocalServerLike
@@ -36,37 +36,6 @@ from studio.ui.main_window import MainWindow
 from studio.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Where this run keeps its files.
-
-    Attributes:
-        settings_file: QSettings INI file.
-        data_dir: Drafts, history, cache and the embedded server's data.
-        log_dir: Rotating logs.
-    """
-
-    settings_file: Path
-    data_dir: Path
-    log_dir: Path
-
-    @classmethod
-    def from_folder(cls, folder: Path) -> Profile:
-        """Everything under one folder (`--profile DIR`, tests)."""
-        return cls(folder / "settings.ini", folder / "data", folder / "logs")
-
-    @classmethod
-    def default(cls) -> Profile:
-        """The platform's user folders."""
-        import platformdirs
-
-        return cls(
-            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.ini",
-            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
-            Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
-        )
 
 
 def make_player(device_name: str) -> PlayerLike:

@@ -91,6 +91,14 @@ class RenderLibrary:
         except (StudioError, OSError) as exc:
             self.open_warning = self.open_warning or getattr(exc, "user_message", str(exc))
 
+    def set_cache_limit(self, max_bytes: int) -> None:
+        """Change the cache's size limit (evicting the least recently used audio if needed)."""
+        if self.cache is not None:
+            try:
+                self.cache.set_max_bytes(max_bytes)
+            except StudioError as exc:
+                log.warning("Cache limit not changed: %s", exc.user_message)
+
     def close(self) -> None:
         """Close the history and the cache."""
         for store in (self.takes, self.cache):

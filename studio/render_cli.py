@@ -132,9 +132,22 @@ def _read_text(args: argparse.Namespace) -> str:
     return str(args.text or "")
 
 
+def _library(args: argparse.Namespace) -> Any:
+    """The history and render cache of the profile (`--profile DIR` or the user's)."""
+    from studio.library import RenderLibrary
+    from studio.profile import Profile
+
+    profile = Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
+    library = RenderLibrary(profile.data_dir, 500 * 1024 * 1024)
+    if library.open_warning:
+        print(f"waves-studio render: {library.open_warning}", file=sys.stderr)
+    return library
+
+
 def run_render(args: argparse.Namespace) -> int:
     """Run `waves-studio render`; returns the exit status (errors go to stderr)."""
-    from studio.pipeline import RenderSpec, export_rendered, render_text
+    from studio.library import Backend
+    from studio.pipeline import RenderSpec, export_rendered
 
     try:
         with _client(args) as client:
@@ -165,7 +178,16 @@ def run_render(args: argparse.Namespace) -> int:
                 WIRE_FORMAT.get(fmt, fmt),
                 tuple(args.dicts),
             )
-            rendered = render_text(client, text, spec, args.stream)
+            library = _library(args)
+            try:
+                kind = "local" if args.local else "cloud"
+                backend = Backend(kind, client.base_url, args.engine if args.local else "")
+                done = library.render(
+                    client, text, spec, backend=backend, source="render", mode=args.stream
+                )
+            finally:
+                library.close()
+            rendered = done.rendered
             export_rendered(rendered, args.out, fmt, overwrite=args.overwrite)
     except StudioError as exc:
         print(f"waves-studio render: {exc.user_message}", file=sys.stderr)
@@ -174,8 +196,9 @@ def run_render(args: argparse.Namespace) -> int:
         print("waves-studio render: cancelled", file=sys.stderr)
         return 130
     ids = ", ".join(i for i in rendered.server_request_ids if i) or "-"
+    origin = "from cache: no credits used" if done.from_cache else f"via {rendered.transport}"
     print(
         f"wrote {args.out} ({rendered.duration_s:.2f} s, {fmt}, {rendered.sample_rate} Hz, "
-        f"voice {voice}, via {rendered.transport}); request id: {ids}"
+        f"voice {voice}, {origin}); request id: {ids}"
     )
     return 0

@@ -6,7 +6,19 @@ from pathlib import Path
 import pytest
 
 STUDIO = Path(__file__).resolve().parent.parent / "studio"
-PURE_LAYERS = ("core", "api", "audio", "store", "local", "secrets.py", "logs.py")
+PURE_LAYERS = (
+    "core",
+    "api",
+    "audio",
+    "store",
+    "local",
+    "secrets.py",
+    "logs.py",
+    "pipeline.py",
+    "library.py",
+    "testbench.py",
+    "render_cli.py",
+)
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
 
 

@@ -59,7 +59,18 @@ def test_every_format_renders_to_a_file_that_opens(tmp_path, capsys, fmt) -> Non
 def test_format_from_extension_and_overwrite(tmp_path, capsys) -> None:
     """Without --format the extension decides; an existing file needs --overwrite."""
     out = tmp_path / "line.flac"
-    args = ["render", "--local", "--engine", "tone", "--text", "Hi there.", "--out", str(out)]
+    args = [
+        "--profile",
+        str(tmp_path / "p"),
+        "render",
+        "--local",
+        "--engine",
+        "tone",
+        "--text",
+        "Hi there.",
+        "--out",
+        str(out),
+    ]
     assert main(args) == 0
     assert out.read_bytes()[:4] == b"fLaC"
     assert main(args) == 1
@@ -70,17 +81,39 @@ def test_format_from_extension_and_overwrite(tmp_path, capsys) -> None:
 def test_errors_exit_non_zero_with_a_message(tmp_path, capsys, monkeypatch) -> None:
     """No text, an unknown voice and no API key each fail with one clear line."""
     monkeypatch.delenv("SMALLEST_API_KEY", raising=False)
-    base = ["render", "--local", "--engine", "tone", "--out", str(tmp_path / "x.wav")]
+    base = [
+        "--profile",
+        str(tmp_path / "p"),
+        "render",
+        "--local",
+        "--engine",
+        "tone",
+        "--out",
+        str(tmp_path / "x.wav"),
+    ]
     assert main([*base, "--text", "   "]) == 1
     assert "no text" in capsys.readouterr().err.lower()
     assert main([*base, "--text", "Hi.", "--voice", "nobody"]) == 1
     assert "nobody" in capsys.readouterr().err
     monkeypatch.setattr("studio.secrets.KeyringSecretStore.get", lambda self: None)
-    assert main(["render", "--text", "Hi.", "--out", str(tmp_path / "y.wav")]) == 1
+    assert (
+        main(
+            [
+                "--profile",
+                str(tmp_path / "p"),
+                "render",
+                "--text",
+                "Hi.",
+                "--out",
+                str(tmp_path / "y.wav"),
+            ]
+        )
+        == 1
+    )
     assert "No API key" in capsys.readouterr().err
 
 
-def test_list_voices_and_dicts(capsys) -> None:
+def test_list_voices_and_dicts(capsys) -> None:  # lists only: no take, no profile needed
     """--list-voices and --list-dicts print tables."""
     assert main(["render", "--local", "--engine", "tone", "--list-voices"]) == 0
     assert "tone-alto" in capsys.readouterr().out
@@ -115,3 +148,32 @@ def test_as_written_in_the_readme(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 44 and "via sse" in result.stdout
+
+
+def test_renders_become_takes_and_repeat_from_cache(tmp_path, capsys) -> None:
+    """A render is kept in the profile's history; the same render again costs no request."""
+    from studio.library import HISTORY_FILE
+    from studio.store.takes import TakeStore
+
+    profile = tmp_path / "profile"
+    args = [
+        "--profile",
+        str(profile),
+        "render",
+        "--local",
+        "--engine",
+        "tone",
+        "--text",
+        "Keep this take.",
+        "--out",
+        str(tmp_path / "a.wav"),
+    ]
+    assert main(args) == 0
+    assert "via sse" in capsys.readouterr().out
+    args[-1] = str(tmp_path / "b.wav")
+    assert main(args) == 0
+    assert "from cache: no credits used" in capsys.readouterr().out
+    with TakeStore(profile / "data" / HISTORY_FILE) as takes:
+        found = takes.search()
+    assert [t.text for t in found] == ["Keep this take.", "Keep this take."]
+    assert {t.source for t in found} == {"render"}

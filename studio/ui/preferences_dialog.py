@@ -131,6 +131,16 @@ class PreferencesDialog(QDialog):
         loud_row.addWidget(self.peak)
         self.trim = QCheckBox("&Trim silence at the start and end (never cuts speech)", self)
         self.trim.setChecked(bool(s.get("export/trim_silence")))
+        self.cache_mb = QSpinBox(self)
+        self.cache_mb.setRange(10, 100_000)
+        self.cache_mb.setSingleStep(100)
+        self.cache_mb.setSuffix(" MB")
+        self.cache_mb.setValue(int(s.get("cache/max_mb")))
+        self.cache_mb.setAccessibleName("Render cache size")
+        self.cache_mb.setToolTip(
+            "Repeat renders play from this cache with no API call; the "
+            "least recently used audio goes first when it is full"
+        )
         saving = QGroupBox("Saving clips", self)
         saving_form = QFormLayout(saving)
         saving_form.addRow("Default &folder", folder_row)
@@ -138,6 +148,7 @@ class PreferencesDialog(QDialog):
         saving_form.addRow("Default &format", self.export_format)
         saving_form.addRow(loud_row)
         saving_form.addRow(self.trim)
+        saving_form.addRow("Render &cache", self.cache_mb)
 
         self.error = QLabel(self)
         self.error.setWordWrap(True)
@@ -198,6 +209,7 @@ class PreferencesDialog(QDialog):
                 "export/target_lufs": self.lufs.value(),
                 "export/true_peak_db": self.peak.value(),
                 "export/trim_silence": self.trim.isChecked(),
+                "cache/max_mb": self.cache_mb.value(),
             }
             for key, value in values.items():
                 s.set(key, value)
@@ -205,6 +217,9 @@ class PreferencesDialog(QDialog):
             self.error.setText(exc.user_message)
             return
         self.services.playback.set_volume(float(s.get("audio/volume")))
+        library = self.services.library
+        if library is not None and library.cache is not None:
+            library.set_cache_limit(int(s.get("cache/max_mb")) * 1024 * 1024)
         if s.get("audio/output_device") != old_device:
             self.services.playback.set_device(str(s.get("audio/output_device")))
         new_mode = self.backend.currentData()
