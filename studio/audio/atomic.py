@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from studio.core.errors import ExportError, FileExistsExportError
+from studio.store.atomic import fsync_folder
 
 PARTIAL_MARK = ".partial-"
 STALE_AFTER_S = 15 * 60  # an unfinished save older than this was killed; newer may be running
@@ -79,7 +80,7 @@ def write_atomically(path: Path, chunks: Iterable[bytes], *, overwrite: bool = F
         if isinstance(exc, OSError):
             raise export_error(exc, path) from exc
         raise
-    _fsync_folder(folder)
+    fsync_folder(folder)
 
 
 def write_chunk(fd: int, chunk: bytes) -> None:
@@ -118,20 +119,6 @@ def _move_into_place(temp: Path, path: Path, overwrite: bool) -> None:
         os.replace(temp, path)
         return
     os.unlink(temp)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable (POSIX); folders cannot be opened on Windows."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def export_error(exc: OSError, path: Path) -> ExportError:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from studio.core.errors import StoreError
+from studio.store import atomic as store_atomic
 
 log = logging.getLogger(__name__)
 
@@ -19,25 +18,11 @@ log = logging.getLogger(__name__)
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write a file so that a crash leaves either the old or the new content, never half.
 
-    Temp file in the same folder, fsync, os.replace, then fsync the folder.
+    Raises:
+        StoreError: the data folder is not writable or the disk is full.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        store_atomic.atomic_write_bytes(path, data)
     except OSError as exc:
         raise StoreError(
             f"waves-local could not save {path.name} in {path.parent} ({exc.strerror}). "

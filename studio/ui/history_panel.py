@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 from studio.services.history import HistoryPage, HistoryQuery, HistoryService
 from studio.store.take_record import HistoryTake
 from studio.ui.icons import icon
+from studio.ui.row_model import RowTableModel
 
 COLUMNS = ("When", "Text", "Voice", "Speed", "Audio", "Length", "Stars", "From")
 SINCE = (("Any time", None), ("Today", 1), ("Last 7 days", 7), ("Last 30 days", 30))
@@ -47,50 +46,36 @@ def when_text(iso: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-class TakesModel(QAbstractTableModel):
+class TakesModel(RowTableModel[HistoryTake]):
     """Takes as table rows (newest first, as the search returns them)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.takes: list[HistoryTake] = []
+    columns = COLUMNS
+
+    @property
+    def takes(self) -> list[HistoryTake]:
+        """The takes shown."""
+        return self.items
 
     def set_takes(self, takes: list[HistoryTake]) -> None:
         """Replace all rows."""
-        self.beginResetModel()
-        self.takes = list(takes)
-        self.endResetModel()
+        self.set_items(takes)
 
     def replace(self, take: HistoryTake) -> None:
         """Update one take in place (after a star change)."""
-        for row, old in enumerate(self.takes):
+        for row, old in enumerate(self.items):
             if old.take_id == take.take_id:
-                self.takes[row] = take
+                self.items[row] = take
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.takes)
+    def tooltip(self, take: HistoryTake) -> str:
+        """The whole text, the model and language, and the request ids."""
+        ids = ", ".join(i for i in take.server_request_ids if i) or "-"
+        return f"{take.text}\n\n{take.model}, {take.language}; request id {ids}"
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        take = self.takes[index.row()]
-        if role == Qt.ItemDataRole.UserRole:
-            return take
-        if role == Qt.ItemDataRole.ToolTipRole:
-            ids = ", ".join(i for i in take.server_request_ids if i) or "-"
-            return f"{take.text}\n\n{take.model}, {take.language}; request id {ids}"
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def cells(self, take: HistoryTake) -> tuple[str, ...]:
+        """When, text, voice, speed, audio, length, stars and origin."""
         origin = "cache" if take.transport == "cache" else take.backend
-        values = (
+        return (
             when_text(take.created_at),
             " ".join(take.text.split())[:120],
             take.voice_id,
@@ -100,7 +85,6 @@ class TakesModel(QAbstractTableModel):
             "★" * take.stars,
             origin,
         )
-        return values[index.column()]
 
 
 class HistoryPanel(QWidget):

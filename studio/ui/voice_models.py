@@ -5,72 +5,61 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
-    Qt,
 )
 from PySide6.QtWidgets import QWidget
 
 from studio.core.models import Voice
 from studio.services.voices import VoiceCatalog
+from studio.ui.row_model import RowTableModel
 
 COLUMNS = ("★", "Name", "Languages", "Gender", "Accent", "Age", "Kind")
 ANY = "Any"
 Index = QModelIndex | QPersistentModelIndex
 
 
-class VoiceTableModel(QAbstractTableModel):
+class VoiceTableModel(RowTableModel[Voice]):
     """Voices as table rows; favourites sort first, then recently used, then by name."""
+
+    columns = COLUMNS
 
     def __init__(self, catalog: VoiceCatalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
-        self.voices: list[Voice] = []
         self.reload()
 
     def reload(self) -> None:
         """Rebuild rows from the catalogue, favourites pinned on top."""
         favourites = {v: i for i, v in enumerate(self._catalog.favourites())}
         recent = {v: i for i, v in enumerate(self._catalog.recent())}
-        self.beginResetModel()
-        self.voices = sorted(
-            self._catalog.voices,
-            key=lambda v: (
-                v.voice_id not in favourites,
-                favourites.get(v.voice_id, 0),
-                v.voice_id not in recent,
-                recent.get(v.voice_id, 0),
-                v.display_name.lower(),
-            ),
+        self.set_items(
+            sorted(
+                self._catalog.voices,
+                key=lambda v: (
+                    v.voice_id not in favourites,
+                    favourites.get(v.voice_id, 0),
+                    v.voice_id not in recent,
+                    recent.get(v.voice_id, 0),
+                    v.display_name.lower(),
+                ),
+            )
         )
-        self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.voices)
+    @property
+    def voices(self) -> list[Voice]:
+        """The voices shown, in order."""
+        return self.items
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+    def tooltip(self, voice: Voice) -> str:
+        """Name and id."""
+        return f"{voice.display_name} ({voice.voice_id})"
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        voice = self.voices[index.row()]
-        if role == Qt.ItemDataRole.UserRole:
-            return voice
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{voice.display_name} ({voice.voice_id})"
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        favourite = self._catalog.is_favourite(voice.voice_id)
-        values = (
-            "★" if favourite else "",
+    def cells(self, voice: Voice) -> tuple[str, ...]:
+        """Star, name, languages, gender, accent, age and kind."""
+        return (
+            "★" if self._catalog.is_favourite(voice.voice_id) else "",
             voice.display_name,
             ", ".join(name.title() for name in voice.languages),
             voice.gender.title(),
@@ -78,7 +67,6 @@ class VoiceTableModel(QAbstractTableModel):
             voice.age.title(),
             "Your clone" if voice.is_clone else "Catalogue",
         )
-        return values[index.column()]
 
 
 class VoiceFilter(QSortFilterProxyModel):
