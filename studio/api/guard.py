@@ -80,28 +80,28 @@ def _shutdown(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-class _TrackedHTTPConnection(HTTPConnection):
-    """Tells the current thread's CallGuard which socket a request goes out on."""
+class _Tracked:
+    """Mixin for urllib3 connections: tells the thread's CallGuard which socket a request
+    goes out on, once the socket exists and before any reply is awaited."""
+
+    sock: socket.socket | None
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        """Send the request, after the socket exists and before any reply is awaited."""
+        """Connect if needed, register the socket, then send the request."""
         if self.sock is None:
-            self.connect()
+            self.connect()  # type: ignore[attr-defined]  # the connection class provides it
         guard: CallGuard | None = getattr(_local, "guard", None)
         if guard is not None:
             guard.attach(self.sock)
-        super().request(*args, **kwargs)
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _TrackedHTTPSConnection(HTTPSConnection):
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        """As _TrackedHTTPConnection.request, over TLS."""
-        if self.sock is None:
-            self.connect()
-        guard: CallGuard | None = getattr(_local, "guard", None)
-        if guard is not None:
-            guard.attach(self.sock)
-        super().request(*args, **kwargs)
+class _TrackedHTTPConnection(_Tracked, HTTPConnection):
+    """HTTP connection reporting its socket to the CallGuard."""
+
+
+class _TrackedHTTPSConnection(_Tracked, HTTPSConnection):
+    """HTTPS connection reporting its socket to the CallGuard."""
 
 
 class _TrackedHTTPPool(HTTPConnectionPool):

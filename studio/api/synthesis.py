@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Iterator
 
+import requests
+
 from studio.api.chunks import AudioChunk, StreamInfo, stream_info
 from studio.api.frames import SSEParser, parse_sse_frame
+from studio.api.guard import CallGuard
 from studio.api.transport import Transport
 from studio.api.ws_stream import WsStreamer
 from studio.core.errors import (
@@ -103,15 +107,7 @@ class Synthesizer:
         self, request: SynthesisRequest, cancel: threading.Event | None = None
     ) -> Iterator[AudioChunk]:
         """POST /waves/v1/tts and yield the body as it arrives."""
-        with self.transport.open(
-            "POST",
-            TTS_PATH,
-            idempotent=True,
-            cancel=cancel,
-            total_timeout_s=self.total_timeout_s,
-            json=request.to_body(),
-            headers={"Accept": "audio/wav"},
-        ) as (response, guard):
+        with self._post(TTS_PATH, request, "audio/wav", cancel) as (response, guard):
             content_type = response.headers.get("Content-Type", "").lower()
             if content_type.startswith(("text/", "application/json")):
                 raise ProtocolError(
@@ -129,15 +125,7 @@ class Synthesizer:
         self, request: SynthesisRequest, cancel: threading.Event | None = None
     ) -> Iterator[AudioChunk]:
         """POST /waves/v1/tts/live and yield each SSE audio frame until `done: true`."""
-        with self.transport.open(
-            "POST",
-            LIVE_PATH,
-            idempotent=True,
-            cancel=cancel,
-            total_timeout_s=self.total_timeout_s,
-            json=request.to_body(),
-            headers={"Accept": "text/event-stream"},
-        ) as (response, guard):
+        with self._post(LIVE_PATH, request, "text/event-stream", cancel) as (response, guard):
             content_type = response.headers.get("Content-Type", "").lower()
             if "text/event-stream" not in content_type:
                 raise ProtocolError(
@@ -158,6 +146,20 @@ class Synthesizer:
             raise StreamInterruptedError(
                 "The audio stream ended before the server said it was complete. Try again."
             )
+
+    def _post(
+        self, path: str, request: SynthesisRequest, accept: str, cancel: threading.Event | None
+    ) -> contextlib.AbstractContextManager[tuple[requests.Response, CallGuard]]:
+        """Open a synthesis POST (retried on 429/5xx before the reply starts, as it is safe)."""
+        return self.transport.open(
+            "POST",
+            path,
+            idempotent=True,
+            cancel=cancel,
+            total_timeout_s=self.total_timeout_s,
+            json=request.to_body(),
+            headers={"Accept": accept},
+        )
 
     def ws(
         self, request: SynthesisRequest, cancel: threading.Event | None = None

@@ -283,3 +283,19 @@ def test_waveform_peaks_cover_the_clip(qtbot, make_studio) -> None:
     _mins, maxs = studio.window.waveform._builder.peaks(100)
     assert float(np.max(maxs)) > 0.05
     assert studio.window.waveform.duration_s == pytest.approx(result.rendered.duration_s, 0.01)
+
+
+def test_first_run_without_key_offers_offline_voices(qtbot, make_studio) -> None:
+    """A first start with no key asks; choosing offline voices starts waves-local."""
+    from studio.app import start_backend
+    from studio.ui.welcome_dialog import USE_LOCAL, WelcomeDialog
+
+    studio = make_studio(start=False)
+    studio.services.settings.set("app/first_run_done", False)
+    start_backend(studio.services, studio.window, force_local=False)
+    dialog = studio.window.findChild(WelcomeDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert studio.services.settings.get("app/first_run_done") is True
+    with qtbot.wait_signal(studio.services.backend.backend_changed, timeout=5000) as changed:
+        dialog.done(USE_LOCAL)
+    assert changed.args[0].kind == "local"
