@@ -24,8 +24,12 @@ def test_spoken_line_comes_out_of_the_speakers(qtbot, tmp_path, waves_local) -> 
     """Speak streams to the real player; the monitor records audio as long as the clip."""
     from tests.audio.recorder import RATE, Recorder
 
-    services = build_services(Profile.from_folder(tmp_path), secrets=MemorySecretStore(),
-                              local_factory=lambda: AlreadyRunning(waves_local), environ={})
+    services = build_services(
+        Profile.from_folder(tmp_path),
+        secrets=MemorySecretStore(),
+        local_factory=lambda: AlreadyRunning(waves_local),
+        environ={},
+    )
     services.settings.set("app/first_run_done", True)
     services.settings.set("synthesis/voice_id", "tone-alto")
     window = MainWindow(services)
@@ -38,8 +42,9 @@ def test_spoken_line_comes_out_of_the_speakers(qtbot, tmp_path, waves_local) -> 
         with qtbot.wait_signal(services.synthesis.synthesis_finished, timeout=10000) as done:
             window.flows.synthesize()
         duration = done.args[1].rendered.duration_s
-        qtbot.wait_until(lambda: services.playback.state == "finished",
-                         timeout=int(duration * 1000) + 5000)
+        qtbot.wait_until(
+            lambda: services.playback.state == "finished", timeout=int(duration * 1000) + 5000
+        )
     finally:
         heard = recorder.stop()
         window.close()
