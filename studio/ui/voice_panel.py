@@ -194,8 +194,12 @@ class VoicePanel(QWidget):
             self.voice_combo.insertItem(0, current, current)
             self.voice_combo.setCurrentIndex(0)
         if not current and voices:
-            self.voice_combo.setCurrentIndex(0)
-            self._settings.set("synthesis/voice_id", voices[0].voice_id)
+            # No voice chosen yet: the first (favourite, recent, then by name) voice that speaks
+            # the chosen language, so a first Speak does not read English with a Bengali voice.
+            language = self._settings.get("synthesis/language")
+            speaking = [v for v in voices if language in v.language_codes] or voices
+            _select(self.voice_combo, speaking[0].voice_id)
+            self._settings.set("synthesis/voice_id", speaking[0].voice_id)
 
     # --- slots ------------------------------------------------------------------------------
     @Slot(object)

@@ -299,3 +299,14 @@ def test_first_run_without_key_offers_offline_voices(qtbot, make_studio) -> None
     with qtbot.wait_signal(studio.services.backend.backend_changed, timeout=5000) as changed:
         dialog.done(USE_LOCAL)
     assert changed.args[0].kind == "local"
+
+
+def test_a_fresh_profile_picks_a_voice_for_the_language(
+    qtbot, make_studio, make_waves_local
+) -> None:
+    """With no voice chosen yet, the voice list starts on one that speaks the language (eSpeak NG
+    lists Bengali first by name; English must win)."""
+    studio = make_studio(server=make_waves_local(engine="espeak"))
+    voice_id = studio.services.settings.voice_id
+    voice = studio.services.voices.find(voice_id)
+    assert voice is not None and "en" in voice.language_codes
