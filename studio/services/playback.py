@@ -48,10 +48,12 @@ class StreamSink:
 
     A sink belongs to one playback generation: once the user stops, plays something else or
     a newer render opens its own sink, this one silently ignores further calls, so a stale
-    worker can never disturb what the user hears now.
+    worker can never disturb what the user hears now. A *deferred* sink (a queued render)
+    takes its generation when its first samples arrive, so it does not cut off the render
+    playing before it.
     """
 
-    def __init__(self, service: PlaybackService, generation: int) -> None:
+    def __init__(self, service: PlaybackService, generation: int | None) -> None:
         self._service = service
         self._generation = generation
         self._begun = False
@@ -63,6 +65,8 @@ class StreamSink:
         """Queue samples for playback; the first call opens the stream at `sample_rate`."""
         service = self._service
         with service._device_lock:
+            if self._generation is None:
+                self._generation = service._next_generation()
             if not self._current():
                 return
             try:
@@ -126,8 +130,11 @@ class PlaybackService(QObject):
         """The last polled position in seconds."""
         return max(self._position, 0.0)
 
-    def open_sink(self) -> StreamSink:
-        """Stop what plays and return a sink for a new streamed render."""
+    def open_sink(self, deferred: bool = False) -> StreamSink:
+        """A sink for a new streamed render; it stops what plays now, or (`deferred`) only when
+        its own audio starts."""
+        if deferred:
+            return StreamSink(self, None)
         generation = self._next_generation()
         self._run_on_device(lambda p: p.stop())
         return StreamSink(self, generation)

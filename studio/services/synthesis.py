@@ -141,7 +141,9 @@ class SynthesisService(QObject):
             return None
         if not queue:
             self.cancel()
-        sink: StreamSink | None = self._playback.open_sink() if play and self._playback else None
+        sink: StreamSink | None = None
+        if play and self._playback is not None:
+            sink = self._playback.open_sink(deferred=queue)
         job = RenderJob(next(self._job_ids), text, spec, streaming, info)
         self._jobs[job.job_id] = job
         self.synthesis_started.emit(job.job_id, job)

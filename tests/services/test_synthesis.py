@@ -67,3 +67,22 @@ def test_cancel_on_the_real_pool_drops_the_result(
         service.cancel()
     assert not service.busy
     assert runner.shutdown(2000)
+
+
+def test_queued_render_waits_and_does_not_cut_the_first(
+    local_backend, playback, player, bus, qtbot, waves_local_faults
+) -> None:
+    """In queue mode the second render runs after the first and the first one's audio is not
+    stopped when the second is queued."""
+    runner = TaskRunner(max_threads=1)
+    service = SynthesisService(local_backend, runner, playback, bus)
+    waves_local_faults("stall=400@nth=1@path=/waves/v1/tts")
+    finished = []
+    service.synthesis_finished.connect(lambda job_id, result: finished.append(job_id))
+    first = service.synthesize("First line. It stalls a little.", SPEC, "sse")
+    qtbot.wait_until(lambda: ("begin_stream", 16000) in player.calls, timeout=3000)
+    second = service.synthesize("Second line.", SPEC, "sse", queue=True)
+    qtbot.wait(100)
+    assert ("stop",) not in player.calls[player.calls.index(("begin_stream", 16000)) :]
+    qtbot.wait_until(lambda: finished == [first, second], timeout=8000)
+    assert runner.shutdown(2000)
