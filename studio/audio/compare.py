@@ -124,7 +124,9 @@ def dtw_path_costs(a: FloatArray, b: FloatArray) -> FloatArray:
     Vectorised over anti-diagonals, so two 5-second clips align in milliseconds.
     """
     n, m = len(a), len(b)
-    cost = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2) / a.shape[1])
+    # |a - b|² = |a|² + |b|² - 2a·b: an n×m matrix, not an n×m×bands array (memory).
+    squared = (a * a).sum(axis=1)[:, None] + (b * b).sum(axis=1)[None, :] - 2.0 * (a @ b.T)
+    cost = np.sqrt(np.maximum(squared, 0.0) / a.shape[1])
     acc = np.full((n + 1, m + 1), np.inf, dtype=np.float64)
     acc[0, 0] = 0.0
     for k in range(2, n + m + 1):  # cells (i, j) with i + j == k, 1-based

@@ -36,7 +36,7 @@ def validate_request_fields(
         )
     if language not in c.languages_for(model):
         raise ValidationError(f"The model {model} does not speak '{language}'.", "language")
-    if not (math.isfinite(speed) and c.SPEED_MIN <= speed <= c.SPEED_MAX):
+    if not (_finite(speed) and c.SPEED_MIN <= speed <= c.SPEED_MAX):
         raise ValidationError(
             f"Speed must be between {c.SPEED_MIN} and {c.SPEED_MAX} (got {speed}).", "speed"
         )
@@ -52,3 +52,11 @@ def validate_request_fields(
     for dict_id in pronunciation_dicts:
         if not dict_id.strip():
             raise ValidationError("A pronunciation dictionary id is empty.", "pronunciation_dicts")
+
+
+def _finite(value: float) -> bool:
+    """False for NaN, infinities and integers too large for a float."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False

@@ -7,13 +7,13 @@ A local clone does not imitate the clip: it speaks with the catalogue voice for 
 from __future__ import annotations
 
 import mimetypes
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from studio.core.errors import StoreError
 from studio.local.ids import iso_now, new_clone_id, new_object_id
-from studio.local.storage import atomic_write_bytes, atomic_write_json, read_json_list
+from studio.local.storage import JsonRecords, atomic_write_bytes
 
 CLONES_FILE = "voice_clones.json"
 CLIPS_DIR = "voice_clone_clips"
@@ -45,28 +45,20 @@ class CloneStore:
     """This server's voice clones: `<data_dir>/voice_clones.json` plus one clip file each."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / CLONES_FILE
+        self._records = JsonRecords(data_dir / CLONES_FILE, "voiceId")
+        self.path = self._records.path
         self.clips_dir = data_dir / CLIPS_DIR
-        self._lock = threading.Lock()
-        self._clones: dict[str, dict[str, Any]] = {}
-        for entry in read_json_list(self.path):
-            if isinstance(entry, dict) and isinstance(entry.get("voiceId"), str):
-                self._clones[entry["voiceId"]] = entry
 
     def __contains__(self, voice_id: object) -> bool:
-        with self._lock:
-            return voice_id in self._clones
+        return voice_id in self._records.snapshot()
 
     def get(self, voice_id: str) -> dict[str, Any] | None:
         """The stored record of one clone, or None."""
-        with self._lock:
-            entry = self._clones.get(voice_id)
-            return dict(entry) if entry else None
+        return self._records.snapshot().get(voice_id)
 
     def list_items(self) -> list[dict[str, Any]]:
         """The §6.2 list items, oldest first."""
-        with self._lock:
-            entries = list(self._clones.values())
+        entries = list(self._records.snapshot().values())
         return [
             {
                 key: entry[key]
@@ -99,9 +91,16 @@ class CloneStore:
             "audioFileNames": [upload.filename or clip_name],
             "clipFile": clip_name,
         }
-        with self._lock:
-            self._clones[voice_id] = entry
-            atomic_write_json(self.path, list(self._clones.values()))
+
+        def add(records: dict[str, dict[str, Any]]) -> tuple[None, bool]:
+            records[voice_id] = entry
+            return None, True
+
+        try:
+            self._records.change(add)
+        except StoreError:
+            (self.clips_dir / clip_name).unlink(missing_ok=True)  # no orphan clip
+            raise
         return {
             "voiceId": voice_id,
             "displayName": entry["displayName"],

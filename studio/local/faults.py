@@ -123,8 +123,8 @@ def _parse_rule(text: str, index: int) -> _Rule:
         _number(text, base, float)
         if jitter:
             _number(text, jitter, float)
-    elif kind == "status" and not 100 <= _number(text, rule.value, int) <= 599:
-        raise _fail(text, "the status must be between 100 and 599")
+    elif kind == "status" and not 200 <= _number(text, rule.value, int) <= 599:
+        raise _fail(text, "the status must be between 200 and 599 (1xx is not a reply)")
     elif kind == "cut" and not 0.0 < _number(text, rule.value, float) < 1.0:
         raise _fail(text, "the fraction must be between 0 and 1 (exclusive)")
     elif kind == "stall":

@@ -88,6 +88,9 @@ class StreamReply(Response):
             if gone.is_set():
                 return False
             await send({"type": "http.response.body", "body": piece, "more_body": True})
+            # send() rarely yields; give the disconnect listener a turn so a client that left
+            # is noticed before the next piece goes to a dead socket.
+            await asyncio.sleep(0)
             if first:
                 first = False
                 if self._abort is Abort.AFTER_FIRST:

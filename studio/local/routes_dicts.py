@@ -7,6 +7,7 @@ does not exist on PUT or DELETE (UNCONFIRMED in the contract, §14.15) gets 404
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -123,21 +124,23 @@ async def list_dicts(request: Request) -> list[dict[str, Any]]:
     """Every dictionary, as a bare JSON array."""
     state: ServerState = server_state(request)
     require_auth(request.headers, state.config.api_key, request.url.path)
-    return state.dictionaries.all()
+    return await asyncio.to_thread(state.dictionaries.all)
 
 
 @router.post(PATH)
 async def create_dict(request: Request) -> dict[str, Any]:
     """A new dictionary with a fresh 24-hex id and createdAt."""
     body = await _body(request, with_id=False, with_items=True)
-    return server_state(request).dictionaries.create(_clean_items(body))
+    # Saving fsyncs the file: off the event loop, so streams keep flowing meanwhile.
+    return await asyncio.to_thread(server_state(request).dictionaries.create, _clean_items(body))
 
 
 @router.put(PATH)
 async def update_dict(request: Request) -> dict[str, Any]:
     """Replace the items of an existing dictionary (`{"id", "items"}`, no createdAt)."""
     body = await _body(request, with_id=True, with_items=True)
-    updated = server_state(request).dictionaries.update(body["id"], _clean_items(body))
+    store = server_state(request).dictionaries
+    updated = await asyncio.to_thread(store.update, body["id"], _clean_items(body))
     if updated is None:
         raise _not_found(body["id"])
     return updated
@@ -147,6 +150,6 @@ async def update_dict(request: Request) -> dict[str, Any]:
 async def delete_dict(request: Request) -> dict[str, Any]:
     """Delete by the id in the JSON body."""
     body = await _body(request, with_id=True, with_items=False)
-    if not server_state(request).dictionaries.delete(body["id"]):
+    if not await asyncio.to_thread(server_state(request).dictionaries.delete, body["id"]):
         raise _not_found(body["id"])
     return {"id": body["id"], "deleted": True}

@@ -62,6 +62,8 @@ async def read_json_body(
         return json.loads(await request.body())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise error(f"The request body is not valid JSON ({exc}).") from None
+    except RecursionError:
+        raise error("The request body is nested too deeply.") from None
 
 
 async def pause_before_first_byte(state: ServerState) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from typing import Any
 
@@ -50,7 +51,7 @@ async def list_voice_clones(request: Request) -> dict[str, Any]:
     """Every clone made on this server (§6.2)."""
     state = server_state(request)
     require_auth(request.headers, state.config.api_key, request.url.path)
-    return {"data": state.clones.list_items()}
+    return {"data": await asyncio.to_thread(state.clones.list_items)}
 
 
 @router.post("/waves/v1/voice-cloning")
@@ -59,7 +60,7 @@ async def create_voice_clone(request: Request) -> dict[str, Any]:
     state = server_state(request)
     require_auth(request.headers, state.config.api_key, request.url.path)
     upload = await _read_upload(request)
-    data = state.clones.create(upload)
+    data = await asyncio.to_thread(state.clones.create, upload)  # writes up to 5 MB: off-loop
     return {"message": "Voice clone created successfully", "data": data}
 
 

@@ -57,11 +57,19 @@ def _string(body: dict[str, Any], name: str, required: bool = False) -> str | No
     return value
 
 
+def _finite(value: float) -> bool:
+    """False for NaN, infinities, and integers too large to be a float (JSON allows them)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _number(body: dict[str, Any], name: str, default: float, integer: bool = False) -> float:
     value = body.get(name)
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
         raise invalid_request(f"The '{name}' field must be a number.")
     if integer and not float(value).is_integer():
         raise invalid_request(f"The '{name}' field must be a whole number.")

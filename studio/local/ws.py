@@ -27,6 +27,8 @@ from studio.local.routes_tts import server_state
 from studio.local.wire import UNAUTHORIZED_MESSAGE
 from studio.local.ws_session import WsSession
 
+MAX_IDLE_TIMEOUT_S = 86_400  # a day; larger values overflow the idle timer
+
 router = APIRouter()
 
 
@@ -42,12 +44,15 @@ async def tts_live_socket(websocket: WebSocket) -> None:
     raw_timeout = websocket.query_params.get("timeout")
     idle_timeout = c.WS_IDLE_TIMEOUT_S
     if raw_timeout is not None:
-        if not raw_timeout.isdigit() or int(raw_timeout) < 1:
+        if not (raw_timeout.isascii() and raw_timeout.isdigit()) or not (
+            1 <= int(raw_timeout) <= MAX_IDLE_TIMEOUT_S
+        ):
             await websocket.send_denial_response(
                 JSONResponse(
                     {
                         "error": "InvalidRequest",
-                        "message": "timeout must be a positive whole number of seconds.",
+                        "message": "timeout must be a whole number of seconds from 1 to "
+                        f"{MAX_IDLE_TIMEOUT_S}.",
                     },
                     400,
                 )

@@ -99,6 +99,9 @@ class WsSession:
         except json.JSONDecodeError as exc:
             await self._send_error(f"The message is not valid JSON ({exc}).", 400)
             return
+        except RecursionError:
+            await self._send_error("The message is nested too deeply.", 400)
+            return
         except WireError as exc:
             await self._send_error(exc.message, exc.status)
             return

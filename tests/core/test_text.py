@@ -45,4 +45,13 @@ def test_any_text_gives_bounded_chunks_and_keeps_every_word(text: str) -> None:
     """For any input, chunks are non-empty, at most 250 characters, and lose no word."""
     chunks = split_text(text)
     assert all(0 < len(c) <= 250 for c in chunks)
+    # Every character except whitespace survives, in order (quotes and brackets included).
     assert "".join("".join(chunks).split()) == "".join(text.split())
+
+
+def test_closing_quotes_and_brackets_stay_with_their_sentence() -> None:
+    """A quote or bracket after the full stop is not dropped when the text is split."""
+    text = 'She said "Stop." Then… (See the note.) Next one.'
+    chunks = split_text(text, ideal_chars=10)
+    assert chunks == ['She said "Stop."', "Then…", "(See the note.)", "Next one."]
+    assert " ".join(chunks) == text

@@ -175,7 +175,10 @@ def test_dictionaries_and_clones_survive_a_restart(
     )
     assert spoken.status_code == 200
     assert json.loads((data_dir / "pronunciation_dicts.json").read_text()) == [created]
-    assert not [p for p in data_dir.iterdir() if p.name.startswith(".")]  # no temp files left
+    leftovers = [
+        p for p in data_dir.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")
+    ]  # the lock files are meant to stay
+    assert not leftovers  # no temp files left
 
 
 def test_a_corrupt_store_is_kept_aside_and_the_server_starts(
@@ -189,3 +192,75 @@ def test_a_corrupt_store_is_kept_aside_and_the_server_starts(
     assert _call(server, "GET").json() == []
     kept = list(data_dir.glob("pronunciation_dicts.json.corrupt-*"))
     assert len(kept) == 1 and kept[0].read_text() == "{not json"
+
+
+def test_two_servers_on_one_data_folder_keep_each_others_dictionaries(
+    make_waves_local, tmp_path
+) -> None:
+    """Two app windows embed two servers on one folder: neither loses the other's dictionary."""
+    import requests
+
+    from tests.local.helpers import AUTH
+
+    shared = tmp_path / "shared-data"
+    first, second = make_waves_local(data_dir=shared), make_waves_local(data_dir=shared)
+    url = "/waves/v1/pronunciation-dicts"
+    one = requests.post(
+        f"{first.base_url}{url}",
+        json={"items": [{"word": "A", "pronunciation": "ay"}]},
+        headers=AUTH,
+        timeout=10,
+    ).json()
+    two = requests.post(
+        f"{second.base_url}{url}",
+        json={"items": [{"word": "B", "pronunciation": "bee"}]},
+        headers=AUTH,
+        timeout=10,
+    ).json()
+    for server in (first, second):
+        listed = requests.get(f"{server.base_url}{url}", headers=AUTH, timeout=10).json()
+        assert {d["id"] for d in listed} == {one["id"], two["id"]}
+    on_disk = json.loads((shared / "pronunciation_dicts.json").read_text())
+    assert {d["id"] for d in on_disk} == {one["id"], two["id"]}
+
+
+def test_a_file_of_the_wrong_shape_is_moved_aside_not_overwritten(
+    make_waves_local, tmp_path
+) -> None:
+    """Valid JSON that is not a list is kept (moved aside), never replaced by the next save."""
+    import requests
+
+    from tests.local.helpers import AUTH
+
+    data = tmp_path / "odd"
+    data.mkdir()
+    (data / "pronunciation_dicts.json").write_text('{"dicts": ["from a newer version"]}')
+    server = make_waves_local(data_dir=data)
+    requests.post(
+        f"{server.base_url}/waves/v1/pronunciation-dicts",
+        json={"items": [{"word": "A", "pronunciation": "ay"}]},
+        headers=AUTH,
+        timeout=10,
+    )
+    aside = list(data.glob("pronunciation_dicts.json.corrupt-*"))
+    assert aside and "newer version" in aside[0].read_text()
+
+
+def test_a_failed_save_leaves_nothing_behind(make_waves_local, tmp_path) -> None:
+    """When the file cannot be written, the create fails and the dictionary does not exist."""
+    import shutil
+
+    import requests
+
+    from tests.local.helpers import AUTH
+
+    data = tmp_path / "broken"
+    server = make_waves_local(data_dir=data)
+    shutil.rmtree(data, ignore_errors=True)
+    data.write_text("a file where the data folder was")  # nothing can be written in it now
+    url = f"{server.base_url}/waves/v1/pronunciation-dicts"
+    created = requests.post(
+        url, json={"items": [{"word": "A", "pronunciation": "ay"}]}, headers=AUTH, timeout=10
+    )
+    assert created.status_code == 500
+    assert requests.get(url, headers=AUTH, timeout=10).json() == []

@@ -51,7 +51,8 @@ def test_valid_specs_parse(spec: str) -> None:
     [
         ("explode", "unknown kind 'explode'"),
         ("status=abc", "'abc' is not a number"),
-        ("status=42", "between 100 and 599"),
+        ("status=42", "between 200 and 599"),
+        ("status=101", "between 200 and 599"),
         ("cut=1.5", "between 0 and 1"),
         ("status=500@when=now", "unknown option 'when'"),
         ("status=500@nth=0", "count from 1"),

@@ -112,3 +112,41 @@ def test_number_language_sets_the_language_when_it_is_left_out(waves_local: Loca
     _assert_invalid(_post(waves_local, "/waves/v1/tts", json=body, headers=TTS_HEADERS), "'ja'")
     body["number_pronunciation_language"] = "hi"
     assert _post(waves_local, "/waves/v1/tts", json=body, headers=TTS_HEADERS).status_code == 200
+
+
+def test_absurd_numbers_nesting_and_timeouts_get_clear_400s(waves_local) -> None:
+    """A 400-digit speed, 100k-deep JSON and a bad ?timeout= are 400s, never a 500 or a drop."""
+    import json
+
+    import requests
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    from tests.local.helpers import AUTH, TTS_HEADERS
+
+    url = f"{waves_local.base_url}/waves/v1/tts"
+    huge = '{"text": "Hi.", "voice_id": "tone-alto", "speed": ' + "9" * 400 + "}"
+    reply = requests.post(
+        url, data=huge, headers={**TTS_HEADERS, "Content-Type": "application/json"}, timeout=10
+    )
+    assert reply.status_code == 400 and "speed" in reply.json()["message"]
+    deep = "[" * 100_000 + "]" * 100_000
+    reply = requests.post(
+        url, data=deep, headers={**TTS_HEADERS, "Content-Type": "application/json"}, timeout=10
+    )
+    assert reply.status_code == 400
+    with connect(f"{waves_local.ws_url}/waves/v1/tts/live", additional_headers=AUTH) as ws:
+        ws.send('{"text": "Hi.", "voice_id": "tone-alto", "speed": ' + "9" * 400 + "}")
+        frame = json.loads(ws.recv(timeout=10))
+        assert frame["status"] == "error"
+        ws.send("[" * 100_000 + "]" * 100_000)
+        assert json.loads(ws.recv(timeout=10))["status"] == "error"
+    for bad in ("²", "99999999999999999999", "0"):
+        with (
+            pytest.raises(InvalidStatus) as refused,
+            connect(
+                f"{waves_local.ws_url}/waves/v1/tts/live?timeout={bad}", additional_headers=AUTH
+            ),
+        ):
+            pass
+        assert refused.value.response.status_code == 400
