@@ -9,9 +9,7 @@ from studio.core.contract import TEXT_IDEAL_CHARS, TEXT_MAX_CHARS
 # Latin-script sentence ends need a following space ("3.5" is not a boundary); CJK and Indic
 # full stops (。！？ and the danda ।) end a sentence even with no space after them.
 # A closing quote or bracket after the stop stays with its sentence (lookbehind, not consumed).
-_SENTENCE_END = re.compile(
-    r"(?<=[.!?…][\"'”’)\]])\s+|(?<=[.!?…])\s+|(?<=[。！？।])\s*|\n\s*\n|\n"
-)
+_SENTENCE_END = re.compile(r"(?<=[.!?…][\"'”’)\]])\s+|(?<=[.!?…])\s+|(?<=[。！？।])\s*|\n\s*\n|\n")
 _CLAUSE_END = re.compile(r"(?<=[,;:،、，；：])\s+")
 
 

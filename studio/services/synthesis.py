@@ -146,13 +146,16 @@ class SynthesisService(QObject):
             sink = self._playback.open_sink(deferred=queue)
         job = RenderJob(next(self._job_ids), text, spec, streaming, info)
         self._jobs[job.job_id] = job
-        self.synthesis_started.emit(job.job_id, job)
         self.busy_changed.emit(True)
 
         library = self._library
         backend = Backend(info.kind, info.base_url, info.engine)
 
         def work(ctx: TaskContext) -> LibraryRender:
+            # "Started" goes out when the job really begins (a queued job waits its turn), so
+            # the waveform of the render before it is not reset while it still plays.
+            ctx.report(job)
+
             def on_samples(samples: np.ndarray, rate: int) -> None:
                 if sink is not None:
                     sink.feed(samples, rate)
@@ -174,7 +177,7 @@ class SynthesisService(QObject):
                 )
             finally:
                 if sink is not None:
-                    sink.end()
+                    sink.end(ctx.cancelled)
 
         task_id = self._tasks.submit(
             work,
@@ -199,7 +202,11 @@ class SynthesisService(QObject):
             self.busy_changed.emit(False)
 
     def _on_progress(self, job_id: int, progress: object) -> None:
-        if job_id in self._jobs and isinstance(progress, SamplesArrived):
+        if job_id not in self._jobs:
+            return
+        if isinstance(progress, RenderJob):
+            self.synthesis_started.emit(job_id, progress)
+        elif isinstance(progress, SamplesArrived):
             self.synthesis_progressed.emit(job_id, progress)
 
     def _on_done(self, job_id: int, done: LibraryRender) -> None:

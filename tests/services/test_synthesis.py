@@ -69,20 +69,24 @@ def test_cancel_on_the_real_pool_drops_the_result(
     assert runner.shutdown(2000)
 
 
-def test_queued_render_waits_and_does_not_cut_the_first(
-    local_backend, playback, player, bus, qtbot, waves_local_faults
+def test_queued_render_plays_after_the_first_has_played(
+    local_backend, playback, player, bus, qtbot
 ) -> None:
-    """In queue mode the second render runs after the first and the first one's audio is not
-    stopped when the second is queued."""
+    """In queue mode the second render waits for the first one's audio to finish playing,
+    then plays; its 'started' comes only when its turn comes."""
     runner = TaskRunner(max_threads=1)
     service = SynthesisService(local_backend, runner, playback, bus)
-    waves_local_faults("stall=400@nth=1@path=/waves/v1/tts")
-    finished = []
+    finished, started = [], []
     service.synthesis_finished.connect(lambda job_id, result: finished.append(job_id))
-    first = service.synthesize("First line. It stalls a little.", SPEC, "sse")
-    qtbot.wait_until(lambda: ("begin_stream", 16000) in player.calls, timeout=3000)
+    service.synthesis_started.connect(lambda job_id, job: started.append(job_id))
+    first = service.synthesize("First line. It has two sentences.", SPEC, "sse")
+    qtbot.wait_until(lambda: finished == [first], timeout=5000)
     second = service.synthesize("Second line.", SPEC, "sse", queue=True)
-    qtbot.wait(100)
+    qtbot.wait_until(lambda: started == [first, second], timeout=5000)
+    qtbot.wait(300)  # the second render is done downloading by now, but must not play yet
+    assert player.calls.count(("begin_stream", 16000)) == 1
     assert ("stop",) not in player.calls[player.calls.index(("begin_stream", 16000)) :]
-    qtbot.wait_until(lambda: finished == [first, second], timeout=8000)
+    player.advance(60.0)  # the first clip plays to its end
+    qtbot.wait_until(lambda: finished == [first, second], timeout=5000)
+    assert player.calls.count(("begin_stream", 16000)) == 2
     assert runner.shutdown(2000)
