@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from studio.api.client import WavesClient
-from studio.core.errors import SecretStoreError, StudioError, ValidationError
+from studio.core.errors import CancelledError, SecretStoreError, StudioError, ValidationError
 from studio.logs import redactor
 from studio.secrets import MemorySecretStore, SecretStore, resolve_api_key
 from studio.services.messages import Action, MessageBus
@@ -99,6 +99,7 @@ class BackendService(QObject):
         if resolved.warning:
             messages.warning(resolved.warning, Action.PREFERENCES)
         self._force_local = False
+        self._key_test: int | None = None
 
     @property
     def client(self) -> WavesClient | None:
@@ -159,7 +160,9 @@ class BackendService(QObject):
 
     def _on_local_started(self, server: LocalServerLike) -> None:
         self._local = server
-        self._install_local(server)
+        # The user may have chosen the cloud while the offline voices were loading.
+        if self.wanted_kind() == "local":
+            self._install_local(server)
 
     def _on_local_failed(self, exc: BaseException) -> None:
         message = (
@@ -169,7 +172,7 @@ class BackendService(QObject):
         )
         if not isinstance(exc, StudioError):
             log.error("waves-local failed to start", exc_info=exc)
-        self._messages.error(message, Action.RETRY)
+        self._messages.error(message, Action.RESTART_BACKEND)
         self.backend_failed.emit(message)
 
     def _install_local(self, server: LocalServerLike) -> None:
@@ -183,7 +186,8 @@ class BackendService(QObject):
     def _install(self, client: WavesClient, info: BackendInfo) -> None:
         old, self._client, self._info = self._client, client, info
         if old is not None and old is not client:
-            old.close()
+            # Closing idle WebSockets can wait for close frames: not on the GUI thread.
+            self._tasks.submit(lambda ctx: old.close(), on_failure=log_close_failure)
         log.info("Backend: %s (%s)", info.label, info.base_url)
         self.backend_changed.emit(info)
 
@@ -201,16 +205,30 @@ class BackendService(QObject):
             return
         redactor().add_secret(key)
         base_url = str(self._settings.get("backend/base_url") or DEFAULT_BASE_URL)
+        secrets = self._secrets
 
-        def test_key(ctx: TaskContext) -> None:
+        def test_key(ctx: TaskContext) -> str:
+            """Test the key, then save it (D-Bus may prompt): all off the GUI thread."""
             client = self._client_factory(base_url, key)
             try:
                 client.check_key(cancel=ctx.cancelled)
             finally:
                 client.close()
+            if ctx.cancelled.is_set():
+                raise CancelledError()
+            if not remember:
+                return "session"
+            try:
+                secrets.set(key)
+            except SecretStoreError as exc:
+                return exc.user_message
+            return "keyring"
 
-        def on_ok(_result: object) -> None:
-            saved = self._save_key(key) if remember else False
+        def on_ok(outcome: str) -> None:
+            saved = outcome == "keyring"
+            if outcome not in ("keyring", "session"):
+                self._messages.warning(outcome + " The key is kept for this session only.")
+                self._secrets = MemorySecretStore(key)
             self._api_key = key
             self.key_source = "keyring" if saved else "session"
             self.key_verified.emit(saved)
@@ -220,6 +238,8 @@ class BackendService(QObject):
             self.start()
 
         def on_fail(exc: BaseException) -> None:
+            if isinstance(exc, CancelledError):
+                return
             if isinstance(exc, StudioError):
                 message = exc.user_message
             else:
@@ -227,26 +247,26 @@ class BackendService(QObject):
                 message = "The key could not be tested; details are in the log."
             self.key_failed.emit(message)
 
-        self._tasks.submit(test_key, on_ok, on_fail)
+        self._key_test = self._tasks.submit(test_key, on_ok, on_fail)
 
-    def _save_key(self, key: str) -> bool:
-        try:
-            self._secrets.set(key)
-        except SecretStoreError as exc:
-            self._messages.warning(exc.user_message + " The key is kept for this session only.")
-            self._secrets = MemorySecretStore(key)
-            return False
-        return True
+    def cancel_key_test(self) -> None:
+        """Drop a key test still running (its dialog was closed): nothing is saved or used."""
+        if self._key_test is not None:
+            self._tasks.cancel(self._key_test)
+            self._key_test = None
 
     def forget_api_key(self) -> None:
-        """Delete the key from the keyring and from memory; fall back to the offline voices."""
-        try:
-            self._secrets.delete()
-        except SecretStoreError as exc:
-            self._messages.warning(exc.user_message)
+        """Delete the key from the keyring (off the GUI thread) and memory; go offline."""
+        secrets = self._secrets
         self._api_key = None
         self.key_source = "none"
-        self._messages.info("API key forgotten.")
+
+        def forget(ctx: TaskContext) -> None:
+            secrets.delete()
+
+        self._tasks.submit(
+            forget, lambda _r: self._messages.info("API key forgotten."), self._messages.report
+        )
         self.start()
 
     def shutdown(self) -> None:
@@ -256,3 +276,8 @@ class BackendService(QObject):
         if self._local is not None:
             self._local.stop()
             self._local = None
+
+
+def log_close_failure(exc: BaseException) -> None:
+    """Closing an old client is best effort: a failure is only worth a log line."""
+    log.warning("Closing the previous connection failed: %s", exc)

@@ -134,13 +134,14 @@ class DictionaryService(QObject):
             self.busy_changed.emit(True)
         self._tasks.submit(
             partial(call, client),
-            on_success=partial(self._finished, done),
-            on_failure=self._on_failed,
+            on_success=partial(self._finished, client, done),
+            on_failure=partial(self._on_failed, client),
         )
 
-    def _finished(self, done: Callable[[Any], None], result: Any) -> None:
+    def _finished(self, client: WavesClient, done: Callable[[Any], None], result: Any) -> None:
         self._done_one()
-        done(result)
+        if client is self._backend.client:  # else: an answer from the previous backend
+            done(result)
 
     def _done_one(self) -> None:
         self._running -= 1
@@ -187,8 +188,10 @@ class DictionaryService(QObject):
             names.pop(dict_id, None)
         self._settings.set("dictionaries/names", names)
 
-    def _on_failed(self, exc: BaseException) -> None:
+    def _on_failed(self, client: WavesClient, exc: BaseException) -> None:
         self._done_one()
+        if client is not self._backend.client:
+            return
         if isinstance(exc, StudioError):
             message = exc.user_message
         else:

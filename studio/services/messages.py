@@ -37,7 +37,9 @@ class Action(enum.StrEnum):
 
     NONE = ""
     SET_KEY = "set_key"
-    RETRY = "retry"
+    RETRY = "retry"  # render the last text again: only renders offer it
+    RELOAD = "reload"  # load voices and dictionaries again
+    RESTART_BACKEND = "restart_backend"  # start the offline voices (or the cloud) again
     PREFERENCES = "preferences"
     USE_LOCAL = "use_local"
 
@@ -114,7 +116,7 @@ def action_for(exc: StudioError) -> Action:
     if isinstance(exc, AuthError):
         return Action.SET_KEY
     if isinstance(exc, NetworkError | RateLimitedError):
-        return Action.RETRY
+        return Action.RELOAD  # callers whose retry is a render pass Action.RETRY themselves
     if isinstance(exc, AudioDeviceError | SecretStoreError):
         return Action.PREFERENCES
     return Action.NONE

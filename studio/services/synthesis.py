@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.errors import CancelledError, NetworkError, StudioError
+from studio.core.errors import CancelledError, NetworkError, RateLimitedError, StudioError
 from studio.library import Backend, LibraryRender, RenderLibrary
 from studio.pipeline import RenderSpec, render_text
 from studio.services.backend import BackendInfo, BackendService
@@ -227,7 +227,7 @@ class SynthesisService(QObject):
             return
         if isinstance(exc, StudioError):
             message = exc.user_message
-            action = Action.RETRY if isinstance(exc, NetworkError) else None
+            action = Action.RETRY if isinstance(exc, NetworkError | RateLimitedError) else None
             self._messages.report(exc, action)
         else:
             log.error("Render %d failed", job_id, exc_info=exc)

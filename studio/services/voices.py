@@ -91,13 +91,21 @@ class VoiceCatalog(QObject):
         client = self._backend.client
         if client is None:
             return
-        self._tasks.submit(partial(_load_voices, client, force), self._on_loaded, self._on_failed)
+        self._tasks.submit(
+            partial(_load_voices, client, force),
+            partial(self._on_loaded, client),
+            partial(self._on_failed, client),
+        )
 
-    def _on_loaded(self, result: VoiceList) -> None:
+    def _on_loaded(self, client: WavesClient, result: VoiceList) -> None:
+        if client is not self._backend.client:
+            return  # the backend changed meanwhile: these voices belong to the old one
         self._voices = result.voices
         self.voices_changed.emit(result)
 
-    def _on_failed(self, exc: BaseException) -> None:
+    def _on_failed(self, client: WavesClient, exc: BaseException) -> None:
+        if client is not self._backend.client:
+            return
         message = exc.user_message if isinstance(exc, StudioError) else "Voices failed to load."
         if not isinstance(exc, StudioError):
             log.error("Loading voices failed", exc_info=exc)

@@ -76,6 +76,8 @@ class ApiKeyDialog(QDialog):
         buttons.rejected.connect(self.reject)
         backend.key_verified.connect(self._on_key_verified)
         backend.key_failed.connect(self._on_key_failed)
+        self.finished.connect(self._on_dialog_finished)
+        self._verified = False
 
     @Slot()
     def test_key(self) -> None:
@@ -87,8 +89,14 @@ class ApiKeyDialog(QDialog):
         self.result_label.setText("Testing the key…")
         self._backend.set_api_key(self.key_edit.text(), self.remember.isChecked())
 
+    @Slot(int)
+    def _on_dialog_finished(self, _result: int) -> None:
+        if not self._verified:
+            self._backend.cancel_key_test()  # closed while testing: use and save nothing
+
     @Slot(bool)
     def _on_key_verified(self, saved: bool) -> None:
+        self._verified = True
         self.key_edit.clear()
         self.result_label.setText("The key works." + (" Saved to the keyring." if saved else ""))
         self.accept()

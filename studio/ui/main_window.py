@@ -255,3 +255,8 @@ class MainWindow(QMainWindow):
             self.flows.open_preferences()
         elif action == Action.USE_LOCAL:
             self.services.backend.switch("local")
+        elif action == Action.RELOAD:
+            self.services.voices.refresh(force=True)
+            self.services.dictionaries.refresh()
+        elif action == Action.RESTART_BACKEND:
+            self.services.backend.start()

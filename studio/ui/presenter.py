@@ -11,6 +11,8 @@ from studio.ui.icons import icon
 ACTION_LABELS = {
     Action.SET_KEY: "Set API key…",
     Action.RETRY: "Retry",
+    Action.RELOAD: "Reload",
+    Action.RESTART_BACKEND: "Start again",
     Action.PREFERENCES: "Open preferences…",
     Action.USE_LOCAL: "Use offline voices",
 }

@@ -1,5 +1,7 @@
 """BackendService: cloud or local, and the API key's life: test, save, fall back, forget."""
 
+import threading
+
 import pytest
 
 from studio.core.errors import SecretStoreError
@@ -110,3 +112,53 @@ def test_mode_preference_wins(settings, bus, sync_runner, waves_local, mode) -> 
     )
     backend.switch(mode)
     assert backend.info.kind == mode
+
+
+def test_a_late_local_start_does_not_override_the_cloud(settings, bus, waves_local, qtbot) -> None:
+    """If the user picks the cloud while the offline voices load, the cloud stays."""
+    from studio.services.tasks import TaskRunner
+
+    runner = TaskRunner(max_threads=2)
+    release = threading.Event()
+
+    class SlowServer(AlreadyRunning):
+        def start(self) -> None:
+            release.wait(5)
+
+    backend = _backend(settings, bus, runner, waves_local, environ={})
+    backend._local_factory = lambda: SlowServer(waves_local)
+    backend.start(force_local=True)
+    backend.switch("cloud")
+    release.set()
+    qtbot.wait_until(lambda: backend._local is not None, timeout=5000)
+    assert backend.info.kind == "cloud"
+    assert runner.shutdown(2000)
+
+
+def test_closing_the_key_dialog_cancels_the_test(settings, bus, waves_local, qtbot) -> None:
+    """A key test cancelled (dialog closed) saves nothing and changes nothing."""
+    store = MemorySecretStore()
+    backend = _backend(settings, bus, sync_runner_never_runs(), waves_local, store)
+    backend.set_api_key(WAVES_LOCAL_TEST_KEY)
+    backend.cancel_key_test()
+    backend._tasks.run_all()
+    assert store.get() is None and not backend.has_key
+
+
+def sync_runner_never_runs():
+    """A runner that holds tasks until run_all(), to cancel one before it runs."""
+    from studio.services.tasks import SyncTaskRunner, TaskContext
+
+    class Held(SyncTaskRunner):
+        def __init__(self) -> None:
+            super().__init__()
+            self.held: list[tuple] = []
+
+        def _start(self, fn, context: TaskContext) -> None:
+            self.held.append((fn, context))
+
+        def run_all(self) -> None:
+            for fn, context in self.held:
+                SyncTaskRunner._start(self, fn, context)
+
+    return Held()
