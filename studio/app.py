@@ -106,6 +106,8 @@ def shutdown(services: Services) -> None:
     services.synthesis.cancel()
     if services.audition is not None:
         services.audition.cancel()
+    if services.bench is not None:
+        services.bench.shutdown()
     services.drafts.flush()
     for runner in services.runners:
         runner.shutdown(5000)
@@ -130,9 +132,16 @@ def install_excepthook(show_dialog: bool) -> None:
             )
 
     sys.excepthook = hook
-    threading.excepthook = lambda args: hook(
-        args.exc_type, args.exc_value or Exception(), args.exc_traceback
-    )
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        # Widgets may only be shown from the GUI thread: other threads just log.
+        log.critical(
+            "Uncaught exception in thread %s",
+            args.thread,
+            exc_info=(args.exc_type, args.exc_value or Exception(), args.exc_traceback),
+        )
+
+    threading.excepthook = thread_hook
 
 
 def main(args: argparse.Namespace) -> int:

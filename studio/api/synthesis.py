@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 TRANSPORTS = ("sse", "ws", "none")
 TTS_PATH = "/waves/v1/tts"
+AUDIO_EVENTS = ("message", "audio")  # the end frame has no event line, so it is "message"
 LIVE_PATH = "/waves/v1/tts/live"
 # Statuses that mean "this server has no such streaming route": fall back to plain HTTP.
 _NO_ROUTE_STATUSES = (404, 405, 410, 426, 501)
@@ -137,6 +138,8 @@ class Synthesizer:
             index = 0
             for piece in self.transport.iter_body(response, guard):
                 for event in parser.feed(piece):
+                    if event.event not in AUDIO_EVENTS:
+                        continue  # pings and other events a client must ignore
                     frame = parse_sse_frame(event.data)
                     if frame.audio:
                         yield AudioChunk(frame.audio, index, info)

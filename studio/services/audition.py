@@ -133,6 +133,7 @@ class AuditionService(QObject):
         self._base: RenderSpec | None = None
         self.cells: list[Cell] = []
         self.playing = -1
+        self._played_generation = -1
         self.loop = False
         self.order: list[int] = []
         self.blind = False
@@ -148,6 +149,7 @@ class AuditionService(QObject):
             self._messages.info("Type a line and choose at least one candidate.")
             return
         self._current = next(self._generation)
+        self.playing = -1
         self._text, self._base = text, base
         self.cells = [Cell(i, c) for i, c in enumerate(unique)]
         self.order = list(range(len(self.cells)))
@@ -241,6 +243,7 @@ class AuditionService(QObject):
         rendered = self.cells[index].rendered
         assert rendered is not None
         self._playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+        self._played_generation = self._playback.generation
         if at_fraction > 0:
             self._playback.seek(at_fraction * rendered.duration_s)
         self.playing = index
@@ -261,7 +264,9 @@ class AuditionService(QObject):
         return self.play(index, fraction)
 
     def _on_playback_state_changed(self, state: str) -> None:
-        if state == "finished" and self.loop and self.playing >= 0:
+        # Loop only what the grid itself is playing, not a render, take or preview after it.
+        ours = self._playback.generation == self._played_generation
+        if state == "finished" and self.loop and self.playing >= 0 and ours:
             self.play(self.playing)
 
     # --- blind mode, rating, choosing ------------------------------------------------------------

@@ -73,6 +73,8 @@ class ExportService(QObject):
         self._scratch = scratch_dir
         self._tasks = tasks or TaskRunner(max_threads=1, parent=self)
         self.last_folder = ""
+        self._drag_path: Path | None = None
+        self._tasks.submit(self._clear_scratch, on_failure=self._on_drag_failed)
 
     def options(self) -> ExportOptions:
         """Loudness and trim options from the preferences."""
@@ -102,16 +104,27 @@ class ExportService(QObject):
 
     @staticmethod
     def format_for(path: str, chosen_filter: str) -> str:
-        """The export format from the dialog's filter, else from the file extension."""
-        for fmt, label in EXPORT_FILTERS.items():
-            if label == chosen_filter:
-                return fmt
-        return _BY_EXTENSION.get(Path(path).suffix.lower(), "wav")
+        """The format a typed extension asks for, else the dialog's filter, else WAV.
+
+        "clip.mp3" typed under the WAV filter is an MP3; a .wav under the float filter stays
+        float WAV.
+        """
+        chosen = next(
+            (fmt for fmt, label in EXPORT_FILTERS.items() if label == chosen_filter), None
+        )
+        typed = _BY_EXTENSION.get(Path(path).suffix.lower())
+        if typed is not None and not (typed == "wav" and chosen == "wav_float"):
+            return typed
+        return chosen or "wav"
+
+    @staticmethod
+    def final_path(path: Path, fmt: str) -> Path:
+        """`path` with the format's extension added when it has none."""
+        return path if path.suffix else path.with_suffix(EXTENSIONS[fmt])
 
     def save(self, rendered: Rendered, path: Path, fmt: str, overwrite: bool = False) -> None:
         """Write the render to `path` in `fmt`; existing files trigger overwrite_requested."""
-        if not path.suffix:
-            path = path.with_suffix(EXTENSIONS[fmt])
+        path = self.final_path(path, fmt)
         options = self.options()
 
         def write(ctx: TaskContext) -> str:
@@ -140,13 +153,22 @@ class ExportService(QObject):
     def prepare_drag_file(self, rendered: Rendered) -> None:
         """Write the render as WAV in the scratch folder, for drag-and-drop and the clipboard."""
         path = self._scratch / self.file_name(rendered, "wav")
+        previous, self._drag_path = self._drag_path, path
 
         def write(ctx: TaskContext) -> str:
             path.parent.mkdir(parents=True, exist_ok=True)
             export_rendered(rendered, path, "wav", overwrite=True)
+            if previous is not None and previous != path:
+                previous.unlink(missing_ok=True)  # one drag file at a time, not one per render
             return str(path)
 
         self._tasks.submit(write, self.drag_file_ready.emit, self._on_drag_failed)
+
+    def _clear_scratch(self, ctx: TaskContext) -> None:
+        """Remove drag files left by earlier runs."""
+        if self._scratch.is_dir():
+            for old in self._scratch.glob("*.wav"):
+                old.unlink(missing_ok=True)
 
     def _on_drag_failed(self, exc: BaseException) -> None:
         log.warning("Preparing the drag file failed: %s", exc)

@@ -161,6 +161,11 @@ class PlaybackService(QObject):
         return self._state
 
     @property
+    def generation(self) -> int:
+        """Changes whenever something else starts or stops playing."""
+        return self._generation
+
+    @property
     def position(self) -> float:
         """The last polled position in seconds."""
         return max(self._position, 0.0)

@@ -64,12 +64,14 @@ class PronunciationBench(QObject):
         row_changed(int index, object BenchRow)
         progress(int done, int total)
         run_finished(object RunSummary)
+        failed(str message): the run could not start (the dictionaries could not be read).
     """
 
     rows_reset = Signal(object)
     row_changed = Signal(int, object)
     progress = Signal(int, int)
     run_finished = Signal(object)
+    failed = Signal(str)
 
     def __init__(
         self,
@@ -169,6 +171,11 @@ class PronunciationBench(QObject):
             self._finish(cancelled=True)
         self._run_id += 1
 
+    def shutdown(self) -> None:
+        """Cancel and wait for the bench's renders (on quit)."""
+        self.cancel()
+        self._tasks.shutdown(5000)
+
     def _on_done(self, run_id: int, index: int, result: CaseResult) -> None:
         if run_id != self._run_id:
             return
@@ -190,9 +197,14 @@ class PronunciationBench(QObject):
         self._done(index)
 
     def _on_fetch_failed(self, run_id: int, exc: BaseException) -> None:
-        if run_id == self._run_id:
-            self._messages.report(exc)
-            self._pending.clear()
+        if run_id != self._run_id:
+            return
+        message = exc.user_message if isinstance(exc, StudioError) else GENERIC_FAILURE
+        for index in list(self._pending):
+            self._update(index, state="failed", message=message)
+        self._pending.clear()
+        self.failed.emit(message)
+        self._finish(cancelled=True)
 
     def _done(self, index: int) -> None:
         self._pending.discard(index)

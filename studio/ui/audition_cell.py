@@ -43,6 +43,7 @@ class CellWidget(QFrame):
         super().__init__(parent)
         self.slot = slot
         self.index = -1
+        self._drawn: tuple[int, int] | None = None  # (cell index, render) on the waveform
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("auditionCell")
         self.title = QLabel(self)
@@ -84,6 +85,7 @@ class CellWidget(QFrame):
         key = f"<b>{self.slot + 1}</b>"
         if cell is None:
             self.wave.clear()
+            self._drawn = None
             self.hide()  # the grid shows as many cells as there are candidates
             return
         self.show()
@@ -102,10 +104,12 @@ class CellWidget(QFrame):
         self.status.setText(status)
         self.stars.setCurrentIndex(cell.stars)
         self.use_button.setEnabled(cell.status == "ready")
-        if cell.rendered is not None and self.wave.duration_s == 0:
+        shown = (cell.index, id(cell.rendered))
+        if cell.rendered is not None and shown != self._drawn:
             self.wave.set_clip(cell.rendered.samples, cell.rendered.sample_rate)
         elif cell.rendered is None:
             self.wave.clear()
+        self._drawn = shown if cell.rendered is not None else None
         self.setStyleSheet(
             "#auditionCell { border: 2px solid palette(highlight); }" if playing else ""
         )

@@ -286,6 +286,14 @@ class DictionariesDialog(QDialog):
             self._service.update(self._current_id, items)
         self.problems.setText("Saving…")
 
+    def reject(self) -> None:
+        """Close (Esc, Close) — but ask before throwing away unsaved rules."""
+        if self.is_dirty() and not dialogs.ask(
+            self, "Discard changes?", "This dictionary has unsaved changes. Discard them?"
+        ):
+            return
+        super().reject()
+
     @Slot(str)
     def _on_operation_failed(self, message: str) -> None:
         self.problems.setText(f"Not saved: {message} Your rules are still here.")

@@ -232,8 +232,6 @@ class MainWindow(QMainWindow):
         rendered = result.rendered
         self.waveform.set_clip(rendered.samples, rendered.sample_rate)
         self.waveform.draggable = True
-        self.commands.save.setEnabled(True)
-        self.commands.copy_clip.setEnabled(True)
         self.services.voices.mark_used(rendered.spec.voice_id)
         self.flows.on_render_finished(result)
         if self.services.history is not None:

@@ -63,6 +63,7 @@ class PronunciationBenchDialog(QDialog):
         self.bench = bench
         self._dict_ids = dict_ids
         self._text = text
+        self._failure = ""
         self.default_carrier = QCheckBox("Test every rule in “Say WORD again.” (otherwise in "
                                          "the editor's own sentences)", self)  # fmt: skip
         self.default_carrier.setChecked(not text.strip())
@@ -123,10 +124,12 @@ class PronunciationBenchDialog(QDialog):
         self.fix_button.clicked.connect(self._on_fix_clicked)
         self.default_carrier.toggled.connect(self._on_carrier_toggled)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
+        self.finished.connect(bench.cancel)  # closing the window stops the test (and spending)
         bench.rows_reset.connect(self._on_rows_reset)
         bench.row_changed.connect(self._on_row_changed)
         bench.progress.connect(self._on_progress)
         bench.run_finished.connect(self._on_run_finished)
+        bench.failed.connect(self._on_bench_failed)
         self.prepare()
 
     def prepare(self) -> None:
@@ -190,11 +193,19 @@ class PronunciationBenchDialog(QDialog):
     def _on_run_finished(self, summary: RunSummary) -> None:
         verdicts = [r.result.verdict for r in self.bench.rows if r.result is not None]
         changed = verdicts.count(CHANGED)
+        if self._failure:
+            self.summary.setText(f"Not run: {self._failure}")
+            self._failure = ""
+            return
         state = "Cancelled" if summary.cancelled else "Done"
         self.summary.setText(
             f"{state} in {summary.seconds:.1f} s: {changed}/{len(self.bench.rows)} rules change "
             f"the audio; {summary.rendered} renders made, {summary.from_cache} from the cache."
         )
+
+    @Slot(str)
+    def _on_bench_failed(self, message: str) -> None:
+        self._failure = message
 
     @Slot()
     def _on_selection_changed(self) -> None:

@@ -91,10 +91,18 @@ def import_rules_into(parent: QWidget, table: RulesTable, status: QLabel) -> Non
         data = Path(path).read_bytes()
         if len(data) > MAX_IMPORT_BYTES:
             raise ValueError("the file is larger than 5 MB")
-        rows, notes = parse_rules_table(data.decode("utf-8"))
     except (OSError, ValueError) as exc:
-        status.setText(f"Could not import {Path(path).name}: {exc}.")
+        status.setText(f"Could not import {Path(path).name}: {getattr(exc, 'strerror', exc)}.")
         return
+    try:
+        text, note = data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        # Spreadsheets on Windows save "CSV" as Windows-1252; read it, and say so.
+        text = data.decode("cp1252", errors="replace")
+        note = "The file is not UTF-8; it was read as Windows-1252. Check accented words."
+    rows, notes = parse_rules_table(text)
+    if note:
+        notes = [note, *notes]
     preview = ImportPreviewDialog(Path(path).name, rows, notes, table.rows(), parent)
     if preview.exec() == QDialog.DialogCode.Accepted:
         table.change(preview.result_rows())
@@ -106,6 +114,10 @@ def export_rules_from(parent: QWidget, table: RulesTable, stem: str, status: QLa
         parent, "Export rules", f"{stem}.csv", ["CSV (*.csv)", "TSV (*.tsv)"], "CSV (*.csv)"
     )
     if not path:
+        return
+    if Path(path).exists() and not dialogs.ask(
+        parent, "Replace file?", f"{path} already exists. Replace it?"
+    ):
         return
     delimiter = "\t" if path.lower().endswith(".tsv") else ","
     try:

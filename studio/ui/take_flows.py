@@ -114,6 +114,8 @@ class TakeFlows(QObject):
             settings.set("synthesis/dictionary_ids", list(take.dictionary_ids))
             settings.set("synthesis/voice_id", take.voice_id)
             self.window.waveform.set_clip(rendered.samples, rendered.sample_rate)
+            self.window.waveform.draggable = True
+            self.flows.show_clip(rendered)  # Play, Save and drag now work on this take
             self.services.messages.info("Text and settings restored from the take.")
 
     # --- pronunciation ----------------------------------------------------------------------

@@ -28,10 +28,11 @@ class WindowFlows(QObject):
         self.window = window
         self.services = window.services
         self.last_result: RenderResult | None = None
+        self.current: Rendered | None = None  # the clip on screen: last render or a take
         self._last_text = ""
         self._drag_file: Path | None = None
         self.dialog: QDialog | None = None
-        self._saving: Rendered | None = None
+        self._saves: dict[str, Rendered] = {}  # target path -> clip, for the overwrite answer
         exports: ExportService = self.services.exports
         exports.overwrite_requested.connect(self._on_exports_overwrite_requested)
         exports.drag_file_ready.connect(self._on_exports_drag_file_ready)
@@ -75,8 +76,15 @@ class WindowFlows(QObject):
     def on_render_finished(self, result: RenderResult) -> None:
         """Keep the result for play/save and prepare the file for drag and copy."""
         self.last_result = result
+        self.show_clip(result.rendered)
+
+    def show_clip(self, rendered: Rendered) -> None:
+        """Make `rendered` the clip that Play, Save, Copy and drag work on."""
+        self.current = rendered
         self._drag_file = None
-        self.services.exports.prepare_drag_file(result.rendered)
+        self.services.exports.prepare_drag_file(rendered)
+        self.window.commands.save.setEnabled(True)
+        self.window.commands.copy_clip.setEnabled(True)
 
     @Slot()
     def play_pause(self) -> None:
@@ -84,9 +92,8 @@ class WindowFlows(QObject):
         playback = self.services.playback
         if playback.state in ("playing", "buffering", "paused"):
             playback.toggle_pause()
-        elif self.last_result is not None:
-            rendered = self.last_result.rendered
-            playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+        elif self.current is not None:
+            playback.play(np.asarray(self.current.samples), self.current.sample_rate)
 
     @Slot()
     def stop(self) -> None:
@@ -98,9 +105,8 @@ class WindowFlows(QObject):
     def seek(self, seconds: float) -> None:
         """Jump to a position; from a stopped clip, play from there."""
         playback = self.services.playback
-        if playback.state in ("stopped", "finished") and self.last_result is not None:
-            rendered = self.last_result.rendered
-            playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+        if playback.state in ("stopped", "finished") and self.current is not None:
+            playback.play(np.asarray(self.current.samples), self.current.sample_rate)
         playback.seek(seconds)
 
     @Slot(str)
@@ -114,15 +120,14 @@ class WindowFlows(QObject):
     @Slot()
     def save(self) -> None:
         """Ask where to save the last clip, then save it off the GUI thread."""
-        if self.last_result is None:
+        if self.current is None:
             self.services.messages.info("Nothing to save yet: speak a line first.")
             return
-        self.save_rendered(self.last_result.rendered)
+        self.save_rendered(self.current)
 
     def save_rendered(self, rendered: Rendered) -> None:
         """Ask where to save `rendered` (the last clip or a take), then save it."""
         exports = self.services.exports
-        self._saving = rendered
         suggested, selected_filter = exports.suggestion(rendered)
         path, chosen = dialogs.save_file_name(
             self.window,
@@ -132,14 +137,18 @@ class WindowFlows(QObject):
             selected_filter,
         )
         if path:
-            exports.save(rendered, Path(path), exports.format_for(path, chosen))
+            fmt = exports.format_for(path, chosen)
+            target = exports.final_path(Path(path), fmt)
+            self._saves[str(target)] = rendered
+            exports.save(rendered, target, fmt)
 
     @Slot(str, str)
     def _on_exports_overwrite_requested(self, path: str, fmt: str) -> None:
-        if self._saving is not None and dialogs.ask(
+        rendered = self._saves.get(path)
+        if rendered is not None and dialogs.ask(
             self.window, "Replace file?", f"{path} already exists. Replace it?"
         ):
-            self.services.exports.save(self._saving, Path(path), fmt, overwrite=True)
+            self.services.exports.save(rendered, Path(path), fmt, overwrite=True)
 
     @Slot(str)
     def _on_exports_drag_file_ready(self, path: str) -> None:

@@ -67,7 +67,9 @@ def test_sse_garbage_lines_are_skipped(client, waves_local_faults) -> None:
     """Comments, retry fields, unknown fields and non-JSON ping events do not break parsing."""
     plain = client.synthesize(make_request(), "sse").data
     waves_local_faults("garbage@path=/waves/v1/tts/live")
-    assert client.synthesize(make_request(), "sse").data == plain
+    chunks = list(client.stream(make_request(), "sse", fallback=False))
+    assert chunks[0].info.transport == "sse"  # parsed as SSE, not rescued by the HTTP fallback
+    assert b"".join(c.data for c in chunks) == plain
 
 
 @pytest.mark.parametrize("mode", ["sse", "ws"])

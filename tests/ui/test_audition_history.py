@@ -198,3 +198,54 @@ def test_two_instances_share_the_history(qtbot, make_studio, tmp_path) -> None:
     texts = {t.text for t in first.services.library.takes.search()}
     assert texts == {"From the first window.", "From the second window."}
     assert first.services.library.takes.integrity_check() == "ok"
+
+
+def test_restored_take_is_what_save_writes(qtbot, make_studio, tmp_path, monkeypatch) -> None:
+    """After 'Use settings' on an older take, Save writes that take, not the newest render."""
+    from studio.audio.decode import decode
+    from studio.ui import dialogs
+    from tests.ui.test_main_window import _speak
+
+    studio = make_studio()
+    older = _speak(qtbot, studio, "The older and much longer take, with a second clause.")
+    _speak(qtbot, studio, "Newer.")
+    panel = studio.window.history_panel
+    with qtbot.wait_signal(studio.services.history.page_ready, timeout=3000):
+        panel.run_search()
+    row = next(r for r, t in enumerate(panel.model.takes) if t.text.startswith("The older"))
+    panel.table.selectRow(row)
+    with qtbot.wait_signal(studio.services.history.take_loaded, timeout=3000):
+        qtbot.mouseClick(panel.restore_button, Qt.MouseButton.LeftButton)
+    target = tmp_path / "restored.wav"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: (str(target), "WAV 16-bit (*.wav)"))
+    with qtbot.wait_signal(studio.services.exports.export_finished, timeout=5000):
+        studio.window.commands.save.trigger()
+    saved = decode(target.read_bytes(), "wav", 24000)
+    assert saved.duration_s == pytest.approx(older.rendered.duration_s, rel=0.02)
+
+
+def test_loop_does_not_replay_a_cell_after_another_clip(qtbot, make_studio) -> None:
+    """With Loop on, a clip played from elsewhere finishing does not restart the grid cell."""
+    studio = make_studio()
+    audition = _grid(qtbot, studio, NINE[:1])
+    audition.loop = True
+    audition.play(0)
+    qtbot.wait_until(lambda: sum(c[0] == "play" for c in studio.player.calls) == 1, timeout=2000)
+    other = np.zeros(2400, np.float32)
+    studio.services.playback.play(other, 24000)
+    qtbot.wait_until(lambda: sum(c[0] == "play" for c in studio.player.calls) == 2, timeout=2000)
+    studio.player.advance(1.0)
+    qtbot.wait_until(lambda: studio.services.playback.state == "finished", timeout=2000)
+    qtbot.wait(200)
+    assert sum(c[0] == "play" for c in studio.player.calls) == 2
+
+
+def test_loop_replays_the_cell(qtbot, make_studio) -> None:
+    """With Loop on, a grid cell that finishes playing starts again."""
+    studio = make_studio()
+    audition = _grid(qtbot, studio, NINE[:1])
+    audition.loop = True
+    audition.play(0)
+    qtbot.wait_until(lambda: sum(c[0] == "play" for c in studio.player.calls) == 1, timeout=2000)
+    studio.player.advance(audition.cells[0].rendered.duration_s + 0.1)
+    qtbot.wait_until(lambda: sum(c[0] == "play" for c in studio.player.calls) == 2, timeout=3000)

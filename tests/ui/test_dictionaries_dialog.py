@@ -103,3 +103,38 @@ def test_sort_by_column_and_filter(qtbot, dialog) -> None:
     dialog.filter.setText("c")
     hidden = [dialog.table.isRowHidden(r) for r in range(3)]
     assert hidden.count(False) == 1
+
+
+def test_windows_1252_csv_imports_with_a_note(qtbot, dialog, tmp_path, monkeypatch) -> None:
+    """A spreadsheet's Windows-1252 CSV imports its accents, and the preview says how it read."""
+    csv_file = tmp_path / "excel.csv"
+    csv_file.write_bytes("Zoë,zo-ee\nCafé,ka-fay\n".encode("cp1252"))
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(csv_file))
+    seen = {}
+
+    def accept(self: ImportPreviewDialog) -> int:
+        seen["problems"] = self.problems.text()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ImportPreviewDialog, "exec", accept)
+    dialog.import_rules()
+    assert ("Zoë", "zo-ee") in dialog.table.rows() and "Windows-1252" in seen["problems"]
+
+
+def test_export_asks_before_replacing(qtbot, dialog, tmp_path, monkeypatch) -> None:
+    """Exporting over an existing file asks; 'no' leaves it untouched."""
+    target = tmp_path / "keep.csv"
+    target.write_text("keep me")
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: (str(target), "CSV (*.csv)"))
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: False)
+    dialog.export_rules()
+    assert target.read_text() == "keep me"
+
+
+def test_closing_with_unsaved_rules_asks(qtbot, dialog, monkeypatch) -> None:
+    """Esc/Close with unsaved edits asks first; 'no' keeps the dialog and the rules."""
+    dialog.table.add_row("New", "rule")
+    asked = []
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: asked.append(a[1]) or False)
+    dialog.reject()
+    assert asked == ["Discard changes?"] and dialog.isVisible()
