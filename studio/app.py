@@ -66,6 +66,7 @@ def build_services(
     """Create every service for one run (tests inject fakes and synchronous runners)."""
     settings = Settings(QSettings(str(profile.settings_file), QSettings.Format.IniFormat))
     messages = MessageBus()
+    settings.write_failed.connect(messages.warning)
     general = tasks or TaskRunner(max_threads=3)
     render_runner = synthesis_tasks or TaskRunner(max_threads=1)
     the_player = player or make_player(str(settings.get("audio/output_device")))

@@ -50,8 +50,10 @@ def _bool(value: Any) -> bool:
 
 def _text(max_len: int = 4096) -> Parser:
     def parse(value: Any) -> str:
-        if not isinstance(value, str) or len(value) > max_len:
-            raise TypeError("not a short string")
+        if not isinstance(value, str):
+            raise TypeError("not text")
+        if len(value) > max_len:
+            raise ValueError(f"at most {max_len} characters, please")
         return value
 
     return parse
@@ -125,6 +127,18 @@ KEYS: dict[str, SettingKey] = {
 }
 
 
+# Names the preferences dialog shows, for messages about a value it refused.
+LABELS = {
+    "backend/base_url": "Server address",
+    "export/name_template": "File name",
+    "export/folder": "Default folder",
+    "export/target_lufs": "Loudness target",
+    "export/true_peak_db": "True-peak ceiling",
+    "cache/max_mb": "Render cache",
+    "audio/volume": "Volume",
+}
+
+
 class Settings(QObject):
     """Typed, validated access to the user's QSettings (INI, user scope).
 
@@ -134,13 +148,16 @@ class Settings(QObject):
 
     Signals:
         changed(str key): after a value changed.
+        write_failed(str message): the settings file could not be written (said once).
     """
 
     changed = Signal(str)
+    write_failed = Signal(str)
 
     def __init__(self, store: QSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._write_warned = False
         if store.status() != QSettings.Status.NoError:
             log.warning(
                 "Settings file %s is damaged; unreadable values use defaults.", store.fileName()
@@ -177,13 +194,32 @@ class Settings(QObject):
         if value == self.get(name) and self._store.contains(name):
             return
         self._store.setValue(name, json.dumps(value, ensure_ascii=False))
-        self._store.sync()
+        self._sync()
         self.changed.emit(name)
+
+    def check(self, values: dict[str, Any]) -> str:
+        """The first problem with a set of new values, as a user message ("" when all fit)."""
+        for name, value in values.items():
+            try:
+                KEYS[name].parse(value)
+            except (ValueError, TypeError) as exc:
+                return f"{LABELS.get(name, name)}: {exc}."
+        return ""
+
+    def _sync(self) -> None:
+        self._store.sync()
+        if self._store.status() != QSettings.Status.NoError and not self._write_warned:
+            self._write_warned = True
+            log.warning("Could not write settings to %s", self._store.fileName())
+            self.write_failed.emit(
+                f"Your settings could not be saved to {self._store.fileName()} (is the disk full "
+                "or the folder read-only?). They apply until you quit."
+            )
 
     def reset(self, name: str) -> None:
         """Forget the stored value of `name` so it reads as the default again."""
         self._store.remove(name)
-        self._store.sync()
+        self._sync()
         self.changed.emit(name)
 
     def ui_state(self, name: str) -> QByteArray | None:
@@ -194,7 +230,7 @@ class Settings(QObject):
     def set_ui_state(self, name: str, state: QByteArray) -> None:
         """Save opaque widget state under ui/."""
         self._store.setValue(f"ui/{name}", state)
-        self._store.sync()
+        self._sync()
 
     # Typed shortcuts for the values most code reads.
     @property

@@ -213,11 +213,15 @@ class PreferencesDialog(QDialog):
                 "export/trim_silence": self.trim.isChecked(),
                 "cache/max_mb": self.cache_mb.value(),
             }
-            for key, value in values.items():
-                s.set(key, value)
         except ValidationError as exc:
             self.error.setText(exc.user_message)
             return
+        problem = s.check(values)  # all or nothing: a refused value changes nothing
+        if problem:
+            self.error.setText(problem)
+            return
+        for key, value in values.items():
+            s.set(key, value)
         self.services.playback.set_volume(float(s.get("audio/volume")))
         library = self.services.library
         if library is not None and library.cache is not None:

@@ -95,3 +95,25 @@ def test_ui_state_round_trips_bytes(tmp_path: Path) -> None:
 def test_no_secret_key_is_in_the_table() -> None:
     """The key table has nowhere to put an API key (it lives in the keyring)."""
     assert not any("key" in name.lower() and "api" in name.lower() for name in KEYS)
+
+
+def test_a_settings_file_that_cannot_be_written_is_reported_once(tmp_path: Path, qtbot) -> None:
+    """If the INI file cannot be written, the user hears it once; the values still apply."""
+    folder = tmp_path / "settings.ini"
+    folder.mkdir()  # a folder where the file should be: every write fails
+    settings = _settings_at(folder)
+    with qtbot.wait_signal(settings.write_failed, timeout=1000) as failed:
+        settings.set("synthesis/speed", 1.5)
+    assert "could not be saved" in failed.args[0]
+    with qtbot.assert_not_emitted(settings.write_failed):
+        settings.set("synthesis/speed", 1.25)
+    assert settings.speed == 1.25
+
+
+def test_check_names_the_refused_value() -> None:
+    """check() reports the first refused value with the name the preferences show."""
+    from studio.services.settings import Settings as _Settings
+
+    settings = _Settings.__new__(_Settings)
+    message = _Settings.check(settings, {"export/name_template": "x" * 300})
+    assert message.startswith("File name:") and "200" in message

@@ -310,3 +310,15 @@ def test_a_fresh_profile_picks_a_voice_for_the_language(
     voice_id = studio.services.settings.voice_id
     voice = studio.services.voices.find(voice_id)
     assert voice is not None and "en" in voice.language_codes
+
+
+def test_preferences_apply_all_or_nothing(qtbot, make_studio) -> None:
+    """A refused value in Preferences changes nothing and says which field is wrong."""
+    studio = make_studio()
+    studio.window.flows.open_preferences()
+    prefs = studio.window.flows.dialog
+    prefs.volume.setValue(40)
+    prefs.template.setText("x" * 300)
+    prefs.apply()
+    assert "File name" in prefs.error.text() and prefs.isVisible()
+    assert studio.services.settings.get("audio/volume") == 1.0
