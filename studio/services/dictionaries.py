@@ -53,11 +53,14 @@ class DictionaryService(QObject):
 
     Signals:
         dictionaries_changed(object list[NamedDictionary])
+        dictionary_created(int request, object NamedDictionary): the dictionary `create()`
+            numbered `request` now exists; sent just before `dictionaries_changed`.
         operation_failed(str message): a list/create/update/delete failed (nothing was lost).
         busy_changed(bool)
     """
 
     dictionaries_changed = Signal(object)
+    dictionary_created = Signal(int, object)
     operation_failed = Signal(str)
     busy_changed = Signal(bool)
 
@@ -77,6 +80,7 @@ class DictionaryService(QObject):
         self._dicts: list[PronunciationDict] = []
         self._running = 0
         self._changes = 0  # finished create/update/delete calls, to spot stale lists
+        self._creates = 0  # create() requests made, to number them
         backend.backend_changed.connect(self._on_backend_changed)
 
     @property
@@ -99,18 +103,25 @@ class DictionaryService(QObject):
             partial(self._on_listed, self._changes),
         )
 
-    def create(self, name: str, items: list[PronunciationItem]) -> None:
-        """Create a dictionary and remember its name."""
+    def create(self, name: str, items: list[PronunciationItem]) -> int:
+        """Create a dictionary and remember its name.
+
+        Returns the request number `dictionary_created` will carry, so a caller can tell its
+        own new dictionary from one that appears through a refresh or another caller.
+        """
+        self._creates += 1
+        request = self._creates
         self._run(
             lambda client, ctx: client.create_dictionary(items, ctx.cancelled),
-            partial(self._on_saved, name.strip()),
+            partial(self._on_saved, name.strip(), request),
         )
+        return request
 
     def update(self, dict_id: str, items: list[PronunciationItem], name: str | None = None) -> None:
         """Replace a dictionary's rules (and optionally its name)."""
         self._run(
             lambda client, ctx: client.update_dictionary(dict_id, items, ctx.cancelled),
-            partial(self._on_saved, name.strip() if name is not None else None),
+            partial(self._on_saved, name.strip() if name is not None else None, None),
         )
 
     def rename(self, dict_id: str, name: str) -> None:
@@ -156,7 +167,7 @@ class DictionaryService(QObject):
         self._dicts = list(dicts)
         self.dictionaries_changed.emit(self.dictionaries)
 
-    def _on_saved(self, name: str | None, saved: PronunciationDict) -> None:
+    def _on_saved(self, name: str | None, created_by: int | None, saved: PronunciationDict) -> None:
         self._changes += 1
         if name:
             self._set_name(saved.id, name)
@@ -166,6 +177,9 @@ class DictionaryService(QObject):
             if len(others) == len(self._dicts)
             else [saved if d.id == saved.id else d for d in self._dicts]
         )
+        if created_by is not None:
+            entry = self.find(saved.id)
+            self.dictionary_created.emit(created_by, entry)
         self.dictionaries_changed.emit(self.dictionaries)
         self._messages.info("Dictionary saved.")
 

@@ -39,6 +39,7 @@ class DictionariesDialog(QDialog):
         self._current_id: str | None = None
         self._saved_rows: list[tuple[str, str]] = []
         self._pending_name = ""
+        self._create_request: int | None = None  # the create() this dialog waits for
 
         self.list = QListWidget(self)
         self.list.setAccessibleName("Dictionaries")
@@ -90,6 +91,7 @@ class DictionariesDialog(QDialog):
         self.import_button.clicked.connect(self.import_rules)
         self.export_button.clicked.connect(self.export_rules)
         self.filter.textChanged.connect(self._on_filter_text_changed)
+        service.dictionary_created.connect(self._on_dictionary_created)
         service.dictionaries_changed.connect(self._on_dictionaries_changed)
         service.operation_failed.connect(self._on_operation_failed)
         self._fill_list(service.dictionaries)
@@ -115,17 +117,17 @@ class DictionariesDialog(QDialog):
                 self.list.setCurrentRow(row)
         self.list.blockSignals(False)
 
+    @Slot(int, object)
+    def _on_dictionary_created(self, request: int, entry: NamedDictionary | None) -> None:
+        # Only our own create() names the new dictionary: a refresh or another caller may list
+        # new ids too, and adopting one of those would make Save overwrite it.
+        if request != self._create_request or self._current_id != NEW_ID or entry is None:
+            return
+        self._create_request = None
+        self._current_id = entry.id
+
     @Slot(object)
     def _on_dictionaries_changed(self, entries: list[NamedDictionary]) -> None:
-        saved_new = self._current_id == NEW_ID and len(entries) > 0
-        if saved_new:
-            # The new dictionary was created: it is the one not listed before.
-            known = {
-                self.list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.list.count())
-            }
-            fresh = [e.id for e in entries if e.id not in known]
-            if fresh:
-                self._current_id = fresh[-1]
         self._fill_list(entries)
         entry = self._service.find(self._current_id or "")
         if (entry is not None and not self.is_dirty()) or (
@@ -281,7 +283,9 @@ class DictionariesDialog(QDialog):
             self.problems.setText("Add at least one rule: the API needs one to save.")
             return
         if self._current_id == NEW_ID:
-            self._service.create(self._pending_name, items)
+            if self._create_request is not None:
+                return  # already being created: a second click must not make a second one
+            self._create_request = self._service.create(self._pending_name, items)
         elif self._current_id:
             self._service.update(self._current_id, items)
         self.problems.setText("Saving…")
@@ -296,4 +300,5 @@ class DictionariesDialog(QDialog):
 
     @Slot(str)
     def _on_operation_failed(self, message: str) -> None:
+        self._create_request = None
         self.problems.setText(f"Not saved: {message} Your rules are still here.")

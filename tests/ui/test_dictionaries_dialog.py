@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QInputDialog
 
 from studio.core.models import PronunciationItem
 from studio.core.rules_csv import parse_rules_table
@@ -138,3 +138,50 @@ def test_closing_with_unsaved_rules_asks(qtbot, dialog, monkeypatch) -> None:
     monkeypatch.setattr(dialogs, "ask", lambda *a, **k: asked.append(a[1]) or False)
     dialog.reject()
     assert asked == ["Discard changes?"] and dialog.isVisible()
+
+
+def _start_new_dictionary(dialog, monkeypatch, name: str) -> None:
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (name, True))
+    dialog.new_dictionary()
+    dialog.table.set_rows([("Qt", "cute")])
+
+
+def _rules(service, dict_id: str) -> list[tuple[str, str]]:
+    return [(i.word, i.pronunciation) for i in service.find(dict_id).dictionary.items]
+
+
+def test_new_dictionary_is_created_and_selected(qtbot, dialog, monkeypatch) -> None:
+    """New, a rule, Save: the server has a new dictionary and the dialog now edits it."""
+    service = dialog.studio.services.dictionaries
+    before = {d.id for d in service.dictionaries}
+    _start_new_dictionary(dialog, monkeypatch, "Tech words")
+    with qtbot.wait_signal(service.dictionary_created, timeout=5000):
+        dialog.save()
+    created = dialog._current_id
+    assert created and created not in before
+    assert service.find(created).name == "Tech words"
+    assert _rules(service, created) == [("Qt", "cute")]
+    assert dialog.list.currentItem().text().startswith("Tech words")
+    assert not dialog.is_dirty()
+
+
+def test_a_refresh_while_creating_never_adopts_another_dictionary(
+    qtbot, dialog, monkeypatch
+) -> None:
+    """A dictionary that appears through a refresh is not mistaken for the one being made.
+
+    Adopting it would make the next Save overwrite somebody else's rules.
+    """
+    service = dialog.studio.services.dictionaries
+    _start_new_dictionary(dialog, monkeypatch, "Mine")
+    # Someone else (another window, the API console) creates a dictionary meanwhile.
+    client = dialog.studio.services.backend.client
+    other = client.create_dictionary([PronunciationItem("Other", "uh-ther")])
+    with qtbot.wait_signal(service.dictionaries_changed, timeout=5000):
+        service.refresh()
+    assert dialog._current_id == ""  # still the unsaved one
+    with qtbot.wait_signal(service.dictionary_created, timeout=5000):
+        dialog.save()
+    assert dialog._current_id not in ("", other.id)
+    assert _rules(service, other.id) == [("Other", "uh-ther")]
+    assert _rules(service, dialog._current_id) == [("Qt", "cute")]
