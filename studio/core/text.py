@@ -10,7 +10,7 @@ from studio.core.contract import TEXT_IDEAL_CHARS, TEXT_MAX_CHARS
 # full stops (。！？ and the danda ।) end a sentence even with no space after them.
 # A closing quote or bracket after the stop stays with its sentence (lookbehind, not consumed).
 _SENTENCE_END = re.compile(r"(?<=[.!?…][\"'”’)\]])\s+|(?<=[.!?…])\s+|(?<=[。！？।])\s*|\n\s*\n|\n")
-_CLAUSE_END = re.compile(r"(?<=[,;:،、，；：])\s+")
+CLAUSE_END = re.compile(r"(?<=[,;:،、，；：])\s+")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -22,7 +22,7 @@ def _split_long(piece: str, max_chars: int) -> list[str]:
     """Split one over-long sentence at clause punctuation, then spaces, then anywhere."""
     if len(piece) <= max_chars:
         return [piece]
-    for pattern in (_CLAUSE_END, re.compile(r"\s+")):
+    for pattern in (CLAUSE_END, re.compile(r"\s+")):
         parts = [p for p in pattern.split(piece) if p]
         if len(parts) > 1:
             return _pack(parts, max_chars, max_chars)

@@ -36,7 +36,7 @@ def validate_request_fields(
         )
     if language not in c.languages_for(model):
         raise ValidationError(f"The model {model} does not speak '{language}'.", "language")
-    if not (_finite(speed) and c.SPEED_MIN <= speed <= c.SPEED_MAX):
+    if not (is_finite_number(speed) and c.SPEED_MIN <= speed <= c.SPEED_MAX):
         raise ValidationError(
             f"Speed must be between {c.SPEED_MIN} and {c.SPEED_MAX} (got {speed}).", "speed"
         )
@@ -54,7 +54,7 @@ def validate_request_fields(
             raise ValidationError("A pronunciation dictionary id is empty.", "pronunciation_dicts")
 
 
-def _finite(value: float) -> bool:
+def is_finite_number(value: float) -> bool:
     """False for NaN, infinities and integers too large for a float."""
     try:
         return math.isfinite(value)

@@ -8,17 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from studio.local.ids import iso_z
-from studio.local.monitor import LogEntry, UsageLog
+from studio.local.monitor import UsageLog
 from studio.local.wire import invalid_request
 
 GRANULARITIES = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 MAX_BUCKETS = 2000
 MAX_PAGE_SIZE = 100
-
-
-def iso_from_unix(seconds: float) -> str:
-    """A Unix time as ISO-8601 with milliseconds and Z."""
-    return iso_z(datetime.fromtimestamp(seconds, UTC))
 
 
 def logs_page(usage: UsageLog, page: str | None, page_size: str | None) -> dict[str, Any]:
@@ -31,7 +26,7 @@ def logs_page(usage: UsageLog, page: str | None, page_size: str | None) -> dict[
     chunk = entries[(number - 1) * size : number * size]
     return {
         "status": "success",
-        "data": [entry.to_api(iso_from_unix) for entry in chunk],
+        "data": [entry.to_api() for entry in chunk],
         "page": number,
         "pageSize": size,
         "totalCount": len(entries),
@@ -116,7 +111,7 @@ def timeseries(usage: UsageLog, kind: str, query: dict[str, str | None]) -> dict
         counts = [int(v) for v in values]
         return {"timestamps": stamps, "values": counts, "totalRequestCount": sum(counts)}
     if kind == "credits":
-        values = series(starts, step, [(e.timestamp, _credits(e)) for e in entries], _add)
+        values = series(starts, step, [(e.timestamp, e.credits) for e in entries], _add)
         return {"timestamps": stamps, "values": values, "totalCredits": sum(values)}
     if kind == "concurrency":
         points = [(moment, float(active)) for moment, active in concurrency]
@@ -127,7 +122,3 @@ def timeseries(usage: UsageLog, kind: str, query: dict[str, str | None]) -> dict
 
 def _add(total: float, value: float) -> float:
     return total + value
-
-
-def _credits(entry: LogEntry) -> float:
-    return float(entry.to_api(iso_from_unix)["credits"])

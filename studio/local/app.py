@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from studio.core.errors import StudioError
@@ -35,7 +35,7 @@ def create_app(state: ServerState) -> ASGIApp:
 
 async def _wire_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WireError)
-    return JSONResponse(exc.body, exc.status, headers=exc.headers)
+    return exc.response()
 
 
 async def _client_gone(request: Request, exc: Exception) -> Response:
@@ -53,18 +53,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     else:
         message = str(exc.detail)
     error = status_error(request.url.path, exc.status_code, message)
-    return JSONResponse(error.body, error.status, headers=dict(exc.headers or {}))
+    error.headers.update(exc.headers or {})
+    return error.response()
 
 
 async def _studio_error(request: Request, exc: Exception) -> Response:
     """A store or validation failure inside the server: 500 with the user message."""
     assert isinstance(exc, StudioError)
     log.error("waves-local: %s", exc.user_message)
-    error = status_error(request.url.path, 500, exc.user_message)
-    return JSONResponse(error.body, error.status)
+    return status_error(request.url.path, 500, exc.user_message).response()
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.error("waves-local: unexpected error on %s", request.url.path, exc_info=exc)
-    error = status_error(request.url.path, 500, "An unexpected error occurred.")
-    return JSONResponse(error.body, error.status)
+    return status_error(request.url.path, 500, "An unexpected error occurred.").response()

@@ -69,7 +69,3 @@ class Catalogue:
             if name in voice.languages:
                 return voice
         return self.voices[0]
-
-    def engine_named(self, name: str) -> Engine | None:
-        """The engine with this name, if this server runs it."""
-        return next((engine for engine in self.engines if engine.name == name), None)

@@ -67,6 +67,11 @@ class DictionaryStore:
         found, _ = self._records.change(remove)
         return found
 
+    def missing(self, dict_ids: tuple[str, ...]) -> list[str]:
+        """The ids among `dict_ids` that name no dictionary (one read of the store)."""
+        records = self._records.snapshot()
+        return [dict_id for dict_id in dict_ids if dict_id not in records]
+
     def rules(self, dict_ids: tuple[str, ...]) -> list[tuple[str, str]]:
         """The (word, pronunciation) pairs of these dictionaries, in request order."""
         records = self._records.snapshot()

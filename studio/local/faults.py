@@ -63,16 +63,13 @@ class FaultDecision:
     content_type: str | None = None
     garbage: bool = False
 
-    @property
-    def any(self) -> bool:
-        """True when at least one fault applies."""
-        return self != FaultDecision()
-
 
 @dataclass
 class _Rule:
     kind: str
     value: str
+    number: float = 0.0  # the parsed value of latency (base), status, cut and stall
+    jitter: float = 0.0  # latency only: the ~spread
     path: str = ""
     nth: int | None = None
     every: int | None = None
@@ -120,15 +117,17 @@ def _parse_rule(text: str, index: int) -> _Rule:
     rule = _Rule(kind=kind, value=value.strip())
     if kind == "latency":
         base, _, jitter = rule.value.partition("~")
-        _number(text, base, float)
+        rule.number = _number(text, base, float)
         if jitter:
-            _number(text, jitter, float)
-    elif kind == "status" and not 200 <= _number(text, rule.value, int) <= 599:
+            rule.jitter = _number(text, jitter, float)
+    elif kind in ("status", "stall"):
+        rule.number = _number(text, rule.value, int if kind == "status" else float)
+    elif kind == "cut":
+        rule.number = _number(text, rule.value, float)
+    if kind == "status" and not 200 <= rule.number <= 599:
         raise _fail(text, "the status must be between 200 and 599 (1xx is not a reply)")
-    elif kind == "cut" and not 0.0 < _number(text, rule.value, float) < 1.0:
+    if kind == "cut" and not 0.0 < rule.number < 1.0:
         raise _fail(text, "the fraction must be between 0 and 1 (exclusive)")
-    elif kind == "stall":
-        _number(text, rule.value, float)
     for option in options:
         name, _, raw = option.partition("=")
         name, raw = name.strip(), raw.strip()
@@ -170,20 +169,19 @@ class FaultPlan:
 
     def _apply(self, rule: _Rule, decision: FaultDecision) -> None:
         if rule.kind == "latency" and not decision.latency_s:
-            base, _, jitter = rule.value.partition("~")
-            spread = float(jitter or 0)
-            delay = float(base) + (rule.rng.uniform(-spread, spread) if spread else 0.0)
+            spread = rule.jitter
+            delay = rule.number + (rule.rng.uniform(-spread, spread) if spread else 0.0)
             decision.latency_s = max(0.0, delay) / 1000.0
         elif rule.kind == "status" and decision.status is None:
-            decision.status = int(rule.value)
+            decision.status = int(rule.number)
             if decision.status == 429 or rule.retry_after is not None:
                 decision.retry_after = 1 if rule.retry_after is None else rule.retry_after
         elif rule.kind == "cut" and decision.cut is None:
-            decision.cut = float(rule.value)
+            decision.cut = rule.number
         elif rule.kind == "drop":
             decision.drop = True
         elif rule.kind == "stall" and not decision.stall_s:
-            decision.stall_s = float(rule.value) / 1000.0
+            decision.stall_s = rule.number / 1000.0
         elif rule.kind == "ctype" and decision.content_type is None:
             decision.content_type = rule.value or "text/html"
         elif rule.kind == "garbage":

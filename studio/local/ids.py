@@ -15,6 +15,11 @@ def iso_z(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def iso_from_unix(seconds: float) -> str:
+    """A Unix time as `iso_z`."""
+    return iso_z(datetime.fromtimestamp(seconds, UTC))
+
+
 def iso_now() -> str:
     """The current time as `iso_z`."""
     return iso_z(datetime.now(UTC))

@@ -6,7 +6,6 @@ import asyncio
 import uuid
 
 from starlette.datastructures import MutableHeaders
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from studio.local.faults import FaultDecision
@@ -67,7 +66,6 @@ class WavesMiddleware:
                 f"waves-local injected HTTP {decision.status} (fault injection is on).",
                 decision.retry_after,
             )
-            response = JSONResponse(error.body, error.status, headers=error.headers)
-            await response(scope, receive, send_with_id)
+            await error.response()(scope, receive, send_with_id)
             return
         await self.app(scope, receive, send_with_id)

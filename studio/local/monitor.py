@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from studio.local.ids import iso_from_unix
 from studio.local.wire import WireError, busy
 
 
@@ -49,17 +50,22 @@ class LogEntry:
     output_format: str
     is_pvc: bool
 
-    def to_api(self, iso: Any) -> dict[str, Any]:
-        """The wire shape; `iso` formats a Unix time."""
+    @property
+    def credits(self) -> float:
+        """Notional cost: one credit per character."""
+        return float(len(self.text))
+
+    def to_api(self) -> dict[str, Any]:
+        """The wire shape."""
         return {
-            "timestamp": iso(self.timestamp),
+            "timestamp": iso_from_unix(self.timestamp),
             "request_type": self.request_type,
             "model": self.model,
             "voice_id": self.voice_id,
             "language": self.language,
             "text": self.text,
             "text_len": len(self.text),
-            "credits": float(len(self.text)),  # notional: one credit per character
+            "credits": self.credits,
             "speed": self.speed,
             "sample_rate": self.sample_rate,
             "output_format": self.output_format,
@@ -130,12 +136,6 @@ class SlotLimiter:
         self._usage = usage
         self._active = 0
         self._idle = threading.Condition()
-
-    @property
-    def active(self) -> int:
-        """Slots in use."""
-        with self._idle:
-            return self._active
 
     def acquire(self) -> Lease:
         """Take a slot at once, or raise the 429 WireError (never waits)."""

@@ -19,6 +19,12 @@ class Abort(Enum):
     AT_END = "at_end"
 
 
+async def stream_of(pieces: list[bytes]) -> AsyncIterator[bytes]:
+    """A list of pieces as an async stream."""
+    for piece in pieces:
+        yield piece
+
+
 async def pieces_of(data: bytes, size: int) -> AsyncIterator[bytes]:
     """`data` as an async stream of `size`-byte pieces."""
     for start in range(0, len(data), size):

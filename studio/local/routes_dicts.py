@@ -13,9 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from studio.core import contract as c
-from studio.local.auth import require_auth
-from studio.local.routes_tts import read_json_body, server_state
-from studio.local.state import ServerState
+from studio.local.route_support import authorized_state, read_json_body, server_state
 from studio.local.wire import WireError, dict_error
 
 router = APIRouter()
@@ -99,8 +97,7 @@ def _id_issues(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def _body(request: Request, with_id: bool, with_items: bool) -> dict[str, Any]:
-    state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    authorized_state(request)
     body = await read_json_body(request, error=lambda message: dict_error(400, message))
     if not isinstance(body, dict):
         raise dict_error(400, INVALID_BODY, [_issue_type([], "object", body, True)])
@@ -122,8 +119,7 @@ def _not_found(dict_id: str) -> WireError:
 @router.get(PATH)
 async def list_dicts(request: Request) -> list[dict[str, Any]]:
     """Every dictionary, as a bare JSON array."""
-    state: ServerState = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    state = authorized_state(request)
     return await asyncio.to_thread(state.dictionaries.all)
 
 

@@ -14,8 +14,7 @@ from fastapi import APIRouter, Request, WebSocket
 from starlette.responses import JSONResponse
 
 from studio.local import analytics
-from studio.local.auth import require_auth
-from studio.local.routes_tts import server_state
+from studio.local.route_support import authorized_state, server_state
 from studio.local.state import ServerState
 from studio.local.wire import tts_error
 
@@ -70,15 +69,13 @@ async def health(request: Request) -> dict[str, Any]:
 @router.get("/waves/v1/analytics/tts/logs")
 async def tts_logs(request: Request) -> dict[str, Any]:
     """This server's synthesis log, newest first."""
-    state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    state = authorized_state(request)
     query = request.query_params
     return analytics.logs_page(state.usage, query.get("page"), query.get("pageSize"))
 
 
 async def _timeseries(request: Request) -> dict[str, Any]:
-    state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    state = authorized_state(request)
     query = {name: request.query_params.get(name) for name in ("from", "to", "granularity")}
     return analytics.timeseries(state.usage, TIMESERIES[request.url.path], query)
 

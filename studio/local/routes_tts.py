@@ -10,27 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import math
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Iterator
 
 from fastapi import APIRouter, Request
-from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from studio.local.auth import require_auth
 from studio.local.engines.base import EngineUnavailableError
 from studio.local.faults import SSE_GARBAGE, FaultDecision
 from studio.local.middleware import request_faults
-from studio.local.monitor import Lease, LogEntry
-from studio.local.responses import Abort, StreamReply, pieces_of
+from studio.local.monitor import Lease
+from studio.local.responses import Abort, StreamReply, pieces_of, stream_of
+from studio.local.route_support import authorized_state, read_json_body
 from studio.local.state import ServerState
 from studio.local.synthesis import engine_error
 from studio.local.tts_request import TtsJob, parse_tts_body
-from studio.local.wire import WireError, invalid_request
+from studio.local.wire import invalid_request
 
 router = APIRouter()
 
@@ -45,25 +43,9 @@ HTTP_PIECE_BYTES = 64 * 1024
 SSE_DONE = b'data: {"status": "200", "done": true}\n\n'
 
 
-def server_state(request: HTTPConnection) -> ServerState:
-    """The ServerState of the app that serves `request`."""
-    state: ServerState = request.app.state.waves
-    return state
-
-
-async def read_json_body(
-    request: Request, error: Callable[[str], WireError] = invalid_request
-) -> Any:
-    """The decoded JSON body; 400 (built by `error`) for a wrong type or malformed JSON."""
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != "application/json":
-        raise error("Send the body as JSON with the header 'Content-Type: application/json'.")
-    try:
-        return json.loads(await request.body())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise error(f"The request body is not valid JSON ({exc}).") from None
-    except RecursionError:
-        raise error("The request body is nested too deeply.") from None
+def _expires_content(request: Request) -> bool:
+    """True when the request asks for `x-expire-content: true` (§1.3)."""
+    return request.headers.get("x-expire-content", "").strip().lower() == "true"
 
 
 async def pause_before_first_byte(state: ServerState) -> None:
@@ -80,35 +62,16 @@ def synthesis_headers(request: Request, job: TtsJob, content_type: str) -> dict[
         "X-External-Session-Id": job.session_id,
         "X-External-Request-Id": job.request_id,
     }
-    if request.headers.get("x-expire-content", "").strip().lower() == "true":
+    if _expires_content(request):
         headers["x-content-expiry"] = "not-entitled"  # no enterprise plan offline
     return headers
-
-
-def log_synthesis(state: ServerState, job: TtsJob, request_type: str, expire: bool) -> None:
-    """Add one entry to the analytics log (expired content is logged with empty text)."""
-    state.usage.add(
-        LogEntry(
-            timestamp=time.time(),
-            request_type=request_type,
-            model=job.model_slug,
-            voice_id=job.voice_id,
-            language=job.language,
-            text="" if expire else job.text,
-            speed=job.speed,
-            sample_rate=job.sample_rate,
-            output_format=job.output_format,
-            is_pvc=state.synthesizer.is_clone(job.voice_id),
-        )
-    )
 
 
 async def accept_job(
     request: Request, need_accept: bool = False
 ) -> tuple[ServerState, TtsJob, Lease]:
     """Auth, parse, check ids, take a slot: everything before synthesis starts."""
-    state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    state = authorized_state(request)
     if need_accept and "accept" not in request.headers:
         raise invalid_request(
             "The 'Accept' header is required. Send 'Accept: audio/wav'; the audio format "
@@ -117,24 +80,31 @@ async def accept_job(
     job = parse_tts_body(await read_json_body(request))
     state.synthesizer.check(job)
     lease = state.limiter.acquire()
-    expire = request.headers.get("x-expire-content", "").strip().lower() == "true"
-    log_synthesis(state, job, "rest", expire)
+    # Expired content is logged without its text.
+    state.log_synthesis(job, "rest", "" if _expires_content(request) else job.text)
     return state, job, lease
 
 
-@router.post("/waves/v1/tts")
-async def synthesize(request: Request) -> Response:
-    """The whole clip in one body, with Content-Length."""
-    state, job, lease = await accept_job(request, need_accept=True)
+@contextlib.contextmanager
+def released_on_failure(lease: Lease) -> Iterator[None]:
+    """Give the slot back if anything fails before the reply owns it; 503 for a dead engine."""
     try:
-        await pause_before_first_byte(state)
-        audio = await state.synthesizer.render_clip(job)
+        yield
     except EngineUnavailableError as exc:
         lease.release()
         raise engine_error(exc) from None
     except BaseException:
         lease.release()
         raise
+
+
+@router.post("/waves/v1/tts")
+async def synthesize(request: Request) -> Response:
+    """The whole clip in one body, with Content-Length."""
+    state, job, lease = await accept_job(request, need_accept=True)
+    with released_on_failure(lease):
+        await pause_before_first_byte(state)
+        audio = await state.synthesizer.render_clip(job)
     faults = request_faults(request.scope)
     headers = synthesis_headers(
         request, job, faults.content_type or CONTENT_TYPES[job.output_format]
@@ -166,15 +136,9 @@ async def synthesize_sse(request: Request) -> Response:
     """Audio chunks as Server-Sent Events, sent as each sentence is rendered."""
     state, job, lease = await accept_job(request)
     pieces = state.synthesizer.render_pieces(job)
-    try:
+    with released_on_failure(lease):
         await pause_before_first_byte(state)
         first = await anext(pieces, None)
-    except EngineUnavailableError as exc:
-        lease.release()
-        raise engine_error(exc) from None
-    except BaseException:
-        lease.release()
-        raise
     faults = request_faults(request.scope)
     headers = synthesis_headers(request, job, faults.content_type or "text/event-stream")
     headers["Cache-Control"] = "no-cache"
@@ -198,7 +162,7 @@ async def _sse_frames(
     if faults.cut is not None:  # the cut point needs the frame count: render everything first
         rendered = [piece async for piece in source]
         keep = max(1, math.ceil(len(rendered) * faults.cut)) if rendered else 0
-        source = pieces_list(rendered[: min(keep, max(len(rendered) - 1, 1))])
+        source = stream_of(rendered[: min(keep, max(len(rendered) - 1, 1))])
     try:
         async for piece in source:
             if faults.garbage:
@@ -212,9 +176,3 @@ async def _sse_frames(
         return
     if faults.cut is None:
         yield SSE_DONE
-
-
-async def pieces_list(pieces: list[bytes]) -> AsyncIterator[bytes]:
-    """A list as an async stream."""
-    for piece in pieces:
-        yield piece

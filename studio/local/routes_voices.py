@@ -10,9 +10,8 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 
 from studio.core import contract as c
-from studio.local.auth import require_auth
 from studio.local.clones import CloneUpload
-from studio.local.routes_tts import server_state
+from studio.local.route_support import authorized_state
 from studio.local.wire import WireError, clone_error, invalid_request
 
 router = APIRouter()
@@ -23,8 +22,7 @@ DEPRECATED_V2_MESSAGE = "Voice cloning for lightning-v2 is deprecated. Please us
 @router.get("/waves/v1/{model}/get_voices")
 async def get_voices(request: Request, model: str) -> dict[str, Any]:
     """The catalogue of this server's engines (clones are listed by /voice-cloning)."""
-    state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    state = authorized_state(request)
     if model != c.VOICES_MODEL:
         raise invalid_request(
             f"Unknown model '{model}'. Voices are listed for '{c.VOICES_MODEL}' only."
@@ -35,8 +33,7 @@ async def get_voices(request: Request, model: str) -> dict[str, Any]:
 @router.get("/waves/v1/voice/get-all-models")
 async def get_all_voice_models(request: Request) -> dict[str, Any]:
     """The browse-catalogue shape (§5.2), with a stable `_id` per voice."""
-    state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    state = authorized_state(request)
     voices = []
     for voice in state.catalogue.voices:
         item = voice.to_api()
@@ -49,16 +46,14 @@ async def get_all_voice_models(request: Request) -> dict[str, Any]:
 @router.get("/waves/v1/voice-cloning")
 async def list_voice_clones(request: Request) -> dict[str, Any]:
     """Every clone made on this server (§6.2)."""
-    state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    state = authorized_state(request)
     return {"data": await asyncio.to_thread(state.clones.list_items)}
 
 
 @router.post("/waves/v1/voice-cloning")
 async def create_voice_clone(request: Request) -> dict[str, Any]:
     """Validate the multipart upload (§6.1), keep the clip, answer like the service."""
-    state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    state = authorized_state(request)
     upload = await _read_upload(request)
     data = await asyncio.to_thread(state.clones.create, upload)  # writes up to 5 MB: off-loop
     return {"message": "Voice clone created successfully", "data": data}
@@ -126,8 +121,7 @@ def _validate_upload(
 @router.post("/waves/v1/voice-cloning/delete")
 async def delete_voice_clone(request: Request) -> None:
     """Dashboard (JWT) sign-in only (§6.3): an API key gets a clear 403."""
-    state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    authorized_state(request)
     raise clone_error(
         403,
         "Deleting a voice clone needs a dashboard sign-in; API keys cannot delete clones. "
@@ -138,8 +132,7 @@ async def delete_voice_clone(request: Request) -> None:
 @router.delete("/waves/v1/lightning-large")
 async def delete_lightning_large_clone(request: Request) -> None:
     """The retired clone-delete route answers 410 MODEL_DEPRECATED (§6.3)."""
-    state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    authorized_state(request)
     raise WireError(
         410,
         {

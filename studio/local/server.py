@@ -181,8 +181,12 @@ class LocalServer:
             self._state.executor.shutdown(wait=False, cancel_futures=True)
         self._server = self._thread = self._socket = None
 
+    def _host(self) -> str:
+        """The configured host as an address: `localhost` is 127.0.0.1, IPv6 without brackets."""
+        return "127.0.0.1" if self.config.host == "localhost" else self.config.host.strip("[]")
+
     def _bind(self) -> socket.socket:
-        host = "127.0.0.1" if self.config.host == "localhost" else self.config.host.strip("[]")
+        host = self._host()
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -199,7 +203,7 @@ class LocalServer:
         return sock
 
     def _url_host(self) -> str:
-        host = "127.0.0.1" if self.config.host == "localhost" else self.config.host.strip("[]")
+        host = self._host()
         return f"[{host}]" if ":" in host else host
 
     def _require_state(self) -> ServerState:

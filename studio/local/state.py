@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -10,8 +11,9 @@ from studio.local.clones import CloneStore
 from studio.local.config import ServerConfig
 from studio.local.dictionaries import DictionaryStore
 from studio.local.faults import FaultDecision, FaultPlan
-from studio.local.monitor import RequestStats, SlotLimiter, UsageLog
+from studio.local.monitor import LogEntry, RequestStats, SlotLimiter, UsageLog
 from studio.local.synthesis import Synthesizer
+from studio.local.tts_request import TtsJob
 
 
 @dataclass
@@ -37,6 +39,23 @@ class ServerState:
     usage: UsageLog
     executor: ThreadPoolExecutor
     faults: FaultPlan = field(default_factory=FaultPlan)
+
+    def log_synthesis(self, job: TtsJob, request_type: str, text: str) -> None:
+        """Add one synthesis (`rest` or `ws`) to the analytics log."""
+        self.usage.add(
+            LogEntry(
+                timestamp=time.time(),
+                request_type=request_type,
+                model=job.model_slug,
+                voice_id=job.voice_id,
+                language=job.language,
+                text=text,
+                speed=job.speed,
+                sample_rate=job.sample_rate,
+                output_format=job.output_format,
+                is_pvc=self.synthesizer.is_clone(job.voice_id),
+            )
+        )
 
     def decide_faults(self, path: str) -> FaultDecision:
         """Count one request against the fault plan and return what it meets."""

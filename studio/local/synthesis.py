@@ -7,14 +7,13 @@ sentence) at a time, so the event loop never blocks and streams send each unit a
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor
 
 import numpy as np
 
 from studio.audio import codecs
-from studio.core.text import split_sentences
+from studio.core.text import CLAUSE_END, split_sentences
 from studio.core.wordmatch import apply_rules
 from studio.local.catalogue import Catalogue, VoiceRoute
 from studio.local.clones import CloneStore
@@ -33,7 +32,6 @@ MAX_FRAMED_BYTES = 512 * 1024
 # audio of a long sentence does not wait for the whole of it (time to first chunk).
 CLAUSE_SPLIT_CHARS = 80
 _MIN_CLAUSE_CHARS = 15
-_CLAUSE_END = re.compile(r"(?<=[,;:،、，；：])\s+")
 
 
 def speech_units(text: str) -> list[str]:
@@ -45,7 +43,7 @@ def speech_units(text: str) -> list[str]:
             units.append(sentence)
             continue
         pending = ""
-        for clause in _CLAUSE_END.split(sentence):
+        for clause in CLAUSE_END.split(sentence):
             pending = f"{pending} {clause}" if pending else clause
             if len(pending) >= _MIN_CLAUSE_CHARS:
                 units.append(pending)
@@ -79,8 +77,7 @@ class Synthesizer:
     def check(self, job: TtsJob) -> None:
         """Raise the 400 for a voice or dictionary id this server does not know."""
         voice_known = job.voice_id in self.catalogue or job.voice_id in self.clones
-        missing = [i for i in job.pronunciation_dicts if self.dictionaries.get(i) is None]
-        check_references(job, voice_known, missing)
+        check_references(job, voice_known, self.dictionaries.missing(job.pronunciation_dicts))
 
     def route(self, voice_id: str) -> VoiceRoute:
         """The engine voice that speaks `voice_id` (a clone uses its language's voice)."""
@@ -92,7 +89,7 @@ class Synthesizer:
 
     def is_clone(self, voice_id: str) -> bool:
         """True for one of this server's voice clones."""
-        return voice_id in self.clones
+        return voice_id not in self.catalogue and voice_id in self.clones
 
     def units_of(self, job: TtsJob, text: str | None = None) -> list[str]:
         """The request's text, dictionary rules applied, split into `speech_units`."""

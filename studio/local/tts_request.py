@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any
 
 from studio.core import contract as c
 from studio.core.errors import ValidationError
-from studio.core.validation import validate_request_fields
+from studio.core.validation import is_finite_number, validate_request_fields
 from studio.local.wire import WireError, invalid_request
 
 
@@ -57,19 +56,11 @@ def _string(body: dict[str, Any], name: str, required: bool = False) -> str | No
     return value
 
 
-def _finite(value: float) -> bool:
-    """False for NaN, infinities, and integers too large to be a float (JSON allows them)."""
-    try:
-        return math.isfinite(value)
-    except OverflowError:
-        return False
-
-
 def _number(body: dict[str, Any], name: str, default: float, integer: bool = False) -> float:
     value = body.get(name)
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not is_finite_number(value):
         raise invalid_request(f"The '{name}' field must be a number.")
     if integer and not float(value).is_integer():
         raise invalid_request(f"The '{name}' field must be a whole number.")

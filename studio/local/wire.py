@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.responses import JSONResponse
+
 UNAUTHORIZED_MESSAGE = "Bearer token is missing or invalid."
 RETRY_AFTER_S = 1
 
@@ -32,6 +34,10 @@ class WireError(Exception):
     def message(self) -> str:
         """The human-readable text of the body, whatever its family."""
         return str(self.body.get("message") or self.body.get("error") or "")
+
+    def response(self) -> JSONResponse:
+        """The JSON reply with this status, body and headers."""
+        return JSONResponse(self.body, self.status, headers=self.headers)
 
 
 def tts_error(
@@ -108,8 +114,7 @@ def status_error(path: str, status: int, message: str, retry_after: int | None =
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
     family = family_of(path)
     if family == "tts":
-        error_type = _STATUS_TYPES.get(status, f"Http{status}")
-        return WireError(status, {"error": error_type, "message": message}, headers)
+        return tts_error(status, _STATUS_TYPES.get(status, f"Http{status}"), message, headers)
     body: dict[str, Any] = {"error": message}
     if family == "clones" and status >= 500:
         body["error_code"] = "voice_clone_error"

@@ -18,13 +18,12 @@ Interpretations of the open points (§4.5, §14.9–11):
 from __future__ import annotations
 
 from fastapi import APIRouter, WebSocket
-from starlette.responses import JSONResponse
 
 from studio.core import contract as c
 from studio.local.auth import is_authorized
 from studio.local.middleware import request_id_of
-from studio.local.routes_tts import server_state
-from studio.local.wire import UNAUTHORIZED_MESSAGE
+from studio.local.route_support import server_state
+from studio.local.wire import invalid_request, unauthorized
 from studio.local.ws_session import WsSession
 
 MAX_IDLE_TIMEOUT_S = 86_400  # a day; larger values overflow the idle timer
@@ -37,9 +36,7 @@ async def tts_live_socket(websocket: WebSocket) -> None:
     """Check the key and `?timeout=`, accept, then run the session until either side closes."""
     state = server_state(websocket)
     if not is_authorized(websocket.headers, state.config.api_key):
-        await websocket.send_denial_response(
-            JSONResponse({"error": "Unauthorized", "message": UNAUTHORIZED_MESSAGE}, 401)
-        )
+        await websocket.send_denial_response(unauthorized(websocket.url.path).response())
         return
     raw_timeout = websocket.query_params.get("timeout")
     idle_timeout = c.WS_IDLE_TIMEOUT_S
@@ -47,16 +44,8 @@ async def tts_live_socket(websocket: WebSocket) -> None:
         if not (raw_timeout.isascii() and raw_timeout.isdigit()) or not (
             1 <= int(raw_timeout) <= MAX_IDLE_TIMEOUT_S
         ):
-            await websocket.send_denial_response(
-                JSONResponse(
-                    {
-                        "error": "InvalidRequest",
-                        "message": "timeout must be a whole number of seconds from 1 to "
-                        f"{MAX_IDLE_TIMEOUT_S}.",
-                    },
-                    400,
-                )
-            )
+            message = f"timeout must be a whole number of seconds from 1 to {MAX_IDLE_TIMEOUT_S}."
+            await websocket.send_denial_response(invalid_request(message).response())
             return
         idle_timeout = int(raw_timeout)
     request_id = request_id_of(websocket.scope)

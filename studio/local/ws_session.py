@@ -8,7 +8,6 @@ import json
 import math
 import time
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import WebSocket
@@ -17,7 +16,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from studio.local.engines.base import EngineUnavailableError
 from studio.local.faults import FaultDecision
-from studio.local.monitor import LogEntry
+from studio.local.responses import stream_of
 from studio.local.state import ServerState
 from studio.local.synthesis import engine_error
 from studio.local.transport import abort_connection
@@ -177,7 +176,7 @@ class WsSession:
             await self._fail_turn(exc)
             return
         try:
-            self._log(job, text)
+            self.state.log_synthesis(job, "ws", text)
             await self._stream(job, text, faults)
         except EngineUnavailableError as exc:
             await self._fail_turn(engine_error(exc))
@@ -190,7 +189,7 @@ class WsSession:
         source = self.state.synthesizer.render_pieces(job, text)
         if faults.cut is not None:  # the cut point needs the chunk count: render everything
             rendered = [piece async for piece in source]
-            source = _aiter(rendered[: max(1, math.ceil(len(rendered) * faults.cut))])
+            source = stream_of(rendered[: max(1, math.ceil(len(rendered) * faults.cut))])
         sent = 0
         async for piece in source:
             audio = base64.b64encode(piece).decode("ascii")
@@ -217,24 +216,3 @@ class WsSession:
             if message["type"] == "websocket.disconnect":
                 raise _SessionEndedError
             self._pending.append(message)
-
-    def _log(self, job: TtsJob, text: str) -> None:
-        self.state.usage.add(
-            LogEntry(
-                timestamp=time.time(),
-                request_type="ws",
-                model=job.model_slug,
-                voice_id=job.voice_id,
-                language=job.language,
-                text=text,
-                speed=job.speed,
-                sample_rate=job.sample_rate,
-                output_format=job.output_format,
-                is_pvc=self.state.synthesizer.is_clone(job.voice_id),
-            )
-        )
-
-
-async def _aiter(items: list[bytes]) -> AsyncIterator[bytes]:
-    for item in items:
-        yield item

@@ -47,7 +47,3 @@ class Engine(ABC):
         Raises:
             EngineUnavailableError: The engine cannot run on this machine.
         """
-
-    def speaks(self, voice_id: str) -> bool:
-        """Tell whether `voice_id` is one of this engine's voices."""
-        return any(voice.voice_id == voice_id for voice in self.voices())

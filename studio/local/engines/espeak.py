@@ -6,8 +6,7 @@ import shutil
 import struct
 import subprocess
 
-import numpy as np
-
+from studio.audio import codecs
 from studio.core import contract as c
 from studio.core.models import Voice
 from studio.local.engines.base import Engine, EngineUnavailableError, FloatArray
@@ -43,15 +42,11 @@ class EspeakEngine(Engine):
 
     A missing binary does not stop the server: the voices are still listed and a request
     that uses one gets a clear error.
-
-    Attributes:
-        languages: The language codes offered (a subset of ESPEAK_LANGUAGES).
     """
 
     name = "espeak"
 
     def __init__(self, languages: tuple[str, ...] = tuple(ESPEAK_LANGUAGES)) -> None:
-        self.languages = languages
         self._voices = {
             espeak_voice_id(code, suffix): (code, variant, gender)
             for code in languages
@@ -75,10 +70,6 @@ class EspeakEngine(Engine):
                 )
             )
         return result
-
-    def speaks(self, voice_id: str) -> bool:
-        """Tell whether `voice_id` is one of this engine's voices."""
-        return voice_id in self._voices
 
     def synthesize(
         self, sentence: str, voice_id: str, speed: float, sample_rate: int
@@ -122,7 +113,6 @@ def parse_wav(data: bytes) -> tuple[FloatArray, int]:
         elif chunk_id == b"data":
             pcm = data[body:]
             pcm = pcm[: len(pcm) - len(pcm) % 2]
-            samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-            return samples.astype(np.float32), int(sample_rate)
+            return codecs.pcm16_to_float(pcm), int(sample_rate)
         offset = body + size + (size % 2)
     raise EngineUnavailableError("espeak-ng produced a WAV file without audio data.")

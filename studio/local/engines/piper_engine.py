@@ -47,11 +47,6 @@ class PiperEngine(Engine):
             )
         ]
 
-    @property
-    def loaded(self) -> bool:
-        """True once the model has been loaded."""
-        return self._voice is not None
-
     def synthesize(
         self, sentence: str, voice_id: str, speed: float, sample_rate: int
     ) -> tuple[FloatArray, int]:
