@@ -105,12 +105,6 @@ class RenderLibrary:
             if store is not None:
                 store.close()
 
-    def cache_key(
-        self, backend: Backend, spec: RenderSpec, text: str, dicts: list[PronunciationDict]
-    ) -> str:
-        """The content address of a render (dictionary rules included, by content)."""
-        return render_key(backend.identity, spec, text, rules_by_id(dicts))
-
     def render(
         self,
         client: WavesClient,
@@ -133,13 +127,10 @@ class RenderLibrary:
         key, dict_hash, warning = "", "", ""
         if self.cache is not None:
             try:
-                dicts = (
-                    [d for d in dictionaries if d.id in spec.dictionary_ids]
-                    if dictionaries is not None
-                    else self._dictionaries(client, spec, cancel)
-                )
-                key = self.cache_key(backend, spec, text, dicts)
-                dict_hash = dictionary_hash(rules_by_id(dicts), spec.dictionary_ids)
+                # The content address: dictionary rules count by content, not by id.
+                rules = rules_by_id(self._dictionaries(client, spec, cancel, dictionaries))
+                key = render_key(backend.identity, spec, text, rules)
+                dict_hash = dictionary_hash(rules, spec.dictionary_ids)
                 hit = self.cache.get(key)
             except StudioError as exc:
                 log.warning("Render cache skipped: %s", exc.user_message)
@@ -161,12 +152,17 @@ class RenderLibrary:
 
     @staticmethod
     def _dictionaries(
-        client: WavesClient, spec: RenderSpec, cancel: threading.Event | None
+        client: WavesClient,
+        spec: RenderSpec,
+        cancel: threading.Event | None,
+        given: list[PronunciationDict] | None,
     ) -> list[PronunciationDict]:
+        """The spec's dictionaries: from `given` when the caller fetched them, else listed now."""
         if not spec.dictionary_ids:
             return []
         wanted = set(spec.dictionary_ids)
-        return [d for d in client.dictionaries(cancel) if d.id in wanted]
+        listed = given if given is not None else client.dictionaries(cancel)
+        return [d for d in listed if d.id in wanted]
 
     def _keep(
         self, rendered: Rendered, backend: Backend, source: str, key: str, dict_hash: str

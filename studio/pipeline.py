@@ -126,7 +126,7 @@ def render_text(
     raw_pieces: list[bytes] = []
     decoded: list[np.ndarray] = []
     server_ids: list[str] = []
-    transport = mode if mode != "none" else "http"
+    transport = ""  # set by each chunk (a render without chunks fails below)
     rate = 0
     for request in requests_:
         decoder = StreamDecoder(spec.output_format, spec.sample_rate)

@@ -86,16 +86,15 @@ def make_case(rule: BenchRule, text: str = "", other_words: tuple[str, ...] = ()
     default = DEFAULT_CARRIER.format(word=rule.word)
     if not text.strip():
         return BenchCase(rule, default, "present")
-    sentences = split_sentences(text)
-    with_word = [s for s in sentences if word_status(s, rule.word)[0] == "present"]
+    statuses = [(s, *word_status(s, rule.word)) for s in split_sentences(text)]
+    with_word = [s for s, status, _found in statuses if status == "present"]
     for sentence in with_word:
         if not any(word_status(sentence, w)[0] == "present" for w in other_words if w != rule.word):
             return BenchCase(rule, sentence, "present")
     if with_word:
         note = "The text's sentences also hold other words of this dictionary."
         return BenchCase(rule, default, "present", note=note)
-    for sentence in sentences:
-        status, found = word_status(sentence, rule.word)
+    for sentence, status, found in statuses:
         if status == "case_differs":
             return BenchCase(rule, sentence, "case_differs", found)
     return BenchCase(rule, "", "absent")

@@ -1,5 +1,6 @@
 """`waves-studio render`: one clip to disk from the command line, for every format."""
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -177,3 +178,22 @@ def test_renders_become_takes_and_repeat_from_cache(tmp_path, capsys) -> None:
         found = takes.search()
     assert [t.text for t in found] == ["Keep this take.", "Keep this take."]
     assert {t.source for t in found} == {"render"}
+
+
+def test_render_keeps_the_cache_limit_set_in_the_app(tmp_path) -> None:
+    """The CLI opens the cache with the profile's limit, so it never evicts more than the app."""
+    from PySide6.QtCore import QSettings
+
+    from studio.profile import Profile
+    from studio.render_cli import _library
+    from studio.services.settings import Settings
+
+    profile = Profile.from_folder(tmp_path / "profile")
+    profile.settings_file.parent.mkdir(parents=True, exist_ok=True)
+    app_settings = Settings(QSettings(str(profile.settings_file), QSettings.Format.IniFormat))
+    app_settings.set("cache/max_mb", 2048)  # written to the file at once
+    library = _library(argparse.Namespace(profile=str(tmp_path / "profile")))
+    try:
+        assert library.cache.max_bytes == 2048 * 1024 * 1024
+    finally:
+        library.close()

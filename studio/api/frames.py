@@ -146,7 +146,6 @@ class WsFrame:
     audio: bytes = b""
     request_id: str = ""
     external_request_id: str = ""
-    session_id: str = ""
 
 
 def parse_ws_message(message: str | bytes) -> WsFrame:
@@ -164,7 +163,6 @@ def parse_ws_message(message: str | bytes) -> WsFrame:
         raise ProtocolError("The server sent a WebSocket message without a status.")
     request_id = str(obj.get("request_id") or "")
     external_request_id = str(obj.get("external_request_id") or "")
-    session_id = str(obj.get("session_id") or "")
     if status == "error":
         raise stream_error(obj)
     if status == "chunk":
@@ -172,5 +170,5 @@ def parse_ws_message(message: str | bytes) -> WsFrame:
         if not isinstance(payload, dict):
             raise ProtocolError("The server sent an audio chunk without data.")
         audio = _decode_audio(payload.get("audio"))
-        return WsFrame("chunk", audio, request_id, external_request_id, session_id)
-    return WsFrame(status, b"", request_id, external_request_id, session_id)
+        return WsFrame("chunk", audio, request_id, external_request_id)
+    return WsFrame(status, b"", request_id, external_request_id)

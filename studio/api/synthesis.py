@@ -13,7 +13,7 @@ from studio.api.chunks import AudioChunk, StreamInfo, stream_info
 from studio.api.frames import SSEParser, parse_sse_frame
 from studio.api.guard import CallGuard
 from studio.api.transport import Transport
-from studio.api.ws_stream import WsStreamer
+from studio.api.ws_stream import LIVE_PATH, WsStreamer
 from studio.core.errors import (
     ApiError,
     CancelledError,
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 TRANSPORTS = ("sse", "ws", "none")
 TTS_PATH = "/waves/v1/tts"
 AUDIO_EVENTS = ("message", "audio")  # the end frame has no event line, so it is "message"
-LIVE_PATH = "/waves/v1/tts/live"
 # Statuses that mean "this server has no such streaming route": fall back to plain HTTP.
 _NO_ROUTE_STATUSES = (404, 405, 410, 426, 501)
 
@@ -66,13 +65,11 @@ class Synthesizer:
 
     Attributes:
         transport: The HTTP transport (also gives the key and timeouts to the WebSocket path).
-        ws_base_url: ws(s):// origin of the server.
         total_timeout_s: Deadline for one whole synthesis.
     """
 
     def __init__(self, transport: Transport, ws_base_url: str, total_timeout_s: float = 120.0):
         self.transport = transport
-        self.ws_base_url = ws_base_url
         self.total_timeout_s = total_timeout_s
         self._ws = WsStreamer(transport, ws_base_url, total_timeout_s)
 
@@ -114,7 +111,7 @@ class Synthesizer:
                 raise ProtocolError(
                     f"The server sent '{content_type.split(';')[0]}' instead of audio."
                 )
-            info = self._info(request, response.headers.get("X-Request-Id", ""), "http")
+            info = stream_info(request, response.headers.get("X-Request-Id", ""), "http")
             index = 0
             for piece in self.transport.iter_body(response, guard):
                 yield AudioChunk(piece, index, info)
@@ -133,7 +130,7 @@ class Synthesizer:
                     f"The server sent '{content_type or 'no content type'}' instead of an "
                     "event stream."
                 )
-            info = self._info(request, response.headers.get("X-Request-Id", ""), "sse")
+            info = stream_info(request, response.headers.get("X-Request-Id", ""), "sse")
             parser = SSEParser()
             index = 0
             for piece in self.transport.iter_body(response, guard):
@@ -173,7 +170,3 @@ class Synthesizer:
     def close(self) -> None:
         """Close idle WebSocket connections."""
         self._ws.close()
-
-    @staticmethod
-    def _info(request: SynthesisRequest, server_request_id: str, transport: str) -> StreamInfo:
-        return stream_info(request, server_request_id, transport)

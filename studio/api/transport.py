@@ -7,7 +7,7 @@ import random
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +17,7 @@ import urllib3
 
 from studio import __version__
 from studio.api.guard import CallGuard, TrackedAdapter
+from studio.api.safety import is_loopback_host
 from studio.api.wire_errors import error_from_response, error_from_transport, parse_retry_after
 from studio.core.errors import (
     CancelledError,
@@ -71,15 +72,15 @@ class Transport:
         connect_timeout_s: float = 5.0,
         read_timeout_s: float = 30.0,
         retry: RetryPolicy | None = None,
-        sleep: Callable[[float, threading.Event | None], None] | None = None,
     ) -> None:
         self.base_url = base_url
-        self.host = urllib3.util.parse_url(base_url).netloc or base_url
+        parsed = urllib3.util.parse_url(base_url)
+        self.host = parsed.netloc or base_url
+        self._local = is_loopback_host(parsed.host or "")
         self._api_key = api_key
         self.connect_timeout_s = connect_timeout_s
         self.read_timeout_s = read_timeout_s
         self.retry = retry or RetryPolicy()
-        self._sleep = sleep or _interruptible_sleep
         self.session = session or requests.Session()
         adapter = TrackedAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
         self.session.mount("http://", adapter)
@@ -185,7 +186,7 @@ class Transport:
                 error = self._translate(exc)
                 if attempt < self.retry.max_attempts and (idempotent or _never_sent(exc)):
                     log.info("%s %s failed (%s); retrying", method, path, type(error).__name__)
-                    self._sleep(self.retry.backoff(attempt), guard.cancel)
+                    interruptible_sleep(self.retry.backoff(attempt), guard.cancel)
                     continue
                 raise error from exc
             if response.status_code < 300:
@@ -211,7 +212,7 @@ class Transport:
                 )
                 if time.monotonic() + delay >= guard.deadline:
                     raise error
-                self._sleep(delay, guard.cancel)
+                interruptible_sleep(delay, guard.cancel)
                 continue
             raise error
 
@@ -228,7 +229,7 @@ class Transport:
             return StreamInterruptedError(
                 f"The connection to {self.host} broke before all the data arrived. Try again."
             )
-        return error_from_transport(exc, self.host, self.connect_timeout_s)
+        return error_from_transport(exc, self.host, self.connect_timeout_s, self._local)
 
 
 def _never_sent(exc: BaseException) -> bool:
@@ -251,7 +252,8 @@ def _read_error_body(response: requests.Response, limit: int = 64 * 1024) -> byt
         response.close()
 
 
-def _interruptible_sleep(seconds: float, cancel: threading.Event | None) -> None:
+def interruptible_sleep(seconds: float, cancel: threading.Event | None) -> None:
+    """Wait `seconds`; raise CancelledError as soon as `cancel` is set."""
     if cancel is None:
         time.sleep(seconds)
     elif cancel.wait(seconds):

@@ -131,11 +131,15 @@ def error_from_response(
     )
 
 
-def error_from_transport(exc: BaseException, host: str, timeout_s: float) -> StudioError:
-    """The StudioError for a requests/urllib3/socket failure (no reply, or a broken one)."""
+def error_from_transport(
+    exc: BaseException, host: str, timeout_s: float, local: bool
+) -> StudioError:
+    """The StudioError for a requests/urllib3/socket failure (no reply, or a broken one).
+
+    `host` is the server's host[:port]; `local` says it is a loopback server (waves-local).
+    """
     import requests
 
-    local = host.startswith(("127.", "localhost", "[::1]", "::1"))
     where = f"the local server at {host}" if local else host
     if isinstance(exc, requests.exceptions.SSLError):
         return NetworkError(

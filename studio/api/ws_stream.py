@@ -12,7 +12,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from studio.api.chunks import AudioChunk, stream_info
 from studio.api.frames import parse_ws_message
-from studio.api.transport import Transport
+from studio.api.transport import Transport, interruptible_sleep
 from studio.api.wire_errors import error_from_response
 from studio.api.ws_pool import WsPool
 from studio.core.errors import (
@@ -65,11 +65,7 @@ class WsStreamer:
             except RateLimitedError:
                 if attempt >= self.transport.retry.max_attempts:
                     raise
-                delay = self.transport.retry.backoff(attempt)
-                if cancel is not None and cancel.wait(delay):
-                    raise CancelledError() from None
-                if cancel is None:
-                    time.sleep(delay)
+                interruptible_sleep(self.transport.retry.backoff(attempt), cancel)
 
     def _connect(self) -> ClientConnection:
         host = self.transport.host

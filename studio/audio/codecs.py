@@ -192,12 +192,3 @@ def encode(samples: npt.ArrayLike, output_format: str, sample_rate: int) -> byte
     if output_format == "alaw":
         return int16_to_alaw(float_to_int16(samples))
     raise ValueError(f"unknown output format {output_format!r}")
-
-
-def bytes_per_second(output_format: str, sample_rate: int) -> int | None:
-    """Bytes of audio per second for fixed-rate formats, None for MP3."""
-    if output_format in ("pcm", "wav"):
-        return sample_rate * 2
-    if output_format in ("ulaw", "alaw"):
-        return sample_rate
-    return None

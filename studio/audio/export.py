@@ -17,6 +17,7 @@ from studio.audio.decode import decode
 from studio.audio.filenames import suggest_file_name
 from studio.audio.levels import normalize_loudness, trim_silence
 from studio.audio.mp3frames import id3v2_size, parse_header, parse_info_tag
+from studio.audio.wav import UNKNOWN_SIZES
 from studio.core.errors import ExportError
 from studio.core.models import AudioClip
 
@@ -145,12 +146,14 @@ def export_clip(
     """
     _check_format(export_format)
     target = Path(path)
+    # Decoded once: it refuses corrupt audio even when the bytes are kept, and it is what a
+    # rewrite encodes.
+    audio = decode(clip.data, clip.output_format, clip.sample_rate)
     if export_format == clip.output_format and target_lufs is None and not trim:
         original = _original_bytes(clip)
         if original is not None:
             write_atomically(target, [original], overwrite=overwrite)
             return target
-    audio = decode(clip.data, clip.output_format, clip.sample_rate)
     return export_audio(
         audio.samples,
         audio.sample_rate,
@@ -165,7 +168,6 @@ def export_clip(
 
 def _original_bytes(clip: AudioClip) -> bytes | None:
     """The clip's bytes as a single well-formed file, or None when it must be rewritten."""
-    decode(clip.data, clip.output_format, clip.sample_rate)  # refuse to save corrupt audio
     if clip.output_format == "wav":
         return _single_wav(clip.data)
     if clip.output_format == "mp3":
@@ -182,7 +184,7 @@ def _single_wav(data: bytes) -> bytes | None:
     while at + 8 <= len(data):
         chunk_id, size = data[at : at + 4], int.from_bytes(data[at + 4 : at + 8], "little")
         if chunk_id == b"data":
-            if size in (0, codecs.STREAMING_WAV_SIZE):
+            if size in UNKNOWN_SIZES:
                 if _NEXT_WAV.search(data, at + 8):
                     return None  # several streamed files: rebuild from the samples
                 size = len(data) - at - 8

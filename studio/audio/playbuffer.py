@@ -73,7 +73,6 @@ class PlaybackRun:
         completed: The callback sent everything and asked PortAudio to stop.
         starving: Playback is waiting for the producer (at the start or mid-stream).
         volume: Gain applied while copying.
-        calls: Callbacks so far (a heartbeat for tests and benchmarks).
     """
 
     def __init__(
@@ -88,7 +87,10 @@ class PlaybackRun:
         self.completed = False
         self.starving = True
         self.volume = 1.0
-        self.calls = 0
+
+    def prebuffering(self, written: int, ended: bool) -> bool:
+        """True while playback waits for `prebuffer` frames (a snapshot of the clip's state)."""
+        return self.starving and not ended and written - self.read < self.prebuffer
 
     def fill(self, out: FloatArray) -> bool:
         """Fill one device buffer; return False once the clip and its tail have been sent.
@@ -96,7 +98,6 @@ class PlaybackRun:
         Runs on PortAudio's thread: it only copies into `out`, takes no lock and allocates
         no buffers.
         """
-        self.calls += 1
         frames = len(out)
         filled = 0
         if self.lead_in > 0:
@@ -108,7 +109,7 @@ class PlaybackRun:
         written = clip.written
         data = clip.data
         count = min(frames - filled, written - self.read)
-        if self.starving and not ended and written - self.read < self.prebuffer:
+        if self.prebuffering(written, ended):
             count = 0  # still filling up: keep sending silence
         if count > 0:
             source = data[self.read : self.read + count]

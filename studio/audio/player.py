@@ -206,7 +206,8 @@ class AudioPlayer:
             return PlaybackState.STOPPED
         if run.completed:
             return PlaybackState.PLAYING if self.output.active else PlaybackState.FINISHED
-        if run.starving and not clip.ended and clip.written - run.read < run.prebuffer:
+        ended = clip.ended  # read before `written`, as the callback does
+        if run.prebuffering(clip.written, ended):
             return PlaybackState.BUFFERING  # waiting for the producer
         return PlaybackState.PLAYING
 

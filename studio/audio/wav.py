@@ -74,9 +74,9 @@ def frames_to_mono(data: bytes, fmt: WavFormat) -> FloatArray:
     """Whole sample frames of `fmt` to mono float32 (channels averaged)."""
     raw = np.frombuffer(data, dtype=np.uint8)
     if fmt.encoding == "ulaw":
-        x = codecs.ulaw_to_int16(data).astype(np.float32) / 32768.0
+        x = codecs.ulaw_to_float(data)
     elif fmt.encoding == "alaw":
-        x = codecs.alaw_to_int16(data).astype(np.float32) / 32768.0
+        x = codecs.alaw_to_float(data)
     elif fmt.encoding == "float":
         x = np.frombuffer(data, dtype="<f4" if fmt.bits == 32 else "<f8").astype(np.float32)
         if not np.all(np.isfinite(x)):
@@ -86,7 +86,7 @@ def frames_to_mono(data: bytes, fmt: WavFormat) -> FloatArray:
     elif fmt.bits == 8:
         x = (raw.astype(np.float32) - 128.0) / 128.0
     elif fmt.bits == 16:
-        x = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
+        x = codecs.pcm16_to_float(data)
     elif fmt.bits == 24:
         b = raw.reshape(-1, 3).astype(np.int32)
         # Put the three bytes in the top of an int32 so the arithmetic shift sign-extends.

@@ -11,7 +11,6 @@ TTS_MODELS: tuple[str, ...] = (MODEL_V31, MODEL_V31_PRO)
 DEFAULT_MODEL = MODEL_V31
 VOICES_MODEL = "lightning-v3.1"
 CLONE_MODELS: tuple[str, ...] = ("lightning-v3.1", "lightning-v3.1-pro")
-RETIRED_MODELS: tuple[str, ...] = ("lightning", "lightning-large", "lightning-v2")
 
 # §2.1: language codes in the order the docs list them. v3.1 accepts the first 20 + auto and
 # Pro all 31 + auto. The docs give only the counts; reading them as a prefix of the list is our
@@ -71,7 +70,6 @@ DICT_ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")
 
 # §4.2 / §4.6: WebSocket knobs.
 WS_IDLE_TIMEOUT_S = 60
-WS_MAX_FRAME_BYTES = 1024 * 1024
 WS_COMPLETE_BACKOFF_MS_MAX = 10000
 WS_MAX_BUFFER_FLUSH_MS_MAX = 1000
 

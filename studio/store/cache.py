@@ -25,6 +25,7 @@ from studio.store.atomic import atomic_write_bytes
 from studio.store.base import SqliteStore
 from studio.store.cached import CachedRender, from_metadata, metadata_json
 from studio.store.keys import is_key
+from studio.store.take_query import utc_stamp
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ class RenderCache(SqliteStore):
         path = self._blob(key, clip.output_format)
         if len(clip.data) > self.max_bytes:
             return False
-        created_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        created_at = utc_stamp(datetime.now(UTC))
         with self._using("saving a render in the cache") as conn, db.write_transaction(conn):
             atomic_write_bytes(path, clip.data)
             conn.execute(
