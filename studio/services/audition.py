@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import logging
 import random
 from dataclasses import dataclass, replace
 from functools import partial
@@ -11,16 +10,15 @@ from functools import partial
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from studio.core.errors import RateLimitedError, StudioError
+from studio.core.errors import RateLimitedError
 from studio.core.models import Voice
 from studio.library import Backend, LibraryRender, RenderLibrary
 from studio.pipeline import Rendered, RenderSpec, render_text
 from studio.services.backend import BackendService
-from studio.services.messages import GENERIC_FAILURE, MessageBus
+from studio.services.messages import MessageBus, user_message
 from studio.services.playback import PlaybackService
 from studio.services.tasks import TaskContext, TaskRunner
 
-log = logging.getLogger(__name__)
 MAX_CELLS = 9
 MAX_RATE_LIMIT_RETRIES = 30  # a busy server delays the grid; only this much makes a cell fail
 
@@ -219,11 +217,7 @@ class AuditionService(QObject):
             self._update(index, status="waiting", message="Server busy: waiting to retry…")
             QTimer.singleShot(int(delay * 1000), partial(self._submit, generation, index))
             return
-        if isinstance(exc, StudioError):
-            message = exc.user_message
-        else:
-            log.error("Grid cell %d failed", index, exc_info=exc)
-            message = GENERIC_FAILURE
+        message = user_message(exc, f"Grid cell {index} failed")
         self._update(index, status="failed", message=message)
         self._maybe_finished()
 

@@ -10,10 +10,10 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from studio.api.client import WavesClient
-from studio.core.errors import CancelledError, SecretStoreError, StudioError, ValidationError
+from studio.core.errors import CancelledError, SecretStoreError, ValidationError
 from studio.logs import redactor
 from studio.secrets import MemorySecretStore, SecretStore, resolve_api_key
-from studio.services.messages import Action, MessageBus
+from studio.services.messages import Action, MessageBus, user_message
 from studio.services.settings import DEFAULT_BASE_URL, Settings
 from studio.services.tasks import TaskContext, TaskRunner
 
@@ -61,13 +61,11 @@ class BackendService(QObject):
 
     Signals:
         backend_changed(object BackendInfo): a new client is ready.
-        backend_failed(str message): the backend could not be started.
         key_verified(bool saved_to_keyring): a new key passed its test and is in use.
         key_failed(str message): a new key was refused (or could not be tested).
     """
 
     backend_changed = Signal(object)
-    backend_failed = Signal(str)
     key_verified = Signal(bool)
     key_failed = Signal(str)
 
@@ -139,7 +137,6 @@ class BackendService(QObject):
             client = self._client_factory(base_url, self._api_key)
         except ValidationError as exc:
             self._messages.error(exc.user_message, Action.PREFERENCES)
-            self.backend_failed.emit(exc.user_message)
             return
         label = "Waves cloud" if base_url == DEFAULT_BASE_URL else f"Waves at {base_url}"
         if not self._api_key:
@@ -165,15 +162,12 @@ class BackendService(QObject):
             self._install_local(server)
 
     def _on_local_failed(self, exc: BaseException) -> None:
-        message = (
-            exc.user_message
-            if isinstance(exc, StudioError)
-            else "The offline voices could not start; details are in the log."
+        message = user_message(
+            exc,
+            "waves-local failed to start",
+            "The offline voices could not start; details are in the log.",
         )
-        if not isinstance(exc, StudioError):
-            log.error("waves-local failed to start", exc_info=exc)
         self._messages.error(message, Action.RESTART_BACKEND)
-        self.backend_failed.emit(message)
 
     def _install_local(self, server: LocalServerLike) -> None:
         # A server started with its own key (a shared test server) wants that key.
@@ -240,12 +234,13 @@ class BackendService(QObject):
         def on_fail(exc: BaseException) -> None:
             if isinstance(exc, CancelledError):
                 return
-            if isinstance(exc, StudioError):
-                message = exc.user_message
-            else:
-                log.error("Testing the API key failed", exc_info=exc)
-                message = "The key could not be tested; details are in the log."
-            self.key_failed.emit(message)
+            self.key_failed.emit(
+                user_message(
+                    exc,
+                    "Testing the API key failed",
+                    "The key could not be tested; details are in the log.",
+                )
+            )
 
         self._key_test = self._tasks.submit(test_key, on_ok, on_fail)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -11,14 +10,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.api.client import WavesClient
-from studio.core.errors import StudioError
 from studio.core.models import PronunciationDict, PronunciationItem
 from studio.services.backend import BackendService
-from studio.services.messages import GENERIC_FAILURE, MessageBus
+from studio.services.messages import MessageBus, user_message
 from studio.services.settings import Settings
 from studio.services.tasks import TaskContext, TaskRunner
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,13 +52,11 @@ class DictionaryService(QObject):
         dictionary_created(int request, object NamedDictionary): the dictionary `create()`
             numbered `request` now exists; sent just before `dictionaries_changed`.
         operation_failed(str message): a list/create/update/delete failed (nothing was lost).
-        busy_changed(bool)
     """
 
     dictionaries_changed = Signal(object)
     dictionary_created = Signal(int, object)
     operation_failed = Signal(str)
-    busy_changed = Signal(bool)
 
     def __init__(
         self,
@@ -78,7 +72,6 @@ class DictionaryService(QObject):
         self._tasks = tasks
         self._messages = messages
         self._dicts: list[PronunciationDict] = []
-        self._running = 0
         self._changes = 0  # finished create/update/delete calls, to spot stale lists
         self._creates = 0  # create() requests made, to number them
         backend.backend_changed.connect(self._on_backend_changed)
@@ -140,9 +133,6 @@ class DictionaryService(QObject):
         client = self._backend.client
         if client is None:
             return
-        self._running += 1
-        if self._running == 1:
-            self.busy_changed.emit(True)
         self._tasks.submit(
             partial(call, client),
             on_success=partial(self._finished, client, done),
@@ -150,14 +140,8 @@ class DictionaryService(QObject):
         )
 
     def _finished(self, client: WavesClient, done: Callable[[Any], None], result: Any) -> None:
-        self._done_one()
         if client is self._backend.client:  # else: an answer from the previous backend
             done(result)
-
-    def _done_one(self) -> None:
-        self._running -= 1
-        if self._running == 0:
-            self.busy_changed.emit(False)
 
     def _on_listed(self, changes_seen: int, dicts: list[PronunciationDict]) -> None:
         if changes_seen != self._changes:
@@ -203,13 +187,8 @@ class DictionaryService(QObject):
         self._settings.set("dictionaries/names", names)
 
     def _on_failed(self, client: WavesClient, exc: BaseException) -> None:
-        self._done_one()
         if client is not self._backend.client:
             return
-        if isinstance(exc, StudioError):
-            message = exc.user_message
-        else:
-            log.error("Dictionary operation failed", exc_info=exc)
-            message = GENERIC_FAILURE
+        message = user_message(exc, "Dictionary operation failed")
         self._messages.error(message)
         self.operation_failed.emit(message)

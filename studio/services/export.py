@@ -10,9 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from studio.audio.filenames import suggest_file_name
-from studio.core.errors import FileExistsExportError, StudioError
+from studio.core.errors import FileExistsExportError
 from studio.pipeline import ExportOptions, Rendered, export_rendered
-from studio.services.messages import GENERIC_FAILURE, MessageBus
+from studio.services.messages import MessageBus, user_message
 from studio.services.settings import Settings
 from studio.services.tasks import TaskContext, TaskRunner
 
@@ -48,14 +48,12 @@ class ExportService(QObject):
 
     Signals:
         export_finished(str path)
-        export_failed(str message)
         overwrite_requested(str path, str format): the file exists; the UI asks, then calls
             save(..., overwrite=True).
         drag_file_ready(str path): a WAV of the last render exists for drag and copy.
     """
 
     export_finished = Signal(str)
-    export_failed = Signal(str)
     overwrite_requested = Signal(str, str)
     drag_file_ready = Signal(str)
 
@@ -142,13 +140,8 @@ class ExportService(QObject):
         if isinstance(exc, FileExistsExportError):
             self.overwrite_requested.emit(path, fmt)
             return
-        if isinstance(exc, StudioError):
-            message = exc.user_message
-        else:
-            log.error("Saving %s failed", path, exc_info=exc)
-            message = GENERIC_FAILURE
+        message = user_message(exc, f"Saving {path} failed")
         self._messages.error(f"The clip was not saved. {message}")
-        self.export_failed.emit(message)
 
     def prepare_drag_file(self, rendered: Rendered) -> None:
         """Write the render as WAV in the scratch folder, for drag-and-drop and the clipboard."""

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.errors import StudioError
 from studio.library import RenderLibrary, rendered_from_take
 from studio.pipeline import Rendered
-from studio.services.messages import GENERIC_FAILURE, MessageBus
+from studio.services.messages import MessageBus, user_message
 from studio.services.tasks import TaskContext, TaskRunner
 from studio.store.take_record import HistoryTake
 
-log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 
 
@@ -56,14 +53,12 @@ class HistoryService(QObject):
         take_loaded(object LoadedTake)
         take_changed(object HistoryTake): stars changed.
         take_deleted(int take_id)
-        failed(str message)
     """
 
     page_ready = Signal(object)
     take_loaded = Signal(object)
     take_changed = Signal(object)
     take_deleted = Signal(int)
-    failed = Signal(str)
 
     def __init__(
         self,
@@ -134,10 +129,4 @@ class HistoryService(QObject):
         self._tasks.submit(run, self.take_loaded.emit, self._on_failed)
 
     def _on_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, StudioError):
-            message = exc.user_message
-        else:
-            log.error("History operation failed", exc_info=exc)
-            message = GENERIC_FAILURE
-        self._messages.error(message)
-        self.failed.emit(message)
+        self._messages.error(user_message(exc, "History operation failed"))

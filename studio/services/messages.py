@@ -92,7 +92,9 @@ class MessageBus(QObject):
         """Post an ERROR message."""
         self.post(Level.ERROR, text, action)
 
-    def report(self, exc: BaseException, action: Action | None = None) -> None:
+    def report(
+        self, exc: BaseException, action: Action | None = None, context: str = "Unexpected error"
+    ) -> None:
         """Post an exception the way STYLE §5 says: StudioErrors speak, others go to the log."""
         if isinstance(exc, CancelledError):
             self.info(exc.user_message)
@@ -100,8 +102,7 @@ class MessageBus(QObject):
         if isinstance(exc, StudioError):
             self.error(exc.user_message, action if action is not None else action_for(exc))
             return
-        log.error("Unexpected error", exc_info=exc)
-        self.error(GENERIC_FAILURE)
+        self.error(user_message(exc, context))
 
     def connect_ui(self, slot: Callable[[Message], None]) -> None:
         """Connect the presenter and deliver everything posted before it existed."""
@@ -109,6 +110,15 @@ class MessageBus(QObject):
         pending, self._pending = self._pending or [], None
         for message in pending:
             self.message_posted.emit(message)
+
+
+def user_message(exc: BaseException, context: str, fallback: str = GENERIC_FAILURE) -> str:
+    """What to tell the user about a failure: a StudioError's own words; anything else is a bug,
+    logged with `context` and its traceback, and the user gets `fallback`."""
+    if isinstance(exc, StudioError):
+        return exc.user_message
+    log.error("%s", context, exc_info=exc)
+    return fallback
 
 
 def action_for(exc: StudioError) -> Action:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, replace
 from functools import partial
@@ -10,18 +9,16 @@ from functools import partial
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.errors import CancelledError, StudioError
+from studio.core.errors import CancelledError
 from studio.core.models import PronunciationDict, PronunciationItem
 from studio.library import Backend, RenderLibrary
 from studio.services.backend import BackendService
 from studio.services.dictionaries import DictionaryService
-from studio.services.messages import GENERIC_FAILURE, MessageBus
+from studio.services.messages import MessageBus, user_message
 from studio.services.playback import PlaybackService
 from studio.services.settings import Settings
 from studio.services.tasks import TaskContext, TaskRunner
 from studio.testbench import BenchCase, CaseResult, make_case, rules_of, run_case
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -188,18 +185,14 @@ class PronunciationBench(QObject):
     def _on_failed(self, run_id: int, index: int, exc: BaseException) -> None:
         if run_id != self._run_id or isinstance(exc, CancelledError):
             return
-        if isinstance(exc, StudioError):
-            message = exc.user_message
-        else:
-            log.error("Bench row %d failed", index, exc_info=exc)
-            message = GENERIC_FAILURE
+        message = user_message(exc, f"Bench row {index} failed")
         self._update(index, state="failed", message=message)
         self._done(index)
 
     def _on_fetch_failed(self, run_id: int, exc: BaseException) -> None:
         if run_id != self._run_id:
             return
-        message = exc.user_message if isinstance(exc, StudioError) else GENERIC_FAILURE
+        message = user_message(exc, "Fetching the dictionaries for the bench failed")
         for index in list(self._pending):
             self._update(index, state="failed", message=message)
         self._pending.clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import logging
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -22,8 +21,6 @@ from studio.store.take_record import HistoryTake
 
 if TYPE_CHECKING:
     from studio.pipeline import Rendered
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -225,14 +222,9 @@ class SynthesisService(QObject):
         job = self._finish(job_id)
         if job is None or isinstance(exc, CancelledError):
             return
-        if isinstance(exc, StudioError):
-            message = exc.user_message
-            action = Action.RETRY if isinstance(exc, NetworkError | RateLimitedError) else None
-            self._messages.report(exc, action)
-        else:
-            log.error("Render %d failed", job_id, exc_info=exc)
-            message = GENERIC_FAILURE
-            self._messages.error(message)
+        action = Action.RETRY if isinstance(exc, NetworkError | RateLimitedError) else None
+        self._messages.report(exc, action, f"Render {job_id} failed")
+        message = exc.user_message if isinstance(exc, StudioError) else GENERIC_FAILURE
         self.synthesis_failed.emit(job_id, message)
 
     def _finish(self, job_id: int) -> RenderJob | None:

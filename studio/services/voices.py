@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from functools import partial
 
@@ -18,8 +17,6 @@ from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService
 from studio.services.settings import Settings
 from studio.services.tasks import TaskContext, TaskRunner
-
-log = logging.getLogger(__name__)
 
 PREVIEW_PHRASES = {
     "en": "Hello! This is how I sound.",
@@ -44,15 +41,11 @@ class VoiceCatalog(QObject):
 
     Signals:
         voices_changed(object VoiceList)
-        voices_failed(str message)
         favourites_changed()
-        preview_started(str voice_id)
     """
 
     voices_changed = Signal(object)
-    voices_failed = Signal(str)
     favourites_changed = Signal()
-    preview_started = Signal(str)
 
     def __init__(
         self,
@@ -106,11 +99,7 @@ class VoiceCatalog(QObject):
     def _on_failed(self, client: WavesClient, exc: BaseException) -> None:
         if client is not self._backend.client:
             return
-        message = exc.user_message if isinstance(exc, StudioError) else "Voices failed to load."
-        if not isinstance(exc, StudioError):
-            log.error("Loading voices failed", exc_info=exc)
-        self._messages.report(exc)
-        self.voices_failed.emit(message)
+        self._messages.report(exc, context="Loading voices failed")
 
     # --- favourites and recents -------------------------------------------------------------
     def favourites(self) -> list[str]:
@@ -152,7 +141,6 @@ class VoiceCatalog(QObject):
             language = next((c for c in voice.language_codes if c in PREVIEW_PHRASES), "en")
         spec = RenderSpec(voice.voice_id, spec.model, language, spec.speed, 24000, "pcm")
         key = (info.base_url, voice.voice_id, spec.model, language, str(spec.speed))
-        self.preview_started.emit(voice.voice_id)
         cached = self._previews.get(key)
         if cached is not None:
             self._play(cached)
