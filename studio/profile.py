@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import configparser
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from studio import APP_NAME
+
+# The render-cache size setting (`cache/max_mb`): its default and allowed range, in MB.
+CACHE_MB_DEFAULT = 500
+CACHE_MB_MIN, CACHE_MB_MAX = 10, 100_000
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,27 @@ class Profile:
     def from_folder(cls, folder: Path) -> Profile:
         """Everything under one folder (`--profile DIR`, tests)."""
         return cls(folder / "settings.ini", folder / "data", folder / "logs")
+
+    def cache_limit_bytes(self) -> int:
+        """The render-cache limit set in the app (`cache/max_mb`), read without Qt.
+
+        `waves-studio render` opens the same cache: with any other limit it would evict
+        renders the app keeps. A missing, unreadable or out-of-range value means the default,
+        as in the app.
+        """
+        parser = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            parser.read(self.settings_file, encoding="utf-8")
+            megabytes = json.loads(parser.get("cache", "max_mb", fallback="null"))
+        except (configparser.Error, UnicodeDecodeError, ValueError):
+            megabytes = None
+        if (
+            isinstance(megabytes, bool)
+            or not isinstance(megabytes, int)
+            or not CACHE_MB_MIN <= megabytes <= CACHE_MB_MAX
+        ):
+            megabytes = CACHE_MB_DEFAULT
+        return megabytes * 1024 * 1024
 
     @classmethod
     def default(cls) -> Profile:

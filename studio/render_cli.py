@@ -133,20 +133,12 @@ def _read_text(args: argparse.Namespace) -> str:
 
 
 def _library(args: argparse.Namespace) -> Any:
-    """The history and render cache of the profile (`--profile DIR` or the user's).
-
-    The cache keeps the size limit the user set in the app: a smaller one here would evict
-    their cached renders on every CLI save.
-    """
-    from PySide6.QtCore import QSettings
-
+    """The history and render cache of the profile (`--profile DIR` or the user's)."""
     from studio.library import RenderLibrary
     from studio.profile import Profile
-    from studio.services.settings import Settings
 
     profile = Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
-    settings = Settings(QSettings(str(profile.settings_file), QSettings.Format.IniFormat))
-    library = RenderLibrary(profile.data_dir, int(settings.get("cache/max_mb")) * 1024 * 1024)
+    library = RenderLibrary(profile.data_dir, profile.cache_limit_bytes())
     if library.open_warning:
         print(f"waves-studio render: {library.open_warning}", file=sys.stderr)
     return library

@@ -180,8 +180,14 @@ def test_renders_become_takes_and_repeat_from_cache(tmp_path, capsys) -> None:
     assert {t.source for t in found} == {"render"}
 
 
-def test_render_keeps_the_cache_limit_set_in_the_app(tmp_path) -> None:
-    """The CLI opens the cache with the profile's limit, so it never evicts more than the app."""
+@pytest.mark.parametrize(
+    ("stored", "expected_mb"), [(2048, 2048), ("garbage", 500), (5, 500), (None, 500)]
+)
+def test_render_keeps_the_cache_limit_set_in_the_app(tmp_path, stored, expected_mb) -> None:
+    """The CLI opens the cache with the app's limit, so a render never evicts more than the app.
+
+    A value the app would refuse (or none) means the app's default.
+    """
     from PySide6.QtCore import QSettings
 
     from studio.profile import Profile
@@ -189,11 +195,18 @@ def test_render_keeps_the_cache_limit_set_in_the_app(tmp_path) -> None:
     from studio.services.settings import Settings
 
     profile = Profile.from_folder(tmp_path / "profile")
-    profile.settings_file.parent.mkdir(parents=True, exist_ok=True)
-    app_settings = Settings(QSettings(str(profile.settings_file), QSettings.Format.IniFormat))
-    app_settings.set("cache/max_mb", 2048)  # written to the file at once
+    profile.settings_file.parent.mkdir(parents=True)
+    if stored is not None:
+        store = QSettings(str(profile.settings_file), QSettings.Format.IniFormat)
+        if isinstance(stored, int) and stored >= 10:
+            Settings(store).set("cache/max_mb", stored)  # as the Preferences dialog does
+        else:
+            store.setValue("cache/max_mb", stored)
+        store.sync()
+    app_limit = Settings(QSettings(str(profile.settings_file), QSettings.Format.IniFormat))
+    assert app_limit.get("cache/max_mb") == expected_mb
     library = _library(argparse.Namespace(profile=str(tmp_path / "profile")))
     try:
-        assert library.cache.max_bytes == 2048 * 1024 * 1024
+        assert library.cache.max_bytes == expected_mb * 1024 * 1024
     finally:
         library.close()

@@ -21,7 +21,7 @@ from studio.audio.wav import UNKNOWN_SIZES
 from studio.core.errors import ExportError
 from studio.core.models import AudioClip
 
-# The names studio.services.settings.EXPORT_FORMATS uses (a test keeps the two in step).
+# Also the choices of the `export/format` setting.
 EXPORT_FORMATS: tuple[str, ...] = ("wav", "wav_float", "flac", "ogg", "mp3", "pcm", "ulaw", "alaw")
 EXTENSIONS = {"wav_float": "wav"}  # every other format's extension is its name
 _SOUNDFILE_FORMATS = {"flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.audio.export import EXPORT_FORMATS, file_extension
 from studio.audio.filenames import suggest_file_name
 from studio.core.errors import FileExistsExportError
 from studio.pipeline import ExportOptions, Rendered, export_rendered
@@ -28,18 +29,8 @@ EXPORT_FILTERS = {
     "ulaw": "Raw μ-law (*.ulaw *.ul)",
     "alaw": "Raw A-law (*.alaw *.al)",
 }
-EXTENSIONS = {
-    "wav": ".wav",
-    "wav_float": ".wav",
-    "flac": ".flac",
-    "ogg": ".ogg",
-    "mp3": ".mp3",
-    "pcm": ".pcm",
-    "ulaw": ".ulaw",
-    "alaw": ".alaw",
-}
 _BY_EXTENSION = {".raw": "pcm", ".ul": "ulaw", ".al": "alaw"} | {
-    ext: fmt for fmt, ext in EXTENSIONS.items() if fmt != "wav_float"
+    f".{file_extension(fmt)}": fmt for fmt in EXPORT_FORMATS if fmt != "wav_float"
 }
 
 
@@ -48,13 +39,13 @@ class ExportService(QObject):
 
     Signals:
         export_finished(str path)
-        overwrite_requested(str path, str format): the file exists; the UI asks, then calls
-            save(..., overwrite=True).
+        overwrite_requested(object Rendered, str path, str format): the file exists; the UI
+            asks, then calls save(rendered, path, format, overwrite=True).
         drag_file_ready(str path): a WAV of the last render exists for drag and copy.
     """
 
     export_finished = Signal(str)
-    overwrite_requested = Signal(str, str)
+    overwrite_requested = Signal(object, str, str)
     drag_file_ready = Signal(str)
 
     def __init__(
@@ -91,7 +82,7 @@ class ExportService(QObject):
             date=when or dt.datetime.now(),
             voice=rendered.spec.voice_id,
             text=rendered.text,
-            ext=EXTENSIONS[fmt].lstrip("."),
+            ext=file_extension(fmt),
         )
 
     def suggestion(self, rendered: Rendered) -> tuple[Path, str]:
@@ -118,7 +109,7 @@ class ExportService(QObject):
     @staticmethod
     def final_path(path: Path, fmt: str) -> Path:
         """`path` with the format's extension added when it has none."""
-        return path if path.suffix else path.with_suffix(EXTENSIONS[fmt])
+        return path if path.suffix else path.with_suffix(f".{file_extension(fmt)}")
 
     def save(self, rendered: Rendered, path: Path, fmt: str, overwrite: bool = False) -> None:
         """Write the render to `path` in `fmt`; existing files trigger overwrite_requested."""
@@ -129,16 +120,18 @@ class ExportService(QObject):
             export_rendered(rendered, path, fmt, overwrite=overwrite, options=options)
             return str(path)
 
-        self._tasks.submit(write, self._on_saved, partial(self._on_failed, str(path), fmt))
+        self._tasks.submit(
+            write, self._on_saved, partial(self._on_failed, rendered, str(path), fmt)
+        )
 
     def _on_saved(self, path: str) -> None:
         self.last_folder = str(Path(path).parent)
         self._messages.info(f"Saved {path}")
         self.export_finished.emit(path)
 
-    def _on_failed(self, path: str, fmt: str, exc: BaseException) -> None:
+    def _on_failed(self, rendered: Rendered, path: str, fmt: str, exc: BaseException) -> None:
         if isinstance(exc, FileExistsExportError):
-            self.overwrite_requested.emit(path, fmt)
+            self.overwrite_requested.emit(rendered, path, fmt)
             return
         message = user_message(exc, f"Saving {path} failed")
         self._messages.error(f"The clip was not saved. {message}")

@@ -11,9 +11,12 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
+from studio.audio.export import EXPORT_FORMATS
+from studio.audio.filenames import DEFAULT_TEMPLATE
 from studio.core import contract as c
 from studio.core.errors import ValidationError
 from studio.pipeline import RenderSpec
+from studio.profile import CACHE_MB_DEFAULT, CACHE_MB_MAX, CACHE_MB_MIN
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +92,9 @@ class SettingKey:
 
 STREAMING_MODES = ("sse", "ws", "none")
 BACKEND_MODES = ("auto", "cloud", "local")
-EXPORT_FORMATS = ("wav", "wav_float", "flac", "ogg", "mp3", "pcm", "ulaw", "alaw")
 PLAYING_RULES = ("cancel", "queue")
 DEFAULT_BASE_URL = "https://api.smallest.ai"
-DEFAULT_NAME_TEMPLATE = "{date}-{voice}-{words}"
+DEFAULT_NAME_TEMPLATE = DEFAULT_TEMPLATE
 _ALL_LANGUAGES = c.languages_for(c.MODEL_V31_PRO)
 
 KEYS: dict[str, SettingKey] = {
@@ -121,7 +123,7 @@ KEYS: dict[str, SettingKey] = {
         SettingKey("voices/favourites", [], _text_list(500)),
         SettingKey("voices/recent", [], _text_list(20)),
         SettingKey("dictionaries/names", {}, _text_map),
-        SettingKey("cache/max_mb", 500, _number(10, 100_000, int)),
+        SettingKey("cache/max_mb", CACHE_MB_DEFAULT, _number(CACHE_MB_MIN, CACHE_MB_MAX, int)),
         SettingKey("app/first_run_done", False, _bool),
     )
 }

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.errors import ValidationError
-from studio.services.settings import DEFAULT_BASE_URL
+from studio.profile import CACHE_MB_MAX, CACHE_MB_MIN
+from studio.services.settings import DEFAULT_BASE_URL, DEFAULT_NAME_TEMPLATE
 
 if TYPE_CHECKING:
     from studio.services.bundle import Services
@@ -132,7 +133,7 @@ class PreferencesDialog(QDialog):
         self.trim = QCheckBox("&Trim silence at the start and end (never cuts speech)", self)
         self.trim.setChecked(bool(s.get("export/trim_silence")))
         self.cache_mb = QSpinBox(self)
-        self.cache_mb.setRange(10, 100_000)
+        self.cache_mb.setRange(CACHE_MB_MIN, CACHE_MB_MAX)
         self.cache_mb.setSingleStep(100)
         self.cache_mb.setSuffix(" MB")
         self.cache_mb.setValue(int(s.get("cache/max_mb")))
@@ -205,7 +206,7 @@ class PreferencesDialog(QDialog):
                 "audio/output_device": self.device.currentData() or "",
                 "audio/volume": self.volume.value() / 100,
                 "export/folder": self.folder.text().strip(),
-                "export/name_template": self.template.text().strip() or "{date}-{voice}-{words}",
+                "export/name_template": self.template.text().strip() or DEFAULT_NAME_TEMPLATE,
                 "export/format": self.export_format.currentData(),
                 "export/normalize": self.normalize.isChecked(),
                 "export/target_lufs": self.lufs.value(),

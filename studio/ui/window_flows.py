@@ -32,7 +32,6 @@ class WindowFlows(QObject):
         self._last_text = ""
         self._drag_file: Path | None = None
         self.dialog: QDialog | None = None
-        self._saves: dict[str, Rendered] = {}  # target path -> clip, for the overwrite answer
         exports: ExportService = self.services.exports
         exports.overwrite_requested.connect(self._on_exports_overwrite_requested)
         exports.drag_file_ready.connect(self._on_exports_drag_file_ready)
@@ -137,17 +136,11 @@ class WindowFlows(QObject):
             selected_filter,
         )
         if path:
-            fmt = exports.format_for(path, chosen)
-            target = exports.final_path(Path(path), fmt)
-            self._saves[str(target)] = rendered
-            exports.save(rendered, target, fmt)
+            exports.save(rendered, Path(path), exports.format_for(path, chosen))
 
-    @Slot(str, str)
-    def _on_exports_overwrite_requested(self, path: str, fmt: str) -> None:
-        rendered = self._saves.get(path)
-        if rendered is not None and dialogs.ask(
-            self.window, "Replace file?", f"{path} already exists. Replace it?"
-        ):
+    @Slot(object, str, str)
+    def _on_exports_overwrite_requested(self, rendered: Rendered, path: str, fmt: str) -> None:
+        if dialogs.ask(self.window, "Replace file?", f"{path} already exists. Replace it?"):
             self.services.exports.save(rendered, Path(path), fmt, overwrite=True)
 
     @Slot(str)
