@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -85,6 +86,11 @@ class Voice:
                 "usecases": list(self.usecases),
             },
         }
+
+
+def voices_speaking(voices: Sequence[Voice], language: str) -> list[Voice]:
+    """The voices that speak `language` (a request code), in order; all of them if none does."""
+    return [v for v in voices if language in v.language_codes] or list(voices)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,11 @@ import random
 from dataclasses import dataclass, replace
 from functools import partial
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.errors import RateLimitedError
-from studio.core.models import Voice
-from studio.library import Backend, LibraryRender, RenderLibrary
+from studio.core.models import Voice, voices_speaking
+from studio.library import LibraryRender, RenderLibrary
 from studio.pipeline import Rendered, RenderSpec, render_text
 from studio.services.backend import BackendService
 from studio.services.messages import MessageBus, user_message
@@ -78,10 +77,8 @@ def favourites_preset(favourites: list[str], base: RenderSpec) -> list[Candidate
 
 def language_preset(voices: list[Voice], base: RenderSpec) -> list[Candidate]:
     """Up to nine voices that speak the current language."""
-    speaking = [v for v in voices if base.language in v.language_codes] or voices
-    return [
-        Candidate(v.voice_id, base.model, base.language, base.speed) for v in speaking[:MAX_CELLS]
-    ]
+    speaking = voices_speaking(voices, base.language)[:MAX_CELLS]
+    return [Candidate(v.voice_id, base.model, base.language, base.speed) for v in speaking]
 
 
 def speeds_preset(base: RenderSpec, speeds: tuple[float, ...] = (0.9, 1.0, 1.1)) -> list[Candidate]:
@@ -171,7 +168,7 @@ class AuditionService(QObject):
         self._update(index, status="rendering", message="", attempts=cell.attempts + 1)
         spec = cell.candidate.spec(self._base)
         library, text = self._library, self._text
-        backend = Backend(info.kind, info.base_url, info.engine)
+        backend = info.backend
 
         def work(ctx: TaskContext) -> LibraryRender:
             if library is None:
@@ -236,10 +233,8 @@ class AuditionService(QObject):
             return False
         rendered = self.cells[index].rendered
         assert rendered is not None
-        self._playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+        self._playback.play_rendered(rendered, at_fraction)
         self._played_generation = self._playback.generation
-        if at_fraction > 0:
-            self._playback.seek(at_fraction * rendered.duration_s)
         self.playing = index
         self.playing_changed.emit(index)
         return True
@@ -250,7 +245,7 @@ class AuditionService(QObject):
             return 0.0
         rendered = self.cells[self.playing].rendered
         assert rendered is not None
-        return min(1.0, self._playback.position / max(rendered.duration_s, 1e-6))
+        return self._playback.fraction_played(rendered)
 
     def switch_to(self, index: int) -> bool:
         """Play another cell from the same point in the line (A/B comparison)."""

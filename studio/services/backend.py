@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.api.client import WavesClient
 from studio.core.errors import CancelledError, SecretStoreError, ValidationError
+from studio.library import Backend
 from studio.logs import redactor
 from studio.secrets import MemorySecretStore, SecretStore, resolve_api_key
 from studio.services.messages import Action, MessageBus, user_message
@@ -51,6 +52,11 @@ class BackendInfo:
     label: str
     base_url: str
     engine: str = ""
+
+    @property
+    def backend(self) -> Backend:
+        """Who renders, as the render cache and the takes record it."""
+        return Backend(self.kind, self.base_url, self.engine)
 
 
 class BackendService(QObject):

@@ -117,6 +117,14 @@ class DictionaryService(QObject):
             partial(self._on_saved, name.strip() if name is not None else None, None),
         )
 
+    def add_rule(self, dict_id: str, word: str, pronunciation: str) -> bool:
+        """Append one rule to a listed dictionary on the server; False if it is not listed."""
+        entry = self.find(dict_id)
+        if entry is None:
+            return False
+        self.update(dict_id, [*entry.dictionary.items, PronunciationItem(word, pronunciation)])
+        return True
+
     def rename(self, dict_id: str, name: str) -> None:
         """Change a dictionary's local name."""
         self._set_name(dict_id, name.strip())

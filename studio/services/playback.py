@@ -12,6 +12,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from studio.core.errors import AudioDeviceError, StudioError
+from studio.pipeline import Rendered
 from studio.services.messages import Action, MessageBus
 from studio.services.tasks import TaskContext, TaskRunner
 
@@ -188,6 +189,17 @@ class PlaybackService(QObject):
         """Play a whole clip from the start (replaces what plays)."""
         self._next_generation()
         self._run_on_device(lambda p: p.play(samples, sample_rate))
+
+    def play_rendered(self, rendered: Rendered, at_fraction: float = 0.0) -> None:
+        """Play a finished render from `at_fraction` of its length (A/B switches keep the
+        place in the line)."""
+        self.play(np.asarray(rendered.samples), rendered.sample_rate)
+        if at_fraction > 0:
+            self.seek(at_fraction * rendered.duration_s)
+
+    def fraction_played(self, rendered: Rendered) -> float:
+        """How far through `rendered` the player is, 0–1 (when `rendered` is what plays)."""
+        return min(1.0, self.position / max(rendered.duration_s, 1e-6))
 
     def toggle_pause(self) -> None:
         """Pause when playing, resume when paused."""

@@ -6,12 +6,11 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.errors import CancelledError
-from studio.core.models import PronunciationDict, PronunciationItem
-from studio.library import Backend, RenderLibrary
+from studio.core.models import PronunciationDict
+from studio.library import RenderLibrary
 from studio.services.backend import BackendService
 from studio.services.dictionaries import DictionaryService
 from studio.services.messages import MessageBus, user_message
@@ -131,7 +130,7 @@ class PronunciationBench(QObject):
         self._started = time.monotonic()
         self._counts = [0, 0]
         spec = replace(self._settings.render_spec(), output_format="pcm")
-        backend = Backend(info.kind, info.base_url, info.engine)
+        backend = info.backend
         library = self._library
 
         def fetch(ctx: TaskContext) -> list[PronunciationDict]:
@@ -237,26 +236,18 @@ class PronunciationBench(QObject):
         if same_position and self.playing and self.playing[0] == index:
             previous = result.without if self.playing[1] == "a" else result.with_dict
             if previous is not None and self._playback.state == "playing":
-                fraction = min(1.0, self._playback.position / max(previous.duration_s, 1e-6))
-        self._playback.play(np.asarray(rendered.samples), rendered.sample_rate)
-        if fraction:
-            self._playback.seek(fraction * rendered.duration_s)
+                fraction = self._playback.fraction_played(previous)
+        self._playback.play_rendered(rendered, fraction)
         self.playing = (index, which)
         return True
 
     def fix_case(self, index: int) -> bool:
         """Add the text's spelling of the word to the rule's dictionary, then retest the row."""
-        row = self.rows[index]
-        entry = self._dictionaries.find(row.case.rule.dict_id)
-        if row.case.status != "case_differs" or entry is None:
+        case = self.rows[index].case
+        if case.status != "case_differs" or self._dictionaries.find(case.rule.dict_id) is None:
             return False
-        items = [
-            *entry.dictionary.items,
-            PronunciationItem(row.case.found, row.case.rule.pronunciation),
-        ]
-        self._fixing = index
-        self._dictionaries.update(entry.id, items)
-        return True
+        self._fixing = index  # before the update: its answer may come at once
+        return self._dictionaries.add_rule(case.rule.dict_id, case.found, case.rule.pronunciation)
 
     def _on_dictionary_save_failed(self, _message: str) -> None:
         self._fixing = None

@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.errors import CancelledError, NetworkError, RateLimitedError, StudioError
-from studio.library import Backend, LibraryRender, RenderLibrary
+from studio.library import LibraryRender, RenderLibrary
 from studio.pipeline import RenderSpec, render_text
 from studio.services.backend import BackendInfo, BackendService
 from studio.services.messages import GENERIC_FAILURE, Action, MessageBus
@@ -146,7 +146,7 @@ class SynthesisService(QObject):
         self.busy_changed.emit(True)
 
         library = self._library
-        backend = Backend(info.kind, info.base_url, info.engine)
+        backend = info.backend
 
         def work(ctx: TaskContext) -> LibraryRender:
             # "Started" goes out when the job really begins (a queued job waits its turn), so

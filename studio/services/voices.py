@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from studio.api.client import WavesClient
@@ -106,6 +105,21 @@ class VoiceCatalog(QObject):
         """Favourite voice ids, in the order they were starred."""
         return list(self._settings.get("voices/favourites"))
 
+    def ordered_voices(self) -> list[Voice]:
+        """The voices as lists show them: favourites (as starred), then recent, then by name."""
+        favourites = {v: i for i, v in enumerate(self.favourites())}
+        recent = {v: i for i, v in enumerate(self.recent())}
+        return sorted(
+            self._voices,
+            key=lambda v: (
+                v.voice_id not in favourites,
+                favourites.get(v.voice_id, 0),
+                v.voice_id not in recent,
+                recent.get(v.voice_id, 0),
+                v.display_name.lower(),
+            ),
+        )
+
     def is_favourite(self, voice_id: str) -> bool:
         """Whether the voice is starred."""
         return voice_id in self.favourites()
@@ -158,7 +172,7 @@ class VoiceCatalog(QObject):
 
     def _play(self, rendered: Rendered) -> None:
         if self._playback is not None:
-            self._playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+            self._playback.play_rendered(rendered)
 
     def preview_cached(self, voice_id: str) -> bool:
         """Whether some preview of this voice is cached (for tests and the UI)."""

@@ -152,9 +152,7 @@ class DictionariesDialog(QDialog):
         dict_id = current.data(Qt.ItemDataRole.UserRole)
         if dict_id == self._current_id:
             return
-        if self.is_dirty() and not dialogs.ask(
-            self, "Discard changes?", "This dictionary has unsaved changes. Discard them?"
-        ):
+        if not self._may_discard_changes():
             self.list.blockSignals(True)
             if previous is not None:
                 self.list.setCurrentItem(previous)
@@ -292,11 +290,14 @@ class DictionariesDialog(QDialog):
 
     def reject(self) -> None:
         """Close (Esc, Close) — but ask before throwing away unsaved rules."""
-        if self.is_dirty() and not dialogs.ask(
+        if self._may_discard_changes():
+            super().reject()
+
+    def _may_discard_changes(self) -> bool:
+        """True when nothing is unsaved, or the user agrees to throw the changes away."""
+        return not self.is_dirty() or dialogs.ask(
             self, "Discard changes?", "This dictionary has unsaved changes. Discard them?"
-        ):
-            return
-        super().reject()
+        )
 
     @Slot(str)
     def _on_operation_failed(self, message: str) -> None:

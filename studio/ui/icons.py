@@ -32,13 +32,17 @@ def icon(name: str, color: QColor | None = None) -> QIcon:
     palette = QGuiApplication.palette()
     normal = color or palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+    return _tinted_icon(name, normal.name(), disabled.name())
+
+
+@cache
+def _tinted_icon(name: str, normal: str, disabled: str) -> QIcon:
+    """Rendered once per name and colours: Play/Pause swap their icon on every state change."""
     result = QIcon()
     template = _svg_text(name)
     for size in _SIZES:
-        result.addPixmap(_render(template.replace("@COLOR@", normal.name()), size))
-        result.addPixmap(
-            _render(template.replace("@COLOR@", disabled.name()), size), QIcon.Mode.Disabled
-        )
+        result.addPixmap(_render(template.replace("@COLOR@", normal), size))
+        result.addPixmap(_render(template.replace("@COLOR@", disabled), size), QIcon.Mode.Disabled)
     return result
 
 

@@ -229,10 +229,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int, object)
     def _on_synthesis_finished(self, _job_id: int, result: RenderResult) -> None:
-        rendered = result.rendered
-        self.waveform.set_clip(rendered.samples, rendered.sample_rate)
-        self.waveform.draggable = True
-        self.services.voices.mark_used(rendered.spec.voice_id)
+        self.services.voices.mark_used(result.rendered.spec.voice_id)
         self.flows.on_render_finished(result)
         if self.services.history is not None:
             self.services.history.search()

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Slot
 
-from studio.core.models import PronunciationItem
 from studio.services.history import LoadedTake
 from studio.store.take_record import HistoryTake
 from studio.ui.rule_highlighter import ActiveRule
@@ -100,7 +98,7 @@ class TakeFlows(QObject):
         """Act on a take read from the history."""
         rendered = loaded.rendered
         if loaded.purpose == "play":
-            self.services.playback.play(np.asarray(rendered.samples), rendered.sample_rate)
+            self.services.playback.play_rendered(rendered)
         elif loaded.purpose == "export":
             self.flows.save_rendered(rendered)
         elif loaded.purpose == "restore":
@@ -113,8 +111,6 @@ class TakeFlows(QObject):
             settings.set("synthesis/output_format", take.output_format)
             settings.set("synthesis/dictionary_ids", list(take.dictionary_ids))
             settings.set("synthesis/voice_id", take.voice_id)
-            self.window.waveform.set_clip(rendered.samples, rendered.sample_rate)
-            self.window.waveform.draggable = True
             self.flows.show_clip(rendered)  # Play, Save and drag now work on this take
             self.services.messages.info("Text and settings restored from the take.")
 
@@ -135,10 +131,7 @@ class TakeFlows(QObject):
     @Slot(str, object)
     def add_spelling(self, spelling: str, rule: ActiveRule) -> None:
         """Add another spelling of a rule's word to its dictionary (the one-click fix)."""
-        entry = self.services.dictionaries.find(rule.dict_id)
-        if entry is not None:
-            items = [*entry.dictionary.items, PronunciationItem(spelling, rule.pronunciation)]
-            self.services.dictionaries.update(entry.id, items)
+        self.services.dictionaries.add_rule(rule.dict_id, spelling, rule.pronunciation)
 
     @Slot()
     def open_pronunciation_bench(self) -> None:

@@ -28,24 +28,13 @@ class VoiceTableModel(RowTableModel[Voice]):
     def __init__(self, catalog: VoiceCatalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
+        self._favourites: set[str] = set()
         self.reload()
 
     def reload(self) -> None:
         """Rebuild rows from the catalogue, favourites pinned on top."""
-        favourites = {v: i for i, v in enumerate(self._catalog.favourites())}
-        recent = {v: i for i, v in enumerate(self._catalog.recent())}
-        self.set_items(
-            sorted(
-                self._catalog.voices,
-                key=lambda v: (
-                    v.voice_id not in favourites,
-                    favourites.get(v.voice_id, 0),
-                    v.voice_id not in recent,
-                    recent.get(v.voice_id, 0),
-                    v.display_name.lower(),
-                ),
-            )
-        )
+        self._favourites = set(self._catalog.favourites())  # read once, not per painted cell
+        self.set_items(self._catalog.ordered_voices())
 
     @property
     def voices(self) -> list[Voice]:
@@ -59,7 +48,7 @@ class VoiceTableModel(RowTableModel[Voice]):
     def cells(self, voice: Voice) -> tuple[str, ...]:
         """Star, name, languages, gender, accent, age and kind."""
         return (
-            "★" if self._catalog.is_favourite(voice.voice_id) else "",
+            "★" if voice.voice_id in self._favourites else "",
             voice.display_name,
             ", ".join(name.title() for name in voice.languages),
             voice.gender.title(),

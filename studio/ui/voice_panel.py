@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core import contract as c
-from studio.core.models import Voice
+from studio.core.models import Voice, voices_speaking
 from studio.services.settings import Settings
 from studio.services.voices import VoiceCatalog, VoiceList
 from studio.ui.icons import icon
@@ -28,6 +28,20 @@ FORMAT_LABELS = {
     "alaw": "A-law (telephony)",
 }
 MODEL_LABELS = {"lightning_v3.1": "Lightning v3.1", "lightning_v3.1_pro": "Lightning v3.1 Pro"}
+# The settings this panel shows (stars and recent use order the voice list): only these
+# changing, from elsewhere (a restored take, the grid, the browser), refills it.
+SHOWN_SETTINGS = frozenset(
+    {
+        "synthesis/voice_id",
+        "synthesis/model",
+        "synthesis/language",
+        "synthesis/speed",
+        "synthesis/sample_rate",
+        "synthesis/output_format",
+        "voices/favourites",
+        "voices/recent",
+    }
+)
 
 
 def language_label(code: str) -> str:
@@ -131,7 +145,6 @@ class VoicePanel(QWidget):
         self.browse_button.clicked.connect(self.browse_requested)
         self.preview_button.clicked.connect(self._on_preview_button_clicked)
         voices.voices_changed.connect(self._on_voices_changed)
-        voices.favourites_changed.connect(self._on_favourites_changed)
         settings.changed.connect(self._on_settings_changed)
 
     def _label(self, text: str, buddy: QWidget) -> QLabel:
@@ -167,23 +180,13 @@ class VoicePanel(QWidget):
 
     def _fill_voices(self) -> None:
         current = self._settings.voice_id
-        favourites = self._catalog.favourites()
-        recent = self._catalog.recent()
-        voices = list(self._catalog.voices)
-        rank = {v: i for i, v in enumerate(favourites)}
-        recent_rank = {v: i for i, v in enumerate(recent)}
-        voices.sort(
-            key=lambda v: (
-                v.voice_id not in rank,
-                rank.get(v.voice_id, 0),
-                v.voice_id not in recent_rank,
-                recent_rank.get(v.voice_id, 0),
-                v.display_name.lower(),
-            )
-        )
+        favourites = set(self._catalog.favourites())
+        voices = self._catalog.ordered_voices()
         self.voice_combo.clear()
         for voice in voices:
-            self.voice_combo.addItem(voice_label(voice, voice.voice_id in rank), voice.voice_id)
+            self.voice_combo.addItem(
+                voice_label(voice, voice.voice_id in favourites), voice.voice_id
+            )
             self.voice_combo.setItemData(
                 self.voice_combo.count() - 1,
                 ", ".join(voice.languages),
@@ -197,9 +200,9 @@ class VoicePanel(QWidget):
             # No voice chosen yet: the first (favourite, recent, then by name) voice that speaks
             # the chosen language, so a first Speak does not read English with a Bengali voice.
             language = self._settings.get("synthesis/language")
-            speaking = [v for v in voices if language in v.language_codes] or voices
-            _select(self.voice_combo, speaking[0].voice_id)
-            self._settings.set("synthesis/voice_id", speaking[0].voice_id)
+            first = voices_speaking(voices, language)[0]
+            _select(self.voice_combo, first.voice_id)
+            self._settings.set("synthesis/voice_id", first.voice_id)
 
     # --- slots ------------------------------------------------------------------------------
     @Slot(object)
@@ -210,15 +213,11 @@ class VoicePanel(QWidget):
         finally:
             self._updating = False
 
-    @Slot()
-    def _on_favourites_changed(self) -> None:
-        self._on_voices_changed(VoiceList(()))
-
     @Slot(str)
     def _on_settings_changed(self, key: str) -> None:
         if self._updating:
             return
-        if key.startswith("synthesis/") or key.startswith("voices/"):
+        if key in SHOWN_SETTINGS:
             self._restore()
 
     @Slot(int)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QMimeData, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDrag, QGuiApplication
 from PySide6.QtWidgets import QDialog
@@ -78,7 +77,9 @@ class WindowFlows(QObject):
         self.show_clip(result.rendered)
 
     def show_clip(self, rendered: Rendered) -> None:
-        """Make `rendered` the clip that Play, Save, Copy and drag work on."""
+        """Show `rendered` in the waveform and make it the clip Play, Save, Copy and drag use."""
+        self.window.waveform.set_clip(rendered.samples, rendered.sample_rate)
+        self.window.waveform.draggable = True
         self.current = rendered
         self._drag_file = None
         self.services.exports.prepare_drag_file(rendered)
@@ -92,7 +93,7 @@ class WindowFlows(QObject):
         if playback.state in ("playing", "buffering", "paused"):
             playback.toggle_pause()
         elif self.current is not None:
-            playback.play(np.asarray(self.current.samples), self.current.sample_rate)
+            playback.play_rendered(self.current)
 
     @Slot()
     def stop(self) -> None:
@@ -105,7 +106,7 @@ class WindowFlows(QObject):
         """Jump to a position; from a stopped clip, play from there."""
         playback = self.services.playback
         if playback.state in ("stopped", "finished") and self.current is not None:
-            playback.play(np.asarray(self.current.samples), self.current.sample_rate)
+            playback.play_rendered(self.current)
         playback.seek(seconds)
 
     @Slot(str)
