@@ -11,6 +11,8 @@ Run: .venv/bin/python bench/bench_local.py
   (studio.core.text.split_text), the way a client renders a long script: TTFC is the first
   chunk of the first request, RTF is total wall time over total audio duration.
 - Requests/s: the tone engine under 8 concurrent clients, each with its own connection.
+- Keep-alive round trip: one client, one connection, tiny tone requests one after another
+  (median); it catches replies held back by Nagle's algorithm and delayed ACKs (~40 ms).
 """
 
 from __future__ import annotations
@@ -203,6 +205,25 @@ def load(server: LocalServer) -> tuple[float, int]:
     return sum(counts) / (time.perf_counter() - started), sum(errors)
 
 
+def round_trip_ms(server: LocalServer, requests_: int = 50) -> float:
+    """Median ms of a tiny POST /tts on one kept-alive connection."""
+    body = json.dumps({"text": "Hi.", "voice_id": "tone-alto"}).encode()
+    headers = {
+        "Authorization": f"Bearer {KEY}",
+        "Content-Type": "application/json",
+        "Accept": "audio/wav",
+    }
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    times = []
+    for _ in range(requests_):
+        started = time.perf_counter()
+        connection.request("POST", "/waves/v1/tts", body=body, headers=headers)
+        connection.getresponse().read()
+        times.append((time.perf_counter() - started) * 1000)
+    connection.close()
+    return statistics.median(times)
+
+
 def main() -> int:
     """Run every figure and print the table."""
     data_dir = Path(tempfile.mkdtemp(prefix="waves-local-bench-"))
@@ -228,6 +249,7 @@ def main() -> int:
         line(f"tone requests/s, {CLIENTS} concurrent clients (POST /tts)", rate, "req/s", 100, True)
         if errors:
             print(f"  ({errors} requests failed)")
+        line("tone keep-alive round trip, tiny request (median)", round_trip_ms(server), "ms", 10)
     return 0
 
 

@@ -14,7 +14,7 @@ import contextlib
 import json
 import math
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -105,6 +105,9 @@ async def synthesize(request: Request) -> Response:
     with released_on_failure(lease):
         await pause_before_first_byte(state)
         audio = await state.synthesizer.render_clip(job)
+    # The audio is made: the slot is free before any byte goes out. A client that sends its
+    # next request as soon as this body has arrived must find it free, not get a 429.
+    lease.release()
     faults = request_faults(request.scope)
     headers = synthesis_headers(
         request, job, faults.content_type or CONTENT_TYPES[job.output_format]
@@ -142,15 +145,22 @@ async def synthesize_sse(request: Request) -> Response:
     faults = request_faults(request.scope)
     headers = synthesis_headers(request, job, faults.content_type or "text/event-stream")
     headers["Cache-Control"] = "no-cache"
-    frames = _sse_frames(first, pieces, faults)
+    frames = _sse_frames(first, pieces, faults, lease.release)
     abort = Abort.AFTER_FIRST if faults.drop else Abort.NEVER
     return StreamReply(200, headers, frames, lease.release, stall_s=faults.stall_s, abort=abort)
 
 
 async def _sse_frames(
-    first: bytes | None, rest: AsyncIterator[bytes], faults: FaultDecision
+    first: bytes | None,
+    rest: AsyncIterator[bytes],
+    faults: FaultDecision,
+    rendered_all: Callable[[], None],
 ) -> AsyncIterator[bytes]:
-    """Frames for the first piece and the rest, then the end frame (faults permitting)."""
+    """Frames for the first piece and the rest, then the end frame (faults permitting).
+
+    `rendered_all` runs once the last piece is made, before the end frame: a client that
+    starts its next request on `done` must find the synthesis slot free.
+    """
 
     async def all_pieces() -> AsyncIterator[bytes]:
         if first is not None:
@@ -174,5 +184,6 @@ async def _sse_frames(
         body = {"status": "error", "message": error.message, "errors": [error.message]}
         yield b"data: " + json.dumps(body).encode("utf-8") + b"\n\n"
         return
+    rendered_all()
     if faults.cut is None:
         yield SSE_DONE

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import Counter
 from collections.abc import Callable
 
+import pytest
 import requests
 
 from studio.local.server import LocalServer
@@ -84,3 +87,40 @@ def test_requests_within_the_limit_all_succeed(
         for stream in streams:
             stream.close()
     assert server.wait_idle(timeout=10)
+
+
+@pytest.mark.parametrize("route", ["/waves/v1/tts", "/waves/v1/tts/live"])
+def test_back_to_back_requests_within_the_limit_never_get_429(
+    make_waves_local: Callable[..., LocalServer], route: str
+) -> None:
+    """Clients that each send their next request as soon as a reply ends fit the limit.
+
+    A reply ends at its last body byte (HTTP) or at the `done` event (SSE, as the SDK reads
+    it). The slot is free by then, so none of the clients meets a 429 on the way.
+    """
+    clients, each = 4, 40
+    server = make_waves_local(max_concurrency=clients)
+    statuses: list[int] = []
+
+    def client() -> None:
+        with requests.Session() as session:
+            for _ in range(each):
+                with session.post(
+                    f"{server.base_url}{route}",
+                    json={"text": "Hello there.", "voice_id": "tone-alto"},
+                    headers={**AUTH, "Accept": "audio/wav"},
+                    stream=True,
+                    timeout=TIMEOUT,
+                ) as reply:
+                    if route.endswith("/live"):
+                        next(line for line in reply.iter_lines() if b'"done": true' in line)
+                    else:
+                        reply.content  # noqa: B018 - read the whole body
+                    statuses.append(reply.status_code)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses.count(200) == clients * each, Counter(statuses)
