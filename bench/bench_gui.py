@@ -98,9 +98,10 @@ def streaming_and_memory(renders: int) -> None:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from studio.app import Profile, build_services
+    from studio.app import build_services, keep_gc_pauses_short
     from studio.local.config import ServerConfig
     from studio.local.server import LocalServer
+    from studio.profile import Profile
     from studio.secrets import MemorySecretStore
     from studio.ui.main_window import MainWindow
 
@@ -114,6 +115,7 @@ def streaming_and_memory(renders: int) -> None:
     services.settings.set("synthesis/voice_id", "tone-alto")
     window = MainWindow(services)
     window.show()
+    keep_gc_pauses_short(services)  # as studio.app.main does
     services.backend.start(force_local=True)
 
     def spin_until(condition, timeout_s: float) -> None:  # type: ignore[no-untyped-def]
@@ -192,12 +194,11 @@ def main() -> int:
     parser.add_argument("--renders", type=int, default=50)
     args = parser.parse_args()
     cold_start()
+    context: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
     if args.own_pulse:
         from pulse import private_pulse
 
         context = private_pulse()
-    else:
-        context = contextlib.nullcontext()
     with context:
         streaming_and_memory(args.renders)
     return 0

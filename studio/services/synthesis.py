@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -49,6 +52,41 @@ class SamplesArrived:
     job_id: int
     samples: np.ndarray
     sample_rate: int
+
+
+class ProgressBatcher:
+    """Joins decoded pieces into at most one waveform update per `interval_s` (worker side).
+
+    A fast server delivers hundreds of small pieces at once; one GUI event each kept the GUI
+    thread busy for tens of milliseconds in a row. The first piece, and any piece after a
+    quiet `interval_s`, goes out at once; pieces closer together wait for the next piece or
+    the end. Playback is fed separately, piece by piece, so only the drawing can lag.
+    """
+
+    def __init__(self, report: Callable[[np.ndarray, int], None], interval_s: float = 0.04):
+        self._report = report
+        self._interval_s = interval_s
+        self._pending: list[np.ndarray] = []
+        self._rate = 0
+        self._last = -math.inf  # the first piece is drawn at once
+
+    def add(self, samples: np.ndarray, rate: int) -> None:
+        """Keep `samples`; report what is kept when the interval has passed."""
+        if rate != self._rate:
+            self.flush()
+            self._rate = rate
+        self._pending.append(samples)
+        if time.monotonic() - self._last >= self._interval_s:
+            self.flush()
+
+    def flush(self) -> None:
+        """Report what is kept now (the render ended, or the rate changed)."""
+        if self._pending:
+            joined = np.concatenate(self._pending)
+            joined.flags.writeable = False
+            self._report(joined, self._rate)
+            self._pending = []
+            self._last = time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -152,11 +190,14 @@ class SynthesisService(QObject):
             # "Started" goes out when the job really begins (a queued job waits its turn), so
             # the waveform of the render before it is not reset while it still plays.
             ctx.report(job)
+            drawing = ProgressBatcher(
+                lambda samples, rate: ctx.report(SamplesArrived(job.job_id, samples, rate))
+            )
 
             def on_samples(samples: np.ndarray, rate: int) -> None:
                 if sink is not None:
                     sink.feed(samples, rate)
-                ctx.report(SamplesArrived(job.job_id, samples, rate))
+                drawing.add(samples, rate)
 
             try:
                 if library is None:
@@ -173,6 +214,7 @@ class SynthesisService(QObject):
                     on_samples=on_samples,
                 )
             finally:
+                drawing.flush()
                 if sink is not None:
                     sink.end(ctx.cancelled)
 

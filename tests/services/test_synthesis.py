@@ -90,3 +90,42 @@ def test_queued_render_plays_after_the_first_has_played(
     qtbot.wait_until(lambda: finished == [first, second], timeout=5000)
     assert player.calls.count(("begin_stream", 16000)) == 2
     assert runner.shutdown(2000)
+
+
+def test_progress_batches_small_pieces_without_losing_any() -> None:
+    """Hundreds of pieces at once become a few waveform updates, in order, nothing lost.
+
+    A fast server would otherwise queue one GUI event per piece and stall the window.
+    """
+    import numpy as np
+
+    from studio.services.synthesis import ProgressBatcher
+
+    reports: list[tuple[np.ndarray, int]] = []
+    batcher = ProgressBatcher(lambda samples, rate: reports.append((samples, rate)), 60.0)
+    pieces = [np.full(100, i, np.float32) for i in range(300)]
+    for piece in pieces[:200]:
+        batcher.add(piece, 16000)
+    assert len(reports) == 1 and len(reports[0][0]) == 100  # the first piece, at once
+    for piece in pieces[200:]:
+        batcher.add(piece, 24000)  # a new rate: what was kept goes out first
+    batcher.flush()
+    assert [rate for _, rate in reports] == [16000, 16000, 24000]
+    assert np.array_equal(np.concatenate([s for s, _ in reports]), np.concatenate(pieces))
+    assert not reports[0][0].flags.writeable
+
+
+def test_progress_reports_again_once_the_interval_has_passed() -> None:
+    """Pieces that arrive slowly (a real-time stream) are drawn as they come."""
+    import time
+
+    import numpy as np
+
+    from studio.services.synthesis import ProgressBatcher
+
+    reports: list[int] = []
+    batcher = ProgressBatcher(lambda samples, rate: reports.append(len(samples)), 0.01)
+    for _ in range(3):
+        time.sleep(0.02)
+        batcher.add(np.zeros(10, np.float32), 16000)
+    assert reports == [10, 10, 10]
