@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio.api.client import WavesClient
+from studio.audio.codecs import FloatArray
 from studio.audio.compare import VerdictThresholds, compare
 from studio.audio.decode import decode
 from studio.core.models import SynthesisRequest
@@ -38,7 +39,7 @@ PAIRS = [
 ENGINES = (("piper", "joe", "en"), ("espeak", "espeak-es-f", "es"), ("tone", "tone-alto", "en"))
 
 
-def render(client: WavesClient, text: str, voice: str, language: str) -> tuple[object, int]:
+def render(client: WavesClient, text: str, voice: str, language: str) -> tuple[FloatArray, int]:
     """Samples and rate of one render."""
     clip = client.synthesize(SynthesisRequest(text, voice, language=language, sample_rate=16000))
     audio = decode(clip.data, "pcm", 16000)
