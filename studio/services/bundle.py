@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from studio.library import RenderLibrary
 from studio.services.audition import AuditionService
 from studio.services.backend import BackendService
+from studio.services.current_clip import CurrentClip
 from studio.services.dictionaries import DictionaryService
 from studio.services.drafts import DraftService
 from studio.services.export import ExportService
@@ -38,3 +39,8 @@ class Services:
     history: HistoryService | None = None
     audition: AuditionService | None = None
     bench: PronunciationBench | None = None
+    current: CurrentClip = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Derived from the synthesis service, so every composition gets the same rule.
+        self.current = CurrentClip(self.synthesis, self.messages, self.synthesis)

@@ -117,6 +117,8 @@ class SynthesisService(QObject):
         synthesis_progressed(int job_id, object SamplesArrived)
         synthesis_finished(int job_id, object RenderResult)
         synthesis_failed(int job_id, str message)
+        synthesis_cancelled(int job_id, str reason): a started or queued job was dropped;
+            reason is "stop" (the user stopped it) or "restart" (a new render replaced it).
         busy_changed(bool busy)
     """
 
@@ -124,6 +126,7 @@ class SynthesisService(QObject):
     synthesis_progressed = Signal(int, object)
     synthesis_finished = Signal(int, object)
     synthesis_failed = Signal(int, str)
+    synthesis_cancelled = Signal(int, str)
     busy_changed = Signal(bool)
 
     def __init__(
@@ -175,7 +178,7 @@ class SynthesisService(QObject):
             self._messages.warning("The voices are still starting; try again in a moment.")
             return None
         if not queue:
-            self.cancel()
+            self.cancel("restart")
         sink: StreamSink | None = None
         if play and self._playback is not None:
             sink = self._playback.open_sink(deferred=queue)
@@ -228,16 +231,22 @@ class SynthesisService(QObject):
             self._task_ids[job.job_id] = task_id
         return job.job_id
 
-    def cancel(self) -> None:
-        """Cancel every running or queued render and stop its playback."""
+    def cancel(self, reason: str = "stop") -> None:
+        """Cancel every running or queued render and stop its playback.
+
+        Args:
+            reason: "stop" (the user stopped it) or "restart" (a new render replaces it).
+        """
         for task_id in self._task_ids.values():
             self._tasks.cancel(task_id)
         self._task_ids.clear()
         if self._jobs and self._playback is not None:
             self._playback.stop()
-        had_jobs = bool(self._jobs)
+        dropped = list(self._jobs)
         self._jobs.clear()
-        if had_jobs:
+        for job_id in dropped:
+            self.synthesis_cancelled.emit(job_id, reason)
+        if dropped:
             self.busy_changed.emit(False)
 
     def _on_progress(self, job_id: int, progress: object) -> None:

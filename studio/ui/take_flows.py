@@ -111,7 +111,7 @@ class TakeFlows(QObject):
             settings.set("synthesis/output_format", take.output_format)
             settings.set("synthesis/dictionary_ids", list(take.dictionary_ids))
             settings.set("synthesis/voice_id", take.voice_id)
-            self.flows.show_clip(rendered)  # Play, Save and drag now work on this take
+            self.flows.show_clip(rendered, take.take_id)  # Play, Save and drag use this take
             self.services.messages.info("Text and settings restored from the take.")
 
     # --- pronunciation ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog
 
 from studio.core.errors import ValidationError
 from studio.pipeline import Rendered
+from studio.services.current_clip import ShownClip
 from studio.services.export import EXPORT_FILTERS, ExportService
 from studio.services.synthesis import RenderResult
 from studio.ui import dialogs
@@ -27,13 +28,21 @@ class WindowFlows(QObject):
         self.window = window
         self.services = window.services
         self.last_result: RenderResult | None = None
-        self.current: Rendered | None = None  # the clip on screen: last render or a take
         self._last_text = ""
         self._drag_file: Path | None = None
         self.dialog: QDialog | None = None
+        tabs = window.bottom_tabs
+        self._waveform_tab = tabs.tabText(tabs.indexOf(window.waveform))
         exports: ExportService = self.services.exports
         exports.overwrite_requested.connect(self._on_exports_overwrite_requested)
         exports.drag_file_ready.connect(self._on_exports_drag_file_ready)
+        self.services.current.changed.connect(self._on_current_changed)
+        self._on_current_changed(self.services.current.state)
+
+    @property
+    def current(self) -> Rendered | None:
+        """The clip on screen, which Play, Save, Copy and drag use (None: none, or drawing)."""
+        return self.services.current.rendered
 
     # --- speaking --------------------------------------------------------------------------------
     @Slot()
@@ -72,19 +81,35 @@ class WindowFlows(QObject):
             self.synthesize()
 
     def on_render_finished(self, result: RenderResult) -> None:
-        """Keep the result for play/save and prepare the file for drag and copy."""
+        """Keep the result (services.current has already made it the clip on screen)."""
         self.last_result = result
-        self.show_clip(result.rendered)
 
-    def show_clip(self, rendered: Rendered) -> None:
-        """Show `rendered` in the waveform and make it the clip Play, Save, Copy and drag use."""
-        self.window.waveform.set_clip(rendered.samples, rendered.sample_rate)
-        self.window.waveform.draggable = True
-        self.current = rendered
+    def show_clip(self, rendered: Rendered, take_id: int | None = None) -> None:
+        """Make `rendered` (a take) the clip on screen, which Play, Save, Copy and drag use."""
+        self.services.current.show(rendered, take_id)
+
+    @Slot(object)
+    def _on_current_changed(self, state: ShownClip) -> None:
+        """Reflect the clip on screen: waveform, label, and what Save and Copy may do."""
+        window, rendered = self.window, state.rendered
+        if not state.rendering:  # a drawing render keeps the waveform it is drawing
+            if rendered is None:
+                window.waveform.clear()
+            else:
+                window.waveform.set_clip(rendered.samples, rendered.sample_rate)
+        window.waveform.draggable = state.usable
+        window.commands.save.setEnabled(state.usable)
+        window.commands.copy_clip.setEnabled(state.usable)
+        tabs = window.bottom_tabs
+        label = state.label
+        tabs.setTabText(
+            tabs.indexOf(window.waveform),
+            f"{self._waveform_tab} · {label}" if label else self._waveform_tab,
+        )
+        window.waveform.setAccessibleDescription(label)
         self._drag_file = None
-        self.services.exports.prepare_drag_file(rendered)
-        self.window.commands.save.setEnabled(True)
-        self.window.commands.copy_clip.setEnabled(True)
+        if state.usable and rendered is not None:
+            self.services.exports.prepare_drag_file(rendered)
 
     @Slot()
     def play_pause(self) -> None:
@@ -98,7 +123,7 @@ class WindowFlows(QObject):
     @Slot()
     def stop(self) -> None:
         """Stop playback and cancel any running render at once."""
-        self.services.synthesis.cancel()
+        self.services.synthesis.cancel("stop")
         self.services.playback.stop()
 
     @Slot(float)
@@ -120,8 +145,19 @@ class WindowFlows(QObject):
     @Slot()
     def save(self) -> None:
         """Ask where to save the last clip, then save it off the GUI thread."""
+        state = self.services.current.state
         if self.current is None:
-            self.services.messages.info("Nothing to save yet: speak a line first.")
+            self.services.messages.info(
+                "The render is still running: save when it ends (or stop it with Esc)."
+                if state.rendering
+                else "Nothing to save yet: speak a line first."
+            )
+            return
+        if state.partial_at_s is not None and not dialogs.ask(
+            self.window,
+            "Save the partial clip?",
+            f"This clip is {state.label}: it stops where the render was cancelled. Save it anyway?",
+        ):
             return
         self.save_rendered(self.current)
 

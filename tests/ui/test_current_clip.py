@@ -1,0 +1,108 @@
+"""The clip on screen is the clip Play plays, Save writes and Copy copies (issue 13, item 1)."""
+
+import pytest
+import soundfile
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from studio.ui import dialogs
+
+pytestmark = pytest.mark.gui
+
+FIRST = "Hello from the studio. This is the first take."
+SECOND = "A second, longer line that the user stops part way through, on purpose."
+
+
+def _speak(qtbot, studio, text: str):
+    studio.window.editor_panel.set_text(text)
+    with qtbot.wait_signal(studio.services.synthesis.synthesis_finished, timeout=10000) as done:
+        studio.window.flows.synthesize()
+    return done.args[1].rendered
+
+
+def _last_play(studio) -> int:
+    """Samples in the player's last whole-clip play."""
+    plays = [c for c in studio.player.calls if c[0] == "play"]
+    return int(plays[-1][1]) if plays else -1
+
+
+def test_a_stopped_render_leaves_a_labelled_partial_clip(
+    qtbot, make_studio, waves_local_faults, tmp_path, monkeypatch
+) -> None:
+    """Esc mid-render: the waveform, Play, Copy and Save all use the partial clip; Save asks."""
+    studio = make_studio()
+    window, services = studio.window, studio.services
+    first = _speak(qtbot, studio, FIRST)
+    waves_local_faults("stall=5000@path=/waves/v1/tts")
+    window.editor_panel.set_text(SECOND)
+    with qtbot.wait_signal(services.synthesis.synthesis_progressed, timeout=5000):
+        window.commands.synthesize.trigger()
+    assert not window.commands.save.isEnabled()  # nothing finished to save while it draws
+    qtbot.keyClick(window.editor_panel.editor, Qt.Key.Key_Escape)
+
+    state = services.current.state
+    partial = state.rendered
+    assert partial is not None and state.partial_at_s == pytest.approx(partial.duration_s)
+    assert len(partial.samples) != len(first.samples)
+    assert window.waveform.duration_s == pytest.approx(partial.duration_s, abs=1e-3)
+    assert state.label.startswith("partial (cancelled at 0:0")
+    assert state.label in window.bottom_tabs.tabText(0)
+    assert any("cancelled at" in m.text for m in window.presenter.history)
+
+    qtbot.wait_until(lambda: services.playback.state == "stopped", timeout=2000)
+    window.commands.play_pause.trigger()
+    qtbot.wait_until(lambda: _last_play(studio) == len(partial.samples), timeout=2000)
+
+    target = tmp_path / "partial.wav"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: (str(target), "WAV 16-bit (*.wav)"))
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: asked.append(a[2]) or False)
+    window.commands.save.trigger()
+    assert asked and "partial" in asked[0] and not target.exists()
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    with qtbot.wait_signal(services.exports.export_finished, timeout=5000):
+        window.commands.save.trigger()
+    assert len(soundfile.read(target)[0]) == len(partial.samples)
+
+    qtbot.wait_until(lambda: window.flows._drag_file is not None, timeout=5000)
+    window.commands.copy_clip.trigger()
+    clipboard = QGuiApplication.clipboard()
+    copied = clipboard.mimeData().urls()[0].toLocalFile()
+    clipboard.clear()  # a clipboard still holding our data at exit crashes offscreen Qt
+    assert len(soundfile.read(copied)[0]) == len(partial.samples)
+
+
+def test_a_failed_render_puts_the_previous_clip_back(qtbot, make_studio, make_waves_local) -> None:
+    """The server going away mid-session: the last good clip stays on screen and usable."""
+    server = make_waves_local()
+    studio = make_studio(server=server)
+    window = studio.window
+    first = _speak(qtbot, studio, FIRST)
+    server.stop()
+    window.editor_panel.set_text(SECOND)
+    with qtbot.wait_signal(studio.services.synthesis.synthesis_failed, timeout=15000):
+        window.flows.synthesize()
+    assert window.waveform.duration_s == pytest.approx(first.duration_s, abs=1e-3)
+    assert window.commands.save.isEnabled() and window.commands.copy_clip.isEnabled()
+    assert window.flows.current is first
+    studio.services.playback.stop()
+    qtbot.wait_until(lambda: studio.services.playback.state == "stopped", timeout=2000)
+    window.commands.play_pause.trigger()
+    qtbot.wait_until(lambda: _last_play(studio) == len(first.samples), timeout=2000)
+
+
+def test_stop_before_any_audio_keeps_the_previous_clip(
+    qtbot, make_studio, waves_local_faults
+) -> None:
+    """Esc before the first chunk: the previous clip is back, and the status bar says so."""
+    studio = make_studio()
+    window, services = studio.window, studio.services
+    first = _speak(qtbot, studio, FIRST)
+    waves_local_faults("latency=5000@path=/waves/v1/tts")
+    window.editor_panel.set_text(SECOND)
+    with qtbot.wait_signal(services.synthesis.synthesis_started, timeout=5000):
+        window.flows.synthesize()
+    window.flows.stop()
+    assert window.flows.current is first and services.current.state.label == ""
+    assert window.waveform.duration_s == pytest.approx(first.duration_s, abs=1e-3)
+    assert window.presenter.history[-1].text == "Render cancelled."
