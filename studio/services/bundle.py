@@ -44,3 +44,4 @@ class Services:
     def __post_init__(self) -> None:
         # Derived from the synthesis service, so every composition gets the same rule.
         self.current = CurrentClip(self.synthesis, self.messages, self.synthesis)
+        self.exports.voice_name = self.voices.display_name  # the artist tag of saved MP3s

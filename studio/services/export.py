@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Signal
 
+from studio.audio.atomic import write_atomically
 from studio.audio.export import EXPORT_FORMATS, file_extension
 from studio.audio.filenames import suggest_file_name
+from studio.audio.levels import normalize_loudness, trim_silence
+from studio.audio.mp3_export import BITRATES, VBR, Mp3Options, encode_mp3
 from studio.core.errors import FileExistsExportError
 from studio.pipeline import ExportOptions, Rendered, export_rendered
 from studio.services.messages import MessageBus, user_message
@@ -24,7 +28,9 @@ EXPORT_FILTERS = {
     "wav_float": "WAV 32-bit float (*.wav)",
     "flac": "FLAC (*.flac)",
     "ogg": "Ogg Vorbis (*.ogg)",
-    "mp3": "MP3 (*.mp3)",
+    "mp3": "MP3 (*.mp3)",  # at the remembered bitrate (export/mp3_bitrate)
+    **{f"mp3@{kbps}": f"MP3 {kbps} kbps (*.mp3)" for kbps in BITRATES},
+    f"mp3@{VBR}": "MP3 VBR, variable bitrate (*.mp3)",
     "pcm": "Raw PCM, 16-bit little-endian (*.pcm *.raw)",
     "ulaw": "Raw μ-law (*.ulaw *.ul)",
     "alaw": "Raw A-law (*.alaw *.al)",
@@ -32,6 +38,24 @@ EXPORT_FILTERS = {
 _BY_EXTENSION = {".raw": "pcm", ".ul": "ulaw", ".al": "alaw"} | {
     f".{file_extension(fmt)}": fmt for fmt in EXPORT_FORMATS if fmt != "wav_float"
 }
+
+
+def split_format(fmt: str) -> tuple[str, int | None]:
+    """ "mp3@192" -> ("mp3", 192); "mp3@0" is VBR; any other format -> (fmt, None)."""
+    base, _, bitrate = fmt.partition("@")
+    return base, int(bitrate) if bitrate.isdigit() else None
+
+
+def default_folder() -> str:
+    """Where a first save goes: the platform's Music folder, else Documents, else home."""
+    for kind in (
+        QStandardPaths.StandardLocation.MusicLocation,
+        QStandardPaths.StandardLocation.DocumentsLocation,
+    ):
+        folder = QStandardPaths.writableLocation(kind)
+        if folder and Path(folder).is_dir():
+            return folder
+    return str(Path.home())
 
 
 class ExportService(QObject):
@@ -62,6 +86,8 @@ class ExportService(QObject):
         self._scratch = scratch_dir
         self._tasks = tasks or TaskRunner(max_threads=1, parent=self)
         self.last_folder = ""
+        # The voice's display name for a file's artist tag (set by the bundle; ids otherwise).
+        self.voice_name: Callable[[str], str] = str
         self._drag_path: Path | None = None
         self._tasks.submit(self._clear_scratch, on_failure=self._on_drag_failed)
 
@@ -85,11 +111,14 @@ class ExportService(QObject):
             ext=file_extension(fmt),
         )
 
-    def suggestion(self, rendered: Rendered) -> tuple[Path, str]:
-        """(suggested path, file-dialog filter) for saving a render."""
+    def suggestion(self, rendered: Rendered, when: dt.datetime | None = None) -> tuple[Path, str]:
+        """(suggested path, file-dialog filter) for saving a render made at `when` (now)."""
         fmt = str(self._settings.get("export/format"))
-        folder = self.last_folder or str(self._settings.get("export/folder")) or str(Path.home())
-        return Path(folder) / self.file_name(rendered, fmt), EXPORT_FILTERS[fmt]
+        folder = self.last_folder or str(self._settings.get("export/folder")) or default_folder()
+        name = self.file_name(rendered, fmt, when)
+        if fmt == "mp3":
+            fmt = f"mp3@{self._settings.get('export/mp3_bitrate')}"
+        return Path(folder) / name, EXPORT_FILTERS[fmt]
 
     @staticmethod
     def format_for(path: str, chosen_filter: str) -> str:
@@ -103,6 +132,8 @@ class ExportService(QObject):
         )
         typed = _BY_EXTENSION.get(Path(path).suffix.lower())
         if typed is not None and not (typed == "wav" and chosen == "wav_float"):
+            if typed == "mp3" and chosen is not None and chosen.startswith("mp3"):
+                return chosen  # keeps the bitrate the filter names
             return typed
         return chosen or "wav"
 
@@ -112,12 +143,29 @@ class ExportService(QObject):
         return path if path.suffix else path.with_suffix(f".{file_extension(fmt)}")
 
     def save(self, rendered: Rendered, path: Path, fmt: str, overwrite: bool = False) -> None:
-        """Write the render to `path` in `fmt`; existing files trigger overwrite_requested."""
-        path = self.final_path(path, fmt)
+        """Write the render to `path` in `fmt`; existing files trigger overwrite_requested.
+
+        `fmt` is an export format, or "mp3@KBPS" ("mp3@0": VBR) for an MP3 at that bitrate;
+        a plain "mp3" uses the remembered bitrate. MP3s carry title and artist tags.
+        """
+        base, bitrate = split_format(fmt)
+        path = self.final_path(path, base)
         options = self.options()
+        mp3: Mp3Options | None = None
+        if base == "mp3":
+            if bitrate is None:
+                bitrate = int(self._settings.get("export/mp3_bitrate"))
+            else:
+                self._settings.set("export/mp3_bitrate", bitrate)
+            title = " ".join(rendered.text.split())
+            title = title if len(title) <= 80 else title[:79] + "…"
+            mp3 = Mp3Options(bitrate, title, self.voice_name(rendered.spec.voice_id))
 
         def write(ctx: TaskContext) -> str:
-            export_rendered(rendered, path, fmt, overwrite=overwrite, options=options)
+            if mp3 is None:
+                export_rendered(rendered, path, base, overwrite=overwrite, options=options)
+            else:
+                _write_mp3(rendered, path, mp3, options, overwrite)
             return str(path)
 
         self._tasks.submit(
@@ -158,3 +206,19 @@ class ExportService(QObject):
 
     def _on_drag_failed(self, exc: BaseException) -> None:
         log.warning("Preparing the drag file failed: %s", exc)
+
+
+def _write_mp3(
+    rendered: Rendered, path: Path, mp3: Mp3Options, options: ExportOptions, overwrite: bool
+) -> None:
+    """Encode at the chosen bitrate, with the loudness and trim options, and write atomically.
+
+    Always re-encoded from the samples: a clip rendered as MP3 has the server's bitrate, not
+    the one the user picked.
+    """
+    samples, rate = rendered.samples, rendered.sample_rate
+    if options.trim_silence:
+        samples = trim_silence(samples, rate)
+    if options.normalize_lufs is not None:
+        samples = normalize_loudness(samples, rate, options.normalize_lufs, options.true_peak_db)
+    write_atomically(path, [encode_mp3(samples, rate, mp3)], overwrite=overwrite)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
 from studio.audio.export import EXPORT_FORMATS
 from studio.audio.filenames import DEFAULT_TEMPLATE
+from studio.audio.mp3_export import BITRATES, DEFAULT_BITRATE, VBR
 from studio.core import contract as c
 from studio.core.errors import ValidationError
 from studio.pipeline import RenderSpec
@@ -116,6 +117,7 @@ KEYS: dict[str, SettingKey] = {
         SettingKey("export/folder", "", _text()),
         SettingKey("export/name_template", DEFAULT_NAME_TEMPLATE, _text(200)),
         SettingKey("export/format", "wav", _choice(EXPORT_FORMATS)),
+        SettingKey("export/mp3_bitrate", DEFAULT_BITRATE, _choice((VBR, *BITRATES))),
         SettingKey("export/normalize", False, _bool),
         SettingKey("export/target_lufs", -16.0, _number(-40.0, -5.0)),
         SettingKey("export/true_peak_db", -1.0, _number(-9.0, 0.0)),

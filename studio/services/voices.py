@@ -74,6 +74,11 @@ class VoiceCatalog(QObject):
         """The loaded voice with this id, if any."""
         return next((v for v in self._voices if v.voice_id == voice_id), None)
 
+    def display_name(self, voice_id: str) -> str:
+        """A voice's human name ("Joe" for "joe"); the id itself when it is not loaded."""
+        voice = self.find(voice_id)
+        return voice.display_name if voice is not None else voice_id
+
     def _on_backend_changed(self, _info: object) -> None:
         self._voices = ()
         self.refresh()

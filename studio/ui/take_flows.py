@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
@@ -12,6 +13,14 @@ from studio.ui.rule_highlighter import ActiveRule
 
 if TYPE_CHECKING:
     from studio.ui.main_window import MainWindow
+
+
+def take_time(take: HistoryTake) -> dt.datetime | None:
+    """When a take was made, in local time (None when its stamp does not parse)."""
+    try:
+        return dt.datetime.fromisoformat(take.created_at.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return None
 
 
 class TakeFlows(QObject):
@@ -98,9 +107,10 @@ class TakeFlows(QObject):
         """Act on a take read from the history."""
         rendered = loaded.rendered
         if loaded.purpose == "play":
+            self.flows.show_clip(rendered, loaded.take.take_id)  # what plays is what is shown
             self.services.playback.play_rendered(rendered)
         elif loaded.purpose == "export":
-            self.flows.save_rendered(rendered)
+            self.flows.save_rendered(rendered, take_time(loaded.take))  # named for the take
         elif loaded.purpose == "restore":
             take, settings = loaded.take, self.services.settings
             self.window.editor_panel.set_text(take.text)

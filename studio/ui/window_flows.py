@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -161,10 +162,10 @@ class WindowFlows(QObject):
             return
         self.save_rendered(self.current)
 
-    def save_rendered(self, rendered: Rendered) -> None:
-        """Ask where to save `rendered` (the last clip or a take), then save it."""
+    def save_rendered(self, rendered: Rendered, when: dt.datetime | None = None) -> None:
+        """Ask where to save `rendered` (the last clip, or a take made at `when`), then save."""
         exports = self.services.exports
-        suggested, selected_filter = exports.suggestion(rendered)
+        suggested, selected_filter = exports.suggestion(rendered, when)
         path, chosen = dialogs.save_file_name(
             self.window,
             "Save clip",

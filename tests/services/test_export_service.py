@@ -10,3 +10,72 @@ def test_typed_extension_wins_over_the_filter() -> None:
     assert ExportService.format_for("/tmp/clip", EXPORT_FILTERS["flac"]) == "flac"
     assert ExportService.format_for("/tmp/clip.ul", "") == "ulaw"
     assert ExportService.format_for("/tmp/clip.xyz", "") == "wav"
+
+
+# --- issue 13, item 15: MP3 bitrate and tags, first folder, a take's own time ---------------
+def _rendered(seconds: float = 1.5, rate: int = 44100, text: str = "Hello there, listener."):
+    import numpy as np
+
+    from studio.audio import codecs
+    from studio.core.models import AudioClip
+    from studio.pipeline import Rendered, RenderSpec
+
+    t = np.arange(int(seconds * rate)) / rate
+    samples = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    samples.flags.writeable = False
+    clip = AudioClip(codecs.wav_bytes(samples, rate), "wav", rate)
+    return Rendered(text, RenderSpec("joe", sample_rate=rate), clip, samples, rate, "", (), (), "")
+
+
+def _exports(settings, bus, tmp_path):
+    from studio.services.tasks import SyncTaskRunner
+
+    service = ExportService(settings, bus, tmp_path / "scratch", SyncTaskRunner())
+    service.voice_name = {"joe": "Joe"}.get
+    return service
+
+
+def test_mp3_is_saved_at_the_chosen_bitrate_with_tags(qtbot, settings, bus, tmp_path) -> None:
+    """The MP3 filters set a CBR bitrate (64–320) or VBR; title and artist tags are written."""
+    from mutagen.mp3 import MP3, BitrateMode
+
+    exports = _exports(settings, bus, tmp_path)
+    rendered = _rendered()
+    for kbps in (64, 128, 320):
+        chosen = ExportService.format_for("/x/clip.mp3", EXPORT_FILTERS[f"mp3@{kbps}"])
+        with qtbot.wait_signal(exports.export_finished, timeout=5000):
+            exports.save(rendered, tmp_path / f"clip{kbps}.mp3", chosen)
+        info = MP3(tmp_path / f"clip{kbps}.mp3")
+        assert round(info.info.bitrate / 1000) == kbps and info.info.bitrate_mode == BitrateMode.CBR
+        assert str(info.tags["TIT2"]) == "Hello there, listener."
+        assert str(info.tags["TPE1"]) == "Joe"
+    with qtbot.wait_signal(exports.export_finished, timeout=5000):
+        exports.save(rendered, tmp_path / "vbr.mp3", "mp3@0")
+    assert MP3(tmp_path / "vbr.mp3").info.bitrate_mode == BitrateMode.VBR
+    # The last choice is remembered: a plain "mp3" (typed extension) uses it.
+    assert settings.get("export/mp3_bitrate") == 0
+    assert exports.suggestion(rendered)[1] == EXPORT_FILTERS["wav"]
+    settings.set("export/format", "mp3")
+    assert exports.suggestion(rendered)[1] == EXPORT_FILTERS["mp3@0"]
+
+
+def test_first_save_goes_to_the_music_folder(settings, bus, tmp_path, monkeypatch) -> None:
+    """No folder used or set yet: Music, else Documents, never the bare home folder."""
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    exports = _exports(settings, bus, tmp_path)
+    assert exports.suggestion(_rendered())[0].parent == home / "Documents"
+    (home / "Music").mkdir()
+    assert exports.suggestion(_rendered())[0].parent == home / "Music"
+
+
+def test_a_take_is_named_with_its_own_time(settings, bus, tmp_path) -> None:
+    """Saving a take again names the file with the time the take was made, not now."""
+    import datetime as dt
+
+    exports = _exports(settings, bus, tmp_path)
+    when = dt.datetime(2024, 3, 5, 14, 7)
+    name = exports.suggestion(_rendered(), when)[0].name
+    assert name.startswith(when.strftime("%Y-%m-%d")) and "1407" in name.replace("-", "")
