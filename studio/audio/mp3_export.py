@@ -91,7 +91,7 @@ def tag_mp3(data: bytes, title: str, artist: str) -> bytes:
 
     from studio.audio.mp3frames import id3v2_size
 
-    tags = ID3()
+    tags = ID3()  # type: ignore[no-untyped-call]
     # mutagen's frame classes carry no annotations.
     if title:
         tags.add(TIT2(encoding=3, text=title))  # type: ignore[no-untyped-call]
