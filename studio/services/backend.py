@@ -10,11 +10,11 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from studio.api.client import WavesClient
-from studio.core.errors import CancelledError, SecretStoreError, ValidationError
+from studio.core.errors import AuthError, CancelledError, SecretStoreError, ValidationError
 from studio.library import Backend
 from studio.logs import redactor
 from studio.secrets import MemorySecretStore, SecretStore, resolve_api_key
-from studio.services.messages import Action, MessageBus, user_message
+from studio.services.messages import Action, BackendContext, MessageBus, user_message
 from studio.services.settings import DEFAULT_BASE_URL, Settings
 from studio.services.tasks import TaskContext, TaskRunner
 
@@ -22,6 +22,11 @@ log = logging.getLogger(__name__)
 
 # waves-local accepts any bearer token when it has no key of its own; it still wants one.
 LOCAL_TOKEN = "sk_waves_local"  # noqa: S105 - not a secret: waves-local takes any token
+# Shown inside the key dialog, so it never says "open the key dialog".
+KEY_REFUSED = (
+    "The Waves API refused this key. Check that you copied the whole key from your Waves "
+    "dashboard, and that it has not been revoked."
+)
 
 
 class LocalServerLike(Protocol):
@@ -116,6 +121,11 @@ class BackendService(QObject):
         return self._info
 
     @property
+    def settings(self) -> Settings:
+        """The settings the backend is chosen from (the key dialog words itself by them)."""
+        return self._settings
+
+    @property
     def has_key(self) -> bool:
         """Whether an API key is known this run."""
         return bool(self._api_key)
@@ -148,6 +158,10 @@ class BackendService(QObject):
         if not self._api_key:
             label += " (no API key)"
         self._install(client, BackendInfo("cloud", label, client.base_url))
+        if not self._api_key:  # say so now, not as "refused the key" after the first request
+            self._messages.error(
+                self._messages.backend.no_key_text, Action.SET_KEY, (Action.USE_LOCAL,)
+            )
 
     def _use_local(self) -> None:
         if self._local is not None:
@@ -189,6 +203,7 @@ class BackendService(QObject):
             # Closing idle WebSockets can wait for close frames: not on the GUI thread.
             self._tasks.submit(lambda ctx: old.close(), on_failure=log_close_failure)
         log.info("Backend: %s (%s)", info.label, info.base_url)
+        self._messages.backend = BackendContext(info.kind, self.has_key, info.label)
         self.backend_changed.emit(info)
 
     def switch(self, kind: str) -> None:
@@ -239,6 +254,10 @@ class BackendService(QObject):
 
         def on_fail(exc: BaseException) -> None:
             if isinstance(exc, CancelledError):
+                return
+            if isinstance(exc, AuthError):
+                # The error's own text sends the user to the key dialog: they are in it.
+                self.key_failed.emit(KEY_REFUSED)
                 return
             self.key_failed.emit(
                 user_message(

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from studio.api.client import WavesClient
+from studio.core.errors import StudioError
 from studio.core.models import PronunciationDict, PronunciationItem
 from studio.services.backend import BackendService
 from studio.services.messages import MessageBus, user_message
@@ -198,5 +199,8 @@ class DictionaryService(QObject):
         if client is not self._backend.client:
             return
         message = user_message(exc, "Dictionary operation failed")
-        self._messages.error(message)
+        if isinstance(exc, StudioError):
+            self._messages.report(exc)  # with the actions that fit (Retry, offline voices…)
+        else:
+            self._messages.error(message)
         self.operation_failed.emit(message)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.errors import CancelledError, NetworkError, RateLimitedError, StudioError
+from studio.core.errors import CancelledError, StudioError
 from studio.library import LibraryRender, RenderLibrary
 from studio.pipeline import RenderSpec, render_text
 from studio.services.backend import BackendInfo, BackendService
@@ -273,8 +273,7 @@ class SynthesisService(QObject):
         job = self._finish(job_id)
         if job is None or isinstance(exc, CancelledError):
             return
-        action = Action.RETRY if isinstance(exc, NetworkError | RateLimitedError) else None
-        self._messages.report(exc, action, f"Render {job_id} failed")
+        self._messages.report(exc, context=f"Render {job_id} failed", retry=Action.RETRY)
         message = exc.user_message if isinstance(exc, StudioError) else GENERIC_FAILURE
         self.synthesis_failed.emit(job_id, message)
 

@@ -15,14 +15,36 @@ from PySide6.QtWidgets import (
 )
 
 from studio.services.backend import BackendService
+from studio.services.settings import DEFAULT_BASE_URL
 from studio.ui import dialogs
 
 SOURCE_TEXT = {
     "environment": "A key is set by the SMALLEST_API_KEY environment variable for this run.",
     "keyring": "A key is saved in your system keyring.",
     "session": "A key is in use for this session only.",
-    "none": "No key is set: the studio uses the offline voices.",
 }
+
+
+def server_name(backend: BackendService) -> str:
+    """ "the Waves cloud", or the custom server's address the key is for."""
+    base_url = str(backend.settings.get("backend/base_url") or DEFAULT_BASE_URL)
+    return "the Waves cloud" if base_url == DEFAULT_BASE_URL else base_url
+
+
+def key_status(backend: BackendService) -> str:
+    """Where the key comes from, or (no key) what the studio does without one: said for the
+    backend the user chose, so a custom cloud server is never said to use offline voices."""
+    if backend.key_source in SOURCE_TEXT:
+        return SOURCE_TEXT[backend.key_source]
+    mode = backend.settings.get("backend/mode")
+    if mode == "cloud":
+        return (
+            f"No key is set: {server_name(backend)} refuses every request until you enter one "
+            "(or choose the offline voices in Preferences)."
+        )
+    if mode == "local":
+        return "No key is set. The offline voices are in use; with a key you can use the cloud."
+    return "No key is set: the studio uses the offline voices until you enter one."
 
 
 class ApiKeyDialog(QDialog):
@@ -30,7 +52,7 @@ class ApiKeyDialog(QDialog):
 
     def __init__(self, backend: BackendService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Waves API key")
+        self.setWindowTitle(f"API key for {server_name(backend)}")
         self.setMinimumWidth(480)
         self._backend = backend
         intro = QLabel(
@@ -39,7 +61,7 @@ class ApiKeyDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
-        self.status = QLabel(SOURCE_TEXT.get(backend.key_source, ""), self)
+        self.status = QLabel(key_status(backend), self)
         self.status.setWordWrap(True)
         self.key_edit = QLineEdit(self)
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)

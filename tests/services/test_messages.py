@@ -32,7 +32,7 @@ def test_report_speaks_studio_errors_and_hides_bugs(qtbot, caplog) -> None:
     with caplog.at_level(logging.ERROR):
         bus.report(ValueError("internal detail"))
     assert got[0].action is Action.SET_KEY and got[0].level is Level.ERROR
-    assert got[1].action is Action.RELOAD  # renders pass Action.RETRY themselves
+    assert got[1].action is Action.RELOAD  # renders pass retry=Action.RETRY themselves
     assert got[2].level is Level.INFO
     assert got[3].text == GENERIC_FAILURE
     assert "internal detail" not in got[3].text

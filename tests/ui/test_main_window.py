@@ -158,7 +158,7 @@ def test_bad_key_shows_banner_with_set_key_action(qtbot, make_studio, waves_loca
         studio.window.flows.synthesize()
     banner = _banner(studio)
     assert banner.isVisible() and "API key" in banner.text_label.text()
-    assert banner.action is Action.SET_KEY and banner.action_button.text() == "Set API key…"
+    assert banner.action is Action.SET_KEY and banner.action_button.text() == "Enter API key…"
     assert studio.window.editor_panel.text() == LINE
 
 
