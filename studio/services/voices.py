@@ -8,6 +8,7 @@ from functools import partial
 from PySide6.QtCore import QObject, Signal
 
 from studio.api.client import WavesClient
+from studio.core import contract as c
 from studio.core.errors import StudioError
 from studio.core.models import Voice
 from studio.pipeline import Rendered, RenderSpec, render_text
@@ -64,6 +65,7 @@ class VoiceCatalog(QObject):
         self._voices: tuple[Voice, ...] = ()
         self._previews: dict[tuple[str, ...], Rendered] = {}
         backend.backend_changed.connect(self._on_backend_changed)
+        settings.changed.connect(self._on_settings_changed)
 
     @property
     def voices(self) -> tuple[Voice, ...]:
@@ -78,6 +80,46 @@ class VoiceCatalog(QObject):
         """A voice's human name ("Joe" for "joe"); the id itself when it is not loaded."""
         voice = self.find(voice_id)
         return voice.display_name if voice is not None else voice_id
+
+    # --- voices and languages agree -----------------------------------------------------------
+    def has_voice_for(self, language: str) -> bool:
+        """Whether a loaded voice speaks `language` (True for "auto", and before voices load)."""
+        if language == c.AUTO_LANGUAGE or not self._voices:
+            return True
+        return any(language in v.language_codes for v in self._voices)
+
+    def mismatch(self, voice_id: str, language: str) -> str:
+        """A warning when the voice does not speak the language ("" when it does, or unknown)."""
+        voice = self.find(voice_id)
+        if voice is None or language == c.AUTO_LANGUAGE or not voice.language_codes:
+            return ""
+        if language in voice.language_codes:
+            return ""
+        spoken = ", ".join(_language_name(code) for code in voice.language_codes[:3])
+        wanted = _language_name(language)
+        return (
+            f"{voice.display_name} speaks {spoken}, not {wanted}: the audio may sound wrong. "
+            f"Pick a voice that speaks {wanted}, or set Language to "
+            f"{_language_name(voice.language_codes[0])}."
+        )
+
+    def _on_settings_changed(self, key: str) -> None:
+        if key == "synthesis/voice_id":
+            self._match_language()
+
+    def _match_language(self) -> None:
+        """Picking a voice (anywhere: list, browser, grid) sets a language it speaks.
+
+        The current language stays when the voice speaks it, or when it is "auto".
+        """
+        voice = self.find(self._settings.voice_id)
+        language = str(self._settings.get("synthesis/language"))
+        if voice is None or language == c.AUTO_LANGUAGE or language in voice.language_codes:
+            return
+        offered = c.languages_for(str(self._settings.get("synthesis/model")))
+        spoken = [code for code in voice.language_codes if code in offered]
+        if spoken:
+            self._settings.set("synthesis/language", spoken[0])
 
     def _on_backend_changed(self, _info: object) -> None:
         self._voices = ()
@@ -195,3 +237,8 @@ def _load_voices(client: WavesClient, force: bool, ctx: TaskContext) -> VoiceLis
 
 def _render_preview(client: WavesClient, text: str, spec: RenderSpec, ctx: TaskContext) -> Rendered:
     return render_text(client, text, spec, "none", ctx.cancelled)
+
+
+def _language_name(code: str) -> str:
+    """ "Hindi" for "hi"."""
+    return c.LANGUAGE_NAMES.get(code, code).title()

@@ -27,6 +27,7 @@ FORMAT_LABELS = {
     "ulaw": "μ-law (telephony)",
     "alaw": "A-law (telephony)",
 }
+NO_VOICE_MARK = "· no voice"
 MODEL_LABELS = {"lightning_v3.1": "Lightning v3.1", "lightning_v3.1_pro": "Lightning v3.1 Pro"}
 # The settings this panel shows (stars and recent use order the voice list): only these
 # changing, from elsewhere (a restored take, the grid, the browser), refills it.
@@ -173,7 +174,16 @@ class VoicePanel(QWidget):
         wanted = self._settings.get("synthesis/language")
         self.language_combo.clear()
         for code in c.languages_for(model):
-            self.language_combo.addItem(language_label(code), code)
+            if self._catalog.has_voice_for(code):
+                self.language_combo.addItem(language_label(code), code)
+                continue
+            # Offered by the model but spoken by no voice of this backend: say so in the list.
+            self.language_combo.addItem(f"{language_label(code)} {NO_VOICE_MARK}", code)
+            self.language_combo.setItemData(
+                self.language_combo.count() - 1,
+                "No voice of the active backend speaks this language.",
+                Qt.ItemDataRole.ToolTipRole,
+            )
         if not _select(self.language_combo, wanted):
             _select(self.language_combo, c.DEFAULT_LANGUAGE)
             self._settings.set("synthesis/language", c.DEFAULT_LANGUAGE)
@@ -209,6 +219,7 @@ class VoicePanel(QWidget):
     def _on_voices_changed(self, _voices: VoiceList) -> None:
         self._updating = True
         try:
+            self._fill_languages()  # which languages have a voice may have changed
             self._fill_voices()
         finally:
             self._updating = False
@@ -225,6 +236,12 @@ class VoicePanel(QWidget):
         voice_id = self.voice_combo.currentData()
         if not self._updating and voice_id:
             self._set("synthesis/voice_id", voice_id)
+            # The catalogue may have switched Language to one this voice speaks meanwhile.
+            self._updating = True
+            try:
+                _select(self.language_combo, self._settings.get("synthesis/language"))
+            finally:
+                self._updating = False
 
     @Slot(int)
     def _on_model_combo_changed(self, _index: int) -> None:

@@ -65,6 +65,9 @@ class WindowFlows(QObject):
                 if queue
                 else "Cancelled the running render and started again."
             )
+        mismatch = s.voices.mismatch(spec.voice_id, spec.language)
+        if mismatch:
+            s.messages.warning(mismatch)  # rendered anyway: the user may mean it (a name, a quote)
         self.window.banner.hide()
         self._last_text = text
         s.synthesis.synthesize(text, spec, str(s.settings.get("synthesis/streaming")), queue)
