@@ -139,7 +139,7 @@ class RenderLibrary:
                 rendered = hit.to_rendered(spec)
                 if on_samples is not None:
                     on_samples(np.asarray(rendered.samples), rendered.sample_rate)
-                take, warning = self._keep(rendered, backend, source, key, dict_hash)
+                take, warning = self._reuse(rendered, backend, source, key, dict_hash)
                 return LibraryRender(rendered, True, take, warning)
         rendered = render_text(client, text, spec, mode, cancel, on_samples)
         if self.cache is not None and key:
@@ -163,6 +163,21 @@ class RenderLibrary:
         wanted = set(spec.dictionary_ids)
         listed = given if given is not None else client.dictionaries(cancel)
         return [d for d in listed if d.id in wanted]
+
+    def _reuse(
+        self, rendered: Rendered, backend: Backend, source: str, key: str, dict_hash: str
+    ) -> tuple[HistoryTake | None, str]:
+        """A cache hit is one more use of the take it repeats, not a new take (unless that take
+        was deleted)."""
+        if self.takes is not None:
+            try:
+                take = self.takes.record_use(key, backend.kind)
+            except StudioError as exc:
+                log.warning("Repeat not counted: %s", exc.user_message)
+                return None, exc.user_message
+            if take is not None:
+                return take, ""
+        return self._keep(rendered, backend, source, key, dict_hash)
 
     def _keep(
         self, rendered: Rendered, backend: Backend, source: str, key: str, dict_hash: str

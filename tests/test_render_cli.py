@@ -176,8 +176,8 @@ def test_renders_become_takes_and_repeat_from_cache(tmp_path, capsys) -> None:
     assert "from cache: no credits used" in capsys.readouterr().out
     with TakeStore(profile / "data" / HISTORY_FILE) as takes:
         found = takes.search()
-    assert [t.text for t in found] == ["Keep this take.", "Keep this take."]
-    assert {t.source for t in found} == {"render"}
+    # The repeat is one more use of the take, not a duplicate row.
+    assert [(t.text, t.uses, t.source) for t in found] == [("Keep this take.", 2, "render")]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ COLUMNS = (
     "id, created_at, text, voice_id, model, language, speed, sample_rate, output_format, "
     "dictionary_ids, dictionary_hash, request_ids, session_id, server_request_ids, backend, "
     "base_url, transport, duration_s, audio_file, audio_bytes, audio_sample_rate, stars, source, "
-    "cache_key"
+    "cache_key, uses, last_used_at"
 )
 # Only constant fragments are joined into SQL; every value goes through a ? parameter.
 SELECT_BY_ID = f"SELECT {COLUMNS} FROM takes WHERE id = ?"  # noqa: S608
@@ -42,6 +42,8 @@ class HistoryTake(Take):
         cache_key: The render-cache key of its settings ("" when it was not cached).
         audio_bytes: Size of the audio file, to notice a damaged file.
         audio_sample_rate: Rate of the stored clip (WAV and MP3 carry their own).
+        uses: 1 for the render, plus one per repeat served from the render cache.
+        last_used_at: ISO-8601 UTC of the last repeat ("" when it was never repeated).
     """
 
     request_ids: tuple[str, ...] = ()
@@ -52,6 +54,13 @@ class HistoryTake(Take):
     cache_key: str = ""
     audio_bytes: int = 0
     audio_sample_rate: int = 0
+    uses: int = 1
+    last_used_at: str = ""
+
+    @property
+    def cache_uses(self) -> int:
+        """How many times the take was served again from the render cache."""
+        return max(0, self.uses - 1)
 
     @property
     def server_request_id(self) -> str:
@@ -86,6 +95,8 @@ class HistoryTake(Take):
             stars,
             source,
             cache_key,
+            uses,
+            last_used_at,
         ) = tuple(row)
         requests = _string_tuple(request_ids)
         return cls(
@@ -114,6 +125,8 @@ class HistoryTake(Take):
             cache_key=str(cache_key),
             audio_bytes=int(audio_bytes),
             audio_sample_rate=int(audio_sample_rate),
+            uses=int(uses),
+            last_used_at=str(last_used_at),
         )
 
 

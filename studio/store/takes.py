@@ -159,6 +159,31 @@ class TakeStore(SqliteStore):
             row = conn.execute(SELECT_BY_ID, (take_id,)).fetchone()
         return HistoryTake.from_row(row, self.audio_folder)
 
+    def record_use(self, cache_key: str, backend: str) -> HistoryTake | None:
+        """Count a repeat served from the render cache as one more use of its newest take.
+
+        Returns the updated take, or None when no take has this cache key (it was deleted):
+        then the caller keeps the repeat as a new take.
+
+        Raises:
+            StoreError: the database could not be written.
+        """
+        if not cache_key:
+            return None
+        with self._using("counting a repeat") as conn, db.write_transaction(conn):
+            row = conn.execute(
+                "SELECT id FROM takes WHERE cache_key = ? AND backend = ? ORDER BY id DESC LIMIT 1",
+                (cache_key, backend),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE takes SET uses = uses + 1, last_used_at = ? WHERE id = ?",
+                (utc_stamp(datetime.now(UTC)), int(row[0])),
+            )
+            updated = conn.execute(SELECT_BY_ID, (int(row[0]),)).fetchone()
+        return HistoryTake.from_row(updated, self.audio_folder)
+
     def set_stars(self, take_id: int, stars: int) -> HistoryTake:
         """Rate a take 0–5 and return it updated.
 

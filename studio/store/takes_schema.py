@@ -48,8 +48,17 @@ _V1 = sql_steps(
     "CREATE INDEX takes_stars ON takes (stars, id)",
 )
 
+# Version 2. A repeat render served from the cache counts as another use of its take instead of
+# adding a duplicate row: `uses` (1 for the render itself) and when it was last used. Existing
+# takes keep their rows and get uses = 1.
+_V2 = sql_steps(
+    "ALTER TABLE takes ADD COLUMN uses INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE takes ADD COLUMN last_used_at TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX takes_cache_key ON takes (cache_key, id)",
+)
+
 # migrations[n] turns version n into n + 1. Append only; never edit a released step.
-MIGRATIONS: tuple[Migration, ...] = (_V1,)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
 
 _FTS_TRIGGERS = {
     "takes_fts_insert": """

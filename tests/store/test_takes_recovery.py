@@ -83,19 +83,19 @@ def test_an_empty_file_becomes_a_new_history(tmp_path: Path) -> None:
     assert _user_version(path) == len(MIGRATIONS)
 
 
-def test_a_v1_history_migrates_to_v2_keeping_every_take(tmp_path: Path) -> None:
+def test_an_added_step_migrates_keeping_every_take(tmp_path: Path) -> None:
     """An added migration step upgrades an existing file once, rows intact."""
     path = tmp_path / "history.sqlite3"
     _history_with_takes(path, 5)
-    assert _user_version(path) == 1
+    assert _user_version(path) == len(MIGRATIONS)
     add_notes = db.sql_steps("ALTER TABLE takes ADD COLUMN notes TEXT NOT NULL DEFAULT ''")
     v2 = (*MIGRATIONS, add_notes)
     with TakeStore(path, migrations=v2) as store:
         assert [t.text for t in store.search()] == [
             f"Old take number {n}." for n in range(4, -1, -1)
         ]
-        _add(store, "Made at version 2.")
-    assert _user_version(path) == 2
+        _add(store, "Made at the next version.")
+    assert _user_version(path) == len(MIGRATIONS) + 1
     assert "notes" in _columns(path)
     with TakeStore(path, migrations=v2) as store:  # opening again does not re-run the step
         assert store.count() == 6
@@ -110,7 +110,7 @@ def test_a_failed_migration_changes_nothing(tmp_path: Path) -> None:
     )
     with pytest.raises(StoreError):
         TakeStore(path, migrations=(*MIGRATIONS, broken))
-    assert _user_version(path) == 1
+    assert _user_version(path) == len(MIGRATIONS)
     assert "notes" not in _columns(path)
     with TakeStore(path) as store:
         assert store.count() == 3
