@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -28,63 +27,9 @@ from PySide6.QtWidgets import (
 from studio.services.history import HistoryPage, HistoryQuery, HistoryService
 from studio.store.take_record import HistoryTake
 from studio.ui.icons import icon
-from studio.ui.row_model import RowTableModel
+from studio.ui.takes_model import COLUMNS, TEXT_COLUMN, TakesModel
 
-COLUMNS = ("When", "Text", "Voice", "Speed", "Audio", "Length", "Stars", "From")
 SINCE = (("Any time", None), ("Today", 1), ("Last 7 days", 7), ("Last 30 days", 30))
-Index = QModelIndex | QPersistentModelIndex
-
-
-def when_text(iso: str) -> str:
-    """ "14:03" today, else "2026-11-24 14:03", in local time."""
-    try:
-        moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
-    except ValueError:
-        return iso
-    if moment.date() == dt.date.today():
-        return moment.strftime("%H:%M")
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
-class TakesModel(RowTableModel[HistoryTake]):
-    """Takes as table rows (newest first, as the search returns them)."""
-
-    columns = COLUMNS
-
-    @property
-    def takes(self) -> list[HistoryTake]:
-        """The takes shown."""
-        return self.items
-
-    def set_takes(self, takes: list[HistoryTake]) -> None:
-        """Replace all rows."""
-        self.set_items(takes)
-
-    def replace(self, take: HistoryTake) -> None:
-        """Update one take in place (after a star change)."""
-        for row, old in enumerate(self.items):
-            if old.take_id == take.take_id:
-                self.items[row] = take
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-
-    def tooltip(self, take: HistoryTake) -> str:
-        """The whole text, the model and language, and the request ids."""
-        ids = ", ".join(i for i in take.server_request_ids if i) or "-"
-        return f"{take.text}\n\n{take.model}, {take.language}; request id {ids}"
-
-    def cells(self, take: HistoryTake) -> tuple[str, ...]:
-        """When, text, voice, speed, audio, length, stars and origin."""
-        origin = "cache" if take.transport == "cache" else take.backend
-        return (
-            when_text(take.created_at),
-            " ".join(take.text.split())[:120],
-            take.voice_id,
-            f"{take.speed:g}×",
-            f"{take.output_format} {take.sample_rate / 1000:g} kHz",
-            f"{take.duration_s:.1f} s",
-            "★" * take.stars,
-            origin,
-        )
 
 
 class HistoryPanel(QWidget):
@@ -131,7 +76,16 @@ class HistoryPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        # The text takes what the short columns leave; they fit their contents.
+        for column in range(len(COLUMNS)):
+            mode = QHeaderView.ResizeMode.ResizeToContents
+            if column == TEXT_COLUMN:
+                mode = QHeaderView.ResizeMode.Stretch
+            header.setSectionResizeMode(column, mode)
+        header.setStretchLastSection(False)
         self.table.setAccessibleName("Takes")
         self.table.setAlternatingRowColors(True)
 
@@ -177,6 +131,24 @@ class HistoryPanel(QWidget):
         if not history.available:
             self.count.setText("History unavailable")
 
+    def set_names(
+        self, voice_name: Callable[[str], str], dictionary_name: Callable[[str], str]
+    ) -> None:
+        """How to name voices and dictionaries (ids are shown until this is called)."""
+        self.model.voice_name = voice_name
+        self.model.dictionary_name = dictionary_name
+        self.model.refresh()
+
+    @Slot()
+    def refresh_names(self) -> None:
+        """Voices or dictionaries were loaded or renamed: redraw the names."""
+        self.model.refresh()
+
+    def set_current_take(self, take_id: int | None) -> None:
+        """Mark the take that is the clip on screen (None: the clip is not a take)."""
+        self.model.current_id = take_id
+        self.model.refresh()
+
     def query(self) -> HistoryQuery:
         """The filters as a query."""
         days = self.since.currentData()
@@ -215,7 +187,7 @@ class HistoryPanel(QWidget):
         self.voice.clear()
         self.voice.addItem("Any voice", "")
         for voice in page.voices:
-            self.voice.addItem(voice, voice)
+            self.voice.addItem(self.model.voice_name(voice), voice)
         self.voice.setCurrentIndex(max(0, self.voice.findData(current)))
         self.voice.blockSignals(False)
         if selected is not None:

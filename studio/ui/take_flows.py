@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 
+from studio.services.current_clip import ShownClip
 from studio.services.history import LoadedTake
 from studio.store.take_record import HistoryTake
 from studio.ui.rule_highlighter import ActiveRule
@@ -31,6 +32,27 @@ class TakeFlows(QObject):
         self.window = window
         self.services = window.services
         self.flows = window.flows
+        panel = window.history_panel
+        if panel is not None:
+            panel.set_names(self.services.voices.display_name, self.dictionary_name)
+            self.services.voices.voices_changed.connect(panel.refresh_names)
+            self.services.dictionaries.dictionaries_changed.connect(panel.refresh_names)
+        self.services.current.changed.connect(self._on_current_changed)
+
+    def dictionary_name(self, dict_id: str) -> str:
+        """A dictionary's name: loaded, or remembered locally, else the start of its id."""
+        entry = self.services.dictionaries.find(dict_id)
+        if entry is not None:
+            return entry.name
+        names: dict[str, str] = self.services.settings.get("dictionaries/names")
+        return names.get(dict_id) or f"{dict_id[:8]}…"
+
+    @Slot(object)
+    def _on_current_changed(self, state: ShownClip) -> None:
+        """History marks the take that is the clip on screen (none for a partial clip)."""
+        panel = self.window.history_panel
+        if panel is not None:
+            panel.set_current_take(state.take_id if state.usable else None)
 
     # --- audition grid and history ---------------------------------------------------------------
     @Slot()
