@@ -152,7 +152,7 @@ class BackendService(QObject):
         try:
             client = self._client_factory(base_url, self._api_key)
         except ValidationError as exc:
-            self._messages.error(exc.user_message, Action.PREFERENCES)
+            self._messages.error(exc.user_message, Action.PREFERENCES, (Action.USE_LOCAL,))
             return
         label = "Waves cloud" if base_url == DEFAULT_BASE_URL else f"Waves at {base_url}"
         if not self._api_key:

@@ -39,6 +39,12 @@ class WindowFlows(QObject):
         exports.drag_file_ready.connect(self._on_exports_drag_file_ready)
         self.services.current.changed.connect(self._on_current_changed)
         self._on_current_changed(self.services.current.state)
+        self.services.backend.backend_changed.connect(self._on_backend_changed)
+
+    @Slot(object)
+    def _on_backend_changed(self, _info: object) -> None:
+        # An error about the previous backend (no key, unreachable) no longer applies.
+        self.window.banner.hide()
 
     @property
     def current(self) -> Rendered | None:

@@ -102,3 +102,16 @@ def test_a_server_error_banner_has_a_retry_button(qtbot, make_studio, waves_loca
     waves_local_faults("")  # the server recovers
     with qtbot.wait_signal(studio.services.synthesis.synthesis_finished, timeout=10000):
         retry.click()
+
+
+def test_switching_backend_clears_the_old_backends_error(qtbot, make_studio) -> None:
+    """After "Use offline voices" from Preferences rather than the banner, no stale banner stays."""
+    studio = make_studio(start=False, environ={"SMALLEST_API_KEY": "sk_saved_key_0000000"})
+    studio.services.settings.set("backend/mode", "cloud")
+    studio.services.settings.set("backend/base_url", f"http://127.0.0.1:{_closed_port()}")
+    studio.services.backend.start()
+    banner = studio.window.banner
+    qtbot.wait_until(banner.isVisible, timeout=15000)
+    with qtbot.wait_signal(studio.services.backend.backend_changed, timeout=5000):
+        studio.services.backend.switch("local")
+    assert not banner.isVisible()
