@@ -129,6 +129,12 @@ class TakeFlows(QObject):
         """Act on a take read from the history."""
         rendered = loaded.rendered
         if loaded.purpose == "play":
+            if self.services.current.state.rendering:
+                # The waveform shows the render: playing something else would not match it.
+                self.services.messages.info(
+                    "A render is running: let it finish, or stop it with Esc, to play a take."
+                )
+                return
             self.flows.show_clip(rendered, loaded.take.take_id)  # what plays is what is shown
             self.services.playback.play_rendered(rendered)
         elif loaded.purpose == "export":

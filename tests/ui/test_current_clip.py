@@ -106,3 +106,24 @@ def test_stop_before_any_audio_keeps_the_previous_clip(
     assert window.flows.current is first and services.current.state.label == ""
     assert window.waveform.duration_s == pytest.approx(first.duration_s, abs=1e-3)
     assert window.presenter.history[-1].text == "Render cancelled."
+
+
+def test_playing_a_history_take_shows_it(qtbot, make_studio) -> None:
+    """History → Play puts the take on screen, so Save and Copy then act on what plays."""
+    studio = make_studio()
+    window = studio.window
+    first = _speak(qtbot, studio, FIRST)
+    second = _speak(qtbot, studio, SECOND)
+    assert window.flows.current is second
+    history = studio.services.history
+    history.search()
+    panel = window.history_panel
+    qtbot.wait_until(lambda: len(panel.model.takes) == 2, timeout=5000)
+    older = panel.model.takes[1]
+    with qtbot.wait_signal(history.take_loaded, timeout=5000):
+        window.take_flows.play_take(older)
+    shown = window.flows.current
+    assert shown is not None and shown.text == FIRST and len(shown.samples) == len(first.samples)
+    assert studio.services.current.state.take_id == older.take_id
+    assert window.waveform.duration_s == pytest.approx(first.duration_s, abs=1e-3)
+    qtbot.wait_until(lambda: _last_play(studio) == len(first.samples), timeout=2000)
