@@ -35,6 +35,8 @@ EXPORT_FILTERS = {
     "ulaw": "Raw μ-law (*.ulaw *.ul)",
     "alaw": "Raw A-law (*.alaw *.al)",
 }
+# What the save dialog lists: the plain "MP3" entry is left out, its bitrates stand for it.
+DIALOG_FILTERS = [label for fmt, label in EXPORT_FILTERS.items() if fmt != "mp3"]
 _BY_EXTENSION = {".raw": "pcm", ".ul": "ulaw", ".al": "alaw"} | {
     f".{file_extension(fmt)}": fmt for fmt in EXPORT_FORMATS if fmt != "wav_float"
 }

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog
 from studio.core.errors import ValidationError
 from studio.pipeline import Rendered
 from studio.services.current_clip import ShownClip
-from studio.services.export import EXPORT_FILTERS, ExportService
+from studio.services.export import DIALOG_FILTERS, ExportService
 from studio.services.synthesis import RenderResult
 from studio.ui import dialogs
 
@@ -179,7 +179,7 @@ class WindowFlows(QObject):
             self.window,
             "Save clip",
             str(suggested),
-            list(EXPORT_FILTERS.values()),
+            DIALOG_FILTERS,
             selected_filter,
         )
         if path:

@@ -79,3 +79,12 @@ def test_a_take_is_named_with_its_own_time(settings, bus, tmp_path) -> None:
     when = dt.datetime(2024, 3, 5, 14, 7)
     name = exports.suggestion(_rendered(), when)[0].name
     assert name.startswith(when.strftime("%Y-%m-%d")) and "1407" in name.replace("-", "")
+
+
+def test_the_save_dialog_offers_each_mp3_bitrate_and_vbr() -> None:
+    """64–320 kbps and VBR are file types of their own in the save dialog."""
+    from studio.services.export import DIALOG_FILTERS
+
+    mp3 = [label for label in DIALOG_FILTERS if label.startswith("MP3")]
+    assert mp3[:7] == [f"MP3 {k} kbps (*.mp3)" for k in (64, 96, 128, 160, 192, 256, 320)]
+    assert mp3[7].startswith("MP3 VBR") and len(mp3) == 8
