@@ -14,7 +14,7 @@ from studio.audio.atomic import write_atomically
 from studio.audio.export import EXPORT_FORMATS, file_extension
 from studio.audio.filenames import suggest_file_name
 from studio.audio.levels import normalize_loudness, trim_silence
-from studio.audio.mp3_export import BITRATES, VBR, Mp3Options, encode_mp3
+from studio.audio.mp3_export import BITRATES, VBR, Mp3Options, encode_mp3, max_bitrate
 from studio.core.errors import FileExistsExportError
 from studio.pipeline import ExportOptions, Rendered, export_rendered
 from studio.services.messages import MessageBus, user_message
@@ -162,6 +162,12 @@ class ExportService(QObject):
             title = " ".join(rendered.text.split())
             title = title if len(title) <= 80 else title[:79] + "…"
             mp3 = Mp3Options(bitrate, title, self.voice_name(rendered.spec.voice_id))
+            top = max_bitrate(rendered.sample_rate)
+            if bitrate > top:
+                self._messages.info(
+                    f"MP3 at {rendered.sample_rate / 1000:g} kHz goes up to {top} kbps: "
+                    f"saving at {top} kbps (render at 44.1 kHz for more)."
+                )
 
         def write(ctx: TaskContext) -> str:
             if mp3 is None:

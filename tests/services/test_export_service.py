@@ -88,3 +88,16 @@ def test_the_save_dialog_offers_each_mp3_bitrate_and_vbr() -> None:
     mp3 = [label for label in DIALOG_FILTERS if label.startswith("MP3")]
     assert mp3[:7] == [f"MP3 {k} kbps (*.mp3)" for k in (64, 96, 128, 160, 192, 256, 320)]
     assert mp3[7].startswith("MP3 VBR") and len(mp3) == 8
+
+
+def test_a_bitrate_above_what_the_rate_allows_is_lowered_and_said(
+    qtbot, settings, bus, tmp_path
+) -> None:
+    """MPEG-2 (24 kHz) tops out at 160 kbps: a 320 kbps choice saves at 160 and says so."""
+    from mutagen.mp3 import MP3
+
+    exports = _exports(settings, bus, tmp_path)
+    with qtbot.wait_signal(exports.export_finished, timeout=5000):
+        exports.save(_rendered(rate=24000), tmp_path / "low.mp3", "mp3@320")
+    assert round(MP3(tmp_path / "low.mp3").info.bitrate / 1000) == 160
+    assert any("up to 160 kbps" in m.text for m in bus.seen)
