@@ -161,12 +161,13 @@ def test_fuzzed_error_bodies_give_a_studio_error(status: int, body: bytes, heade
 
 
 def test_retry_after_forms() -> None:
-    """Retry-After in seconds or as an HTTP date, X-RateLimit-Reset, and a cap of 60 s."""
+    """Retry-After in seconds or as an HTTP date, X-RateLimit-Reset; the server's own figure."""
     assert parse_retry_after({"Retry-After": "2"}) == 2
     assert (
         parse_retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:10 GMT"}, now=1445412480.0) == 10
     )
-    assert parse_retry_after({"Retry-After": "9999"}) == 60
+    assert parse_retry_after({"Retry-After": "9999"}) == 9999
+    assert parse_retry_after({"Retry-After": "1e400"}) == 10 * 365 * 86400  # inf stays printable
     assert parse_retry_after({"X-RateLimit-Reset": "105"}, now=100.0) == 5
     assert parse_retry_after({"Retry-After": "soon"}) is None
     assert parse_retry_after({}) is None
