@@ -174,7 +174,8 @@ def error_from_transport(
         )
     if isinstance(exc, requests.exceptions.ReadTimeout | TimeoutError):
         return RequestTimeoutError(
-            f"{where} stopped answering for {seconds_text(read_timeout_s or timeout_s)}. Try "
+            f"{where[:1].upper() if local else where[:1]}{where[1:]} stopped answering for "
+            f"{seconds_text(read_timeout_s or timeout_s)}. Try "
             "again; if it keeps happening, try a shorter text."
         )
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
