@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from studio.api.guard import seconds_text
 from studio.core.errors import (
     ApiError,
     AuthError,
@@ -19,7 +20,6 @@ from studio.core.errors import (
     StudioError,
     readable_duration,
 )
-from studio.api.guard import seconds_text
 from studio.core.untrusted import safe_text
 
 # The longest wait the client will sit through for one request; a server asking for more gets
@@ -30,7 +30,7 @@ _FOREVER_S = 10 * 365 * 86400.0
 
 
 def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds to wait from `Retry-After` (seconds or HTTP-date), as the server said; None if absent.
+    """Seconds to wait from `Retry-After` (seconds or HTTP-date) as the server said; None if absent.
 
     Also reads `X-RateLimit-Reset` (Unix seconds), as the SDK does (§12.5). The figure is not
     capped here: callers compare it with their own limit (MAX_RETRY_AFTER_S).
@@ -118,7 +118,7 @@ def error_from_response(
         return rate_limited(headers)
     if status == 400:
         text = reason or "the request was not valid"
-        if "invalid input data" in text.lower():
+        if "invalid input data" in text.lower() and "voice" not in text.lower():
             text += ". Check that the chosen pronunciation dictionaries still exist."
         return ApiError(f"The server refused the request: {text}", 400, error_type, request_id)
     if status == 404:
