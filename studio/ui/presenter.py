@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from studio.services.messages import Action, Level, Message, MessageBus
@@ -40,6 +40,7 @@ class ErrorBanner(QFrame):
         self.icon_label = QLabel(self)
         self.icon_label.setPixmap(icon("error").pixmap(20, 20))
         self.text_label = QLabel(self)
+        self.text_label.setTextFormat(Qt.TextFormat.PlainText)  # server text: never rich text
         self.text_label.setWordWrap(True)
         self.action_button = QPushButton(self)
         self.close_button = QPushButton(icon("close"), "", self)
