@@ -271,8 +271,9 @@ class Transport:
 def too_large(host: str) -> ResponseTooLargeError:
     """The error for a reply past RESPONSE_MAX_BYTES."""
     return ResponseTooLargeError(
-        f"{host} sent more than {RESPONSE_MAX_BYTES // (1024 * 1024)} MB for one request, far "
-        "more than any reply can hold, so the studio stopped reading. Check the server address."
+        f"The server at {host} sent more than {RESPONSE_MAX_BYTES // (1024 * 1024)} MB for one "
+        "request, more than any reply can hold, so the studio stopped reading. Check the "
+        "server address."
     )
 
 
