@@ -6,7 +6,6 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from websockets.exceptions import (
     ConnectionClosed,
@@ -15,7 +14,7 @@ from websockets.exceptions import (
     SecurityError,
 )
 from websockets.frames import CloseCode
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import ClientConnection, reconnect
 
 from studio.api.chunks import AudioChunk, stream_info
 from studio.api.frames import parse_ws_message
@@ -29,15 +28,36 @@ from studio.core.errors import (
     CancelledError,
     NetworkError,
     RateLimitedError,
+    RedirectError,
     RequestTimeoutError,
     StreamInterruptedError,
+    StudioError,
 )
 from studio.core.models import SynthesisRequest
+from studio.core.untrusted import safe_text
 
 LIVE_PATH = "/waves/v1/tts/live"
 RECV_POLL_S = 0.05  # how often a waiting receive looks at the cancel flag
 # One message may be a whole reply's audio as base64 JSON, never more than a whole reply.
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+
+
+class _SameOriginConnect(reconnect):
+    """websockets' connecter (which follows redirects) refusing any that leave the origin.
+
+    Attributes:
+        first_uri: The URL asked for; redirects must keep its scheme, host and port.
+    """
+
+    first_uri = ""
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        """The next URL for a same-origin redirect, else the error to raise."""
+        target = super().process_redirect(exc)
+        if isinstance(target, str) and origin(target) != origin(self.first_uri):
+            status = exc.response.status_code if isinstance(exc, InvalidStatus) else 0
+            return RedirectError(safe_text(target, 120), status)
+        return target
 
 
 class _StaleSocketError(Exception):
@@ -91,24 +111,24 @@ class WsStreamer:
 
     def _connect(self) -> ClientConnection:
         host = self.transport.host
-        parts = urlsplit(self.url)
         try:
-            socket = connect(
+            connecter = _SameOriginConnect(
                 self.url,
                 additional_headers=self.transport.auth_headers(),
                 open_timeout=self.transport.connect_timeout_s,
                 close_timeout=1.0,
                 max_size=MAX_MESSAGE_BYTES,
                 user_agent_header=str(self.transport.session.headers.get("User-Agent", "")),
-                # An explicit address makes websockets refuse redirects to another origin
-                # (ValueError below); same-origin ones are still followed.
-                address=(parts.hostname, origin(self.url)[2]),
             )
+            connecter.first_uri = self.url
+            socket = connecter.connect()
+        except StudioError:
+            raise  # a redirect to another origin, refused before anything was sent there
         except InvalidStatus as exc:
             response = exc.response
             body = bytes(response.body or b"")
             raise error_from_response(response.status_code, response.headers, body, host) from exc
-        except (ValueError, SecurityError) as exc:
+        except SecurityError as exc:  # e.g. a redirect from wss:// down to ws://
             cause = exc.__cause__
             if isinstance(cause, InvalidStatus) and "Location" in cause.response.headers:
                 location = cause.response.headers["Location"]
