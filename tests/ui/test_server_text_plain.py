@@ -50,3 +50,26 @@ def test_messages_from_the_bus_reach_the_banner_as_plain_text(qtbot, make_studio
     dialog = ApiKeyDialog(studio.services.backend, studio.window)
     qtbot.add_widget(dialog)
     assert dialog.result_label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_dictionary_named_from_server_words_shows_them_as_text(qtbot, make_studio) -> None:
+    """A dictionary nobody named is titled by its first words; markup in them stays text."""
+    from studio.core.models import PronunciationItem
+
+    studio = make_studio()
+    client = studio.services.backend.client
+    created = client.create_dictionary(
+        [PronunciationItem('<img src="x.png"> <a href="y">z</a>', "q")]
+    )
+    service = studio.services.dictionaries
+    service.refresh()
+    qtbot.wait_until(lambda: service.find(created.id) is not None, timeout=5000)
+    studio.window.flows.open_dictionaries()
+    dialog = studio.window.flows.dialog
+    row = next(
+        i
+        for i in range(dialog.list.count())
+        if dialog.list.item(i).data(Qt.ItemDataRole.UserRole) == created.id
+    )
+    dialog.list.setCurrentRow(row)
+    assert "&lt;img" in dialog.title.text() and "<img" not in dialog.title.text()
