@@ -18,14 +18,18 @@ import urllib3
 from studio import __version__
 from studio.api.guard import CallGuard, TrackedAdapter, seconds_text
 from studio.api.safety import check_redirect, is_loopback_host
-from studio.api.wire_errors import error_from_response, error_from_transport, parse_retry_after
+from studio.api.wire_errors import (
+    error_from_response,
+    error_from_transport,
+    parse_retry_after,
+    too_large,
+)
 from studio.core.contract import RESPONSE_MAX_BYTES
 from studio.core.errors import (
     CancelledError,
     ProtocolError,
     RateLimitedError,
     RequestTimeoutError,
-    ResponseTooLargeError,
     StreamInterruptedError,
     StudioError,
 )
@@ -236,14 +240,8 @@ class Transport:
                 if wait is not None and wait > self.retry.max_delay_s:
                     raise error  # not worth waiting for; the message quotes the server's figure
                 delay = wait if wait is not None else self.retry.backoff(attempt)
-                log.info(
-                    "%s %s -> %d; retry %d in %.2fs",
-                    method,
-                    path,
-                    response.status_code,
-                    attempt,
-                    delay,
-                )
+                status = response.status_code
+                log.info("%s %s -> %d; retry %d in %.2fs", method, path, status, attempt, delay)
                 if time.monotonic() + delay >= guard.deadline:
                     raise error
                 interruptible_sleep(delay, guard.cancel)
@@ -266,15 +264,6 @@ class Transport:
         return error_from_transport(
             exc, self.host, self.connect_timeout_s, self._local, self.read_timeout_s
         )
-
-
-def too_large(host: str) -> ResponseTooLargeError:
-    """The error for a reply past RESPONSE_MAX_BYTES."""
-    return ResponseTooLargeError(
-        f"The server at {host} sent more than {RESPONSE_MAX_BYTES // (1024 * 1024)} MB for one "
-        "request, more than any reply can hold, so the studio stopped reading. Check the "
-        "server address."
-    )
 
 
 def _never_sent(exc: BaseException) -> bool:

@@ -10,12 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from studio.api.guard import seconds_text
+from studio.core.contract import RESPONSE_MAX_BYTES
 from studio.core.errors import (
     ApiError,
     AuthError,
     NetworkError,
     RateLimitedError,
     RequestTimeoutError,
+    ResponseTooLargeError,
     StreamInterruptedError,
     StudioError,
     readable_duration,
@@ -194,3 +196,12 @@ def error_from_transport(
             f"The connection to {where} broke. Check your connection and try again."
         )
     return NetworkError(f"Could not talk to {where}. Check your connection and retry.")
+
+
+def too_large(host: str) -> ResponseTooLargeError:
+    """The error for a reply past RESPONSE_MAX_BYTES."""
+    return ResponseTooLargeError(
+        f"The server at {host} sent more than {RESPONSE_MAX_BYTES // (1024 * 1024)} MB for one "
+        "request, more than any reply can hold, so the studio stopped reading. Check the "
+        "server address."
+    )

@@ -20,8 +20,8 @@ from studio.api.chunks import AudioChunk, stream_info
 from studio.api.frames import parse_ws_message
 from studio.api.guard import seconds_text
 from studio.api.safety import check_redirect, origin
-from studio.api.transport import Transport, interruptible_sleep, too_large
-from studio.api.wire_errors import error_from_response
+from studio.api.transport import Transport, interruptible_sleep
+from studio.api.wire_errors import error_from_response, too_large
 from studio.api.ws_pool import WsPool
 from studio.core.contract import RESPONSE_MAX_BYTES
 from studio.core.errors import (
