@@ -234,6 +234,6 @@ def run_render(args: argparse.Namespace) -> int:
     origin = "from cache: no credits used" if done.from_cache else f"via {rendered.transport}"
     print(
         f"wrote {args.out} ({rendered.duration_s:.2f} s, {fmt}, {rendered.sample_rate} Hz, "
-        f"voice {voice}, {origin}); request id: {ids}"
+        f"voice {safe_text(voice, 80)}, {origin}); request id: {ids}"
     )
     return 0
