@@ -227,7 +227,8 @@ class Transport:
                 url = check_redirect(self.base_url, url, location, response.status_code)
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
-                    raise ProtocolError("The server redirected too many times.", 310)
+                    status = response.status_code
+                    raise ProtocolError("The server redirected too many times.", status)
                 attempt -= 1  # a redirect within the server is not a failed try
                 continue
             body = _read_error_body(response)
