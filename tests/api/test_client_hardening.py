@@ -190,3 +190,18 @@ def test_hostile_error_text_arrives_inert_and_short(hostile) -> None:
     message = caught.value.user_message
     assert not any(ch in message for ch in "\x1b\x07\x9b\u202e")
     assert "pwned" in message and len(message) < 700
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_waves_local_stall_fault_is_reported_with_its_true_figure(
+    waves_local, waves_local_faults, mode
+) -> None:
+    """waves-local stops 3 s after the first chunk: the client gives up after 0.3 s, saying so."""
+    waves_local_faults("stall=3000")
+    client = _client(waves_local.base_url, read_timeout_s=0.3)
+    try:
+        with pytest.raises(RequestTimeoutError) as caught:
+            client.synthesize(make_request(), mode)
+    finally:
+        client.close()
+    assert "for 0.3 s" in caught.value.user_message
