@@ -9,8 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from studio.api.synthesis import SYNTHESIS_DEADLINE_S
 from studio.core import contract as c
 from studio.core.errors import StudioError, ValidationError
+from studio.core.untrusted import safe_text
+from studio.render_text import check_voice, default_out, dict_table, name_template, voice_table
 
 EXPORT_CHOICES = ("pcm", "wav", "mp3", "ulaw", "alaw", "flac", "ogg")
 # What to ask the server for when the file format is not a wire format: lossless PCM.
@@ -64,10 +67,33 @@ def add_render_parser(sub: Any) -> None:
         choices=("auto", "piper", "espeak", "tone"),
         help="offline engine with --local (default auto)",
     )
-    p.add_argument("--out", type=Path, help="where to write the clip")
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="where to write the clip (default: a new file in this folder, named as the app "
+        "names a save: date, voice, first words)",
+    )
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=SYNTHESIS_DEADLINE_S,
+        metavar="SECONDS",
+        help="time allowed for each request, retries included "
+        f"(default {SYNTHESIS_DEADLINE_S:.0f})",
+    )
     p.add_argument("--list-voices", action="store_true", help="print the voices and exit")
     p.add_argument("--list-dicts", action="store_true", help="print the dictionaries and exit")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 1.0 <= value <= 3600.0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds from 1 to 3600")
+    return value
 
 
 def _format_for(args: argparse.Namespace) -> str:
@@ -90,7 +116,9 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
         from studio.local.server import LocalServer
 
         with LocalServer(ServerConfig(port=0, engine=args.engine)) as server:
-            client = WavesClient(server.base_url, "sk_waves_local")
+            client = WavesClient(
+                server.base_url, "sk_waves_local", synthesis_timeout_s=args.timeout
+            )
             try:
                 yield client
             finally:
@@ -106,7 +134,9 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
             "offline voices." + (f" ({key.warning})" if key.warning else "")
         )
     redactor().add_secret(key.value)
-    client = WavesClient(args.base_url or DEFAULT_CLOUD_URL, key.value)
+    client = WavesClient(
+        args.base_url or DEFAULT_CLOUD_URL, key.value, synthesis_timeout_s=args.timeout
+    )
     try:
         yield client
     finally:
@@ -132,6 +162,16 @@ def _read_text(args: argparse.Namespace) -> str:
     return str(args.text or "")
 
 
+def _default_out(args: argparse.Namespace, fmt: str, voice: str, text: str) -> Path:
+    """A new file in the current folder, named with the app's file-name template."""
+    from studio.audio.export import file_extension
+    from studio.profile import Profile
+
+    profile = Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
+    template = name_template(profile.settings_file)
+    return default_out(Path.cwd(), template, voice, text, file_extension(fmt))
+
+
 def _library(args: argparse.Namespace) -> Any:
     """The history and render cache of the profile (`--profile DIR` or the user's)."""
     from studio.library import RenderLibrary
@@ -152,23 +192,18 @@ def run_render(args: argparse.Namespace) -> int:
     try:
         with _client(args) as client:
             if args.list_voices:
-                for v in client.voices():
-                    langs = ",".join(v.language_codes) or "-"
-                    print(
-                        f"{v.voice_id:<24} {v.display_name:<24} {langs:<16} {v.gender:<7} "
-                        f"{v.accent}"
-                    )
+                print(voice_table(client.voices()))
                 return 0
             if args.list_dicts:
-                for d in client.dictionaries():
-                    words = ", ".join(i.word for i in d.items[:5])
-                    print(f"{d.id}  {d.word_count:>4} rules  {words}")
+                print(dict_table(client.dictionaries()))
                 return 0
-            if args.out is None:
-                raise ValidationError("Say where to write the clip with --out PATH.")
             fmt = _format_for(args)
             text = _read_text(args)
+            if args.voice:
+                check_voice(client, args.voice)
             voice = args.voice or _pick_voice(client, args.language)
+            if args.out is None:
+                args.out = _default_out(args, fmt, voice, text)
             spec = RenderSpec(
                 voice,
                 args.model,
@@ -190,7 +225,7 @@ def run_render(args: argparse.Namespace) -> int:
             rendered = done.rendered
             export_rendered(rendered, args.out, fmt, overwrite=args.overwrite)
     except StudioError as exc:
-        print(f"waves-studio render: {exc.user_message}", file=sys.stderr)
+        print(f"waves-studio render: {safe_text(exc.user_message, 2000)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("waves-studio render: cancelled", file=sys.stderr)
@@ -199,6 +234,6 @@ def run_render(args: argparse.Namespace) -> int:
     origin = "from cache: no credits used" if done.from_cache else f"via {rendered.transport}"
     print(
         f"wrote {args.out} ({rendered.duration_s:.2f} s, {fmt}, {rendered.sample_rate} Hz, "
-        f"voice {voice}, {origin}); request id: {ids}"
+        f"voice {safe_text(voice, 80)}, {origin}); request id: {ids}"
     )
     return 0

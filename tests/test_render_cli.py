@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -210,3 +211,112 @@ def test_render_keeps_the_cache_limit_set_in_the_app(tmp_path, stored, expected_
         assert library.cache.max_bytes == expected_mb * 1024 * 1024
     finally:
         library.close()
+
+
+def test_an_unknown_voice_points_to_list_voices(tmp_path, capsys) -> None:
+    """--voice nobody fails before any request, naming --list-voices (not an HTTP route)."""
+    out = tmp_path / "x.wav"
+    args = ["--profile", str(tmp_path / "p"), "render", "--local", "--engine", "tone"]
+    assert main([*args, "--text", "Hi.", "--voice", "nobody", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "'nobody'" in err and "--list-voices" in err
+    assert "GET " not in err and "dictionar" not in err
+    assert not out.exists()
+
+
+def test_list_voices_has_a_header_and_columns_that_hold(capsys) -> None:
+    """The voice table starts with a header; every row's columns line up under it."""
+    assert main(["render", "--local", "--engine", "tone", "--list-voices"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["VOICE", "ID", "NAME", "LANGUAGES", "GENDER", "ACCENT"]
+    start = lines[0].index("NAME")
+    assert all(line[start - 2 : start] == "  " for line in lines[1:])
+    assert any(line.startswith("tone-alto ") for line in lines)
+
+
+def test_a_long_voice_name_does_not_break_the_columns() -> None:
+    """Names longer than the others widen (or are cut in) their column; ids are never cut."""
+    from studio.core.models import Voice
+    from studio.render_text import voice_table
+
+    voices = [
+        Voice.from_api({"voiceId": "a" * 50, "displayName": "N" * 300, "tags": {}}),
+        Voice.from_api({"voiceId": "b", "displayName": "Bo\x1b]0;x\x07", "tags": {}}),
+    ]
+    lines = voice_table(voices).splitlines()
+    starts = [line.index(" ", 50) for line in lines[1:]]
+    langs = lines[0].index("LANGUAGES")
+    assert "a" * 50 in lines[1] and len(set(starts)) == 1
+    assert all(len(line[:langs].rstrip()) < langs for line in lines)
+    assert "\x1b" not in lines[2] and "\x07" not in lines[2]
+
+
+def test_list_dicts_says_when_there_are_none(tmp_path, capsys) -> None:
+    """An empty dictionary list is a sentence, not silence."""
+    args = ["--profile", str(tmp_path / "p"), "render", "--local", "--engine", "tone"]
+    assert main([*args, "--list-dicts"]) == 0
+    assert "No pronunciation dictionaries" in capsys.readouterr().out
+
+
+def test_without_out_the_clip_is_named_like_the_app_names_it(tmp_path, capsys, monkeypatch):
+    """No --out: a new file in the current folder, named with the app's file-name template."""
+    monkeypatch.chdir(tmp_path)
+    args = ["--profile", str(tmp_path / "p"), "render", "--local", "--engine", "tone"]
+    args += ["--voice", "tone-alto", "--text", "Name me after these words please.", "--format"]
+    assert main([*args, "mp3"]) == 0
+    first = next(tmp_path.glob("*.mp3"))
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d_\d{6}-tone-alto-Name-me-after-these-words-please\.mp3", first.name
+    )
+    assert f"wrote {first} (" in capsys.readouterr().out
+    (tmp_path / "p").mkdir(exist_ok=True)
+    (tmp_path / "p" / "settings.ini").write_text("[export]\nname_template={voice}-{words}\n")
+    assert main([*args, "wav"]) == 0
+    assert main([*args, "wav"]) == 0  # the same render again gets a new name, not an error
+    assert (tmp_path / "tone-alto-Name-me-after-these-words-please.wav").exists()
+    assert (tmp_path / "tone-alto-Name-me-after-these-words-please-2.wav").exists()
+
+
+def test_timeout_must_be_a_sensible_number(capsys) -> None:
+    """--timeout takes seconds from 1 to 3600."""
+    with pytest.raises(SystemExit):
+        main(["render", "--local", "--timeout", "0", "--list-voices"])
+    assert "number of seconds" in capsys.readouterr().err
+
+
+def _base(tmp_path, server) -> list[str]:
+    profile = str(tmp_path / "p")
+    url = server.base_url
+    return ["--profile", profile, "render", "--base-url", url, "--voice", "v", "--text", "Hi."]
+
+
+def _serve(behaviour):
+    from tests.api.hostile import HostileServer
+
+    return HostileServer(behaviour)
+
+
+def test_server_text_reaches_the_terminal_inert(tmp_path, capsys, monkeypatch) -> None:
+    """An error message with OSC/CSI sequences is printed without ESC or BEL."""
+    from tests.api import hostile as h
+
+    monkeypatch.setenv("SMALLEST_API_KEY", "sk_test_terminal")
+    text = "\x1b]52;c;SGVsbG8=\x07\x1b[2J\x1b]0;pwned\x07 nope"
+    with _serve(h.error_json(400, {"message": text})) as server:
+        code = main([*_base(tmp_path, server), "--out", str(tmp_path / "x.wav")])
+    err = capsys.readouterr().err
+    assert code == 1 and "pwned" in err
+    assert "\x1b" not in err and "\x07" not in err
+
+
+def test_an_endless_reply_ends_with_the_size_message(tmp_path, capsys, monkeypatch) -> None:
+    """The render command against an endless body stops at the cap and says so."""
+    from studio.core.contract import RESPONSE_MAX_BYTES
+    from tests.api import hostile as h
+
+    monkeypatch.setenv("SMALLEST_API_KEY", "sk_test_endless")
+    with _serve(h.endless_by_route) as server:
+        code = main([*_base(tmp_path, server), "--out", str(tmp_path / "x.pcm")])
+    assert code == 1
+    assert f"more than {RESPONSE_MAX_BYTES // 2**20} MB" in capsys.readouterr().err
+    assert not (tmp_path / "x.pcm").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studio.core.models import SynthesisRequest
+from studio.core.untrusted import safe_text
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,6 @@ def stream_info(request: SynthesisRequest, server_request_id: str, transport: st
         request.sample_rate,
         request.request_id,
         request.session_id,
-        server_request_id[:100],
+        safe_text(server_request_id, 100),
         transport,
     )

@@ -15,7 +15,7 @@ import requests
 from studio.api.chunks import AudioChunk
 from studio.api.multipart import ProgressBody, ProgressCallback, multipart_body
 from studio.api.safety import check_base_url, websocket_url
-from studio.api.synthesis import Synthesizer, collect_clip
+from studio.api.synthesis import SYNTHESIS_DEADLINE_S, Synthesizer, collect_clip
 from studio.api.transport import RetryPolicy, Transport
 from studio.core import contract as c
 from studio.core.errors import ProtocolError, ValidationError
@@ -42,7 +42,10 @@ class WavesClient:
     """The Waves API for the studio (§1.7): synthesis, voices, clones, dictionaries, health.
 
     Every method raises only StudioError subclasses and has a deadline. The key is held
-    privately and never appears in a URL, repr, exception or log line.
+    privately and never appears in a URL, repr, exception or log line. Limits: a synthesis
+    request gets `synthesis_timeout_s` in all (retries and fallback included), no reply may
+    be silent for `read_timeout_s` (the stall detector) or larger than RESPONSE_MAX_BYTES,
+    and redirects are followed only within the server's origin.
 
     Attributes:
         base_url: Validated https origin (http only on loopback).
@@ -57,9 +60,10 @@ class WavesClient:
         session: requests.Session | None = None,
         *,
         connect_timeout_s: float = 5.0,
-        read_timeout_s: float = 30.0,
+        read_timeout_s: float = 15.0,
         retry: RetryPolicy | None = None,
         voices_ttl_s: float = 600.0,
+        synthesis_timeout_s: float = SYNTHESIS_DEADLINE_S,
     ) -> None:
         self.base_url = check_base_url(base_url)
         self.transport = Transport(
@@ -70,7 +74,9 @@ class WavesClient:
             read_timeout_s=read_timeout_s,
             retry=retry,
         )
-        self.synthesizer = Synthesizer(self.transport, websocket_url(self.base_url))
+        self.synthesizer = Synthesizer(
+            self.transport, websocket_url(self.base_url), synthesis_timeout_s
+        )
         self.voices_ttl_s = voices_ttl_s
         self._voices_cache: tuple[float, list[Voice]] | None = None
         self._lock = threading.Lock()

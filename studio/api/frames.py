@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio.core.errors import ApiError, AuthError, ProtocolError, RateLimitedError, StudioError
+from studio.core.untrusted import safe_text
 
 MAX_LINE_BYTES = 8 * 1024 * 1024  # one base64 frame of a few seconds of 44.1 kHz audio fits
 
@@ -113,7 +114,7 @@ def stream_error(data: dict[str, Any]) -> StudioError:
         code = error.get("code")
     elif isinstance(error, str) and not message:
         message = error
-    text = str(message or "the stream reported an error")[:300]
+    text = safe_text(message or "the stream reported an error", 300)
     code_text = str(code or "")
     if code_text in ("429", "rate_limited") or "concurren" in text.lower():
         return RateLimitedError()

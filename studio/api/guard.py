@@ -14,6 +14,12 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from studio.core.errors import CancelledError, RequestTimeoutError
 
+
+def seconds_text(seconds: float) -> str:
+    """A time limit as written in a message: "45 s", "0.5 s"."""
+    return f"{seconds:.0f} s" if seconds >= 1 else f"{seconds:.2g} s"
+
+
 # How often the watcher looks at the cancel flag; well under the 200 ms cancel promise.
 WATCH_INTERVAL_S = 0.02
 _local = threading.local()
@@ -25,12 +31,16 @@ class CallGuard:
     Attributes:
         cancel: The caller's cancel flag (may be None).
         deadline: time.monotonic() value after which the call is abandoned.
+        budget_s: The whole time the request was allowed (quoted when it runs out).
         reason: "cancelled" or "deadline" once the guard has fired, else "".
     """
 
-    def __init__(self, cancel: threading.Event | None, deadline: float) -> None:
+    def __init__(
+        self, cancel: threading.Event | None, deadline: float, budget_s: float = 0.0
+    ) -> None:
         self.cancel = cancel
         self.deadline = deadline
+        self.budget_s = budget_s or max(deadline - time.monotonic(), 0.0)
         self.reason = ""
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -52,7 +62,10 @@ class CallGuard:
         if self.cancel is not None and self.cancel.is_set():
             raise CancelledError()
         if time.monotonic() >= self.deadline or self.reason == "deadline":
-            raise RequestTimeoutError("The request took too long and was stopped. Try again.")
+            raise RequestTimeoutError(
+                f"The server did not finish within {seconds_text(self.budget_s)}, the time "
+                "allowed for one request, and was stopped. Try again (or allow more time)."
+            )
 
     def _watch(self) -> None:
         while not self._done.wait(WATCH_INTERVAL_S):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from studio.core.errors import ValidationError
+from studio.core.errors import RedirectError, ValidationError
+from studio.core.untrusted import safe_text
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -55,3 +56,26 @@ def websocket_url(base_url: str) -> str:
     parts = urlsplit(base_url)
     scheme = "wss" if parts.scheme == "https" else "ws"
     return f"{scheme}://{parts.netloc}{parts.path}"
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in; unparsable -> empty."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443, "ws": 80, "wss": 443}.get(parts.scheme)
+    except ValueError:
+        return ("", "", None)
+    return (parts.scheme.lower(), (parts.hostname or "").lower(), port)
+
+
+def check_redirect(base_url: str, url: str, location: str, status: int) -> str:
+    """The URL a 3xx reply to `url` points to, if it stays on `base_url`'s origin.
+
+    Raises:
+        RedirectError: it points to another scheme, host or port: following it would send the
+            user's text (and maybe the key) to a server the user never chose.
+    """
+    target = urljoin(url, location)
+    if origin(target) != origin(base_url):
+        raise RedirectError(safe_text(target, 120), status)
+    return target

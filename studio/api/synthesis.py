@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Iterator
 
 import requests
@@ -20,10 +21,13 @@ from studio.core.errors import (
     NetworkError,
     ProtocolError,
     RateLimitedError,
+    RequestTimeoutError,
+    ResponseTooLargeError,
     StreamInterruptedError,
     StudioError,
 )
 from studio.core.models import AudioClip, SynthesisRequest
+from studio.core.untrusted import safe_text
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,10 @@ TTS_PATH = "/waves/v1/tts"
 AUDIO_EVENTS = ("message", "audio")  # the end frame has no event line, so it is "message"
 # Statuses that mean "this server has no such streaming route": fall back to plain HTTP.
 _NO_ROUTE_STATUSES = (404, 405, 410, 426, 501)
+# The time one synthesis request may take in all: connecting, retries, the fallback to HTTP and
+# the whole reply. 250 characters of speech take a few seconds; a server slower than this is
+# better reported than waited for. Settable per client (`--timeout` on the render command).
+SYNTHESIS_DEADLINE_S = 45.0
 
 
 def collect_clip(chunks: Iterator[AudioChunk]) -> AudioClip:
@@ -53,8 +61,10 @@ def collect_clip(chunks: Iterator[AudioChunk]) -> AudioClip:
 
 
 def _can_fall_back(exc: StudioError) -> bool:
-    if isinstance(exc, CancelledError | RateLimitedError):
+    if isinstance(exc, CancelledError | RateLimitedError | ResponseTooLargeError):
         return False
+    if isinstance(exc, RequestTimeoutError):
+        return False  # a stalled or slow server would only stall again over HTTP
     if isinstance(exc, ProtocolError | NetworkError):
         return True
     return isinstance(exc, ApiError) and exc.status in _NO_ROUTE_STATUSES
@@ -65,10 +75,12 @@ class Synthesizer:
 
     Attributes:
         transport: The HTTP transport (also gives the key and timeouts to the WebSocket path).
-        total_timeout_s: Deadline for one whole synthesis.
+        total_timeout_s: Deadline for one whole synthesis request, retries and fallback included.
     """
 
-    def __init__(self, transport: Transport, ws_base_url: str, total_timeout_s: float = 120.0):
+    def __init__(
+        self, transport: Transport, ws_base_url: str, total_timeout_s: float = SYNTHESIS_DEADLINE_S
+    ):
         self.transport = transport
         self.total_timeout_s = total_timeout_s
         self._ws = WsStreamer(transport, ws_base_url, total_timeout_s)
@@ -83,30 +95,40 @@ class Synthesizer:
         """Yield chunks over SSE ("sse"), WebSocket ("ws") or plain HTTP ("none").
 
         With `fallback`, a streaming failure before the first chunk (no route, broken
-        connection, unparseable frames) retries the request once over plain HTTP.
+        connection, unparseable frames) retries the request once over plain HTTP. One deadline
+        (`total_timeout_s` from the first call) covers the retries and the fallback.
         """
+        deadline = time.monotonic() + self.total_timeout_s
         if mode == "none":
-            yield from self.http(request, cancel)
+            yield from self.http(request, cancel, deadline)
             return
         if mode not in TRANSPORTS:
             raise ValueError(f"unknown streaming mode {mode!r}")
         started = False
         try:
-            for chunk in self.sse(request, cancel) if mode == "sse" else self.ws(request, cancel):
+            chunks = (
+                self.sse(request, cancel, deadline)
+                if mode == "sse"
+                else self.ws(request, cancel, deadline)
+            )
+            for chunk in chunks:
                 started = True
                 yield chunk
         except StudioError as exc:
             if started or not fallback or not _can_fall_back(exc):
                 raise
             log.warning("%s streaming failed (%s); falling back to HTTP", mode, exc.user_message)
-            yield from self.http(request, cancel)
+            yield from self.http(request, cancel, deadline)
 
     def http(
-        self, request: SynthesisRequest, cancel: threading.Event | None = None
+        self,
+        request: SynthesisRequest,
+        cancel: threading.Event | None = None,
+        deadline: float | None = None,
     ) -> Iterator[AudioChunk]:
         """POST /waves/v1/tts and yield the body as it arrives."""
-        with self._post(TTS_PATH, request, "audio/wav", cancel) as (response, guard):
-            content_type = response.headers.get("Content-Type", "").lower()
+        with self._post(TTS_PATH, request, "audio/wav", cancel, deadline) as (response, guard):
+            content_type = safe_text(response.headers.get("Content-Type", "").lower(), 80)
             if content_type.startswith(("text/", "application/json")):
                 raise ProtocolError(
                     f"The server sent '{content_type.split(';')[0]}' instead of audio."
@@ -120,11 +142,15 @@ class Synthesizer:
                 raise ProtocolError("The server answered without any audio. Try again.")
 
     def sse(
-        self, request: SynthesisRequest, cancel: threading.Event | None = None
+        self,
+        request: SynthesisRequest,
+        cancel: threading.Event | None = None,
+        deadline: float | None = None,
     ) -> Iterator[AudioChunk]:
         """POST /waves/v1/tts/live and yield each SSE audio frame until `done: true`."""
-        with self._post(LIVE_PATH, request, "text/event-stream", cancel) as (response, guard):
-            content_type = response.headers.get("Content-Type", "").lower()
+        opened = self._post(LIVE_PATH, request, "text/event-stream", cancel, deadline)
+        with opened as (response, guard):
+            content_type = safe_text(response.headers.get("Content-Type", "").lower(), 80)
             if "text/event-stream" not in content_type:
                 raise ProtocolError(
                     f"The server sent '{content_type or 'no content type'}' instead of an "
@@ -148,7 +174,12 @@ class Synthesizer:
             )
 
     def _post(
-        self, path: str, request: SynthesisRequest, accept: str, cancel: threading.Event | None
+        self,
+        path: str,
+        request: SynthesisRequest,
+        accept: str,
+        cancel: threading.Event | None,
+        deadline: float | None,
     ) -> contextlib.AbstractContextManager[tuple[requests.Response, CallGuard]]:
         """Open a synthesis POST (retried on 429/5xx before the reply starts, as it is safe)."""
         return self.transport.open(
@@ -157,15 +188,19 @@ class Synthesizer:
             idempotent=True,
             cancel=cancel,
             total_timeout_s=self.total_timeout_s,
+            deadline=deadline,
             json=request.to_body(),
             headers={"Accept": accept},
         )
 
     def ws(
-        self, request: SynthesisRequest, cancel: threading.Event | None = None
+        self,
+        request: SynthesisRequest,
+        cancel: threading.Event | None = None,
+        deadline: float | None = None,
     ) -> Iterator[AudioChunk]:
         """Send the request over the WebSocket API and yield `chunk` frames until `complete`."""
-        yield from self._ws.stream(request, cancel)
+        yield from self._ws.stream(request, cancel, deadline)
 
     def close(self) -> None:
         """Close idle WebSocket connections."""

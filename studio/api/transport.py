@@ -16,11 +16,18 @@ import requests
 import urllib3
 
 from studio import __version__
-from studio.api.guard import CallGuard, TrackedAdapter
-from studio.api.safety import is_loopback_host
-from studio.api.wire_errors import error_from_response, error_from_transport, parse_retry_after
+from studio.api.guard import CallGuard, TrackedAdapter, seconds_text
+from studio.api.safety import check_redirect, is_loopback_host
+from studio.api.wire_errors import (
+    error_from_response,
+    error_from_transport,
+    parse_retry_after,
+    too_large,
+)
+from studio.core.contract import RESPONSE_MAX_BYTES
 from studio.core.errors import (
     CancelledError,
+    ProtocolError,
     RateLimitedError,
     RequestTimeoutError,
     StreamInterruptedError,
@@ -28,6 +35,7 @@ from studio.core.errors import (
 )
 
 log = logging.getLogger(__name__)
+MAX_REDIRECTS = 3  # same-origin hops (a moved route); other origins are never followed
 
 
 @dataclass(frozen=True)
@@ -132,14 +140,20 @@ class Transport:
         idempotent: bool,
         cancel: threading.Event | None = None,
         total_timeout_s: float = 120.0,
+        deadline: float | None = None,
         **kwargs: Any,
     ) -> Iterator[tuple[requests.Response, CallGuard]]:
         """Open a streamed 2xx reply; retries 429 always and 5xx/connect errors if idempotent.
 
+        `deadline` (a time.monotonic() value) ends the call, retries included; without it the
+        call gets `total_timeout_s` from now. Either way `total_timeout_s` is the figure quoted
+        when time runs out.
+
         Yields:
             (response, guard): read the body with `iter_body(response, guard)`.
         """
-        guard = CallGuard(cancel, time.monotonic() + total_timeout_s)
+        at = time.monotonic() + total_timeout_s if deadline is None else deadline
+        guard = CallGuard(cancel, at, total_timeout_s)
         with guard:
             response = self._send_with_retries(method, path, idempotent, guard, kwargs)
             try:
@@ -148,7 +162,12 @@ class Transport:
                 response.close()
 
     def iter_body(self, response: requests.Response, guard: CallGuard) -> Iterator[bytes]:
-        """Yield body bytes as they arrive; a cut-off body raises StreamInterruptedError."""
+        """Yield body bytes as they arrive; a cut-off body raises StreamInterruptedError.
+
+        Raises:
+            ResponseTooLargeError: the body passed RESPONSE_MAX_BYTES (the read stops there).
+        """
+        received = 0
         while True:
             try:
                 piece = response.raw.read1(65536)
@@ -158,6 +177,9 @@ class Transport:
             if not piece:
                 guard.check()
                 return
+            received += len(piece)
+            if received > RESPONSE_MAX_BYTES:
+                raise too_large(self.host)
             yield piece
 
     def _send_with_retries(
@@ -165,7 +187,7 @@ class Transport:
     ) -> requests.Response:
         headers = {**self.auth_headers(), **kwargs.pop("headers", {})}
         url = f"{self.base_url}{path}"
-        attempt = 0
+        attempt = redirects = 0
         while True:
             attempt += 1
             guard.check()
@@ -179,18 +201,36 @@ class Transport:
                     headers=headers,
                     stream=True,
                     timeout=(self.connect_timeout_s, self.read_timeout_s),
+                    allow_redirects=False,  # followed below, and only within this origin
                     **kwargs,
                 )
             except requests.RequestException as exc:
                 guard.check()
                 error = self._translate(exc)
-                if attempt < self.retry.max_attempts and (idempotent or _never_sent(exc)):
+                stalled = isinstance(exc, requests.exceptions.ReadTimeout)  # no retry: fail early
+                delay = self.retry.backoff(attempt)
+                if (
+                    attempt < self.retry.max_attempts
+                    and not stalled
+                    and (idempotent or _never_sent(exc))
+                    and time.monotonic() + delay < guard.deadline
+                ):
                     log.info("%s %s failed (%s); retrying", method, path, type(error).__name__)
-                    interruptible_sleep(self.retry.backoff(attempt), guard.cancel)
+                    interruptible_sleep(delay, guard.cancel)
                     continue
                 raise error from exc
             if response.status_code < 300:
                 return response
+            if response.status_code < 400 and response.headers.get("Location"):
+                response.close()
+                location = response.headers["Location"]
+                url = check_redirect(self.base_url, url, location, response.status_code)
+                redirects += 1
+                if redirects > MAX_REDIRECTS:
+                    status = response.status_code
+                    raise ProtocolError("The server redirected too many times.", status)
+                attempt -= 1  # a redirect within the server is not a failed try
+                continue
             body = _read_error_body(response)
             error = error_from_response(response.status_code, response.headers, body, self.host)
             retry = _retryable_status(response.status_code) and (
@@ -198,18 +238,11 @@ class Transport:
             )
             if retry and attempt < self.retry.max_attempts:
                 wait = parse_retry_after(response.headers)
-                delay = min(
-                    wait if wait is not None else self.retry.backoff(attempt),
-                    self.retry.max_delay_s,
-                )
-                log.info(
-                    "%s %s -> %d; retry %d in %.2fs",
-                    method,
-                    path,
-                    response.status_code,
-                    attempt,
-                    delay,
-                )
+                if wait is not None and wait > self.retry.max_delay_s:
+                    raise error  # not worth waiting for; the message quotes the server's figure
+                delay = wait if wait is not None else self.retry.backoff(attempt)
+                status = response.status_code
+                log.info("%s %s -> %d; retry %d in %.2fs", method, path, status, attempt, delay)
                 if time.monotonic() + delay >= guard.deadline:
                     raise error
                 interruptible_sleep(delay, guard.cancel)
@@ -221,7 +254,7 @@ class Transport:
             return exc
         if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError | socket.timeout):
             return RequestTimeoutError(
-                f"{self.host} stopped sending audio for {self.read_timeout_s:.0f} s. Try again."
+                f"{self.host} stopped sending for {seconds_text(self.read_timeout_s)}. Try again."
             )
         if isinstance(exc, urllib3.exceptions.HTTPError | OSError | ValueError) and not isinstance(
             exc, requests.RequestException
@@ -229,7 +262,9 @@ class Transport:
             return StreamInterruptedError(
                 f"The connection to {self.host} broke before all the data arrived. Try again."
             )
-        return error_from_transport(exc, self.host, self.connect_timeout_s, self._local)
+        return error_from_transport(
+            exc, self.host, self.connect_timeout_s, self._local, self.read_timeout_s
+        )
 
 
 def _never_sent(exc: BaseException) -> bool:

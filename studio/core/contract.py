@@ -52,6 +52,13 @@ DEFAULT_SPEED = 1.0
 TEXT_IDEAL_CHARS = 140
 TEXT_MAX_CHARS = 250
 
+# The most one reply may send. A synthesis request holds at most TEXT_MAX_CHARS of speech, about
+# 35 s even at speed 0.5: 3.1 MB of 44.1 kHz 16-bit PCM, 4.1 MB once base64 in SSE/WS frames. The
+# client stops reading any one reply (HTTP body, SSE stream, WebSocket request) at 16 MiB: a 4x
+# margin for silence, headers and framing, and a hard bound on memory against a server that
+# never stops sending. Voice and dictionary lists are far smaller.
+RESPONSE_MAX_BYTES = 16 * 1024 * 1024
+
 # §2.1: request_id and session_id.
 CLIENT_ID_PATTERN = re.compile(r"^[a-zA-Z0-9_\-.]+$")
 CLIENT_ID_MAX_CHARS = 128

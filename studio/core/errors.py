@@ -51,11 +51,25 @@ class RateLimitedError(StudioError):
     """
 
     def __init__(self, user_message: str = "", retry_after: float | None = None) -> None:
-        wait = f" Try again in {retry_after:.0f} s." if retry_after else " Try again shortly."
+        wait = (
+            f" Try again in {readable_duration(retry_after)}."
+            if retry_after
+            else (" Try again shortly.")
+        )
         super().__init__(
             user_message or "Waves is busy: every concurrency slot of your plan is in use." + wait
         )
         self.retry_after = retry_after
+
+
+def readable_duration(seconds: float) -> str:
+    """A wait as a person says it: "45 s", "3 min", "5 h", "11 days"."""
+    if seconds >= 2 * 86400:
+        return f"{int(seconds // 86400)} days"  # whole days: 11.6 days reads "11 days"
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{seconds:.0f} s"
 
 
 class NetworkError(StudioError):
@@ -93,6 +107,26 @@ class ProtocolError(ApiError):
 
     def __init__(self, user_message: str, status: int = 200) -> None:
         super().__init__(user_message, status)
+
+
+class ResponseTooLargeError(ProtocolError):
+    """A reply went past the size any honest reply can have (contract.RESPONSE_MAX_BYTES)."""
+
+
+class RedirectError(ApiError):
+    """The server redirected to another origin, which the client never follows.
+
+    Attributes:
+        location: Where it pointed (already made safe to show).
+    """
+
+    def __init__(self, location: str, status: int) -> None:
+        super().__init__(
+            f"The server redirected to {location}, which is not the Waves API; check the "
+            "server address.",
+            status,
+        )
+        self.location = location
 
 
 class CancelledError(StudioError):

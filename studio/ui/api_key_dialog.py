@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -71,6 +71,7 @@ class ApiKeyDialog(QDialog):
         self.remember = QCheckBox("&Remember in the system keyring", self)
         self.remember.setChecked(True)
         self.result_label = QLabel(self)
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)  # may quote the server
         self.result_label.setWordWrap(True)
         self.result_label.setAccessibleName("Key test result")
         buttons = QDialogButtonBox(self)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
@@ -50,6 +52,7 @@ class CellWidget(QFrame):
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.settings = QLabel(self)
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # may quote the server
         self.status.setWordWrap(True)
         self.wave = WaveformView(self)
         self.wave.setMinimumHeight(36)
@@ -89,7 +92,7 @@ class CellWidget(QFrame):
             self.hide()  # the grid shows as many cells as there are candidates
             return
         self.show()
-        name = cell.candidate.voice_id if reveal else f"Voice {self.slot + 1}"
+        name = html.escape(cell.candidate.voice_id) if reveal else f"Voice {self.slot + 1}"
         badge_text = f"  <span style='color:#e8590c'><b>[{badge}]</b></span>" if badge else ""
         marker = " ▶" if playing else ""
         self.title.setText(f"{key}  {name}{badge_text}{marker}")

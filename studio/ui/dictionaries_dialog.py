@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -165,7 +167,9 @@ class DictionariesDialog(QDialog):
         rows = [(i.word, i.pronunciation) for i in entry.dictionary.items] if entry else []
         self._saved_rows = rows
         self.table.set_rows(rows)
-        self.title.setText(f"<b>{entry.name}</b>" if entry else "Create a dictionary with New.")
+        # A name nobody gave is made from the server's words: escaped, never markup.
+        name = html.escape(entry.name) if entry else ""
+        self.title.setText(f"<b>{name}</b>" if entry else "Create a dictionary with New.")
         self._update_state()
 
     @Slot()
@@ -179,7 +183,7 @@ class DictionariesDialog(QDialog):
         self._saved_rows = []
         self._fill_list(self._service.dictionaries, keep=NEW_ID)
         self.table.set_rows([("", "")])
-        self.title.setText(f"<b>{self._pending_name}</b> (not saved yet)")
+        self.title.setText(f"<b>{html.escape(self._pending_name)}</b> (not saved yet)")
         self.table.edit_cell(0, 0)
         self._update_state()
 

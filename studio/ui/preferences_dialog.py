@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -154,6 +154,7 @@ class PreferencesDialog(QDialog):
         saving_form.addRow("Render &cache", self.cache_mb)
 
         self.error = QLabel(self)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # may quote the server
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c92a2a;")
         buttons = QDialogButtonBox(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from studio.services.messages import Action, Level, Message, MessageBus
@@ -47,6 +47,7 @@ class ErrorBanner(QFrame):
         self.icon_label = QLabel(self)
         self.icon_label.setPixmap(icon("error").pixmap(20, 20))
         self.text_label = QLabel(self)
+        self.text_label.setTextFormat(Qt.TextFormat.PlainText)  # server text: never rich text
         self.text_label.setWordWrap(True)
         self.action_buttons = [QPushButton(self) for _ in range(MAX_ACTIONS)]
         self.action_button = self.action_buttons[0]

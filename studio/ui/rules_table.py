@@ -144,6 +144,7 @@ class RulesPane(QWidget):
         self.export_button = QPushButton("E&xport…", self)
         self.export_button.setToolTip("Save the rules as CSV or TSV")
         self.problems = QLabel(self)
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)  # may quote the server
         self.problems.setWordWrap(True)
         self.problems.setAccessibleName("Problems")
         self.save_button = QPushButton(icon("save"), "&Save changes", self)

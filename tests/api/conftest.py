@@ -18,3 +18,20 @@ def client(waves_local):
     )
     yield c
     c.close()
+
+
+@pytest.fixture
+def hostile():
+    """A factory of HostileServers (tests/api/hostile.py), all closed after the test."""
+    from tests.api.hostile import HostileServer
+
+    servers: list[HostileServer] = []
+
+    def make(behaviour) -> HostileServer:
+        server = HostileServer(behaviour)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.close()

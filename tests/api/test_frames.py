@@ -161,12 +161,13 @@ def test_fuzzed_error_bodies_give_a_studio_error(status: int, body: bytes, heade
 
 
 def test_retry_after_forms() -> None:
-    """Retry-After in seconds or as an HTTP date, X-RateLimit-Reset, and a cap of 60 s."""
+    """Retry-After in seconds or as an HTTP date, X-RateLimit-Reset; the server's own figure."""
     assert parse_retry_after({"Retry-After": "2"}) == 2
     assert (
         parse_retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:10 GMT"}, now=1445412480.0) == 10
     )
-    assert parse_retry_after({"Retry-After": "9999"}) == 60
+    assert parse_retry_after({"Retry-After": "9999"}) == 9999
+    assert parse_retry_after({"Retry-After": "1e400"}) == 10 * 365 * 86400  # inf stays printable
     assert parse_retry_after({"X-RateLimit-Reset": "105"}, now=100.0) == 5
     assert parse_retry_after({"Retry-After": "soon"}) is None
     assert parse_retry_after({}) is None
@@ -193,3 +194,36 @@ def test_error_messages_name_the_next_step() -> None:
     limited = error_from_response(429, {"Retry-After": "3"}, b"")
     assert isinstance(limited, RateLimitedError) and limited.retry_after == 3
     assert "request id abc" in error_from_response(500, {"X-Request-Id": "abc"}, b"").user_message
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _printable(text: str) -> bool:
+    import unicodedata
+
+    return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
+
+
+@settings(max_examples=200)
+@given(
+    st.integers(min_value=300, max_value=599),
+    st.dictionaries(st.sampled_from(["message", "error", "details", "errors"]), _json_values),
+    st.text(),
+)
+def test_any_error_body_gives_a_printable_bounded_message(status, body, request_id) -> None:
+    """Whatever JSON and X-Request-Id a server sends, the message is inert and short."""
+    error = error_from_response(status, {"X-Request-Id": request_id}, json.dumps(body).encode())
+    assert _printable(error.user_message) and len(error.user_message) < 1000
+
+
+@given(st.dictionaries(st.sampled_from(["message", "error", "status"]), _json_values))
+def test_any_stream_error_frame_gives_a_printable_message(frame) -> None:
+    """SSE/WS error frames with any content give an inert message."""
+    from studio.api.frames import stream_error
+
+    assert _printable(stream_error(frame).user_message)

@@ -1,6 +1,8 @@
 """The client refuses to send a key over plain http to anything but this computer."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from studio.api.client import WavesClient
 from studio.api.safety import check_base_url, is_loopback_host, websocket_url
@@ -52,3 +54,25 @@ def test_key_is_not_in_repr() -> None:
     """Neither the client nor its transport show the key."""
     client = WavesClient("https://api.smallest.ai", "sk_secret_value_123456")
     assert "sk_secret" not in repr(client) and "sk_secret" not in repr(client.transport)
+
+
+@given(
+    st.sampled_from(["http", "https"]),
+    st.sampled_from(["127.0.0.1", "localhost", "api.smallest.ai", "evil.example"]),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=65535)),
+    st.text(alphabet="abc/-_.", max_size=20),
+)
+def test_a_redirect_is_followed_only_within_the_origin(scheme, host, port, path) -> None:
+    """Any Location with another scheme, host or port is refused; the same origin is kept."""
+    from studio.api.safety import check_redirect, origin
+    from studio.core.errors import RedirectError
+
+    base = "http://127.0.0.1:8000"
+    target = f"{scheme}://{host}{f':{port}' if port else ''}/{path}"
+    if origin(target) == origin(base):
+        assert check_redirect(base, f"{base}/waves/v1/tts", target, 307) == target
+    else:
+        with pytest.raises(RedirectError) as caught:
+            check_redirect(base, f"{base}/waves/v1/tts", target, 307)
+        assert "which is not the Waves API; check the server address" in caught.value.user_message
+    assert check_redirect(base, f"{base}/a/b", "/moved", 308) == f"{base}/moved"
