@@ -55,7 +55,7 @@ class AuditionPanel(QWidget):
         )
         self.blind = QCheckBox("&Blind", self)
         self.blind.setToolTip("Shuffle the cells and hide the voices until you reveal them")
-        self.reveal_button = QPushButton("Re&veal", self)
+        self.reveal_button = QPushButton("R&eveal", self)
         self.loop = QCheckBox("&Loop (L)", self)
         self.help = QLabel("1–9 play · Tab next · A/B compare · L loop", self)
         self.help.setStyleSheet("color: palette(mid);")

@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
             self.bottom_tabs.addTab(self.audition_panel, icon("grid"), "&Audition grid")
         if services.history is not None:
             self.history_panel = HistoryPanel(services.history, self)
-            self.bottom_tabs.addTab(self.history_panel, icon("history"), "&History")
+            self.bottom_tabs.addTab(self.history_panel, icon("history"), "H&istory")
         self.editor_split = QSplitter(Qt.Orientation.Vertical, self)
         self.editor_split.setObjectName("editorSplit")
         self.editor_split.addWidget(self.editor_panel)

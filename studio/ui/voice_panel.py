@@ -129,10 +129,10 @@ class VoicePanel(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self._label("&Voice", self.voice_combo), voice_row)
         form.addRow("&Model", self.model_combo)
-        form.addRow("&Language", self.language_combo)
+        form.addRow("La&nguage", self.language_combo)
         form.addRow(self._label("S&peed", self.speed_spin), speed_row)
         form.addRow("Sample &rate", self.rate_combo)
-        form.addRow("&Format", self.format_combo)
+        form.addRow("F&ormat", self.format_combo)
 
         self._restore()
         self.voice_combo.currentIndexChanged.connect(self._on_voice_combo_changed)
