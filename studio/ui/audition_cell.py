@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.services.audition import Cell
+from studio.ui.theme import status_colour
 from studio.ui.waveform import WaveformView
 
 STATUS_TEXT = {
@@ -90,7 +91,8 @@ class CellWidget(QFrame):
             return
         self.show()
         name = cell.candidate.voice_id if reveal else f"Voice {self.slot + 1}"
-        badge_text = f"  <span style='color:#e8590c'><b>[{badge}]</b></span>" if badge else ""
+        warn = status_colour("warning")
+        badge_text = f"  <span style='color:{warn}'><b>[{badge}]</b></span>" if badge else ""
         marker = " ▶" if playing else ""
         self.title.setText(f"{key}  {name}{badge_text}{marker}")
         self.settings.setText(cell.candidate.settings_text if reveal else "settings hidden")

@@ -30,6 +30,7 @@ from studio.ui.icons import app_icon, icon
 from studio.ui.keys import SpaceKeyGuard
 from studio.ui.presenter import ErrorBanner, Presenter
 from studio.ui.take_flows import TakeFlows
+from studio.ui.theme import apply_theme, status_colour
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.waveform import WaveformView
 from studio.ui.window_flows import WindowFlows
@@ -209,10 +210,16 @@ class MainWindow(QMainWindow):
     def _on_settings_changed(self, key: str) -> None:
         if key == "synthesis/dictionary_ids":
             self._on_dictionaries_changed()
+        elif key == "app/theme":  # applied live: palette, frames and icons follow
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, str(self.services.settings.get("app/theme")))
+            if self.services.backend.info is not None:
+                self._on_backend_changed(self.services.backend.info)
 
     @Slot(object)
     def _on_backend_changed(self, info: BackendInfo) -> None:
-        colour = "#2f9e44" if info.kind == "local" else "#3b5bdb"
+        colour = status_colour("success" if info.kind == "local" else "info")
         self.backend_label.setText(f"<span style='color:{colour}'>●</span> {info.label} ")
         self.backend_label.setToolTip(f"Sending requests to {info.base_url}")
         self.setWindowTitle(f"{APP_NAME} — {info.label}")

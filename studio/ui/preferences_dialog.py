@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from studio.core.errors import ValidationError
 from studio.profile import CACHE_MB_MAX, CACHE_MB_MIN
 from studio.services.settings import DEFAULT_BASE_URL, DEFAULT_NAME_TEMPLATE
+from studio.ui.theme import THEME_LABELS, status_colour
 
 if TYPE_CHECKING:
     from studio.services.bundle import Services
@@ -153,14 +154,18 @@ class PreferencesDialog(QDialog):
         saving_form.addRow(self.trim)
         saving_form.addRow("Render &cache", self.cache_mb)
 
+        self.theme = _combo(self, tuple(THEME_LABELS.items()), s.get("app/theme"), "Theme")
+        look = QGroupBox("Appearance", self)
+        QFormLayout(look).addRow("T&heme", self.theme)
+
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c92a2a;")
+        self.error.setStyleSheet(f"color: {status_colour('error')};")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout = QVBoxLayout(self)
-        for widget in (server, audio, saving, self.error):
+        for widget in (server, audio, saving, look, self.error):
             layout.addWidget(widget)
         layout.addWidget(buttons)
 
@@ -213,6 +218,7 @@ class PreferencesDialog(QDialog):
                 "export/true_peak_db": self.peak.value(),
                 "export/trim_silence": self.trim.isChecked(),
                 "cache/max_mb": self.cache_mb.value(),
+                "app/theme": self.theme.currentData(),
             }
         except ValidationError as exc:
             self.error.setText(exc.user_message)
