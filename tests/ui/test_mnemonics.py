@@ -63,9 +63,7 @@ def test_mnemonic_parser() -> None:
 def test_no_widget_mnemonic_shadows_a_menu_on_any_tab(make_studio) -> None:
     """On every bottom tab, the menu titles and the visible widgets use distinct letters."""
     window = make_studio().window
-    menu_letters = {
-        mnemonic(action.text()): action.text() for action in window.menuBar().actions()
-    }
+    menu_letters = {mnemonic(action.text()): action.text() for action in window.menuBar().actions()}
     assert set(menu_letters) >= {"f", "s", "t", "h"}
     tabs = window.bottom_tabs
     for index in range(tabs.count()):
