@@ -33,8 +33,9 @@ print(json.dumps({"app": t1 - t0, "fonts": t3 - t2, "licences": t5 - t4}))
 def one_run() -> dict[str, float]:
     """One fresh process: QApplication, then the fonts, then the licences walk."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True)
-    out.check_returncode()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, check=True
+    )
     return {k: v * 1000 for k, v in json.loads(out.stdout.strip().splitlines()[-1]).items()}
 
 

@@ -36,10 +36,9 @@ def widget_mnemonics(root: QWidget) -> dict[str, list[str]]:
     for widget in root.findChildren(QWidget):
         if not widget.isVisibleTo(root) or isinstance(widget, QMenu):
             continue
-        if isinstance(widget, QAbstractButton):
-            add(widget.text())
-        elif isinstance(widget, QLabel) and widget.buddy() is not None:
-            add(widget.text())
+        buddied = isinstance(widget, QLabel) and widget.buddy() is not None
+        if buddied or isinstance(widget, QAbstractButton):
+            add(widget.text())  # type: ignore[attr-defined]
         elif isinstance(widget, QGroupBox):
             add(widget.title())
         elif isinstance(widget, QTabBar):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import QApplication, QCheckBox, QSpinBox, QStyle, QStyleOptionButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QSpinBox, QStyle, QStyleOptionButton, QWidget
 
 from studio.ui import theme
 from studio.ui.preferences_dialog import PreferencesDialog
