@@ -57,6 +57,7 @@ class CellWidget(QFrame):
         self.wave.setToolTip("")
         self.wave.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.wave.placeholder = ""
+        self.wave.show_readout = False  # the status line below gives the length
         self.stars = QComboBox(self)
         self.stars.setAccessibleName(f"Stars for cell {slot + 1}")
         for n in range(6):
