@@ -1,4 +1,4 @@
-"""No layout jumps: the time readout keeps off the waveform; Play/Pause never reflows the toolbar."""
+"""No layout jumps: the readout keeps off the waveform; Play/Pause never reflows the toolbar."""
 
 from __future__ import annotations
 
