@@ -7,7 +7,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -171,8 +170,10 @@ class DictionariesDialog(QDialog):
     @Slot()
     def new_dictionary(self) -> None:
         """Start an unsaved dictionary with one empty rule."""
-        name, ok = QInputDialog.getText(self, "New dictionary", "Name:", text="My dictionary")
-        if not ok:
+        name = dialogs.ask_name(
+            self, "New dictionary", "Name of the new dictionary:", "My dictionary"
+        )
+        if name is None:
             return
         self._current_id = NEW_ID
         self._pending_name = name.strip() or "My dictionary"
@@ -188,8 +189,8 @@ class DictionariesDialog(QDialog):
         entry = self._service.find(self._current_id or "")
         if entry is None:
             return
-        name, ok = QInputDialog.getText(self, "Rename dictionary", "Name:", text=entry.name)
-        if ok and name.strip():
+        name = dialogs.ask_name(self, "Rename dictionary", "New name:", entry.name)
+        if name and name.strip():
             self._service.rename(entry.id, name)
 
     @Slot()

@@ -28,6 +28,7 @@ from studio.ui.editor import EditorPanel
 from studio.ui.history_panel import HistoryPanel
 from studio.ui.icons import app_icon, icon
 from studio.ui.keys import SpaceKeyGuard
+from studio.ui.layout import default_size
 from studio.ui.presenter import ErrorBanner, Presenter
 from studio.ui.take_flows import TakeFlows
 from studio.ui.theme import apply_theme, status_colour
@@ -175,8 +176,10 @@ class MainWindow(QMainWindow):
         settings = self.services.settings
         geometry = settings.ui_state("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1100, 700)
-            self.main_split.setSizes([720, 380])
+            size = default_size(self.screen().availableGeometry().size(), self.minimumSize())
+            self.resize(size)
+            side = max(self.main_split.widget(1).minimumWidth(), round(size.width() * 0.34))
+            self.main_split.setSizes([size.width() - side, side])
         for name, splitter in (
             ("main_split", self.main_split),
             ("editor_split", self.editor_split),
