@@ -28,12 +28,18 @@ class Component:
     note: str = ""
 
 
+def _first(meta: metadata.PackageMetadata, name: str) -> str:
+    """A metadata field's first value ("" when absent)."""
+    values = meta.get_all(name) or []
+    return str(values[0]) if values else ""
+
+
 def licence_of(meta: metadata.PackageMetadata) -> str:
     """The SPDX expression, else a short License field, else the trove classifiers."""
-    expression = meta.get("License-Expression")
+    expression = _first(meta, "License-Expression")
     if expression:
         return str(expression)
-    field = (meta.get("License") or "").strip()
+    field = _first(meta, "License").strip()
     if field and "\n" not in field and len(field) <= 80:
         return field
     classifiers = [

@@ -79,7 +79,9 @@ class _TintEngine(QIconEngine):
         pixmap.setDevicePixelRatio(ratio)
         painter.drawPixmap(rect.topLeft(), pixmap)
 
-    def availableSizes(self, mode: QIcon.Mode, state: QIcon.State) -> list[QSize]:
+    def availableSizes(
+        self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off
+    ) -> list[QSize]:
         return [QSize(s, s) for s in _SIZES]
 
     def clone(self) -> QIconEngine:

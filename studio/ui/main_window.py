@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.voice_panel)
         side_layout.addSpacing(8)
         side_layout.addWidget(self.dictionary_picker, 1)
-        scroll = QScrollArea(self)
+        scroll = self.side_scroll = QScrollArea(self)
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             size = default_size(self.screen().availableGeometry().size(), self.minimumSize())
             self.resize(size)
-            side = max(self.main_split.widget(1).minimumWidth(), round(size.width() * 0.34))
+            side = max(self.side_scroll.minimumWidth(), round(size.width() * 0.34))
             self.main_split.setSizes([size.width() - side, side])
         for name, splitter in (
             ("main_split", self.main_split),
