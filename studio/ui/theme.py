@@ -146,7 +146,7 @@ def light_palette() -> QPalette:
 class StudioStyle(QProxyStyle):
     """Fusion, plus frames a dark palette can see.
 
-    Fusion draws check boxes, radio buttons, spin boxes and line edits with an outline made
+    Fusion draws check boxes, radio buttons, spin boxes, line edits and panels with an outline made
     by darkening the window colour: on a dark window that outline vanishes. In a dark
     palette this style strokes them again with the palette's Mid colour (3:1 or better).
     """
@@ -167,6 +167,7 @@ class StudioStyle(QProxyStyle):
             kinds.PE_IndicatorCheckBox,
             kinds.PE_IndicatorRadioButton,
             kinds.PE_FrameLineEdit,
+            kinds.PE_Frame,  # text editors and lists (QFrame.StyledPanel)
         ):
             _stroke(painter, option, round_=element == kinds.PE_IndicatorRadioButton)
 
