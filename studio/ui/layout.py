@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 
 SCREEN_SHARE = 0.8  # of the available geometry (work area without panels and docks)
+SIDE_SHARE = 0.3  # of the window's width for the voice and dictionary side panel
 
 
 def default_size(available: QSize, minimum: QSize) -> QSize:

@@ -28,7 +28,7 @@ from studio.ui.editor import EditorPanel
 from studio.ui.history_panel import HistoryPanel
 from studio.ui.icons import app_icon, icon
 from studio.ui.keys import SpaceKeyGuard
-from studio.ui.layout import default_size
+from studio.ui.layout import SIDE_SHARE, default_size
 from studio.ui.presenter import ErrorBanner, Presenter
 from studio.ui.take_flows import TakeFlows
 from studio.ui.theme import apply_theme, status_colour
@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             size = default_size(self.screen().availableGeometry().size(), self.minimumSize())
             self.resize(size)
-            side = max(self.side_scroll.minimumWidth(), round(size.width() * 0.34))
+            side = max(self.side_scroll.minimumWidth(), round(size.width() * SIDE_SHARE))
             self.main_split.setSizes([size.width() - side, side])
         for name, splitter in (
             ("main_split", self.main_split),

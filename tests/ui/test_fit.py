@@ -7,7 +7,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLabel
 
 from studio.ui import dialogs
-from studio.ui.layout import default_size
+from studio.ui.layout import SIDE_SHARE, default_size
 from studio.ui.preferences_dialog import PreferencesDialog
 from studio.ui.voice_browser import VoiceBrowser
 from tests.ui.fit import clipped
@@ -38,7 +38,7 @@ def test_main_window_text_fits_at_default_size(qtbot, make_studio, screen: QSize
     window = studio.window
     size = default_size(screen, window.minimumSize())
     window.resize(size)
-    side = round(size.width() * 0.34)
+    side = round(size.width() * SIDE_SHARE)
     window.main_split.setSizes([size.width() - side, side])
     qtbot.wait_until(lambda: window.size() == size)
     assert window.voice_panel.voice_combo.count() >= 3
