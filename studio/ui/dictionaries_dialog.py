@@ -43,7 +43,7 @@ class DictionariesDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setAccessibleName("Dictionaries")
         self.new_button = QPushButton(icon("add"), "&New", self)
-        self.rename_button = QPushButton(icon("rename"), "Re&name…", self)
+        self.rename_button = QPushButton(icon("rename"), "Rena&me…", self)
         self.delete_button = QPushButton(icon("delete"), "&Delete", self)
         list_buttons = QHBoxLayout()
         for button in (self.new_button, self.rename_button, self.delete_button):

@@ -7,7 +7,9 @@ from collections import defaultdict
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu, QTabBar, QWidget
 
+from studio.ui.dictionaries_dialog import DictionariesDialog
 from studio.ui.preferences_dialog import PreferencesDialog
+from studio.ui.voice_browser import VoiceBrowser
 
 pytestmark = pytest.mark.gui
 
@@ -87,10 +89,15 @@ def test_each_menu_has_distinct_mnemonics(make_studio) -> None:
         assert clashes(found) == {}, top.text()
 
 
-def test_preferences_mnemonics_are_distinct(qtbot, make_studio) -> None:
-    """The Preferences dialog's labels, boxes and buttons each have their own letter."""
+def test_dialog_mnemonics_are_distinct(qtbot, make_studio) -> None:
+    """Preferences, the voice browser and the dictionaries editor: one letter per control."""
     studio = make_studio()
-    dialog = PreferencesDialog(studio.services, studio.window)
-    qtbot.add_widget(dialog)
-    dialog.show()
-    assert clashes(widget_mnemonics(dialog)) == {}
+    s = studio.services
+    for dialog in (
+        PreferencesDialog(s, studio.window),
+        VoiceBrowser(s.voices, s.settings, studio.window),
+        DictionariesDialog(s.dictionaries, studio.window),
+    ):
+        qtbot.add_widget(dialog)
+        dialog.show()
+        assert clashes(widget_mnemonics(dialog)) == {}, dialog.windowTitle()
