@@ -54,6 +54,22 @@ def test_status_colours_meet_aa(themed, qapp, choice: str) -> None:
 
 
 @pytest.mark.parametrize("choice", ["light", "dark"])
+def test_error_banner_text_is_readable(themed, qapp, choice: str) -> None:
+    """The banner's tint (14 % red over the window) keeps its text at 4.5:1."""
+    themed(choice)
+    palette = qapp.palette()
+    window = palette.color(QPalette.ColorRole.Window)
+    alpha = 0.14
+    tint = QColor(
+        round(220 * alpha + window.red() * (1 - alpha)),
+        round(53 * alpha + window.green() * (1 - alpha)),
+        round(69 * alpha + window.blue() * (1 - alpha)),
+    )
+    text = palette.color(QPalette.ColorRole.WindowText)
+    assert theme.contrast_ratio(text, tint) >= AA
+
+
+@pytest.mark.parametrize("choice", ["light", "dark"])
 def test_hint_and_empty_state_text_is_readable(themed, qapp, make_studio, choice: str) -> None:
     """The rendered hint, empty-state and help labels reach 4.5:1 against the window."""
     themed(choice)
