@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QCheckBox, QSpinBox, QStyle, QStyleOptionButton, QWidget
 
@@ -91,13 +91,17 @@ def test_hint_and_empty_state_text_is_readable(themed, qapp, make_studio, choice
         assert ratio >= AA, f"{label.text()[:30]!r}: {ratio:.2f}"
 
 
-def test_length_hint_names_the_sentence_and_selects_it(make_studio) -> None:
+def test_length_hint_names_the_sentence_and_selects_it(qtbot, make_studio) -> None:
     """The hint quotes the long sentence's first words; following it selects that sentence."""
     panel = make_studio().window.editor_panel
     long_sentence = "Then the caravan " + "kept rolling on and on " * 12 + "until dawn."
     panel.set_text(f"A short opener. {long_sentence} A short closer.")
     assert "“Then the caravan kept rolling on…”" in panel.hint_label.text()
-    panel.hint_label.linkActivated.emit("#sentence")
+    label = panel.hint_label
+    inside = label.contentsRect()
+    x = inside.left() + label.fontMetrics().horizontalAdvance("The sentence “Then") + 2
+    y = inside.top() + label.fontMetrics().height() // 2
+    qtbot.mouseClick(label, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
     assert panel.editor.textCursor().selectedText() == long_sentence
     assert panel.editor.hasFocus() or not panel.isActiveWindow()
 
