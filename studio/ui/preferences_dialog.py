@@ -165,7 +165,12 @@ class PreferencesDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout = QVBoxLayout(self)
-        for widget in (server, audio, saving, look, self.error):
+        side_by_side = QHBoxLayout()  # keeps the dialog short enough for a 1366x768 screen
+        side_by_side.addWidget(audio, 2)
+        side_by_side.addWidget(look, 1)
+        layout.addWidget(server)
+        layout.addLayout(side_by_side)
+        for widget in (saving, self.error):
             layout.addWidget(widget)
         layout.addWidget(buttons)
 

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.services.settings import THEMES
 from studio.ui.fonts import register_bundled_fonts
 
-THEMES = ("system", "light", "dark")
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
 # Every text colour below meets WCAG AA (4.5:1) on Window, Base and Button of its palette;

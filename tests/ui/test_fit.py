@@ -59,6 +59,8 @@ def test_dialogs_fit(qtbot, make_studio) -> None:
         qtbot.add_widget(dialog)
         dialog.show()
         assert clipped(dialog) == [], dialog.windowTitle()
+    # A 1366x768 work area (736 px) less a title bar holds the whole Preferences dialog.
+    assert prefs.sizeHint().height() <= SCREENS[0].height() - 40
     title_room = prompt.fontMetrics().horizontalAdvance(prompt.windowTitle()) + 160
     assert prompt.width() >= title_room
     filters = (browser.language, browser.gender, browser.accent)
