@@ -85,7 +85,15 @@ class _TintEngine(QIconEngine):
         return [QSize(s, s) for s in _SIZES]
 
     def clone(self) -> QIconEngine:
-        return _TintEngine(self._name, self._colour)
+        # Qt clones only when a shared icon is modified (addPixmap on a copy), which the app
+        # never does. PySide does not hand the returned engine's ownership to C++, so the
+        # Python wrapper is kept here; otherwise it would be collected under the new QIcon.
+        engine = _TintEngine(self._name, self._colour)
+        _CLONES.append(engine)
+        return engine
+
+
+_CLONES: list[_TintEngine] = []
 
 
 def app_icon() -> QIcon:
