@@ -1,4 +1,4 @@
-"""Palette-tinted icons: follow the theme when painted, and survive copies and garbage collection."""
+"""Palette-tinted icons: follow the theme when painted, survive copies and garbage collection."""
 
 from __future__ import annotations
 
