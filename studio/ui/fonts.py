@@ -24,6 +24,18 @@ SCRIPT_SAMPLES: dict[str, str] = {
 }
 
 
+# Scripts of the other offered languages, which the system's fonts cover (DejaVu: Greek,
+# Cyrillic, Arabic; fonts-noto-cjk: Chinese, Japanese, Korean; see scripts/setup).
+SYSTEM_SCRIPT_SAMPLES: dict[str, str] = {
+    "Greek": "Καλημέρα",
+    "Cyrillic": "Здравствуйте",
+    "Arabic": "مرحبا بكم",
+    "Han": "你好，世界",
+    "Japanese": "こんにちは、カタカナ",
+    "Hangul": "안녕하세요",
+}
+
+
 def font_files() -> list[str]:
     """Names of the bundled font files (one regular face per script)."""
     return [f"NotoSans{script}-Regular.ttf" for script in SCRIPT_SAMPLES]

@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QTextLayout
 
-from studio.ui.fonts import SCRIPT_SAMPLES, font_files, register_bundled_fonts
+from studio.ui.fonts import (
+    SCRIPT_SAMPLES,
+    SYSTEM_SCRIPT_SAMPLES,
+    font_files,
+    register_bundled_fonts,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,6 +73,18 @@ def test_window_shows_every_indic_script(make_studio) -> None:
             assert drawn_badly(layout, sample) == [], script
 
 
+@pytest.mark.gui
+def test_other_offered_scripts_show_with_the_setup_fonts(make_studio) -> None:
+    """Greek, Cyrillic, Arabic, Chinese, Japanese, Korean: the fonts scripts/setup installs."""
+    window = make_studio().window
+    for script, sample in SYSTEM_SCRIPT_SAMPLES.items():
+        layout = QTextLayout(sample, window.editor_panel.editor.font())
+        layout.beginLayout()
+        layout.createLine()
+        layout.endLayout()
+        assert drawn_badly(layout, sample) == [], script
+
+
 def test_bundled_fonts_cover_a_machine_without_them(tmp_path: Path) -> None:
     """With only DejaVu installed, the samples show boxes until the bundled fonts register."""
     dejavu = Path("/usr/share/fonts/truetype/dejavu")
@@ -104,4 +121,4 @@ def test_fonts_travel_with_every_build() -> None:
     spec = (ROOT / "packaging" / "pyinstaller" / "waves-studio.spec").read_text("utf-8")
     assert '"studio" / "assets" / "fonts"), "studio/assets/fonts"' in spec
     setup = (ROOT / "scripts" / "setup").read_text("utf-8")
-    assert "fonts-noto-core" in setup
+    assert "fonts-noto-core" in setup and "fonts-noto-cjk" in setup
