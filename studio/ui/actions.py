@@ -73,7 +73,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
             "Render the text (or the selection) and play it as it arrives",
         ),
         play_pause=_action(
-            window, "&Play/Pause", "play", ["Space", "Ctrl+Space"], "Play or pause the last clip"
+            window, "&Play", "play", ["Space", "Ctrl+Space"], "Play or pause the last clip"
         ),
         stop=_action(
             window, "S&top", "stop", ["Escape"], "Stop playback and cancel a running render"
