@@ -134,5 +134,6 @@ NATIVE_COMPONENTS = (
 
 
 def bundled_components() -> list[Component]:
-    """Everything the About → Licences page lists, the app first."""
-    return [*python_components(), *NATIVE_COMPONENTS, *font_components()]
+    """Everything the About → Licences page lists: the app, native parts and fonts, packages."""
+    app, *packages = python_components()
+    return [app, *NATIVE_COMPONENTS, *font_components(), *packages]
