@@ -135,5 +135,7 @@ NATIVE_COMPONENTS = (
 
 def bundled_components() -> list[Component]:
     """Everything the About → Licences page lists: the app, native parts and fonts, packages."""
-    app, *packages = python_components()
-    return [app, *NATIVE_COMPONENTS, *font_components(), *packages]
+    found = python_components()  # empty when run from a checkout that was never installed
+    app = [c for c in found if c.kind == "Application"]
+    packages = [c for c in found if c.kind != "Application"]
+    return [*app, *NATIVE_COMPONENTS, *font_components(), *packages]
