@@ -29,6 +29,7 @@ def test_python_components_follow_runtime_requirements_only() -> None:
         assert runtime in names, runtime  # h11 comes in through uvicorn: the walk is transitive
     for dev_only in ("pytest", "ruff", "mypy", "pyinstaller", "smallestai"):
         assert dev_only not in names
+    assert python_components("no-such-distribution") == []  # a checkout never installed
 
 
 @pytest.mark.gui
