@@ -1,6 +1,6 @@
 """Take the README and metainfo screenshots of the real window (run under Xvfb or offscreen).
 
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py OUTDIR
+    xvfb-run -a -s "-screen 0 1600x900x24" .venv/bin/python scripts/take_screenshots.py OUTDIR THEME
 
 Drives the real MainWindow against an embedded waves-local (auto engines: Piper + eSpeak NG)
 with a throwaway profile; nothing of the user's own profile or keyring is touched.
@@ -78,8 +78,7 @@ def main(out_dir: Path, theme: str) -> None:
     services.settings.set("app/first_run_done", True)
     services.settings.set("synthesis/output_format", "wav")
     window = MainWindow(services)
-    window.resize(1280, 760)
-    window.show()
+    window.show()  # a fresh profile: the default size, 80 % of the screen (1280x720 on 1600x900)
     services.backend.start(force_local=True)
     wait_for(lambda: services.voices.voices != ())
     services.settings.set("synthesis/voice_id", "joe")
@@ -121,7 +120,7 @@ def main(out_dir: Path, theme: str) -> None:
     spec = services.settings.render_spec()
     candidates = [Candidate("joe", spec.model, "en", s) for s in (0.8, 0.9, 1.0, 1.1, 1.25, 1.4)]
     window.bottom_tabs.setCurrentWidget(window.audition_panel)
-    window.editor_split.setSizes([250, 510])
+    window.editor_split.setSizes([220, window.editor_split.height() - 220])
     audition.run(GRID_LINE, spec, candidates)
     wait_for(lambda: all(c.status in ("ready", "failed") for c in audition.cells), 60)
     audition.set_stars(1, 4)

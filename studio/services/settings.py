@@ -94,6 +94,7 @@ class SettingKey:
 STREAMING_MODES = ("sse", "ws", "none")
 BACKEND_MODES = ("auto", "cloud", "local")
 PLAYING_RULES = ("cancel", "queue")
+THEMES = ("system", "light", "dark")  # ui/theme.py applies them
 DEFAULT_BASE_URL = "https://api.smallest.ai"
 DEFAULT_NAME_TEMPLATE = DEFAULT_TEMPLATE
 _ALL_LANGUAGES = c.languages_for(c.MODEL_V31_PRO)
@@ -127,6 +128,7 @@ KEYS: dict[str, SettingKey] = {
         SettingKey("dictionaries/names", {}, _text_map),
         SettingKey("cache/max_mb", CACHE_MB_DEFAULT, _number(CACHE_MB_MIN, CACHE_MB_MAX, int)),
         SettingKey("app/first_run_done", False, _bool),
+        SettingKey("app/theme", "system", _choice(THEMES)),
     )
 }
 

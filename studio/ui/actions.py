@@ -48,6 +48,20 @@ def _action(
     return action
 
 
+def _keep_width(toolbar: QToolBar, action: QAction, labels: tuple[str, ...]) -> None:
+    """Size the action's tool button for its widest label, so relabelling never reflows."""
+    button = toolbar.widgetForAction(action)
+    if button is None:
+        return
+    original = action.text()
+    widths = []
+    for label in (*labels, original):
+        action.setText(label)
+        widths.append(button.sizeHint().width())
+    action.setText(original)
+    button.setMinimumWidth(max(widths))
+
+
 def build_actions(window: QMainWindow) -> WindowActions:
     """Create the actions, the toolbar and the menu bar of `window`."""
     actions = WindowActions(
@@ -59,7 +73,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
             "Render the text (or the selection) and play it as it arrives",
         ),
         play_pause=_action(
-            window, "&Play/Pause", "play", ["Space", "Ctrl+Space"], "Play or pause the last clip"
+            window, "&Play", "play", ["Space", "Ctrl+Space"], "Play or pause the last clip"
         ),
         stop=_action(
             window, "S&top", "stop", ["Escape"], "Stop playback and cancel a running render"
@@ -135,6 +149,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
     for action in (actions.voices, actions.dictionaries, actions.preferences):
         toolbar.addAction(action)
     window.addToolBar(toolbar)
+    _keep_width(toolbar, actions.play_pause, ("&Play", "&Pause"))
 
     menus = window.menuBar()
     file_menu = menus.addMenu("&File")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.services.audition import Cell
+from studio.ui.theme import status_colour
 from studio.ui.waveform import WaveformView
 
 STATUS_TEXT = {
@@ -59,6 +60,7 @@ class CellWidget(QFrame):
         self.wave.setToolTip("")
         self.wave.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.wave.placeholder = ""
+        self.wave.show_readout = False  # the status line below gives the length
         self.stars = QComboBox(self)
         self.stars.setAccessibleName(f"Stars for cell {slot + 1}")
         for n in range(6):
@@ -93,7 +95,8 @@ class CellWidget(QFrame):
             return
         self.show()
         name = html.escape(cell.candidate.voice_id) if reveal else f"Voice {self.slot + 1}"
-        badge_text = f"  <span style='color:#e8590c'><b>[{badge}]</b></span>" if badge else ""
+        warn = status_colour("warning")
+        badge_text = f"  <span style='color:{warn}'><b>[{badge}]</b></span>" if badge else ""
         marker = " ▶" if playing else ""
         self.title.setText(f"{key}  {name}{badge_text}{marker}")
         self.settings.setText(cell.candidate.settings_text if reveal else "settings hidden")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from studio.services.audition import AuditionService, Cell
 from studio.ui.audition_cell import CellWidget
 from studio.ui.icons import icon
+from studio.ui.theme import mark_as_hint
 
 PRESETS = (
     ("favourites", "My favourite voices"),
@@ -55,10 +56,10 @@ class AuditionPanel(QWidget):
         )
         self.blind = QCheckBox("&Blind", self)
         self.blind.setToolTip("Shuffle the cells and hide the voices until you reveal them")
-        self.reveal_button = QPushButton("Re&veal", self)
+        self.reveal_button = QPushButton("R&eveal", self)
         self.loop = QCheckBox("&Loop (L)", self)
         self.help = QLabel("1–9 play · Tab next · A/B compare · L loop", self)
-        self.help.setStyleSheet("color: palette(mid);")
+        mark_as_hint(self.help)
         header = QHBoxLayout()
         for widget in (self.preset, self.render_button, self.blind, self.reveal_button, self.loop):
             header.addWidget(widget)
@@ -78,7 +79,7 @@ class AuditionPanel(QWidget):
             self,
         )
         self.empty_hint.setWordWrap(True)
-        self.empty_hint.setStyleSheet("color: palette(mid);")
+        mark_as_hint(self.empty_hint)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(header)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 def ask(parent: QWidget | None, title: str, text: str, default_yes: bool = False) -> bool:
@@ -35,6 +35,28 @@ def open_file_name(parent: QWidget | None, title: str, folder: str, filters: lis
     """Ask for a file to open; "" when cancelled."""
     path, _chosen = QFileDialog.getOpenFileName(parent, title, folder, ";;".join(filters))
     return path
+
+
+def name_dialog(parent: QWidget | None, title: str, label: str, text: str) -> QInputDialog:
+    """A text prompt wide enough for its title and a long name (QInputDialog.getText's is not)."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    metrics = dialog.fontMetrics()
+    # Room for the title beside the window buttons, and ~40 characters of name. QInputDialog
+    # sizes itself to its layout, so the width goes on the line edit it holds.
+    width = max(metrics.horizontalAdvance(title) + 160, metrics.averageCharWidth() * 40)
+    field = dialog.findChild(QLineEdit)
+    if field is not None:
+        field.setMinimumWidth(width)
+    return dialog
+
+
+def ask_name(parent: QWidget | None, title: str, label: str, text: str) -> str | None:
+    """Ask for a name; None when cancelled."""
+    dialog = name_dialog(parent, title, label, text)
+    return dialog.textValue() if dialog.exec() else None
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:

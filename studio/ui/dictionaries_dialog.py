@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -46,7 +45,7 @@ class DictionariesDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setAccessibleName("Dictionaries")
         self.new_button = QPushButton(icon("add"), "&New", self)
-        self.rename_button = QPushButton(icon("rename"), "Re&name…", self)
+        self.rename_button = QPushButton(icon("rename"), "Rena&me…", self)
         self.delete_button = QPushButton(icon("delete"), "&Delete", self)
         list_buttons = QHBoxLayout()
         for button in (self.new_button, self.rename_button, self.delete_button):
@@ -175,8 +174,10 @@ class DictionariesDialog(QDialog):
     @Slot()
     def new_dictionary(self) -> None:
         """Start an unsaved dictionary with one empty rule."""
-        name, ok = QInputDialog.getText(self, "New dictionary", "Name:", text="My dictionary")
-        if not ok:
+        name = dialogs.ask_name(
+            self, "New dictionary", "Name of the new dictionary:", "My dictionary"
+        )
+        if name is None:
             return
         self._current_id = NEW_ID
         self._pending_name = name.strip() or "My dictionary"
@@ -192,8 +193,8 @@ class DictionariesDialog(QDialog):
         entry = self._service.find(self._current_id or "")
         if entry is None:
             return
-        name, ok = QInputDialog.getText(self, "Rename dictionary", "Name:", text=entry.name)
-        if ok and name.strip():
+        name = dialogs.ask_name(self, "Rename dictionary", "New name:", entry.name)
+        if name and name.strip():
             self._service.rename(entry.id, name)
 
     @Slot()

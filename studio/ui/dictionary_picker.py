@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from studio.services.dictionaries import DictionaryService, NamedDictionary
 from studio.services.settings import Settings
 from studio.ui.icons import icon
+from studio.ui.theme import mark_as_hint
 
 
 def dictionary_label(entry: NamedDictionary) -> str:
@@ -59,7 +60,7 @@ class DictionaryPicker(QWidget):
         header.addWidget(self.edit_button)
         self.empty_label = QLabel("No dictionaries yet. Use Edit… to create one.", self)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: palette(mid);")
+        mark_as_hint(self.empty_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)

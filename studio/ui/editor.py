@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QContextMenuEvent, QFont, QHelpEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -17,6 +19,7 @@ from studio.core.contract import TEXT_IDEAL_CHARS, TEXT_MAX_CHARS
 from studio.core.text import split_sentences, split_text
 from studio.core.wordmatch import WordMatch
 from studio.ui.rule_highlighter import RuleHighlighter
+from studio.ui.theme import mark_as_hint
 
 PLACEHOLDER = (
     "Type or paste a line to hear it…\n\n"
@@ -118,8 +121,30 @@ class TextEditor(QPlainTextEdit):
         return super().event(event)
 
 
+def longest_sentence(text: str) -> tuple[int, int]:
+    """(start, end) of the longest sentence in `text` ((0, 0) for no text)."""
+    best, pos = (0, 0), 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, pos)
+        if start < 0:  # cannot happen (pieces are stripped, in order); keep the scan safe
+            continue
+        pos = start + len(sentence)
+        if len(sentence) > best[1] - best[0]:
+            best = (start, pos)
+    return best
+
+
+def excerpt(sentence: str, words: int = 6) -> str:
+    """The first few words of a sentence, to name it in a hint."""
+    parts = sentence.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
 def describe_length(text: str) -> tuple[str, str]:
     """The count line and the hint for `text` (hint empty when all is well).
+
+    A hint about a long sentence names it by its first words (as a link the panel turns
+    into "select that sentence").
 
     Returns:
         (count, hint), e.g. ("180 characters · 2 requests", "Long text is split…").
@@ -130,14 +155,17 @@ def describe_length(text: str) -> tuple[str, str]:
     count = f"{chars} character{'s' * (chars != 1)}"
     if requests > 1:
         count += f" · {requests} requests"
-    longest = max((len(s) for s in split_sentences(text)), default=0)
-    if longest > TEXT_MAX_CHARS:
+    start, end = longest_sentence(text)
+    named = f'<a href="#sentence">“{html.escape(excerpt(text[start:end]))}”</a>'
+    if end - start > TEXT_MAX_CHARS:
         hint = (
-            f"A sentence is over {TEXT_MAX_CHARS} characters, the most one request can hold; "
-            "it will be split at commas. A full stop would sound more natural."
+            f"The sentence {named} is over {TEXT_MAX_CHARS} characters, the most one request "
+            "can hold; it will be split at commas. A full stop would sound more natural."
         )
-    elif longest > TEXT_IDEAL_CHARS:
-        hint = f"A sentence is over ~{TEXT_IDEAL_CHARS} characters; shorter ones sound best."
+    elif end - start > TEXT_IDEAL_CHARS:
+        hint = (
+            f"The sentence {named} is over ~{TEXT_IDEAL_CHARS} characters; shorter ones sound best."
+        )
     elif requests > 1:
         hint = f"Sent as {requests} requests, split at sentence boundaries."
     else:
@@ -162,7 +190,9 @@ class EditorPanel(QWidget):
         self.hint_label = QLabel(self)
         self.hint_label.setWordWrap(True)
         self.hint_label.setAccessibleName("Length hint")
-        self.hint_label.setStyleSheet("color: palette(mid);")
+        self.hint_label.setTextFormat(Qt.TextFormat.RichText)
+        self.hint_label.setToolTip("Click the sentence to select it in the text")
+        mark_as_hint(self.hint_label)
         footer = QHBoxLayout()
         footer.setContentsMargins(4, 0, 4, 0)
         footer.addWidget(self.hint_label, 1)
@@ -172,6 +202,7 @@ class EditorPanel(QWidget):
         layout.addWidget(self.editor, 1)
         layout.addLayout(footer)
         self.editor.textChanged.connect(self._on_editor_text_changed)
+        self.hint_label.linkActivated.connect(self._on_hint_link_activated)
         self._on_editor_text_changed()
 
     def text(self) -> str:
@@ -196,3 +227,16 @@ class EditorPanel(QWidget):
         self.count_label.setText(count)
         self.hint_label.setText(hint)
         self.text_edited.emit(text)
+
+    def select_longest_sentence(self) -> None:
+        """Select the longest sentence (the one the hint names) and focus the editor."""
+        start, end = longest_sentence(self.text())
+        cursor = self.editor.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, cursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cursor)
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot(str)
+    def _on_hint_link_activated(self, _link: str) -> None:
+        self.select_longest_sentence()

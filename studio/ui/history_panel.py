@@ -89,15 +89,15 @@ class HistoryPanel(QWidget):
         self.table.setAccessibleName("Takes")
         self.table.setAlternatingRowColors(True)
 
-        self.play_button = QPushButton(icon("play"), "&Play", self)
-        self.export_button = QPushButton(icon("save"), "Sa&ve…", self)
+        self.play_button = QPushButton(icon("play"), "Pla&y", self)
+        self.export_button = QPushButton(icon("save"), "Sav&e…", self)
         self.restore_button = QPushButton(icon("refresh"), "&Use settings", self)
         self.restore_button.setToolTip("Put this take's text and settings back in the editor")
         self.rate = QComboBox(self)
         self.rate.setAccessibleName("Rate take")
         for n in range(6):
             self.rate.addItem("No stars" if n == 0 else "★" * n, n)
-        self.delete_button = QPushButton(icon("delete"), "&Delete", self)
+        self.delete_button = QPushButton(icon("delete"), "De&lete", self)
         actions = QHBoxLayout()
         for widget in (self.play_button, self.export_button, self.restore_button, self.rate):
             actions.addWidget(widget)

@@ -28,8 +28,10 @@ from studio.ui.editor import EditorPanel
 from studio.ui.history_panel import HistoryPanel
 from studio.ui.icons import app_icon, icon
 from studio.ui.keys import SpaceKeyGuard
+from studio.ui.layout import SIDE_SHARE, default_size
 from studio.ui.presenter import ErrorBanner, Presenter
 from studio.ui.take_flows import TakeFlows
+from studio.ui.theme import apply_theme, status_colour
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.waveform import WaveformView
 from studio.ui.window_flows import WindowFlows
@@ -68,7 +70,7 @@ class MainWindow(QMainWindow):
             self.bottom_tabs.addTab(self.audition_panel, icon("grid"), "&Audition grid")
         if services.history is not None:
             self.history_panel = HistoryPanel(services.history, self)
-            self.bottom_tabs.addTab(self.history_panel, icon("history"), "&History")
+            self.bottom_tabs.addTab(self.history_panel, icon("history"), "H&istory")
         self.editor_split = QSplitter(Qt.Orientation.Vertical, self)
         self.editor_split.setObjectName("editorSplit")
         self.editor_split.addWidget(self.editor_panel)
@@ -87,7 +89,7 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.voice_panel)
         side_layout.addSpacing(8)
         side_layout.addWidget(self.dictionary_picker, 1)
-        scroll = QScrollArea(self)
+        scroll = self.side_scroll = QScrollArea(self)
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -174,8 +176,10 @@ class MainWindow(QMainWindow):
         settings = self.services.settings
         geometry = settings.ui_state("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1100, 700)
-            self.main_split.setSizes([720, 380])
+            size = default_size(self.screen().availableGeometry().size(), self.minimumSize())
+            self.resize(size)
+            side = max(self.side_scroll.minimumWidth(), round(size.width() * SIDE_SHARE))
+            self.main_split.setSizes([size.width() - side, side])
         for name, splitter in (
             ("main_split", self.main_split),
             ("editor_split", self.editor_split),
@@ -209,10 +213,16 @@ class MainWindow(QMainWindow):
     def _on_settings_changed(self, key: str) -> None:
         if key == "synthesis/dictionary_ids":
             self._on_dictionaries_changed()
+        elif key == "app/theme":  # applied live: palette, frames and icons follow
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, str(self.services.settings.get("app/theme")))
+            if self.services.backend.info is not None:
+                self._on_backend_changed(self.services.backend.info)
 
     @Slot(object)
     def _on_backend_changed(self, info: BackendInfo) -> None:
-        colour = "#2f9e44" if info.kind == "local" else "#3b5bdb"
+        colour = status_colour("success" if info.kind == "local" else "info")
         self.backend_label.setText(f"<span style='color:{colour}'>●</span> {info.label} ")
         self.backend_label.setToolTip(f"Sending requests to {info.base_url}")
         self.setWindowTitle(f"{APP_NAME} — {info.label}")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from studio.core.errors import ValidationError
 from studio.profile import CACHE_MB_MAX, CACHE_MB_MIN
 from studio.services.settings import DEFAULT_BASE_URL, DEFAULT_NAME_TEMPLATE
+from studio.ui.theme import THEME_LABELS, status_colour
 
 if TYPE_CHECKING:
     from studio.services.bundle import Services
@@ -147,21 +148,30 @@ class PreferencesDialog(QDialog):
         folder_label = QLabel("Default &folder", self)
         folder_label.setBuddy(self.folder)
         saving_form.addRow(folder_label, folder_row)
-        saving_form.addRow("File &name", self.template)
-        saving_form.addRow("Default &format", self.export_format)
+        saving_form.addRow("File na&me", self.template)
+        saving_form.addRow("Default f&ormat", self.export_format)
         saving_form.addRow(loud_row)
         saving_form.addRow(self.trim)
         saving_form.addRow("Render &cache", self.cache_mb)
 
+        self.theme = _combo(self, tuple(THEME_LABELS.items()), s.get("app/theme"), "Theme")
+        look = QGroupBox("Appearance", self)
+        QFormLayout(look).addRow("T&heme", self.theme)
+
         self.error = QLabel(self)
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # may quote the server
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c92a2a;")
+        self.error.setStyleSheet(f"color: {status_colour('error')};")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout = QVBoxLayout(self)
-        for widget in (server, audio, saving, self.error):
+        side_by_side = QHBoxLayout()  # keeps the dialog short enough for a 1366x768 screen
+        side_by_side.addWidget(audio, 2)
+        side_by_side.addWidget(look, 1)
+        layout.addWidget(server)
+        layout.addLayout(side_by_side)
+        for widget in (saving, self.error):
             layout.addWidget(widget)
         layout.addWidget(buttons)
 
@@ -214,6 +224,7 @@ class PreferencesDialog(QDialog):
                 "export/true_peak_db": self.peak.value(),
                 "export/trim_silence": self.trim.isChecked(),
                 "cache/max_mb": self.cache_mb.value(),
+                "app/theme": self.theme.currentData(),
             }
         except ValidationError as exc:
             self.error.setText(exc.user_message)

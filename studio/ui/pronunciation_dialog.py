@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 from studio.services.pronunciation import BenchRow, PronunciationBench, RunSummary
 from studio.testbench import ABSENT, CASE_DIFFERS, CHANGED, NO_CHANGE
 from studio.ui.icons import icon
+from studio.ui.theme import status_colour
 from studio.ui.waveform import WaveformView
 
 COLUMNS = ("Word", "Pronunciation", "Dictionary", "Sentence", "Verdict", "Distance")
-VERDICT_COLOURS = {CHANGED: "#2f9e44", NO_CHANGE: "#e8590c", CASE_DIFFERS: "#c92a2a",
-                   ABSENT: "#868e96"}  # fmt: skip
+# Verdict -> theme status colour (readable on the table's base in light and dark).
+VERDICT_COLOURS = {CHANGED: "success", NO_CHANGE: "warning", CASE_DIFFERS: "error",
+                   ABSENT: "muted"}  # fmt: skip
 
 
 def verdict_text(row: BenchRow) -> str:
@@ -179,7 +181,9 @@ class PronunciationBenchDialog(QDialog):
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
             if column == 4 and row.result is not None:
-                item.setForeground(QBrush(QColor(VERDICT_COLOURS[row.result.verdict])))
+                item.setForeground(
+                    QBrush(QColor(status_colour(VERDICT_COLOURS[row.result.verdict])))
+                )
             item.setToolTip(f"{value}\n{row.case.note}" if column == 3 and row.case.note else value)
             self.table.setItem(row.index, column, item)
         self.table.resizeRowToContents(row.index)

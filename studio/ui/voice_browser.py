@@ -60,15 +60,24 @@ class VoiceBrowser(QDialog):
         self.clones_only = QCheckBox("&Clones only", self)
         self.favourites_only = QCheckBox("F&avourites only", self)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 2)
-        for widget in (
-            self.language,
-            self.gender,
-            self.accent,
-            self.clones_only,
-            self.favourites_only,
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.clones_only)
+        filters.addWidget(self.favourites_only)
+        # Each filter says what it filters: three bare "Any" boxes told the user nothing.
+        pickers = QHBoxLayout()
+        for combo, text in (
+            (self.language, "&Language"),
+            (self.gender, "&Gender"),
+            (self.accent, "Acc&ent"),
         ):
-            filters.addWidget(widget)
+            label = QLabel(text, self)
+            label.setBuddy(combo)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            pickers.addWidget(label)
+            pickers.addWidget(combo, 1)
+        filters_box = QVBoxLayout()
+        filters_box.addLayout(filters)
+        filters_box.addLayout(pickers)
 
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
@@ -95,7 +104,7 @@ class VoiceBrowser(QDialog):
         actions.addWidget(buttons)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addLayout(filters_box)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
 

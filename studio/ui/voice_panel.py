@@ -90,8 +90,10 @@ class VoicePanel(QWidget):
         self.browse_button = QPushButton(icon("search"), "", self)
         self.browse_button.setAccessibleName("Browse voices")
         self.browse_button.setToolTip("Search and filter all voices (Ctrl+B)")
+        # The voice box gets the panel's full width (names and details are the longest text);
+        # its label shares a row with the preview and browse buttons.
         voice_row = QHBoxLayout()
-        voice_row.addWidget(self.voice_combo, 1)
+        voice_row.addWidget(self._label("&Voice", self.voice_combo), 1)
         voice_row.addWidget(self.preview_button)
         voice_row.addWidget(self.browse_button)
 
@@ -128,12 +130,13 @@ class VoicePanel(QWidget):
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self._label("&Voice", self.voice_combo), voice_row)
+        form.addRow(voice_row)
+        form.addRow(self.voice_combo)
         form.addRow("&Model", self.model_combo)
-        form.addRow("&Language", self.language_combo)
+        form.addRow("La&nguage", self.language_combo)
         form.addRow(self._label("S&peed", self.speed_spin), speed_row)
         form.addRow("Sample &rate", self.rate_combo)
-        form.addRow("&Format", self.format_combo)
+        form.addRow("F&ormat", self.format_combo)
 
         self._restore()
         self.voice_combo.currentIndexChanged.connect(self._on_voice_combo_changed)

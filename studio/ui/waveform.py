@@ -43,6 +43,7 @@ class WaveformView(QWidget):
         self._press: QPoint | None = None
         self.draggable = False
         self.placeholder = "The waveform appears here as the audio arrives."
+        self.show_readout = True  # grid cells show the length elsewhere and turn it off
 
     def sizeHint(self) -> QSize:
         return QSize(600, 120)
@@ -89,11 +90,25 @@ class WaveformView(QWidget):
     def _span_s(self) -> float:
         return max(self.duration_s, self._expected_s, 1e-6)
 
+    def readout_band(self) -> int:
+        """Height of the strip above the waveform that holds the time readout (0 if none)."""
+        return self.fontMetrics().height() + 4 if self.show_readout else 0
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         palette = self.palette()
         rect = self.rect().adjusted(1, 1, -1, -1)
         painter.fillRect(rect, palette.color(QPalette.ColorRole.Base))
+        band = self.readout_band()
+        if self._builder is not None and self.duration_s > 0 and band:
+            # The readout gets its own strip: it never sits on top of the waveform.
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(
+                QRectF(rect.left() + 6, rect.top(), rect.width() - 12, band),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{format_time(self._position)} / {format_time(self.duration_s)}",
+            )
+            rect = rect.adjusted(0, band, 0, 0)
         mid_y = rect.center().y()
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
         painter.drawLine(rect.left(), mid_y, rect.right(), mid_y)
@@ -121,12 +136,6 @@ class WaveformView(QWidget):
         x = rect.left() + rect.width() * min(self._position / span, 1.0)
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Text), 2))
         painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-        painter.setPen(palette.color(QPalette.ColorRole.Text))
-        painter.drawText(
-            QRectF(rect).adjusted(6, 4, -6, -4),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-            f"{format_time(self._position)} / {format_time(self.duration_s)}",
-        )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QInputDialog
+from PySide6.QtWidgets import QDialog
 
 from studio.core.models import PronunciationItem
 from studio.core.rules_csv import parse_rules_table
@@ -141,7 +141,7 @@ def test_closing_with_unsaved_rules_asks(qtbot, dialog, monkeypatch) -> None:
 
 
 def _start_new_dictionary(dialog, monkeypatch, name: str) -> None:
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (name, True))
+    monkeypatch.setattr(dialogs, "ask_name", lambda *a, **k: name)
     dialog.new_dictionary()
     dialog.table.set_rows([("Qt", "cute")])
 
