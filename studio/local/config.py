@@ -46,6 +46,8 @@ class ServerConfig:
         faults: Fault-injection spec (grammar in `studio.local.faults`); "" = none.
         allow_remote: Permit a non-loopback `host`.
         engine_threads: CPU threads for the Piper (onnxruntime) session; None = its default.
+        read_timeout_s: A client must send each whole request (headers and body) within this
+            many seconds of starting it, or the connection is dropped.
     """
 
     host: str = "127.0.0.1"
@@ -58,6 +60,7 @@ class ServerConfig:
     faults: str = ""
     allow_remote: bool = False
     engine_threads: int | None = None
+    read_timeout_s: float = 15.0
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -70,6 +73,8 @@ class ServerConfig:
             raise ValidationError("max_concurrency must be at least 1.", "max_concurrency")
         if self.latency_ms < 0:
             raise ValidationError("latency_ms cannot be negative.", "latency_ms")
+        if not self.read_timeout_s > 0:
+            raise ValidationError("read_timeout_s must be positive.", "read_timeout_s")
         if self.engine_threads is not None and self.engine_threads < 1:
             raise ValidationError("engine_threads must be at least 1.", "engine_threads")
         from studio.local.faults import FaultPlan

@@ -12,6 +12,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import logging
 import math
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -31,6 +32,7 @@ from studio.local.tts_request import TtsJob, parse_tts_body
 from studio.local.wire import invalid_request
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "wav": "audio/wav",
@@ -150,6 +152,20 @@ async def synthesize_sse(request: Request) -> Response:
     return StreamReply(200, headers, frames, lease.release, stall_s=faults.stall_s, abort=abort)
 
 
+def sse_error_frame(exc: Exception) -> bytes:
+    """The event that ends a stream whose synthesis failed part-way (never a bare cut).
+
+    §3.2 documents no mid-stream error event; this is the legacy Lightning shape.
+    """
+    if isinstance(exc, EngineUnavailableError):
+        message = engine_error(exc).message
+    else:
+        log.error("waves-local: synthesis failed mid-stream", exc_info=exc)
+        message = "An unexpected error occurred in waves-local; the stream ends here."
+    body = {"status": "error", "message": message, "errors": [message]}
+    return b"data: " + json.dumps(body).encode("utf-8") + b"\n\n"
+
+
 async def _sse_frames(
     first: bytes | None,
     rest: AsyncIterator[bytes],
@@ -178,11 +194,8 @@ async def _sse_frames(
             if faults.garbage:
                 yield SSE_GARBAGE
             yield sse_audio_frame(piece)
-    except EngineUnavailableError as exc:
-        # §3.2 documents no mid-stream error event; this is the legacy Lightning shape.
-        error = engine_error(exc)
-        body = {"status": "error", "message": error.message, "errors": [error.message]}
-        yield b"data: " + json.dumps(body).encode("utf-8") + b"\n\n"
+    except Exception as exc:  # any failure ends the stream with an event, never a bare cut
+        yield sse_error_frame(exc)
         return
     rendered_all()
     if faults.cut is None:

@@ -12,6 +12,7 @@ from studio.local.config import ServerConfig
 from studio.local.dictionaries import DictionaryStore
 from studio.local.faults import FaultDecision, FaultPlan
 from studio.local.monitor import LogEntry, RequestStats, SlotLimiter, UsageLog
+from studio.local.storage import check_data_dir
 from studio.local.synthesis import Synthesizer
 from studio.local.tts_request import TtsJob
 
@@ -65,6 +66,7 @@ class ServerState:
 def build_state(config: ServerConfig, stats: RequestStats | None = None) -> ServerState:
     """Create the engines, stores and counters for `config` (loads no model yet)."""
     data_dir = config.resolved_data_dir()
+    check_data_dir(data_dir)  # a sentence, not [Errno 17], when it is a file
     executor = ThreadPoolExecutor(
         max_workers=max(2, config.max_concurrency), thread_name_prefix="waves-local-synth"
     )

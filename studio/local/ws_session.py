@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
+import logging
 import math
 import time
 import uuid
@@ -16,12 +18,15 @@ from starlette.websockets import WebSocketDisconnect
 
 from studio.local.engines.base import EngineUnavailableError
 from studio.local.faults import FaultDecision
+from studio.local.jsonbody import BodyError, decode_json
 from studio.local.responses import stream_of
 from studio.local.state import ServerState
 from studio.local.synthesis import engine_error
 from studio.local.transport import abort_connection
 from studio.local.tts_request import TtsJob, parse_tts_body
 from studio.local.wire import WireError
+
+log = logging.getLogger(__name__)
 
 
 class _SessionEndedError(Exception):
@@ -73,6 +78,11 @@ class WsSession:
                 await self._on_message(message)
         except (WebSocketDisconnect, _SessionEndedError):
             return
+        except Exception:  # a bug: say so on the socket and close it properly, never drop it
+            log.exception("waves-local: unexpected error in a WebSocket session")
+            with contextlib.suppress(Exception):
+                await self._send_error("An unexpected error occurred in waves-local.", 500)
+                await self.ws.close(1011, "unexpected server error")
 
     async def _on_deadline(self, idle_at: float) -> None:
         now = time.monotonic()
@@ -93,13 +103,10 @@ class WsSession:
             await self._send_error("Send JSON text frames; binary frames are not accepted.", 400)
             return
         try:
-            job = parse_tts_body(json.loads(raw), websocket=True)
+            job = parse_tts_body(decode_json(raw, "message"), websocket=True)
             self.state.synthesizer.check(job)
-        except json.JSONDecodeError as exc:
-            await self._send_error(f"The message is not valid JSON ({exc}).", 400)
-            return
-        except RecursionError:
-            await self._send_error("The message is nested too deeply.", 400)
+        except BodyError as exc:
+            await self._send_error(str(exc), 400)
             return
         except WireError as exc:
             await self._send_error(exc.message, exc.status)

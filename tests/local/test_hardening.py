@@ -1,0 +1,247 @@
+"""waves-local refuses hostile input at its boundary: bad text, huge numbers, big bodies,
+foreign Host/Origin values, stalled connections and corrupt data files (issue 18, 1–6)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+from studio.core.errors import StoreError
+from studio.local.server import LocalServer, ServerConfig
+from tests.local.helpers import AUTH, KEY, TIMEOUT, sse, tts, ws_connect, ws_turn
+
+HUGE = "9" * 5000
+
+
+def _raw_post(server: LocalServer, path: str, body: bytes, headers: dict[str, str]) -> Any:
+    return requests.post(f"{server.base_url}{path}", data=body, headers=headers, timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "position"),
+    [("ab\ud800c", "U+D800", 3), ("Hello\x00", "U+0000", 6), ("x\x1b]52;c;aGk=\x07", "U+001B", 2)],
+)
+def test_bad_characters_are_refused_by_position_on_every_transport(
+    waves_local: LocalServer, text: str, code: str, position: int
+) -> None:
+    """A lone surrogate, NUL or ESC in text is a 400 (HTTP, SSE) or error frame (WS) naming it."""
+    expected = f"({code}) at character {position}"
+    for reply in (tts(waves_local, text=text), sse(waves_local, text=text)):
+        assert reply.status_code == 400
+        assert expected in reply.json()["message"]
+    with ws_connect(waves_local) as ws:
+        ws.send(json.dumps({"text": text, "voice_id": "tone-alto"}))
+        frames = ws_turn(ws)
+        assert frames[-1]["status"] == "error" and expected in frames[-1]["message"]
+        ws.send(json.dumps({"text": "Still here.", "voice_id": "tone-alto"}))
+        assert ws_turn(ws)[-1]["status"] == "complete"
+
+
+def test_tabs_and_line_breaks_are_text(waves_local: LocalServer) -> None:
+    """Whitespace controls (tab, LF, CR, FF) are ordinary text, not refused."""
+    assert tts(waves_local, text="One.\tTwo.\r\nThree.\fFour.").status_code == 200
+
+
+def test_dictionary_entries_with_control_characters_are_refused(waves_local: LocalServer) -> None:
+    """A pronunciation holding NUL would reach the engines: a 400 with a zod-style issue."""
+    body = {"items": [{"word": "hello", "pronunciation": "he\x00llo"}]}
+    reply = requests.post(
+        f"{waves_local.base_url}/waves/v1/pronunciation-dicts", json=body, headers=AUTH, timeout=5
+    )
+    assert reply.status_code == 400
+    assert reply.json()["details"][0]["path"] == ["items", 0, "pronunciation"]
+
+
+@pytest.mark.parametrize("field", ["speed", "sample_rate"])
+def test_numbers_python_cannot_parse_are_400_naming_the_field(
+    waves_local: LocalServer, field: str
+) -> None:
+    """A 5,000-digit number reads as JSON.parse reads it (Infinity) and fails its field check."""
+    body = f'{{"text": "Hi.", "voice_id": "tone-alto", "{field}": {HUGE}}}'.encode()
+    headers = {**AUTH, "Accept": "audio/wav", "Content-Type": "application/json"}
+    for path in ("/waves/v1/tts", "/waves/v1/tts/live"):
+        reply = _raw_post(waves_local, path, body, headers)
+        assert reply.status_code == 400 and f"'{field}'" in reply.json()["message"]
+    with ws_connect(waves_local) as ws:
+        ws.send(body.decode())
+        assert f"'{field}'" in ws_turn(ws)[-1]["message"]
+
+
+def test_nan_literals_and_huge_numbers_in_a_dictionary_body_are_400(
+    waves_local: LocalServer,
+) -> None:
+    """NaN is not JSON, and a huge number where a string belongs is a zod issue, not a 500."""
+    headers = {**AUTH, "Content-Type": "application/json"}
+    path = "/waves/v1/pronunciation-dicts"
+    reply = _raw_post(waves_local, path, b'{"items": NaN}', headers)
+    assert reply.status_code == 400 and "NaN" in reply.json()["error"]
+    body = f'{{"items": [{{"word": {HUGE}, "pronunciation": "x"}}]}}'.encode()
+    reply = _raw_post(waves_local, path, body, headers)
+    assert reply.status_code == 400 and reply.json()["details"][0]["path"] == ["items", 0, "word"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=0001-01-01T00:00:00%2B14:00", "'from'"),
+        ("to=9999-12-31T23:59:59-14:00", "'to'"),
+        ("from=2026-13-01", "'from'"),
+    ],
+)
+def test_analytics_dates_that_overflow_are_400(
+    waves_local: LocalServer, query: str, field: str
+) -> None:
+    """Dates at the edge of the calendar are a 400 naming the query field, not an overflow."""
+    url = f"{waves_local.base_url}/waves/v1/analytics/tts/usage/timeseries?{query}"
+    reply = requests.get(url, headers=AUTH, timeout=TIMEOUT)
+    assert reply.status_code == 400 and field in reply.json()["message"]
+
+
+def _exchange(server: LocalServer, request: bytes, timeout: float = 5.0) -> bytes:
+    """Send raw bytes, read until the server closes (or `timeout`)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as sock:
+        sock.sendall(request)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+        return reply
+
+
+def test_a_declared_huge_body_is_413_before_it_is_sent(waves_local: LocalServer) -> None:
+    """Content-Length 300 MB: 413 JSON at once, connection closed, no byte of the body read."""
+    head = (
+        f"POST /waves/v1/tts HTTP/1.1\r\nHost: 127.0.0.1:{waves_local.port}\r\n"
+        f"Authorization: Bearer {KEY}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {300 * 1024 * 1024}\r\n\r\n"
+    )
+    reply = _exchange(waves_local, head.encode())
+    assert reply.startswith(b"HTTP/1.1 413")
+    assert b'"PayloadTooLarge"' in reply and b"1 MB" in reply
+
+
+def test_a_chunked_body_is_cut_off_at_the_limit(waves_local: LocalServer) -> None:
+    """A chunked body with no length gets 413 once it passes 1 MB, not after reading it all."""
+
+    def body() -> Any:
+        for _ in range(64):  # 64 MB offered; the server stops after ~1 MB
+            yield b" " * (1024 * 1024)
+
+    headers = {**AUTH, "Content-Type": "application/json", "Accept": "audio/wav"}
+    try:
+        reply = requests.post(
+            f"{waves_local.base_url}/waves/v1/tts", data=body(), headers=headers, timeout=TIMEOUT
+        )
+    except requests.ConnectionError:
+        return  # the server closed while the client was still sending: also refused early
+    assert reply.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Host": "evil.example:{port}"}, 421),
+        ({"Host": "127.0.0.1:1"}, 421),
+        ({"Host": "127.0.0.1"}, 421),
+        ({"Host": "localhost:{port}"}, 200),
+        ({"Host": "[::1]:{port}"}, 200),
+        ({"Origin": "https://evil.example"}, 403),
+        ({"Origin": "null"}, 403),
+        ({"Origin": "http://localhost:3000"}, 200),
+    ],
+)
+def test_dns_rebinding_is_refused(
+    waves_local: LocalServer, headers: dict[str, str], status: int
+) -> None:
+    """Only loopback Host values with the server's port, and only loopback browser origins."""
+    sent = {k: v.format(port=waves_local.port) for k, v in headers.items()}
+    url = f"{waves_local.base_url}/waves/v1/analytics/tts/logs"
+    reply = requests.get(url, headers={**AUTH, **sent}, timeout=TIMEOUT)
+    assert reply.status_code == status
+    if status != 200:
+        assert "waves-local" in reply.json()["message"]
+
+
+def test_dns_rebinding_is_refused_on_the_websocket(waves_local: LocalServer) -> None:
+    """A WebSocket upgrade with a foreign Host is refused with 421 before it opens."""
+    # A socket to loopback, a URI naming another host: the Host header a rebound page sends.
+    with (
+        socket.create_connection(("127.0.0.1", waves_local.port), timeout=5) as sock,
+        pytest.raises(InvalidStatus) as caught,
+    ):
+        connect(
+            f"ws://evil.example:{waves_local.port}/waves/v1/tts/live",
+            sock=sock,
+            additional_headers=AUTH,
+            open_timeout=5,
+        )
+    assert caught.value.response.status_code == 421
+
+
+def test_stalled_and_dripping_connections_are_dropped(make_waves_local: Any) -> None:
+    """Clients that never finish their headers or body are closed after the read deadline."""
+    server = make_waves_local(read_timeout_s=0.5)
+    partial_head = b"GET /waves/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    partial_body = (
+        f"POST /waves/v1/tts HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+        f"Authorization: Bearer {KEY}\r\nAccept: audio/wav\r\n"
+        "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+    ).encode()
+    with contextlib.ExitStack() as stack:
+        sockets = []
+        for request in [b""] * 20 + [partial_head] * 20 + [partial_body] * 20:
+            sock = stack.enter_context(socket.create_connection(("127.0.0.1", server.port), 5))
+            sock.sendall(request)
+            sockets.append(sock)
+        for sock in sockets:  # recv returns b"" once the server closed it (else it times out)
+            assert sock.recv(1024) == b""
+    assert requests.get(f"{server.base_url}/waves/v1/health", timeout=TIMEOUT).ok
+
+
+def test_a_slow_response_is_not_cut_by_the_read_deadline(make_waves_local: Any) -> None:
+    """The deadline covers what the client sends, never a reply still being made."""
+    server = make_waves_local(read_timeout_s=0.2, latency_ms=600)
+    assert tts(server, text="Still whole.").status_code == 200
+
+
+def test_corrupt_data_files_are_moved_aside(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 5,000-digit number in the clones file: the file is moved aside with a warning."""
+    (tmp_path / "voice_clones.json").write_text(f'[{{"voiceId": "v", "n": {HUGE}}}]')
+    with (
+        caplog.at_level(logging.WARNING),
+        LocalServer(ServerConfig(engine="tone", data_dir=tmp_path)) as server,
+    ):
+        reply = requests.get(f"{server.base_url}/waves/v1/voice-cloning", headers=AUTH, timeout=5)
+    assert reply.json() == {"data": []}
+    assert list(tmp_path.glob("voice_clones.json.corrupt-*"))
+    assert "moved it to voice_clones.json.corrupt-" in caplog.text
+
+
+def test_a_data_folder_that_is_a_file_gives_a_sentence(tmp_path: Path) -> None:
+    """--data-dir naming a file: a StoreError sentence (and exit 1 from the CLI), no Errno."""
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError) as caught:
+        LocalServer(ServerConfig(engine="tone", data_dir=blocker / "inner")).start()
+    assert "is a file" in caught.value.user_message and "Errno" not in caught.value.user_message
+    command = [sys.executable, "-m", "studio.local.cli", "--engine", "tone", "--port", "0"]
+    done = subprocess.run(
+        [*command, "--data-dir", str(blocker)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and "is a file" in done.stderr and "Traceback" not in done.stderr
