@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--fault", default="", help="fault injection, e.g. 'status=429@nth=2' (see faults.py)"
     )
     parser.add_argument(
-        "--allow-remote", action="store_true", help="allow a non-loopback --host (unsafe)"
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback --host (unsafe: no Host/Origin checks; set --api-key)",
     )
     return parser
 
