@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from websockets.sync.client import connect
 
 from studio.core.errors import StoreError
@@ -245,3 +245,12 @@ def test_a_data_folder_that_is_a_file_gives_a_sentence(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 1 and "is a file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_websocket_messages_over_1_mib_get_a_close_frame(waves_local: LocalServer) -> None:
+    """A 2 MiB message is refused with close code 1009 (a close frame, not a drop)."""
+    with ws_connect(waves_local) as ws:
+        ws.send(json.dumps({"text": "x" * (2 * 1024 * 1024), "voice_id": "tone-alto"}))
+        with pytest.raises(ConnectionClosedError) as caught:
+            ws.recv(timeout=TIMEOUT)
+    assert caught.value.rcvd is not None and caught.value.rcvd.code == 1009
