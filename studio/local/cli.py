@@ -41,7 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", type=Path, help=f"where dictionaries and clones live ({default_data_dir()})"
     )
-    parser.add_argument("--max-concurrency", type=int, default=4, help="parallel syntheses (4)")
+    parser.add_argument(
+        "--max-concurrency",
+        type=int,
+        help="parallel syntheses (default: 64 for tone, one per CPU core for Piper/espeak-ng)",
+    )
     parser.add_argument(
         "--latency-ms", type=int, default=0, help="extra delay before each first byte (0)"
     )

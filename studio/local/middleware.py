@@ -4,7 +4,6 @@ X-Request-Id, inject HTTP faults."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,6 +18,7 @@ from studio.local.guard import (
     foreign_request,
     too_large,
 )
+from studio.local.ids import new_uuid
 from studio.local.state import ServerState
 from studio.local.wire import status_error
 
@@ -56,7 +56,7 @@ class WavesMiddleware:
             return
         path = scope["path"]
         self.state.stats.record(path)
-        request_id = str(uuid.uuid4())
+        request_id = new_uuid()
         scope.setdefault("state", {})["request_id"] = request_id
         refusal = foreign_request(scope, self.guarded)
         if scope["type"] == "websocket":

@@ -14,7 +14,6 @@ import contextlib
 import json
 import logging
 import math
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 
 from fastapi import APIRouter, Request
@@ -22,6 +21,7 @@ from starlette.responses import Response
 
 from studio.local.engines.base import EngineUnavailableError
 from studio.local.faults import SSE_GARBAGE, FaultDecision
+from studio.local.ids import new_uuid
 from studio.local.middleware import request_faults
 from studio.local.monitor import Lease
 from studio.local.responses import Abort, StreamReply, pieces_of, stream_of
@@ -60,7 +60,7 @@ def synthesis_headers(request: Request, job: TtsJob, content_type: str) -> dict[
     """The §1.4 headers of a synthesis reply."""
     headers = {
         "Content-Type": content_type,
-        "X-Session-Id": str(uuid.uuid4()),
+        "X-Session-Id": new_uuid(),
         "X-External-Session-Id": job.session_id,
         "X-External-Request-Id": job.request_id,
     }
@@ -115,6 +115,9 @@ async def synthesize(request: Request) -> Response:
         request, job, faults.content_type or CONTENT_TYPES[job.output_format]
     )
     headers["Content-Length"] = str(len(audio))
+    if faults.cut is None and not faults.drop and not faults.stall_s:
+        # One write of a finished body: no pieces, no disconnect watcher (nothing to stop).
+        return Response(audio, 200, headers)
     abort = Abort.NEVER
     if faults.cut is not None:
         audio, abort = audio[: int(len(audio) * faults.cut)], Abort.AT_END

@@ -11,6 +11,7 @@ from typing import Any
 
 from studio.core.errors import NetworkError
 from studio.core.models import Voice
+from studio.local.allocator import keep_heap_padding
 from studio.local.config import ServerConfig
 from studio.local.faults import FaultPlan
 from studio.local.monitor import RequestStats
@@ -134,6 +135,7 @@ class LocalServer:
         from studio.local.app import create_app
         from studio.local.transport import AbortableWebSocketProtocol, read_deadline_protocol
 
+        keep_heap_padding()
         state = build_state(self.config, self.stats)  # first: a bad data folder binds nothing
         self._socket = self._bind()
         self._port = int(self._socket.getsockname()[1])

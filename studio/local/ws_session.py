@@ -9,7 +9,6 @@ import json
 import logging
 import math
 import time
-import uuid
 from typing import Any
 
 from fastapi import WebSocket
@@ -18,6 +17,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from studio.local.engines.base import EngineUnavailableError
 from studio.local.faults import FaultDecision
+from studio.local.ids import new_uuid
 from studio.local.jsonbody import BodyError, decode_json
 from studio.local.responses import stream_of
 from studio.local.state import ServerState
@@ -44,7 +44,7 @@ class WsSession:
         self.state = state
         self.ws = websocket
         self.idle_timeout_s = idle_timeout_s
-        self.session_id = f"ws_{uuid.uuid4()}"
+        self.session_id = f"ws_{new_uuid()}"
         self._buffer = ""
         self._job: TtsJob | None = None
         self._turn_id: str | None = None
@@ -137,7 +137,7 @@ class WsSession:
 
     def _ids(self) -> dict[str, Any]:
         if self._turn_id is None:
-            self._turn_id = f"task_{uuid.uuid4()}"
+            self._turn_id = f"task_{new_uuid()}"
         return {"session_id": self.session_id, "request_id": self._turn_id, **self._external}
 
     def _end_turn(self) -> None:
