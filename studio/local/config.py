@@ -105,4 +105,4 @@ class ServerConfig:
 
     def resolved_data_dir(self) -> Path:
         """`data_dir`, or the platform default when it is None."""
-        return self.data_dir if self.data_dir is not None else default_data_dir()
+        return Path(self.data_dir) if self.data_dir is not None else default_data_dir()

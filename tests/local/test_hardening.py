@@ -254,3 +254,26 @@ def test_websocket_messages_over_1_mib_get_a_close_frame(waves_local: LocalServe
         with pytest.raises(ConnectionClosedError) as caught:
             ws.recv(timeout=TIMEOUT)
     assert caught.value.rcvd is not None and caught.value.rcvd.code == 1009
+
+
+def test_clone_uploads_have_their_own_larger_limit(waves_local: LocalServer) -> None:
+    """A 5 MB clip fits the 6 MB upload limit (its own 400 says so); 7 MB is a 413."""
+    url = f"{waves_local.base_url}/waves/v1/voice-cloning"
+    fields = {"displayName": "Big"}
+    fits = ("a.wav", bytes(5 * 1024 * 1024 + 1), "audio/wav")
+    reply = requests.post(url, files={"file": fits}, data=fields, headers=AUTH, timeout=TIMEOUT)
+    assert reply.status_code == 400 and "larger than 5 MB" in reply.json()["error"]
+    big = ("a.wav", bytes(7 * 1024 * 1024), "audio/wav")
+    reply = requests.post(url, files={"file": big}, data=fields, headers=AUTH, timeout=TIMEOUT)
+    assert reply.status_code == 413 and "6 MB" in reply.json()["error"]
+
+
+def test_a_foreign_origin_cannot_open_a_websocket(waves_local: LocalServer) -> None:
+    """A page on another site cannot open the streaming socket (403 before the upgrade)."""
+    with pytest.raises(InvalidStatus) as caught:
+        connect(
+            f"{waves_local.ws_url}/waves/v1/tts/live",
+            additional_headers={**AUTH, "Origin": "https://evil.example"},
+            open_timeout=5,
+        )
+    assert caught.value.response.status_code == 403
