@@ -19,7 +19,7 @@ from websockets.sync.client import connect
 
 from studio.core.errors import StoreError
 from studio.local.server import LocalServer, ServerConfig
-from tests.local.helpers import AUTH, KEY, TIMEOUT, sse, tts, ws_connect, ws_turn
+from tests.local.helpers import AUTH, KEY, TIMEOUT, parse_sse, sse, tts, ws_connect, ws_turn
 
 HUGE = "9" * 5000
 
@@ -277,3 +277,40 @@ def test_a_foreign_origin_cannot_open_a_websocket(waves_local: LocalServer) -> N
             open_timeout=5,
         )
     assert caught.value.response.status_code == 403
+
+
+def _frames_until_closed(ws: Any) -> list[dict[str, Any]]:
+    frames = []
+    try:
+        while True:
+            frames.append(json.loads(ws.recv(timeout=TIMEOUT)))
+    except ConnectionClosedError:
+        return frames
+
+
+def test_a_failure_mid_stream_ends_with_an_error_not_a_cut(
+    make_waves_local: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An engine bug in a later sentence: SSE ends with an error event, WS with an error
+    frame and a 1011 close frame; the server keeps serving."""
+    server = make_waves_local()
+    engine = server.state.synthesizer.route("tone-alto").engine
+    real = engine.synthesize
+
+    def fails_on_boom(sentence: str, *args: Any) -> Any:
+        if "Boom" in sentence:
+            raise RuntimeError("simulated engine bug")
+        return real(sentence, *args)
+
+    monkeypatch.setattr(engine, "synthesize", fails_on_boom)
+    text = "First sentence is fine. Boom goes the second."
+    with caplog.at_level(logging.ERROR):
+        events = parse_sse(sse(server, text=text).content)
+        assert events[0][0] == "audio"
+        assert json.loads(events[-1][1])["status"] == "error"
+        with ws_connect(server) as ws:
+            ws.send(json.dumps({"text": text, "voice_id": "tone-alto"}))
+            frames = _frames_until_closed(ws)
+            assert ws.close_code == 1011
+            assert frames[0]["status"] == "chunk" and frames[-1]["status"] == "error"
+    assert tts(server, text="Still serving.").status_code == 200
