@@ -153,3 +153,17 @@ def test_a_foreign_origin_cannot_open_a_websocket(waves_local: LocalServer) -> N
             open_timeout=5,
         )
     assert caught.value.response.status_code == 403
+
+
+@pytest.mark.parametrize("host", ["localhost", "::1"])
+def test_loopback_names_and_ipv6_keep_working(make_waves_local: Any, host: str) -> None:
+    """Servers on localhost and [::1] answer clients that use those names (HTTP and WS)."""
+    server = make_waves_local(host=host)
+    name = "localhost" if host == "localhost" else "[::1]"
+    url = f"http://{name}:{server.port}/waves/v1/analytics/tts/logs"
+    assert requests.get(url, headers=AUTH, timeout=TIMEOUT).status_code == 200
+    with connect(
+        f"ws://{name}:{server.port}/waves/v1/tts/live", additional_headers=AUTH, open_timeout=5
+    ) as ws:
+        ws.send(json.dumps({"text": "Hi.", "voice_id": "tone-alto"}))
+        assert json.loads(ws.recv(timeout=TIMEOUT))["status"] == "chunk"
