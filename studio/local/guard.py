@@ -13,6 +13,7 @@ the limit is answered 413 at once, a chunked body that passes it gets 413 as soo
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from starlette.types import Message, Receive, Scope
@@ -91,6 +92,14 @@ def _split_host(value: str) -> tuple[str, int | None] | None:
         return None
 
 
+@functools.lru_cache(maxsize=64)
+def _is_loopback_host(host: str, port: int | None, default_port: int) -> bool:
+    """True for a Host value naming a loopback address with `port` (cached: clients repeat
+    the same one or two values on every request)."""
+    parsed = _split_host(host)
+    return parsed is not None and is_loopback(parsed[0]) and (parsed[1] or default_port) == port
+
+
 def foreign_request(scope: Scope, guarded: bool) -> WireError | None:
     """The 421/403 for a request a web page could have sent through DNS rebinding, else None."""
     if not guarded:
@@ -106,9 +115,8 @@ def _foreign(scope: Scope) -> WireError | None:
     host = _header(scope, b"host")
     if host is not None:
         port = scope["server"][1] if scope.get("server") else None
-        parsed = _split_host(host.strip())
         default = 443 if scope.get("scheme") in ("https", "wss") else 80
-        if parsed is None or not is_loopback(parsed[0]) or (parsed[1] or default) != port:
+        if not _is_loopback_host(host.strip(), port, default):
             return status_error(
                 path,
                 421,

@@ -22,7 +22,7 @@ def server_state(request: HTTPConnection) -> ServerState:
 def authorized_state(request: HTTPConnection) -> ServerState:
     """The ServerState, once the request has passed the bearer-token check (else 401)."""
     state = server_state(request)
-    require_auth(request.headers, state.config.api_key, request.url.path)
+    require_auth(request.headers, state.config.api_key, request.scope["path"])  # no URL object
     return state
 
 
