@@ -14,7 +14,7 @@ from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from websockets.sync.client import connect
 
 from studio.local.server import LocalServer
-from tests.local.helpers import AUTH, KEY, TIMEOUT, tts, ws_connect
+from tests.local.helpers import AUTH, KEY, TIMEOUT, tts, ws_connect, ws_turn
 
 
 def _exchange(server: LocalServer, request: bytes, timeout: float = 5.0) -> bytes:
@@ -167,3 +167,13 @@ def test_loopback_names_and_ipv6_keep_working(make_waves_local: Any, host: str) 
     ) as ws:
         ws.send(json.dumps({"text": "Hi.", "voice_id": "tone-alto"}))
         assert json.loads(ws.recv(timeout=TIMEOUT))["status"] == "chunk"
+
+
+def test_the_read_deadline_never_closes_an_open_websocket(make_waves_local: Any) -> None:
+    """A WebSocket outlives the HTTP read deadline: after a quiet spell it still answers."""
+    server = make_waves_local(read_timeout_s=0.2)
+    with ws_connect(server) as ws:
+        with pytest.raises(TimeoutError):
+            ws.recv(timeout=0.6)  # three deadlines pass with nothing to say
+        ws.send(json.dumps({"text": "Still open.", "voice_id": "tone-alto"}))
+        assert ws_turn(ws)[-1]["status"] == "complete"
