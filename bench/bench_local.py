@@ -243,7 +243,7 @@ def main() -> int:
             "hi",
             {140: HINDI_140, 1000: HINDI_1000},
         )
-    tone = ServerConfig(engine="tone", api_key=KEY, data_dir=data_dir, max_concurrency=CLIENTS)
+    tone = ServerConfig(engine="tone", api_key=KEY, data_dir=data_dir)  # the shipped default
     with LocalServer(tone) as server:
         rate, errors = load(server)
         line(f"tone requests/s, {CLIENTS} concurrent clients (POST /tts)", rate, "req/s", 100, True)

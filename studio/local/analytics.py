@@ -14,6 +14,8 @@ from studio.local.wire import invalid_request
 GRANULARITIES = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 MAX_BUCKETS = 2000
 MAX_PAGE_SIZE = 100
+# Dates outside these years are refused: bucket arithmetic near year 1 or 9999 overflows.
+FIRST_YEAR, LAST_YEAR = 1970, 9000
 
 
 def logs_page(usage: UsageLog, page: str | None, page_size: str | None) -> dict[str, Any]:
@@ -47,15 +49,20 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
 
 
 def _parse_time(name: str, raw: str | None, default: datetime) -> datetime:
+    """An ISO-8601 query value in UTC; 400 naming `name` for one that does not parse or lies
+    outside FIRST_YEAR..LAST_YEAR (a far-off offset overflows the datetime range)."""
     if not raw:
         return default
     try:
         moment = datetime.fromisoformat(raw)
-    except ValueError:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
         raise invalid_request(
             f"'{name}' must be an ISO-8601 datetime such as 2026-08-01T00:00:00Z."
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise invalid_request(f"'{name}' must lie between the years {FIRST_YEAR} and {LAST_YEAR}.")
+    return moment
 
 
 def buckets(
@@ -70,7 +77,7 @@ def buckets(
     start = _parse_time("from", start_raw, end - (7 * step if step_name == "day" else 24 * step))
     if start > end:
         raise invalid_request("'from' must be before 'to'.")
-    start = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    start = start.replace(minute=0, second=0, microsecond=0)
     if step_name == "day":
         start = start.replace(hour=0)
     count = int((end - start) / step) + 1

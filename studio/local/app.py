@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 
 from studio.core.errors import StudioError
 from studio.local import routes_dicts, routes_misc, routes_tts, routes_voices, ws
+from studio.local.guard import BodyTooLargeError, too_large
 from studio.local.middleware import WavesMiddleware
 from studio.local.state import ServerState
 from studio.local.wire import WireError, status_error
@@ -26,6 +27,7 @@ def create_app(state: ServerState) -> ASGIApp:
     for module in (routes_tts, routes_voices, routes_dicts, routes_misc, ws):
         app.include_router(module.router)
     app.add_exception_handler(WireError, _wire_error)
+    app.add_exception_handler(BodyTooLargeError, _too_large)
     app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(StudioError, _studio_error)
@@ -36,6 +38,12 @@ def create_app(state: ServerState) -> ASGIApp:
 async def _wire_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WireError)
     return exc.response()
+
+
+async def _too_large(request: Request, exc: Exception) -> Response:
+    """A body passed its limit while being read: 413, and the connection closes."""
+    assert isinstance(exc, BodyTooLargeError)
+    return too_large(request.url.path, exc.limit).response()
 
 
 async def _client_gone(request: Request, exc: Exception) -> Response:

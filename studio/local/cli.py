@@ -41,7 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", type=Path, help=f"where dictionaries and clones live ({default_data_dir()})"
     )
-    parser.add_argument("--max-concurrency", type=int, default=4, help="parallel syntheses (4)")
+    parser.add_argument(
+        "--max-concurrency",
+        type=int,
+        help="parallel syntheses (default: 64 for tone, one per CPU core for Piper/espeak-ng)",
+    )
     parser.add_argument(
         "--latency-ms", type=int, default=0, help="extra delay before each first byte (0)"
     )
@@ -49,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--fault", default="", help="fault injection, e.g. 'status=429@nth=2' (see faults.py)"
     )
     parser.add_argument(
-        "--allow-remote", action="store_true", help="allow a non-loopback --host (unsafe)"
+        "--allow-remote",
+        action="store_true",
+        help="allow a non-loopback --host (unsafe: no Host/Origin checks; set --api-key)",
     )
     return parser
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from studio.core.errors import ValidationError
 ENGINES: tuple[str, ...] = ("auto", "piper", "espeak", "tone")
 DEFAULT_PORT = 8787
 APP_DIR_NAME = "waves-local"
+TONE_SLOTS = 64
 
 
 def default_data_dir() -> Path:
@@ -41,11 +43,14 @@ class ServerConfig:
             "espeak" or "tone" (deterministic synthetic audio for tests).
         api_key: The only Bearer token accepted; None accepts any non-empty token.
         data_dir: Where dictionaries and voice clones persist; None = the platform data folder.
-        max_concurrency: Simultaneous syntheses (HTTP, SSE and WebSocket share them).
+        max_concurrency: Simultaneous syntheses (HTTP, SSE and WebSocket share them); None =
+            sized from the engine (`slots()`).
         latency_ms: Extra delay before the first byte of every synthesis (simulates a network).
         faults: Fault-injection spec (grammar in `studio.local.faults`); "" = none.
         allow_remote: Permit a non-loopback `host`.
         engine_threads: CPU threads for the Piper (onnxruntime) session; None = its default.
+        read_timeout_s: A client must send each whole request (headers and body) within this
+            many seconds of starting it, or the connection is dropped.
     """
 
     host: str = "127.0.0.1"
@@ -53,11 +58,12 @@ class ServerConfig:
     engine: str = "auto"
     api_key: str | None = field(default=None, repr=False)
     data_dir: Path | None = None
-    max_concurrency: int = 4
+    max_concurrency: int | None = None
     latency_ms: int = 0
     faults: str = ""
     allow_remote: bool = False
     engine_threads: int | None = None
+    read_timeout_s: float = 15.0
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -66,10 +72,12 @@ class ServerConfig:
             )
         if not 0 <= self.port <= 65535:
             raise ValidationError(f"Port {self.port} is not between 0 and 65535.", "port")
-        if self.max_concurrency < 1:
+        if self.max_concurrency is not None and self.max_concurrency < 1:
             raise ValidationError("max_concurrency must be at least 1.", "max_concurrency")
         if self.latency_ms < 0:
             raise ValidationError("latency_ms cannot be negative.", "latency_ms")
+        if not self.read_timeout_s > 0:
+            raise ValidationError("read_timeout_s must be positive.", "read_timeout_s")
         if self.engine_threads is not None and self.engine_threads < 1:
             raise ValidationError("engine_threads must be at least 1.", "engine_threads")
         from studio.local.faults import FaultPlan
@@ -82,6 +90,19 @@ class ServerConfig:
                 "host",
             )
 
+    def slots(self) -> int:
+        """`max_concurrency`, or the engine's default when it is None.
+
+        The tone engine makes a request's audio in well under a millisecond, so it takes
+        TONE_SLOTS at once (8 polite clients never see a 429); Piper and espeak-ng use a CPU
+        core per synthesis, so more at once than cores only makes every request slower.
+        """
+        if self.max_concurrency is not None:
+            return self.max_concurrency
+        if self.engine == "tone":
+            return TONE_SLOTS
+        return max(2, os.cpu_count() or 2)
+
     def resolved_data_dir(self) -> Path:
         """`data_dir`, or the platform default when it is None."""
-        return self.data_dir if self.data_dir is not None else default_data_dir()
+        return Path(self.data_dir) if self.data_dir is not None else default_data_dir()

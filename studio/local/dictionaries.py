@@ -69,11 +69,15 @@ class DictionaryStore:
 
     def missing(self, dict_ids: tuple[str, ...]) -> list[str]:
         """The ids among `dict_ids` that name no dictionary (one read of the store)."""
+        if not dict_ids:  # most requests: no need to look at the file at all
+            return []
         records = self._records.snapshot()
         return [dict_id for dict_id in dict_ids if dict_id not in records]
 
     def rules(self, dict_ids: tuple[str, ...]) -> list[tuple[str, str]]:
         """The (word, pronunciation) pairs of these dictionaries, in request order."""
+        if not dict_ids:
+            return []
         records = self._records.snapshot()
         return [
             (item["word"], item["pronunciation"])

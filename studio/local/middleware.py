@@ -1,14 +1,24 @@
-"""The outermost layer: count arrivals, tag replies with X-Request-Id, inject HTTP faults."""
+"""The outermost layer: count arrivals, refuse foreign hosts and big bodies, tag replies with
+X-Request-Id, inject HTTP faults."""
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
+from studio.local.config import is_loopback
 from studio.local.faults import FaultDecision
+from studio.local.guard import (
+    body_limit,
+    capped_receive,
+    declared_length,
+    foreign_request,
+    too_large,
+)
+from studio.local.ids import new_uuid
 from studio.local.state import ServerState
 from studio.local.wire import status_error
 
@@ -28,13 +38,17 @@ class WavesMiddleware:
     """Pure ASGI middleware (no buffering, so streams stay streams).
 
     Every HTTP request and WebSocket upgrade is counted on arrival and gets a UUID request id;
-    HTTP replies carry it as `X-Request-Id`. For HTTP, the fault plan is consulted here: an
+    HTTP replies carry it as `X-Request-Id`. A request a web page could have sent through DNS
+    rebinding is refused here (`guard.foreign_request`), and HTTP bodies are capped while they
+    are read (`guard.capped_receive`). For HTTP, the fault plan is consulted here: an
     injected latency waits before anything else, an injected status answers at once.
     """
 
     def __init__(self, app: ASGIApp, state: ServerState) -> None:
         self.app = app
         self.state = state
+        # On loopback, only loopback Host/Origin values; --allow-remote elsewhere turns it off.
+        self.guarded = is_loopback(state.config.host)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -42,9 +56,14 @@ class WavesMiddleware:
             return
         path = scope["path"]
         self.state.stats.record(path)
-        request_id = str(uuid.uuid4())
+        request_id = new_uuid()
         scope.setdefault("state", {})["request_id"] = request_id
+        refusal = foreign_request(scope, self.guarded)
         if scope["type"] == "websocket":
+            if refusal is not None:
+                websocket = WebSocket(scope, receive, send)
+                await websocket.send_denial_response(refusal.response())
+                return
             await self.app(scope, receive, send)
             return
 
@@ -55,6 +74,14 @@ class WavesMiddleware:
                     headers["X-Request-Id"] = request_id
             await send(message)
 
+        limit = body_limit(path)
+        length = declared_length(scope)
+        if refusal is None and length is not None and length > limit:
+            refusal = too_large(path, limit)
+        if refusal is not None:
+            await refusal.response()(scope, receive, send_with_id)
+            return
+        receive = capped_receive(receive, limit)
         decision = self.state.decide_faults(path)
         scope["state"]["faults"] = decision
         if decision.latency_s:

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from studio.core import contract as c
+from studio.local.jsonbody import BodyError, check_speakable
 from studio.local.route_support import authorized_state, read_json_body, server_state
 from studio.local.wire import WireError, dict_error
 
@@ -77,7 +78,18 @@ def _items_issues(body: dict[str, Any]) -> list[dict[str, Any]]:
                 issues.append(_issue_type(["items", index, key], "string", value, key in item))
             elif not value.strip():
                 issues.append(_issue_small(["items", index, key], "string"))
+            else:
+                issues.extend(_speakable_issues(["items", index, key], value))
     return issues
+
+
+def _speakable_issues(path: list[str | int], value: str) -> list[dict[str, Any]]:
+    """A word or pronunciation ends up in the engines' text: no control characters."""
+    try:
+        check_speakable(value, ".".join(map(str, path)))
+    except BodyError as exc:
+        return [{"code": "custom", "path": path, "message": str(exc)}]
+    return []
 
 
 def _id_issues(body: dict[str, Any]) -> list[dict[str, Any]]:

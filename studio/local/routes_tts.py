@@ -12,8 +12,8 @@ import asyncio
 import base64
 import contextlib
 import json
+import logging
 import math
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 
 from fastapi import APIRouter, Request
@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from studio.local.engines.base import EngineUnavailableError
 from studio.local.faults import SSE_GARBAGE, FaultDecision
+from studio.local.ids import new_uuid
 from studio.local.middleware import request_faults
 from studio.local.monitor import Lease
 from studio.local.responses import Abort, StreamReply, pieces_of, stream_of
@@ -31,6 +32,7 @@ from studio.local.tts_request import TtsJob, parse_tts_body
 from studio.local.wire import invalid_request
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "wav": "audio/wav",
@@ -58,7 +60,7 @@ def synthesis_headers(request: Request, job: TtsJob, content_type: str) -> dict[
     """The §1.4 headers of a synthesis reply."""
     headers = {
         "Content-Type": content_type,
-        "X-Session-Id": str(uuid.uuid4()),
+        "X-Session-Id": new_uuid(),
         "X-External-Session-Id": job.session_id,
         "X-External-Request-Id": job.request_id,
     }
@@ -113,6 +115,9 @@ async def synthesize(request: Request) -> Response:
         request, job, faults.content_type or CONTENT_TYPES[job.output_format]
     )
     headers["Content-Length"] = str(len(audio))
+    if faults.cut is None and not faults.drop and not faults.stall_s:
+        # One write of a finished body: no pieces, no disconnect watcher (nothing to stop).
+        return Response(audio, 200, headers)
     abort = Abort.NEVER
     if faults.cut is not None:
         audio, abort = audio[: int(len(audio) * faults.cut)], Abort.AT_END
@@ -150,6 +155,20 @@ async def synthesize_sse(request: Request) -> Response:
     return StreamReply(200, headers, frames, lease.release, stall_s=faults.stall_s, abort=abort)
 
 
+def sse_error_frame(exc: Exception) -> bytes:
+    """The event that ends a stream whose synthesis failed part-way (never a bare cut).
+
+    §3.2 documents no mid-stream error event; this is the legacy Lightning shape.
+    """
+    if isinstance(exc, EngineUnavailableError):
+        message = engine_error(exc).message
+    else:
+        log.error("waves-local: synthesis failed mid-stream", exc_info=exc)
+        message = "An unexpected error occurred in waves-local; the stream ends here."
+    body = {"status": "error", "message": message, "errors": [message]}
+    return b"data: " + json.dumps(body).encode("utf-8") + b"\n\n"
+
+
 async def _sse_frames(
     first: bytes | None,
     rest: AsyncIterator[bytes],
@@ -178,11 +197,8 @@ async def _sse_frames(
             if faults.garbage:
                 yield SSE_GARBAGE
             yield sse_audio_frame(piece)
-    except EngineUnavailableError as exc:
-        # §3.2 documents no mid-stream error event; this is the legacy Lightning shape.
-        error = engine_error(exc)
-        body = {"status": "error", "message": error.message, "errors": [error.message]}
-        yield b"data: " + json.dumps(body).encode("utf-8") + b"\n\n"
+    except Exception as exc:  # any failure ends the stream with an event, never a bare cut
+        yield sse_error_frame(exc)
         return
     rendered_all()
     if faults.cut is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from studio.core.errors import NetworkError
 from studio.core.models import Voice
+from studio.local.allocator import keep_heap_padding
 from studio.local.config import ServerConfig
 from studio.local.faults import FaultPlan
 from studio.local.monitor import RequestStats
@@ -21,6 +22,9 @@ __all__ = ["LocalServer", "ServerConfig"]
 log = logging.getLogger(__name__)
 _START_TIMEOUT_S = 20.0
 _STOP_TIMEOUT_S = 10.0
+# An idle keep-alive connection is closed after this long (uvicorn's own timer).
+KEEP_ALIVE_S = 5
+WS_MAX_MESSAGE_BYTES = 1024 * 1024  # the contract's incoming message limit (§4.6)
 # uvicorn logs these when an app ends a response early, which waves-local does on purpose to
 # cut a body (fault injection), and after a refused WebSocket upgrade (a denial response).
 _DELIBERATE = (
@@ -129,16 +133,19 @@ class LocalServer:
         import uvicorn
 
         from studio.local.app import create_app
-        from studio.local.transport import AbortableWebSocketProtocol
+        from studio.local.transport import AbortableWebSocketProtocol, read_deadline_protocol
 
+        keep_heap_padding()
+        state = build_state(self.config, self.stats)  # first: a bad data folder binds nothing
         self._socket = self._bind()
         self._port = int(self._socket.getsockname()[1])
-        state = build_state(self.config, self.stats)
         self._state = state
         uv_config = uvicorn.Config(
             create_app(state),
-            http="h11",
+            http=read_deadline_protocol(self.config.read_timeout_s),
             ws=AbortableWebSocketProtocol,
+            ws_max_size=WS_MAX_MESSAGE_BYTES,
+            timeout_keep_alive=KEEP_ALIVE_S,
             loop="asyncio",
             lifespan="off",
             log_config=None,

@@ -12,6 +12,7 @@ from studio.local.config import ServerConfig
 from studio.local.dictionaries import DictionaryStore
 from studio.local.faults import FaultDecision, FaultPlan
 from studio.local.monitor import LogEntry, RequestStats, SlotLimiter, UsageLog
+from studio.local.storage import check_data_dir
 from studio.local.synthesis import Synthesizer
 from studio.local.tts_request import TtsJob
 
@@ -23,7 +24,7 @@ class ServerState:
     Attributes:
         config: What the server was started with.
         catalogue, dictionaries, clones, synthesizer: Voices, data and the audio pipeline.
-        limiter: Synthesis slots (`max_concurrency`).
+        limiter: Synthesis slots (`config.slots()`).
         stats, usage: Arrival counts and the analytics log.
         faults: The fault plan in force (replaced by `LocalServer.set_faults`).
         executor: The worker threads engines run in.
@@ -65,8 +66,9 @@ class ServerState:
 def build_state(config: ServerConfig, stats: RequestStats | None = None) -> ServerState:
     """Create the engines, stores and counters for `config` (loads no model yet)."""
     data_dir = config.resolved_data_dir()
+    check_data_dir(data_dir)  # a sentence, not [Errno 17], when it is a file
     executor = ThreadPoolExecutor(
-        max_workers=max(2, config.max_concurrency), thread_name_prefix="waves-local-synth"
+        max_workers=max(2, config.slots()), thread_name_prefix="waves-local-synth"
     )
     catalogue = Catalogue(build_engines(config.engine, config.engine_threads))
     dictionaries = DictionaryStore(data_dir)
@@ -78,7 +80,7 @@ def build_state(config: ServerConfig, stats: RequestStats | None = None) -> Serv
         dictionaries=dictionaries,
         clones=clones,
         synthesizer=Synthesizer(catalogue, dictionaries, clones, executor),
-        limiter=SlotLimiter(config.max_concurrency, usage),
+        limiter=SlotLimiter(config.slots(), usage),
         stats=stats or RequestStats(),
         usage=usage,
         executor=executor,

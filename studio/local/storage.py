@@ -48,14 +48,36 @@ def read_json_list(path: Path) -> list[Any]:
         value = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return []
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        _move_aside(path, str(exc))
+    except (OSError, ValueError, RecursionError) as exc:
+        # ValueError covers malformed JSON, bad UTF-8 and numbers Python refuses (> 4,300 digits).
+        _move_aside(path, str(exc)[:200])
         return []
     if not isinstance(value, list):
         # Valid JSON of another shape (hand-edited, a newer version): keep it, out of the way.
         _move_aside(path, "it does not hold a JSON array")
         return []
     return value
+
+
+def check_data_dir(data_dir: Path, create: bool = False) -> None:
+    """Raise StoreError with a sentence when `data_dir` cannot be a folder (a file is in the
+    way, or it cannot be created); with `create`, make it."""
+    in_the_way = next(
+        (p for p in (data_dir, *data_dir.parents) if p.exists() and not p.is_dir()), None
+    )
+    if in_the_way is not None:
+        raise StoreError(
+            f"waves-local cannot use {data_dir} as its data folder: {in_the_way} is a file. "
+            "Move that file away or choose another folder with --data-dir."
+        )
+    if create:
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"waves-local cannot create its data folder {data_dir} ({exc.strerror}). "
+                "Choose another folder with --data-dir."
+            ) from exc
 
 
 def _move_aside(path: Path, why: str) -> None:
@@ -138,8 +160,15 @@ def _file_lock(path: Path) -> Iterator[None]:
         yield
         return
     lock_path = path.with_name(f".{path.name}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+b") as handle:
+    check_data_dir(lock_path.parent, create=True)
+    try:
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        raise StoreError(
+            f"waves-local could not open {lock_path} ({exc.strerror}). Check that the data "
+            "folder is writable."
+        ) from exc
+    with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield

@@ -7,8 +7,9 @@ sentence) at a time, so the event loop never blocks and streams send each unit a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -32,6 +33,7 @@ MAX_FRAMED_BYTES = 512 * 1024
 # audio of a long sentence does not wait for the whole of it (time to first chunk).
 CLAUSE_SPLIT_CHARS = 80
 _MIN_CLAUSE_CHARS = 15
+T = TypeVar("T")
 
 
 def speech_units(text: str) -> list[str]:
@@ -99,27 +101,34 @@ class Synthesizer:
     async def render_units(self, job: TtsJob, text: str | None = None) -> AsyncIterator[FloatArray]:
         """Yield each unit's samples at the requested rate as soon as it is rendered."""
         route = self.route(job.voice_id)
-        loop = asyncio.get_running_loop()
         for unit in self.units_of(job, text):
-            yield await loop.run_in_executor(self._executor, _render, route, unit, job)
+            yield await self._run(route, _render, route, unit, job)
 
     async def render_pieces(self, job: TtsJob, text: str | None = None) -> AsyncIterator[bytes]:
         """Yield encoded stream chunks (`frame_unit`), unit by unit."""
         route = self.route(job.voice_id)
-        loop = asyncio.get_running_loop()
         for unit in self.units_of(job, text):
-            pieces = await loop.run_in_executor(self._executor, _render_framed, route, unit, job)
-            for piece in pieces:
+            for piece in await self._run(route, _render_framed, route, unit, job):
                 yield piece
 
     async def render_clip(self, job: TtsJob) -> bytes:
         """The whole clip, encoded as one file or stream in the requested format."""
+        route = self.route(job.voice_id)
         parts = [samples async for samples in self.render_units(job)]
         samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+        encode_inline = route.engine.inline and job.output_format != "mp3"
+        if encode_inline:  # PCM, WAV and G.711 are a numpy pass: cheaper than a thread hop
+            return codecs.encode(samples, job.output_format, job.sample_rate)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._executor, codecs.encode, samples, job.output_format, job.sample_rate
         )
+
+    async def _run(self, route: VoiceRoute, work: Callable[..., T], *args: Any) -> T:
+        """`work(*args)` on the event loop for an inline engine, else in the worker pool."""
+        if route.engine.inline:
+            return work(*args)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
 
 
 def engine_error(exc: EngineUnavailableError) -> WireError:

@@ -8,6 +8,7 @@ from typing import Any
 from studio.core import contract as c
 from studio.core.errors import ValidationError
 from studio.core.validation import is_finite_number, validate_request_fields
+from studio.local.jsonbody import BodyError, check_speakable
 from studio.local.wire import WireError, invalid_request
 
 
@@ -110,6 +111,10 @@ def parse_tts_body(body: Any, websocket: bool = False) -> TtsJob:
     if not isinstance(body, dict):
         raise invalid_request("The request body must be a JSON object.")
     text = _string(body, "text", required=True) or ""
+    try:
+        check_speakable(text, "text")
+    except BodyError as exc:
+        raise invalid_request(str(exc)) from None
     voice_id = _string(body, "voice_id", required=True) or ""
     model = _string(body, "model") or c.DEFAULT_MODEL
     language = _string(body, "language")

@@ -41,7 +41,7 @@ async def tts_live_socket(websocket: WebSocket) -> None:
     raw_timeout = websocket.query_params.get("timeout")
     idle_timeout = c.WS_IDLE_TIMEOUT_S
     if raw_timeout is not None:
-        if not (raw_timeout.isascii() and raw_timeout.isdigit()) or not (
+        if not (raw_timeout.isascii() and raw_timeout.isdigit() and len(raw_timeout) < 10) or not (
             1 <= int(raw_timeout) <= MAX_IDLE_TIMEOUT_S
         ):
             message = f"timeout must be a whole number of seconds from 1 to {MAX_IDLE_TIMEOUT_S}."

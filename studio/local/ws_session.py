@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
+import logging
 import math
 import time
-import uuid
 from typing import Any
 
 from fastapi import WebSocket
@@ -16,12 +17,16 @@ from starlette.websockets import WebSocketDisconnect
 
 from studio.local.engines.base import EngineUnavailableError
 from studio.local.faults import FaultDecision
+from studio.local.ids import new_uuid
+from studio.local.jsonbody import BodyError, decode_json
 from studio.local.responses import stream_of
 from studio.local.state import ServerState
 from studio.local.synthesis import engine_error
 from studio.local.transport import abort_connection
 from studio.local.tts_request import TtsJob, parse_tts_body
 from studio.local.wire import WireError
+
+log = logging.getLogger(__name__)
 
 
 class _SessionEndedError(Exception):
@@ -39,7 +44,7 @@ class WsSession:
         self.state = state
         self.ws = websocket
         self.idle_timeout_s = idle_timeout_s
-        self.session_id = f"ws_{uuid.uuid4()}"
+        self.session_id = f"ws_{new_uuid()}"
         self._buffer = ""
         self._job: TtsJob | None = None
         self._turn_id: str | None = None
@@ -73,6 +78,11 @@ class WsSession:
                 await self._on_message(message)
         except (WebSocketDisconnect, _SessionEndedError):
             return
+        except Exception:  # a bug: say so on the socket and close it properly, never drop it
+            log.exception("waves-local: unexpected error in a WebSocket session")
+            with contextlib.suppress(Exception):
+                await self._send_error("An unexpected error occurred in waves-local.", 500)
+                await self.ws.close(1011, "unexpected server error")
 
     async def _on_deadline(self, idle_at: float) -> None:
         now = time.monotonic()
@@ -93,13 +103,10 @@ class WsSession:
             await self._send_error("Send JSON text frames; binary frames are not accepted.", 400)
             return
         try:
-            job = parse_tts_body(json.loads(raw), websocket=True)
+            job = parse_tts_body(decode_json(raw, "message"), websocket=True)
             self.state.synthesizer.check(job)
-        except json.JSONDecodeError as exc:
-            await self._send_error(f"The message is not valid JSON ({exc}).", 400)
-            return
-        except RecursionError:
-            await self._send_error("The message is nested too deeply.", 400)
+        except BodyError as exc:
+            await self._send_error(str(exc), 400)
             return
         except WireError as exc:
             await self._send_error(exc.message, exc.status)
@@ -130,7 +137,7 @@ class WsSession:
 
     def _ids(self) -> dict[str, Any]:
         if self._turn_id is None:
-            self._turn_id = f"task_{uuid.uuid4()}"
+            self._turn_id = f"task_{new_uuid()}"
         return {"session_id": self.session_id, "request_id": self._turn_id, **self._external}
 
     def _end_turn(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from collections.abc import Callable
 import pytest
 import requests
 
+from studio.local.cli import build_parser
+from studio.local.config import TONE_SLOTS, ServerConfig
 from studio.local.server import LocalServer
 from tests.local.helpers import AUTH, TIMEOUT, sse, tts, ws_connect, ws_turn
 
@@ -124,3 +127,41 @@ def test_back_to_back_requests_within_the_limit_never_get_429(
     for thread in threads:
         thread.join()
     assert statuses.count(200) == clients * each, Counter(statuses)
+
+
+@pytest.mark.parametrize(
+    ("engine", "expected"),
+    [
+        ("tone", TONE_SLOTS),
+        ("piper", max(2, os.cpu_count() or 2)),
+        ("auto", max(2, os.cpu_count() or 2)),
+    ],
+)
+def test_default_concurrency_is_sized_from_the_engine(engine: str, expected: int) -> None:
+    """No --max-concurrency: tone takes many at once, Piper/espeak-ng one per core."""
+    assert build_parser().parse_args([]).max_concurrency is None
+    assert ServerConfig(engine=engine).slots() == expected
+    assert ServerConfig(engine=engine, max_concurrency=3).slots() == 3
+
+
+def test_eight_polite_clients_get_no_429_from_the_default_tone_server(
+    make_waves_local: Callable[..., LocalServer],
+) -> None:
+    """8 clients, each holding a slot through a 200 ms first-byte latency: none refused."""
+    server = make_waves_local(latency_ms=200)
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+    start = threading.Barrier(8)
+
+    def client() -> None:
+        start.wait()
+        status = tts(server, text="Hello.").status_code
+        with lock:
+            statuses[status] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == Counter({200: 8})

@@ -21,9 +21,13 @@ class Engine(ABC):
 
     Attributes:
         name: "piper", "espeak" or "tone".
+        inline: True when a sentence renders in well under a millisecond: the server then
+            runs it on its event loop, where a hop to a worker thread would cost more than
+            the work itself.
     """
 
     name: str = ""
+    inline: bool = False
 
     @abstractmethod
     def voices(self) -> list[Voice]:

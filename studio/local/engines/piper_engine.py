@@ -10,6 +10,7 @@ import numpy as np
 
 from studio.core.models import Voice
 from studio.local.engines.base import Engine, EngineUnavailableError, FloatArray
+from studio.local.engines.tempo import change_tempo
 
 PIPER_VOICE_ID = "joe"
 PIPER_SAMPLE_RATE = 22050
@@ -50,16 +51,20 @@ class PiperEngine(Engine):
     def synthesize(
         self, sentence: str, voice_id: str, speed: float, sample_rate: int
     ) -> tuple[FloatArray, int]:
-        """Render one sentence at 22050 Hz; length_scale = 1/speed."""
+        """Render one sentence at 22050 Hz, then change its tempo by `speed`.
+
+        Piper's own length_scale is not a tempo factor: each phoneme's frame count is rounded
+        up, so 1/2 of the length gave 0.63 at 2.0x and 2x gave 1.65 at 0.5x. Speech rendered
+        at its natural pace and then sped up or slowed down at the same pitch (`change_tempo`)
+        is exactly 1/speed as long, as Waves' speed means.
+        """
         with self._lock:
             voice = self._load()
-            from piper import SynthesisConfig
-
-            config = SynthesisConfig(length_scale=1.0 / speed)
-            chunks = [chunk.audio_float_array for chunk in voice.synthesize(sentence, config)]
+            chunks = [chunk.audio_float_array for chunk in voice.synthesize(sentence)]
         if not chunks:  # nothing pronounceable (e.g. only punctuation)
             return np.zeros(PIPER_SAMPLE_RATE // 10, dtype=np.float32), PIPER_SAMPLE_RATE
-        return np.concatenate(chunks).astype(np.float32), PIPER_SAMPLE_RATE
+        samples = np.concatenate(chunks).astype(np.float32)
+        return change_tempo(samples, PIPER_SAMPLE_RATE, speed), PIPER_SAMPLE_RATE
 
     def _load(self) -> Any:
         """Load the model once (caller holds the lock)."""
