@@ -77,6 +77,7 @@ class Mp3StreamReader:
         self._frames_seen = 0
         self._first: FrameHeader | None = None
         self.sample_rate: int | None = None
+        self.streams = 0  # independently encoded streams (Xing/Info frames) seen
 
     def feed(self, chunk: bytes) -> FloatArray:
         """Add bytes; return the samples of the frames they completed (maybe none)."""
@@ -161,6 +162,7 @@ class Mp3StreamReader:
         if tag is not None or segment is None:
             self._first = header
             segment = self._segment = _Segment(tag, _new_codec(), spf=header.samples)
+            self.streams += 1
             if tag is not None:
                 return
         first = self._first

@@ -1,0 +1,230 @@
+"""Clips on disk: written piece by piece as a render arrives, read back in blocks.
+
+A PCM or WAV render is kept as 16-bit FLAC (lossless: PCM16 comes back bit-exact, about half
+the size); MP3, μ-law and A-law keep the server's bytes. Samples never pile up in memory: each
+piece is written and summarised into peaks as it decodes.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from studio.audio import codecs
+from studio.audio.decode import StreamDecoder
+from studio.core.errors import DecodeError
+from studio.core.render import PEAK_BLOCK, ClipFile
+
+FloatArray = codecs.FloatArray
+KEEP_BYTES = ("mp3", "ulaw", "alaw")  # wire formats whose bytes are kept as they came
+READ_BYTES = 1 << 16
+BLOCK_FRAMES = 1 << 16
+
+
+def stored_format(output_format: str) -> str:
+    """The file format a render in `output_format` is kept in."""
+    return output_format if output_format in KEEP_BYTES else "flac"
+
+
+class _Peaks:
+    """Min/max per PEAK_BLOCK samples of a stream of samples, with the count."""
+
+    def __init__(self) -> None:
+        self._carry = np.zeros(0, np.float32)
+        self._parts: list[np.ndarray] = []
+        self.frames = 0
+
+    def add(self, samples: FloatArray) -> None:
+        self.frames += len(samples)
+        x = np.concatenate([self._carry, samples]) if self._carry.size else samples
+        whole = len(x) - len(x) % PEAK_BLOCK
+        if whole:
+            blocks = x[:whole].reshape(-1, PEAK_BLOCK)
+            self._parts.append(np.stack([blocks.min(axis=1), blocks.max(axis=1)], axis=1))
+        self._carry = np.array(x[whole:], np.float32)
+
+    def result(self) -> np.ndarray:
+        parts = list(self._parts)
+        if self._carry.size:
+            parts.append(np.array([[self._carry.min(), self._carry.max()]], np.float32))
+        peaks = np.concatenate(parts) if parts else np.zeros((0, 2), np.float32)
+        peaks.flags.writeable = False
+        return peaks
+
+
+class ClipWriter:
+    """Writes one render's audio to a file as its pieces arrive.
+
+    Call `add_bytes` with each piece's wire bytes and `add_samples` with what they decode to,
+    then `finish`. `abort` removes the file. Not thread-safe (one render, one thread).
+    """
+
+    def __init__(self, folder: Path, output_format: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.output_format = output_format
+        self.file_format = stored_format(output_format)
+        self.path = folder / f".{uuid.uuid4().hex}.{self.file_format}.partial"
+        self._rate = 0
+        self._peaks = _Peaks()
+        self._sound: object | None = None  # soundfile.SoundFile once the rate is known
+        self._raw = open(self.path, "wb") if self.file_format in KEEP_BYTES else None  # noqa: SIM115
+
+    @property
+    def frames(self) -> int:
+        """Samples written so far."""
+        return self._peaks.frames
+
+    def add_bytes(self, data: bytes) -> None:
+        """Keep the server's bytes (formats kept as they came; others ignore them)."""
+        if self._raw is not None:
+            self._raw.write(data)
+
+    def add_samples(self, samples: FloatArray, rate: int) -> None:
+        """Count, summarise and (for FLAC) encode decoded samples."""
+        if samples.size == 0:
+            return
+        self._rate = rate
+        self._peaks.add(samples)
+        if self._raw is None:
+            if self._sound is None:
+                import soundfile
+
+                self._sound = soundfile.SoundFile(
+                    self.path, "w", rate, 1, "PCM_16", format="FLAC"
+                )
+            self._sound.write(codecs.float_to_int16(samples))  # type: ignore[attr-defined]
+
+    def finish(
+        self, final: Path, request_id: str = "", server_request_id: str = "", mp3_streams: int = 1
+    ) -> ClipFile:
+        """Close the file and move it to `final` (same folder tree); returns the clip."""
+        self._close()
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.path, final)
+        return ClipFile(
+            final,
+            self.file_format,
+            self.output_format,
+            self._rate,
+            self._peaks.frames,
+            self._peaks.result(),
+            request_id,
+            server_request_id,
+            mp3_streams,
+        )
+
+    def abort(self) -> None:
+        """Drop the file (a failed or cancelled render leaves nothing behind)."""
+        self._close()
+        self.path.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+        if self._sound is not None:
+            self._sound.close()  # type: ignore[attr-defined]
+            self._sound = None
+
+
+def read_blocks(clip: ClipFile, frames: int = BLOCK_FRAMES) -> Iterator[FloatArray]:
+    """The clip's samples as float32 blocks, decoded as the file is read.
+
+    Raises:
+        DecodeError: the file is missing or does not decode.
+    """
+    if clip.file_format == "flac":
+        import soundfile
+
+        try:
+            with soundfile.SoundFile(clip.path) as sound:
+                while True:
+                    block = sound.read(frames, dtype="float32", always_2d=True)
+                    if not len(block):
+                        return
+                    yield np.ascontiguousarray(block.mean(axis=1) if block.shape[1] > 1 else block[:, 0])
+        except (RuntimeError, OSError) as exc:  # LibsndfileError is a RuntimeError
+            raise DecodeError(f"The stored audio {clip.path.name} could not be read.") from exc
+        return
+    decoder = StreamDecoder(clip.file_format, clip.sample_rate)
+    try:
+        with open(clip.path, "rb") as handle:
+            while data := handle.read(READ_BYTES):
+                block = decoder.feed(data)
+                if block.size:
+                    yield block
+    except OSError as exc:
+        raise DecodeError(f"The stored audio {clip.path.name} could not be read.") from exc
+    tail = decoder.finish()
+    if tail.size:
+        yield tail
+
+
+def read_all(clip: ClipFile) -> FloatArray:
+    """Every sample of the clip in one array (for short clips)."""
+    blocks = list(read_blocks(clip))
+    return np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+
+
+def wire_bytes(clip: ClipFile) -> bytes:
+    """The clip as one file's bytes in its rendered wire format (for short clips)."""
+    if clip.file_format == clip.output_format:
+        return clip.path.read_bytes()
+    return codecs.encode(read_all(clip), clip.output_format, clip.sample_rate)
+
+
+def open_clip(
+    path: Path,
+    output_format: str,
+    sample_rate: int,
+    request_id: str = "",
+    server_request_id: str = "",
+) -> ClipFile:
+    """Describe an existing file (a take or a cache entry): read it once for frames and peaks.
+
+    The file's format is its extension; `sample_rate` is used for headerless formats.
+
+    Raises:
+        DecodeError: the file is missing or does not decode.
+    """
+    file_format = path.suffix.lstrip(".")
+    if file_format == "flac":
+        import soundfile
+
+        try:
+            sample_rate = int(soundfile.info(str(path)).samplerate)
+        except (RuntimeError, OSError) as exc:
+            raise DecodeError(f"The stored audio {path.name} could not be read.") from exc
+    probe = ClipFile(path, file_format, output_format, sample_rate, 0, np.zeros((0, 2)))
+    peaks = _Peaks()
+    decoder_rate = sample_rate
+    if file_format in ("mp3", "wav"):
+        decoder = StreamDecoder(file_format, sample_rate)
+        streams = 0
+        try:
+            with open(path, "rb") as handle:
+                while data := handle.read(READ_BYTES):
+                    peaks.add(decoder.feed(data))
+        except OSError as exc:
+            raise DecodeError(f"The stored audio {path.name} could not be read.") from exc
+        peaks.add(decoder.finish())
+        decoder_rate = decoder.sample_rate
+        streams = decoder.streams
+    else:
+        streams = 1
+        for block in read_blocks(probe):
+            peaks.add(block)
+    return ClipFile(
+        path,
+        file_format,
+        output_format,
+        decoder_rate,
+        peaks.frames,
+        peaks.result(),
+        request_id,
+        server_request_id,
+        max(1, streams),
+    )
