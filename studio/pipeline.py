@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import shutil
 import tempfile
 import threading
@@ -25,19 +26,15 @@ __all__ = ["ClipFile", "ExportOptions", "RenderSpec", "Rendered", "export_render
 SamplesCallback = Callable[[np.ndarray, int], None]
 
 
+@functools.cache
 def spool_folder() -> Path:
     """Where renders made outside the history (previews, grid cells) keep their audio.
 
     One folder per process under the system's temp folder, removed when the process exits.
     """
-    global _SPOOL
-    if _SPOOL is None:
-        _SPOOL = Path(tempfile.mkdtemp(prefix="waves-studio-renders-"))
-        atexit.register(shutil.rmtree, _SPOOL, True)
-    return _SPOOL
-
-
-_SPOOL: Path | None = None
+    folder = Path(tempfile.mkdtemp(prefix="waves-studio-renders-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def render_text(

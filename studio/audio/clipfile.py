@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -70,7 +71,7 @@ class ClipWriter:
         self.path = folder / f".{uuid.uuid4().hex}.{self.file_format}.partial"
         self._rate = 0
         self._peaks = _Peaks()
-        self._sound: object | None = None  # soundfile.SoundFile once the rate is known
+        self._sound: Any = None  # a soundfile.SoundFile once the rate is known
         self._raw = open(self.path, "wb") if self.file_format in KEEP_BYTES else None  # noqa: SIM115
 
     @property
@@ -93,10 +94,8 @@ class ClipWriter:
             if self._sound is None:
                 import soundfile
 
-                self._sound = soundfile.SoundFile(
-                    self.path, "w", rate, 1, "PCM_16", format="FLAC"
-                )
-            self._sound.write(codecs.float_to_int16(samples))  # type: ignore[attr-defined]
+                self._sound = soundfile.SoundFile(self.path, "w", rate, 1, "PCM_16", format="FLAC")
+            self._sound.write(codecs.float_to_int16(samples))
 
     def finish(
         self, final: Path, request_id: str = "", server_request_id: str = "", mp3_streams: int = 1
@@ -126,8 +125,30 @@ class ClipWriter:
         if self._raw is not None:
             self._raw.close()
         if self._sound is not None:
-            self._sound.close()  # type: ignore[attr-defined]
+            self._sound.close()
             self._sound = None
+
+
+def clip_from_samples(
+    samples: FloatArray,
+    sample_rate: int,
+    output_format: str,
+    folder: Path,
+    request_id: str = "",
+    server_request_id: str = "",
+) -> ClipFile:
+    """A clip file holding `samples` as a render in `output_format` would store them."""
+    writer = ClipWriter(folder, output_format)
+    try:
+        if writer.file_format in KEEP_BYTES:
+            writer.add_bytes(codecs.encode(samples, output_format, sample_rate))
+        writer.add_samples(np.asarray(samples, dtype=np.float32), sample_rate)
+        return writer.finish(
+            folder / f"{uuid.uuid4().hex}.{writer.file_format}", request_id, server_request_id
+        )
+    except BaseException:
+        writer.abort()
+        raise
 
 
 def read_blocks(clip: ClipFile, frames: int = BLOCK_FRAMES) -> Iterator[FloatArray]:
@@ -145,7 +166,9 @@ def read_blocks(clip: ClipFile, frames: int = BLOCK_FRAMES) -> Iterator[FloatArr
                     block = sound.read(frames, dtype="float32", always_2d=True)
                     if not len(block):
                         return
-                    yield np.ascontiguousarray(block.mean(axis=1) if block.shape[1] > 1 else block[:, 0])
+                    yield np.ascontiguousarray(
+                        block.mean(axis=1) if block.shape[1] > 1 else block[:, 0]
+                    )
         except (RuntimeError, OSError) as exc:  # LibsndfileError is a RuntimeError
             raise DecodeError(f"The stored audio {clip.path.name} could not be read.") from exc
         return

@@ -64,7 +64,11 @@ def export_clip_file(
             trim=trim,
         )
     kept = clip.file_format in ("mp3", "ulaw", "alaw", "pcm")  # the server's bytes, as they came
-    if export_format == clip.file_format and kept and (export_format != "mp3" or clip.mp3_streams <= 1):
+    if (
+        export_format == clip.file_format
+        and kept
+        and (export_format != "mp3" or clip.mp3_streams <= 1)
+    ):
         write_atomically(target, _file_chunks(clip.path), overwrite=overwrite)
     elif export_format in _SOUNDFILE_FORMATS or export_format == "mp3":
         _save_with_soundfile(clip, target, export_format, overwrite)
@@ -98,9 +102,9 @@ def _encoded_chunks(clip: ClipFile, export_format: str) -> Iterator[bytes]:
     }[export_format]
     written = 0
     for block in read_blocks(clip):
-        block = block[: max(0, frames - written)]  # the header promised `frames`
-        written += len(block)
-        yield encode(block)
+        kept = block[: max(0, frames - written)]  # the header promised `frames`
+        written += len(kept)
+        yield encode(kept)
     if written < frames:
         raise ExportError(f"The stored audio of this clip is shorter than recorded ({clip.path}).")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from studio.audio import codecs
-from studio.audio.decode import decode
 from studio.audio.clipfile import ClipWriter
+from studio.audio.decode import decode
 from studio.core.models import new_client_id
 from studio.pipeline import Rendered, RenderSpec, spool_folder
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.core.errors import StoreError, ValidationError
 from studio.audio.clipfile import stored_format
+from studio.core.errors import StoreError, ValidationError
 from studio.pipeline import RenderSpec
 from studio.store.cache import INDEX_NAME, RenderCache
 from studio.store.cached import CACHE_TRANSPORT
