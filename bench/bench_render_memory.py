@@ -96,11 +96,12 @@ def main() -> None:
         ok = rss[-1] <= RSS_GOAL_MB
         print(
             f"{n:>8} {audio / 60:>7.1f}m {rss[0]:>8.0f} {statistics.median(rss):>7.0f} "
-            f"{rss[-1]:>7.0f}  <= {RSS_GOAL_MB:.0f} {secs[0]:>7.2f} {statistics.median(secs):>6.2f} "
-            f"{secs[-1]:>6.2f} {per_char:>8.1f}  ratio {rss[-1] / RSS_GOAL_MB:.2f} "
+            f"{rss[-1]:>7.0f}  <= {RSS_GOAL_MB:.0f} {secs[0]:>7.2f} "
+            f"{statistics.median(secs):>6.2f} {secs[-1]:>6.2f} {per_char:>8.1f}  "
+            f"ratio {rss[-1] / RSS_GOAL_MB:.2f}, x{statistics.median(rss) / base:.2f} of smallest "
             f"{'PASS' if ok else 'MISS'}"
         )
-    print("flat memory: ratio of each size's median RSS to the smallest size's is printed above;")
+    print("flat memory: 'x of smallest' is each size's median RSS over the smallest size's;")
     print("linear time: us/char should stay level as the text grows.")
 
 
