@@ -147,7 +147,7 @@ class RenderLibrary:
                         for block in read_blocks(rendered.audio):
                             on_samples(block, rendered.sample_rate)
                     take, warning = self._keep(rendered, backend, source, key, dict_hash)
-                    return LibraryRender(_at_take(rendered, take), True, take, warning)
+                    return LibraryRender(_at_take(rendered, take).preload(), True, take, warning)
         work = self.folder / WORK_FOLDER
         rendered = render_text(client, text, spec, mode, cancel, on_samples, folder=work)
         if self.cache is not None and key:
@@ -160,7 +160,8 @@ class RenderLibrary:
             return LibraryRender(rendered, False, take, take_warning or warning)
         # The take's file is the same bytes (a hard link); drop the work name.
         rendered.audio.path.unlink(missing_ok=True)
-        return LibraryRender(_at_take(rendered, take), False, take, take_warning or warning)
+        rendered = _at_take(rendered, take).preload()
+        return LibraryRender(rendered, False, take, take_warning or warning)
 
     @staticmethod
     def _dictionaries(
@@ -235,4 +236,4 @@ def rendered_from_take(take: HistoryTake) -> Rendered:
         take.request_ids or (take.request_id,),
         take.server_request_ids,
         take.transport or "history",
-    )
+    ).preload()

@@ -86,7 +86,7 @@ def render_text(
         tuple(r.request_id for r in requests_),
         tuple(server_ids),
         transport,
-    )
+    ).preload()
 
 
 def _stream_pieces(

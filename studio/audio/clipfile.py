@@ -17,8 +17,9 @@ import numpy as np
 
 from studio.audio import codecs
 from studio.audio.decode import StreamDecoder
+from studio.audio.peaks import EnvelopeBuilder
 from studio.core.errors import DecodeError
-from studio.core.render import PEAK_BLOCK, ClipFile
+from studio.core.render import ClipFile
 
 FloatArray = codecs.FloatArray
 KEEP_BYTES = ("mp3", "ulaw", "alaw")  # wire formats whose bytes are kept as they came
@@ -32,27 +33,29 @@ def stored_format(output_format: str) -> str:
 
 
 class _Peaks:
-    """Min/max per PEAK_BLOCK samples of a stream of samples, with the count."""
+    """The stored peaks of a stream of samples (see EnvelopeBuilder), and its length."""
 
     def __init__(self) -> None:
-        self._carry = np.zeros(0, np.float32)
+        self._builder: EnvelopeBuilder | None = None
         self._parts: list[np.ndarray] = []
-        self.frames = 0
 
-    def add(self, samples: FloatArray) -> None:
-        self.frames += len(samples)
-        x = np.concatenate([self._carry, samples]) if self._carry.size else samples
-        whole = len(x) - len(x) % PEAK_BLOCK
-        if whole:
-            blocks = x[:whole].reshape(-1, PEAK_BLOCK)
-            self._parts.append(np.stack([blocks.min(axis=1), blocks.max(axis=1)], axis=1))
-        self._carry = np.array(x[whole:], np.float32)
+    @property
+    def frames(self) -> int:
+        return self._builder.frames if self._builder is not None else 0
+
+    def add(self, samples: FloatArray, rate: int) -> None:
+        if self._builder is None:
+            self._builder = EnvelopeBuilder(rate)
+        pairs = self._builder.add(samples)
+        if pairs.size:
+            self._parts.append(pairs)
 
     def result(self) -> np.ndarray:
         parts = list(self._parts)
-        if self._carry.size:
-            parts.append(np.array([[self._carry.min(), self._carry.max()]], np.float32))
-        peaks = np.concatenate(parts) if parts else np.zeros((0, 2), np.float32)
+        if self._builder is not None:
+            parts.append(self._builder.finish())
+        flat = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+        peaks = flat.reshape(-1, 2)
         peaks.flags.writeable = False
         return peaks
 
@@ -89,7 +92,7 @@ class ClipWriter:
         if samples.size == 0:
             return
         self._rate = rate
-        self._peaks.add(samples)
+        self._peaks.add(samples, rate)
         if self._raw is None:
             if self._sound is None:
                 import soundfile
@@ -230,16 +233,20 @@ def open_clip(
         try:
             with open(path, "rb") as handle:
                 while data := handle.read(READ_BYTES):
-                    peaks.add(decoder.feed(data))
+                    block = decoder.feed(data)
+                    if block.size:
+                        peaks.add(block, decoder.sample_rate)
         except OSError as exc:
             raise DecodeError(f"The stored audio {path.name} could not be read.") from exc
-        peaks.add(decoder.finish())
+        tail = decoder.finish()
+        if tail.size:
+            peaks.add(tail, decoder.sample_rate)
         decoder_rate = decoder.sample_rate
         streams = decoder.streams
     else:
         streams = 1
         for block in read_blocks(probe):
-            peaks.add(block)
+            peaks.add(block, sample_rate)
     return ClipFile(
         path,
         file_format,

@@ -22,8 +22,8 @@ from studio.core.models import AudioClip, SynthesisRequest
 if TYPE_CHECKING:
     FloatArray = npt.NDArray[np.float32]
 
-# Samples per peak pair in ClipFile.peaks: 54 minutes at 24 kHz is 2.4 MB of peaks.
-PEAK_BLOCK = 256
+# Longer clips are never held as one array: played from their file, drawn from their peaks.
+SHORT_CLIP_S = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ class ClipFile:
         output_format: The wire format it was rendered in (what "save as rendered" means).
         sample_rate: Hz of the decoded samples.
         frames: Decoded samples (mono).
-        peaks: (n, 2) float32 min/max of each PEAK_BLOCK samples, for drawing.
+        peaks: (n, 2) float32 min/max of each block of `studio.audio.peaks.peak_block(rate)`
+            samples (1/100 or 1/50 s), for drawing: 54 minutes at 24 kHz are 6 MB of peaks.
         request_id, server_request_id: The first request's ids.
         mp3_streams: For mp3 files, how many independently encoded streams it joins.
     """
@@ -128,6 +129,17 @@ class Rendered:
     def duration_s(self) -> float:
         """Length of the audio in seconds."""
         return self.audio.duration_s
+
+    @property
+    def is_long(self) -> bool:
+        """Too long to hold as an array: play it from the file and draw it from its peaks."""
+        return self.duration_s > SHORT_CLIP_S
+
+    def preload(self) -> Rendered:
+        """Decode a short clip's samples now (call on a worker, so the GUI never reads disk)."""
+        if not self.is_long:
+            _ = self.samples
+        return self
 
     @cached_property
     def samples(self) -> FloatArray:

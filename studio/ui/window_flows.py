@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog
 
 from studio.core.errors import ValidationError
 from studio.pipeline import Rendered
+from studio.services.clipview import waveform_signal
 from studio.services.export import EXPORT_FILTERS, ExportService
 from studio.services.synthesis import RenderResult
 from studio.ui import dialogs
@@ -78,7 +79,7 @@ class WindowFlows(QObject):
 
     def show_clip(self, rendered: Rendered) -> None:
         """Show `rendered` in the waveform and make it the clip Play, Save, Copy and drag use."""
-        self.window.waveform.set_clip(rendered.samples, rendered.sample_rate)
+        self.window.waveform.set_clip(*waveform_signal(rendered))
         self.window.waveform.draggable = True
         self.current = rendered
         self._drag_file = None
