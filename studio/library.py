@@ -86,6 +86,7 @@ class RenderLibrary:
                 self.open_warning = self.takes.recovered_message
         except (StudioError, OSError) as exc:
             self.open_warning = getattr(exc, "user_message", str(exc))
+        _sweep(folder / WORK_FOLDER)
         try:
             self.cache = RenderCache(folder / CACHE_FOLDER, cache_max_bytes)
         except (StudioError, OSError) as exc:
@@ -195,6 +196,19 @@ class RenderLibrary:
             log.warning("Take not kept: %s", exc.user_message)
             return None, exc.user_message
         return take, ""
+
+
+def _sweep(work: Path, max_age_s: float = 24 * 3600) -> None:
+    """Remove renders a killed process left in the work folder (a day old: none is in use)."""
+    import time
+
+    now = time.time()
+    try:
+        for entry in work.iterdir():
+            if now - entry.stat().st_mtime > max_age_s:
+                entry.unlink(missing_ok=True)
+    except OSError:
+        return  # no folder yet, or unreadable: nothing to sweep
 
 
 def _at_take(rendered: Rendered, take: HistoryTake | None) -> Rendered:

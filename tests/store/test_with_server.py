@@ -57,3 +57,32 @@ def test_a_real_render_replays_from_cache_and_history(client, waves_local, tmp_p
         assert store.search("harbour fog")[0].take_id == take.take_id
     assert take.server_request_ids == rendered.server_request_ids
     assert all(take.server_request_ids)
+
+
+def test_a_library_render_is_on_disk_once_and_compressed(client, waves_local, tmp_path) -> None:
+    """The take's audio and the cache entry are one FLAC file (hard links); no work file stays."""
+    from pathlib import Path
+
+    from studio.library import Backend, RenderLibrary
+
+    library = RenderLibrary(tmp_path / "lib", 50_000_000)
+    spec = RenderSpec(voice_id="tone-alto", sample_rate=16000, output_format="wav")
+    try:
+        done = library.render(
+            client,
+            TEXT,
+            spec,
+            backend=Backend("local", waves_local.base_url, "tone"),
+            source="render",
+        )
+    finally:
+        library.close()
+    assert done.take is not None
+    take_file = Path(done.take.audio_path)
+    blobs = list((tmp_path / "lib" / "render-cache").rglob("*.flac"))
+    assert take_file.suffix == ".flac" and len(blobs) == 1
+    assert take_file.stat().st_ino == blobs[0].stat().st_ino  # one copy of the bytes
+    assert take_file.stat().st_nlink == 2
+    assert list((tmp_path / "lib" / "renders").iterdir()) == []
+    assert done.rendered.audio.path == take_file
+    assert take_file.stat().st_size < 2 * done.rendered.audio.frames  # smaller than PCM16
