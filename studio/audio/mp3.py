@@ -94,7 +94,9 @@ class Mp3StreamReader:
             self._offset += pos
         if not out:
             return np.zeros(0, np.float32)
-        return out[0] if len(out) == 1 else np.concatenate(out)
+        joined = np.concatenate(out) if len(out) > 1 else out[0]
+        # One pass for the whole feed; it also copies out of the decoder's frame buffers.
+        return np.clip(joined, -1.0, 1.0, out=np.empty(len(joined), np.float32))
 
     def finish(self) -> FloatArray:
         """Check the stream ended on a frame boundary.
@@ -184,8 +186,11 @@ def _decode_packet(seg: _Segment, frame: bytes) -> FloatArray:
         raise DecodeError("The MP3 audio is corrupt and could not be decoded.") from exc
     parts = []
     for decoded in frames:
-        array = decoded.to_ndarray()
-        mono = array[0] if array.shape[0] == 1 else array.mean(axis=0)
+        count, planes = decoded.samples, decoded.planes
+        # mp3float decodes to planar float: read the planes directly (to_ndarray stacks them).
+        mono = np.frombuffer(planes[0], np.float32, count)
+        if len(planes) > 1:
+            mono = (mono + np.frombuffer(planes[1], np.float32, count)) * np.float32(0.5)
         parts.append(mono)
     if not parts:
         return np.zeros(0, np.float32)
@@ -197,5 +202,4 @@ def _decode_packet(seg: _Segment, frame: bytes) -> FloatArray:
     hi = len(samples) if end is None else max(0, min(len(samples), end - begin))
     if lo >= hi:
         return np.zeros(0, np.float32)
-    kept = samples[lo:hi]
-    return np.clip(kept, -1.0, 1.0, out=np.empty(len(kept), np.float32))
+    return samples[lo:hi]
