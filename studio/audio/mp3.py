@@ -78,6 +78,7 @@ class Mp3StreamReader:
         self._first: FrameHeader | None = None
         self.sample_rate: int | None = None
         self.streams = 0  # independently encoded streams (Xing/Info frames) seen
+        self._batch: list[bytes] = []  # complete frames of this feed, decoded as one packet
 
     def feed(self, chunk: bytes) -> FloatArray:
         """Add bytes; return the samples of the frames they completed (maybe none)."""
@@ -92,6 +93,7 @@ class Mp3StreamReader:
         if pos:
             del self._buffer[:pos]
             self._offset += pos
+        self._flush(out)
         if not out:
             return np.zeros(0, np.float32)
         joined = np.concatenate(out) if len(out) > 1 else out[0]
@@ -162,6 +164,7 @@ class Mp3StreamReader:
         segment = self._segment
         tag = parse_info_tag(frame, header)
         if tag is not None or segment is None:
+            self._flush(out)  # the previous stream's frames go to its own decoder
             self._first = header
             segment = self._segment = _Segment(tag, _new_codec(), spf=header.samples)
             self.streams += 1
@@ -171,13 +174,19 @@ class Mp3StreamReader:
         if first is not None and not first.same_stream(header):
             raise DecodeError("The MP3 data is corrupt: its frames disagree on their format.")
         segment.frames += 1
-        got = _decode_packet(segment, frame)
-        if got.size:
-            out.append(got)
+        self._batch.append(frame)
+
+    def _flush(self, out: list[FloatArray]) -> None:
+        """Decode the batched frames (one packet: one call into FFmpeg for many frames)."""
+        if self._batch and self._segment is not None:
+            got = _decode_packet(self._segment, b"".join(self._batch))
+            if got.size:
+                out.append(got)
+        self._batch = []
 
 
 def _decode_packet(seg: _Segment, frame: bytes) -> FloatArray:
-    """Decode one frame and keep the part of its output inside the segment's audio window."""
+    """Decode whole frames and keep the part of its output inside the segment's audio window."""
     import av
 
     try:
