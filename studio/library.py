@@ -8,10 +8,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studio.api.client import WavesClient
-from studio.core.errors import StudioError
+from studio.core.errors import StudioError, ValidationError
 from studio.core.models import PronunciationDict
 from studio.core.render import Rendered, RenderSpec
-from studio.pipeline import SamplesCallback, render_text
+from studio.pipeline import ExportOptions, SamplesCallback, export_rendered, render_text
 from studio.store.cache import RenderCache
 from studio.store.keys import dictionary_hash, render_key, rules_by_id
 from studio.store.take_record import HistoryTake
@@ -251,3 +251,45 @@ def rendered_from_take(take: HistoryTake) -> Rendered:
         take.server_request_ids,
         take.transport or "history",
     ).preload()
+
+
+def render_to_file(
+    client: WavesClient,
+    text: str,
+    spec: RenderSpec,
+    out: Path,
+    export_format: str,
+    *,
+    library: RenderLibrary | None = None,
+    backend: Backend | None = None,
+    source: str = "render",
+    mode: str = "sse",
+    cancel: threading.Event | None = None,
+    on_samples: SamplesCallback | None = None,
+    overwrite: bool = False,
+    options: ExportOptions | None = None,
+) -> LibraryRender:
+    """Render text of any length and save it to `out` (atomically), in constant memory.
+
+    The one entry point for headless renders (the `render` command, render queues): with a
+    `library` (and its `backend`) the render goes through the cache and is kept as a take;
+    without, it is rendered into the spool folder. The audio streams to disk as it arrives
+    and the save transcodes it block by block.
+
+    Raises:
+        ValidationError: no text, or a library without a backend.
+        CancelledError: `cancel` was set.
+        FileExistsExportError: `out` exists and `overwrite` is False.
+        StudioError: any API, network, decode or save failure.
+    """
+    if library is not None:
+        if backend is None:
+            raise ValidationError("Rendering through the library needs its backend.", "backend")
+        done = library.render(
+            client, text, spec, backend=backend, source=source, mode=mode, cancel=cancel,
+            on_samples=on_samples,
+        )  # fmt: skip
+    else:
+        done = LibraryRender(render_text(client, text, spec, mode, cancel, on_samples), False, None)
+    export_rendered(done.rendered, out, export_format, overwrite=overwrite, options=options)
+    return done

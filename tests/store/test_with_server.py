@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import soundfile
 
 from studio.api.client import WavesClient
 from studio.pipeline import RenderSpec, render_text
@@ -86,3 +87,19 @@ def test_a_library_render_is_on_disk_once_and_compressed(client, waves_local, tm
     assert list((tmp_path / "lib" / "renders").iterdir()) == []
     assert done.rendered.audio.path == take_file
     assert take_file.stat().st_size < 2 * done.rendered.audio.frames  # smaller than PCM16
+
+
+def test_render_to_file_without_a_library_saves_any_format(client, tmp_path) -> None:
+    """The headless entry point renders and saves; an existing file is refused, not replaced."""
+    from studio.core.errors import FileExistsExportError
+    from studio.library import render_to_file
+
+    spec = RenderSpec(voice_id="tone-alto", sample_rate=16000, output_format="pcm")
+    out = tmp_path / "line.flac"
+    done = render_to_file(client, TEXT, spec, out, "flac")
+    assert done.take is None and not done.from_cache
+    info = soundfile.info(str(out))
+    assert info.samplerate == 16000 and info.frames == done.rendered.audio.frames
+    with pytest.raises(FileExistsExportError):
+        render_to_file(client, "Again.", spec, out, "flac")
+    assert soundfile.info(str(out)).frames == info.frames  # untouched
