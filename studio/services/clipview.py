@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
 import numpy as np
 
+from studio.audio.clipfile import read_blocks
 from studio.audio.peaks import EnvelopeBuilder, envelope_of, envelope_rate
-from studio.core.render import SHORT_CLIP_S, Rendered
+from studio.core.render import SHORT_CLIP_S, ClipFile, Rendered
+from studio.services.tasks import TaskContext
 
 # A render of more text than this is drawn from peaks while it streams (about 9 minutes of
 # speech at 15 characters a second): the window never holds a long render's samples.
@@ -22,6 +28,28 @@ def waveform_signal(rendered: Rendered) -> tuple[np.ndarray, int]:
         audio = rendered.audio
         return envelope_of(audio.peaks), envelope_rate(audio.sample_rate)
     return np.asarray(rendered.samples), rendered.sample_rate
+
+
+def file_feeder(audio: ClipFile, sink: SinkLike) -> Callable[[TaskContext], None]:
+    """A task that reads `audio` in blocks into a playback sink, until stopped or superseded."""
+
+    def feed(ctx: TaskContext) -> None:
+        for block in read_blocks(audio):
+            if ctx.cancelled.is_set() or not sink.current:
+                return
+            sink.feed(block, audio.sample_rate)
+        sink.end(ctx.cancelled)
+
+    return feed
+
+
+class SinkLike(Protocol):
+    """The parts of playback.StreamSink the feeder uses."""
+
+    @property
+    def current(self) -> bool: ...
+    def feed(self, samples: np.ndarray, sample_rate: int) -> None: ...
+    def end(self, cancel: threading.Event | None = None) -> None: ...
 
 
 class ProgressShape:
@@ -44,4 +72,4 @@ class ProgressShape:
         return self._envelope.add(samples), self._envelope.rate
 
 
-__all__ = ["LONG_TEXT_CHARS", "SHORT_CLIP_S", "ProgressShape", "waveform_signal"]
+__all__ = ["LONG_TEXT_CHARS", "SHORT_CLIP_S", "ProgressShape", "file_feeder", "waveform_signal"]

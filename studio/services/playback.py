@@ -209,18 +209,9 @@ class PlaybackService(QObject):
 
     def _play_file(self, rendered: Rendered) -> None:
         """Play a long clip as it is read from its file (a newer play or stop ends the read)."""
-        from studio.audio.clipfile import read_blocks
+        from studio.services.clipview import file_feeder
 
-        sink = self.open_sink()
-        audio = rendered.audio
-
-        def feed(ctx: TaskContext) -> None:
-            for block in read_blocks(audio):
-                if ctx.cancelled.is_set() or not sink.current:
-                    return
-                sink.feed(block, audio.sample_rate)
-            sink.end(ctx.cancelled)
-
+        feed = file_feeder(rendered.audio, self.open_sink())
         self._file_tasks.submit(feed, on_failure=self._on_device_failed)
 
     def fraction_played(self, rendered: Rendered) -> float:
