@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from studio.audio.clipfile import open_clip, wire_bytes
 from studio.core.errors import StoreError, ValidationError
 from studio.core.models import AudioClip
 from studio.core.render import Rendered
@@ -283,33 +284,23 @@ class TakeStore(SqliteStore):
         return path
 
     def load_audio(self, take: HistoryTake) -> AudioClip:
-        """The take's stored file, read back whole (FLAC for PCM and WAV renders).
+        """The take's clip in its rendered format, read back whole (for short clips; a long
+        one is played and saved from its file). PCM and WAV kept as FLAC come back bit-exact.
 
         Raises:
             StoreError: the file is missing, unreadable, or not the size it was saved with.
+            DecodeError: a FLAC file does not decode.
         """
-        path = self.audio_path(take)
+        path = self.check_audio(take)
+        rate = take.audio_sample_rate or take.sample_rate
         try:
-            data = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise StoreError(
-                f"The audio of take {take.take_id} is missing ({path}). It was deleted outside "
-                "Waves Studio; render the line again."
-            ) from exc
+            if path.suffix == ".flac":
+                data = wire_bytes(open_clip(path, take.output_format, rate))
+            else:
+                data = path.read_bytes()
         except OSError as exc:
             raise db.store_error(exc, self.what, f"reading {path}") from exc
-        if take.audio_bytes and len(data) != take.audio_bytes:
-            raise StoreError(
-                f"The audio of take {take.take_id} is damaged ({len(data)} of {take.audio_bytes} "
-                f"bytes in {path}). Render the line again."
-            )
-        return AudioClip(
-            data,
-            take.output_format,
-            take.audio_sample_rate or take.sample_rate,
-            take.request_id,
-            take.server_request_id,
-        )
+        return AudioClip(data, take.output_format, rate, take.request_id, take.server_request_id)
 
     def integrity_check(self) -> str:
         """SQLite's full `PRAGMA integrity_check` result ("ok" when the file is sound)."""

@@ -106,7 +106,7 @@ def test_a_take_keeps_full_provenance(tmp_path: Path) -> None:
     created = datetime.fromisoformat(take.created_at)
     assert created.tzinfo is not None
     assert before - timedelta(seconds=1) <= created <= datetime.now(UTC)
-    assert clip.data == rendered.audio.path.read_bytes()
+    assert clip.data == rendered.clip.data
     assert (clip.output_format, clip.sample_rate) == ("mp3", rendered.clip.sample_rate)
     assert Path(take.audio_path).is_relative_to(tmp_path / "h-audio")
 
@@ -123,7 +123,7 @@ def test_a_take_replays_after_the_cache_evicted_it(tmp_path: Path) -> None:
         take = store.add(rendered, backend="local", base_url="", source="main", cache_key=key)
         cache.clear()
         assert cache.get(key) is None
-        assert store.load_audio(take).data == rendered.audio.path.read_bytes()
+        assert store.load_audio(take).data == rendered.clip.data
 
 
 def test_search_is_newest_first_and_pages(filled: TakeStore) -> None:

@@ -54,7 +54,7 @@ def test_a_real_render_replays_from_cache_and_history(client, waves_local, tmp_p
             cache_key=key,
             dictionary_hash=dictionary_hash(None),
         )
-        assert store.load_audio(take).data == rendered.audio.path.read_bytes()
+        assert store.load_audio(take).data == rendered.clip.data
         assert store.search("harbour fog")[0].take_id == take.take_id
     assert take.server_request_ids == rendered.server_request_ids
     assert all(take.server_request_ids)
