@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import struct
 from collections.abc import Callable, Iterator
@@ -106,7 +107,10 @@ def _encoded_chunks(clip: ClipFile, export_format: str) -> Iterator[bytes]:
         written += len(kept)
         yield encode(kept)
     if written < frames:
-        raise ExportError(f"The stored audio of this clip is shorter than recorded ({clip.path}).")
+        # Decoding the whole file may give a few samples fewer than the live decode (an MP3
+        # without per-piece tags loses its decoder delay once, not per piece): pad with
+        # silence so the header stays true.
+        yield encode(np.zeros(frames - written, np.float32))
 
 
 def _save_with_soundfile(clip: ClipFile, target: Path, export_format: str, overwrite: bool) -> None:
@@ -125,8 +129,10 @@ def _save_with_soundfile(clip: ClipFile, target: Path, export_format: str, overw
                 for block in read_blocks(clip):
                     out.write(np.clip(block, -1.0, 1.0))
         except (RuntimeError, ValueError) as exc:  # LibsndfileError is a RuntimeError
-            if isinstance(exc.__cause__, OSError) or "No space" in str(exc):
-                raise export_error(OSError(28, "No space left on device"), target) from exc
+            if "No space" in str(exc):  # libsndfile reports a full disk only in its message
+                raise export_error(
+                    OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), target
+                ) from exc
             raise ExportError(f"Could not encode the clip as {export_format}: {exc}") from exc
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
