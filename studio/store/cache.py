@@ -182,8 +182,11 @@ class RenderCache(SqliteStore):
         """
         audio = rendered.audio
         path = self._blob(key, audio.file_format)
-        size, digest = _file_digest(audio.path)
-        if size > self.max_bytes:
+        try:
+            size, digest = _file_digest(audio.path)  # hashed before taking the lock
+        except OSError as exc:
+            raise db.store_error(exc, self.what, "saving a render in the cache") from exc
+        if size > self.max_bytes or not digest:
             return False
         created_at = utc_stamp(datetime.now(UTC))
         with self._using("saving a render in the cache") as conn, db.write_transaction(conn):
