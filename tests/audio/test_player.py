@@ -84,9 +84,7 @@ def test_running_dry_pads_with_silence_counts_once_and_loses_nothing(sd: FakeSou
     player.feed(second)
     player.end_stream()
     played.append(sd.stream.pump_all())
-    assert_audio_equal(
-        audio_only(np.concatenate(played)), np.concatenate([first, second])
-    )
+    assert_audio_equal(audio_only(np.concatenate(played)), np.concatenate([first, second]))
 
 
 def test_a_producer_thread_feeding_while_the_callback_reads(sd: FakeSoundDevice) -> None:
