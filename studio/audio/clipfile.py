@@ -7,6 +7,7 @@ piece is written and summarised into peaks as it decodes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ import numpy as np
 from studio.audio import codecs
 from studio.audio.decode import StreamDecoder
 from studio.audio.peaks import EnvelopeBuilder
-from studio.core.errors import DecodeError
+from studio.core.errors import DecodeError, StoreError
 from studio.core.render import ClipFile
 
 FloatArray = codecs.FloatArray
@@ -83,22 +84,45 @@ class ClipWriter:
         return self._peaks.frames
 
     def add_bytes(self, data: bytes) -> None:
-        """Keep the server's bytes (formats kept as they came; others ignore them)."""
+        """Keep the server's bytes (formats kept as they came; others ignore them).
+
+        Raises:
+            StoreError: the disk is full or the folder unwritable.
+        """
         if self._raw is not None:
-            self._raw.write(data)
+            with self._writing():
+                self._raw.write(data)
 
     def add_samples(self, samples: FloatArray, rate: int) -> None:
-        """Count, summarise and (for FLAC) encode decoded samples."""
+        """Count, summarise and (for FLAC) encode decoded samples.
+
+        Raises:
+            StoreError: the disk is full or the folder unwritable.
+        """
         if samples.size == 0:
             return
         self._rate = rate
         self._peaks.add(samples, rate)
         if self._raw is None:
-            if self._sound is None:
-                import soundfile
+            with self._writing():
+                if self._sound is None:
+                    import soundfile
 
-                self._sound = soundfile.SoundFile(self.path, "w", rate, 1, "PCM_16", format="FLAC")
-            self._sound.write(codecs.float_to_int16(samples))
+                    self._sound = soundfile.SoundFile(
+                        self.path, "w", rate, 1, "PCM_16", format="FLAC"
+                    )
+                self._sound.write(codecs.float_to_int16(samples))
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Disk errors (a full disk above all) as a StoreError that says what to do."""
+        try:
+            yield
+        except (OSError, RuntimeError) as exc:  # LibsndfileError is a RuntimeError
+            raise StoreError(
+                f"Could not write the render's audio to {self.path.parent} ({exc}). Free some "
+                "disk space and render again."
+            ) from exc
 
     def finish(
         self, final: Path, request_id: str = "", server_request_id: str = "", mp3_streams: int = 1
