@@ -127,10 +127,23 @@ class ClipWriter:
     def finish(
         self, final: Path, request_id: str = "", server_request_id: str = "", mp3_streams: int = 1
     ) -> ClipFile:
-        """Close the file and move it to `final` (same folder tree); returns the clip."""
+        """Close the file, make it durable and move it to `final` (same folder tree).
+
+        The fsync is the render's only one: the take and the cache entry that name this file
+        next rely on it (a crash never leaves them pointing at half-written audio).
+
+        Raises:
+            StoreError: the file could not be synced or moved.
+        """
         self._close()
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self.path, final)
+        with self._writing():
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.path, final)
         return ClipFile(
             final,
             self.file_format,

@@ -6,6 +6,10 @@ processes with real locking, where a JSON index would need its own file locks an
 rewrite per `get`. Blob files are only created or deleted while holding the index's write lock,
 so a reader never sees a half-replaced blob, and every blob is checked against its sha256
 before it is served: a truncated or foreign file is a miss, never wrong audio.
+
+A blob is a second name (a hard link) for the render's file, which the take names too: the
+audio is on disk once (a copy only where the file system has no hard links). Evicting a blob
+removes the cache's name only; the take keeps its audio.
 """
 
 from __future__ import annotations
