@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from studio.audio import codecs
-from studio.core.models import AudioClip, new_client_id
-from studio.pipeline import Rendered, RenderSpec
+from studio.audio.clipfile import clip_from_samples
+from studio.core.models import new_client_id
+from studio.pipeline import Rendered, RenderSpec, spool_folder
 from studio.store.cache import RenderCache
 from studio.store.keys import render_key
 from studio.store.takes import TakeStore
@@ -56,10 +56,9 @@ def _vocabulary(rng: random.Random) -> list[str]:
 
 def _rendered(text: str, voice: str, samples: np.ndarray) -> Rendered:
     spec = RenderSpec(voice_id=voice, sample_rate=RATE, output_format="pcm")
-    data = codecs.encode(samples, "pcm", RATE)
     ids = (new_client_id("req"),)
-    clip = AudioClip(data, "pcm", RATE, ids[0], "srv-bench")
-    return Rendered(text, spec, clip, samples, RATE, new_client_id("take"), ids, ("srv",), "sse")
+    audio = clip_from_samples(samples, RATE, "pcm", spool_folder(), ids[0], "srv-bench")
+    return Rendered(text, spec, audio, new_client_id("take"), ids, ("srv",), "sse")
 
 
 def _timed_ms(action: Callable[[], object], repeats: int) -> tuple[float, float]:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from studio.api.client import WavesClient
-from studio.core.errors import StudioError
+from studio.core.errors import StudioError, ValidationError
 from studio.core.models import PronunciationDict
-from studio.pipeline import Rendered, RenderSpec, SamplesCallback, render_text
+from studio.core.render import Rendered, RenderSpec
+from studio.pipeline import ExportOptions, SamplesCallback, export_rendered, render_text
 from studio.store.cache import RenderCache
 from studio.store.keys import dictionary_hash, render_key, rules_by_id
 from studio.store.take_record import HistoryTake
@@ -21,6 +20,7 @@ from studio.store.takes import TakeStore
 log = logging.getLogger(__name__)
 HISTORY_FILE = "history.sqlite3"
 CACHE_FOLDER = "render-cache"
+WORK_FOLDER = "renders"  # renders being written; each becomes a take (and a cache entry)
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ class RenderLibrary:
                 self.open_warning = self.takes.recovered_message
         except (StudioError, OSError) as exc:
             self.open_warning = getattr(exc, "user_message", str(exc))
+        _sweep(folder / WORK_FOLDER)
         try:
             self.cache = RenderCache(folder / CACHE_FOLDER, cache_max_bytes)
         except (StudioError, OSError) as exc:
@@ -136,18 +137,31 @@ class RenderLibrary:
                 log.warning("Render cache skipped: %s", exc.user_message)
                 key, hit = "", None
             if hit is not None:
-                rendered = hit.to_rendered(spec)
-                if on_samples is not None:
-                    on_samples(np.asarray(rendered.samples), rendered.sample_rate)
-                take, warning = self._reuse(rendered, backend, source, key, dict_hash)
-                return LibraryRender(rendered, True, take, warning)
-        rendered = render_text(client, text, spec, mode, cancel, on_samples)
+                try:
+                    rendered = hit.to_rendered(spec)
+                except StudioError as exc:  # a blob that no longer decodes: render again
+                    log.warning("Cached render unusable: %s", exc.user_message)
+                else:
+                    if on_samples is not None:
+                        from studio.audio.clipfile import read_blocks
+
+                        for block in read_blocks(rendered.audio):
+                            on_samples(block, rendered.sample_rate)
+                    take, warning = self._reuse(rendered, backend, source, key, dict_hash)
+                    return LibraryRender(_at_take(rendered, take).preload(), True, take, warning)
+        work = self.folder / WORK_FOLDER
+        rendered = render_text(client, text, spec, mode, cancel, on_samples, folder=work)
         if self.cache is not None and key:
             try:
                 self.cache.put(key, rendered)
             except StudioError as exc:
                 warning = exc.user_message
         take, take_warning = self._keep(rendered, backend, source, key, dict_hash)
+        if take is None:
+            return LibraryRender(rendered, False, take, take_warning or warning)
+        # The take's file is the same bytes (a hard link); drop the work name.
+        rendered.audio.path.unlink(missing_ok=True)
+        rendered = _at_take(rendered, take).preload()
         return LibraryRender(rendered, False, take, take_warning or warning)
 
     @staticmethod
@@ -199,14 +213,41 @@ class RenderLibrary:
         return take, ""
 
 
-def rendered_from_take(take: HistoryTake, clip_data: bytes, sample_rate: int) -> Rendered:
-    """Rebuild a playable, exportable `Rendered` from a take and its stored audio."""
-    from studio.audio.decode import decode
-    from studio.core.models import AudioClip
+def _sweep(work: Path, max_age_s: float = 24 * 3600) -> None:
+    """Remove renders a killed process left in the work folder (a day old: none is in use)."""
+    import time
 
-    audio = decode(clip_data, take.output_format, sample_rate or take.sample_rate)
-    samples = np.asarray(audio.samples, dtype=np.float32)
-    samples.flags.writeable = False
+    now = time.time()
+    try:
+        for entry in work.iterdir():
+            if now - entry.stat().st_mtime > max_age_s:
+                entry.unlink(missing_ok=True)
+    except OSError:
+        return  # no folder yet, or unreadable: nothing to sweep
+
+
+def _at_take(rendered: Rendered, take: HistoryTake | None) -> Rendered:
+    """The render with its audio at the take's file (which outlives cache eviction)."""
+    if take is None:
+        return rendered
+    return replace(rendered, audio=replace(rendered.audio, path=Path(take.audio_path)))
+
+
+def rendered_from_take(take: HistoryTake) -> Rendered:
+    """Rebuild a playable, exportable `Rendered` from a take's own audio file.
+
+    Raises:
+        DecodeError: the file is missing or damaged.
+    """
+    from studio.audio.clipfile import open_clip
+
+    audio = open_clip(
+        Path(take.audio_path),
+        take.output_format,
+        take.audio_sample_rate or take.sample_rate,
+        take.request_id,
+        take.server_request_id,
+    )
     spec = RenderSpec(
         take.voice_id,
         take.model,
@@ -216,17 +257,54 @@ def rendered_from_take(take: HistoryTake, clip_data: bytes, sample_rate: int) ->
         take.output_format,
         take.dictionary_ids,
     )
-    clip = AudioClip(
-        clip_data, take.output_format, audio.sample_rate, take.request_id, take.server_request_id
-    )
     return Rendered(
         take.text,
         spec,
-        clip,
-        samples,
-        audio.sample_rate,
+        audio,
         take.session_id,
         take.request_ids or (take.request_id,),
         take.server_request_ids,
         take.transport or "history",
-    )
+    ).preload()
+
+
+def render_to_file(
+    client: WavesClient,
+    text: str,
+    spec: RenderSpec,
+    out: Path,
+    export_format: str,
+    *,
+    library: RenderLibrary | None = None,
+    backend: Backend | None = None,
+    source: str = "render",
+    mode: str = "sse",
+    cancel: threading.Event | None = None,
+    on_samples: SamplesCallback | None = None,
+    overwrite: bool = False,
+    options: ExportOptions | None = None,
+) -> LibraryRender:
+    """Render text of any length and save it to `out` (atomically), in constant memory.
+
+    The one entry point for headless renders (the `render` command, render queues): with a
+    `library` (and its `backend`) the render goes through the cache and is kept as a take;
+    without, it is rendered into the spool folder. The audio streams to disk as it arrives
+    and the save transcodes it block by block.
+
+    Raises:
+        ValidationError: no text, or a library without a backend.
+        CancelledError: `cancel` was set.
+        FileExistsExportError: `out` exists and `overwrite` is False.
+        StudioError: any API, network, decode or save failure.
+    """
+    if library is not None:
+        if backend is None:
+            raise ValidationError("Rendering through the library needs its backend.", "backend")
+        done = library.render(
+            client, text, spec, backend=backend, source=source, mode=mode, cancel=cancel,
+            on_samples=on_samples,
+        )  # fmt: skip
+    else:
+        done = LibraryRender(render_text(client, text, spec, mode, cancel, on_samples), False, None)
+    export_rendered(done.rendered, out, export_format, overwrite=overwrite, options=options)
+    return done

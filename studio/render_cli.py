@@ -186,8 +186,8 @@ def _library(args: argparse.Namespace) -> Any:
 
 def run_render(args: argparse.Namespace) -> int:
     """Run `waves-studio render`; returns the exit status (errors go to stderr)."""
-    from studio.library import Backend
-    from studio.pipeline import RenderSpec, export_rendered
+    from studio.library import Backend, render_to_file
+    from studio.pipeline import RenderSpec
 
     try:
         with _client(args) as client:
@@ -217,13 +217,14 @@ def run_render(args: argparse.Namespace) -> int:
             try:
                 kind = "local" if args.local else "cloud"
                 backend = Backend(kind, client.base_url, args.engine if args.local else "")
-                done = library.render(
-                    client, text, spec, backend=backend, source="render", mode=args.stream
-                )
+                # Streams to disk and saves in blocks: memory stays flat for any length.
+                done = render_to_file(
+                    client, text, spec, args.out, fmt, library=library, backend=backend,
+                    mode=args.stream, overwrite=args.overwrite,
+                )  # fmt: skip
             finally:
                 library.close()
             rendered = done.rendered
-            export_rendered(rendered, args.out, fmt, overwrite=args.overwrite)
     except StudioError as exc:
         print(f"waves-studio render: {safe_text(exc.user_message, 2000)}", file=sys.stderr)
         return 1

@@ -74,3 +74,17 @@ def test_the_walk_detects_a_qt_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("import os\nfrom PySide6.QtCore import QObject\nimport shiboken6\n")
     assert len(_qt_imports(bad)) == 2
+
+
+def test_store_and_core_never_reach_up_to_the_pipeline_or_services() -> None:
+    """Render values live in core (issue 15): store, core and audio import no layer above."""
+    above = ("studio.pipeline", "studio.library", "studio.services", "studio.ui", "studio.api")
+    offenders = []
+    for layer in ("store", "core", "audio"):
+        for module in _modules(layer):
+            tree = ast.parse(module.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                module_name = node.module if isinstance(node, ast.ImportFrom) else None
+                if module_name and module_name.startswith(above):
+                    offenders.append(f"{layer}/{module.name}:{node.lineno} {module_name}")
+    assert offenders == []

@@ -120,6 +120,11 @@ class StreamDecoder:
         """The rate of the decoded samples: the stream's own once known, else the request's."""
         return self._reader.sample_rate or self._requested_rate
 
+    @property
+    def streams(self) -> int:
+        """Independently encoded MP3 streams seen so far (1 for the other formats)."""
+        return int(getattr(self._reader, "streams", 1))
+
     def feed(self, chunk: bytes) -> FloatArray:
         """Add the next bytes; return the samples they completed (possibly empty).
 

@@ -57,18 +57,6 @@ class FrameHeader:
             return 17 if self.mono else 32
         return 9 if self.mono else 17
 
-    @property
-    def main_data_bytes(self) -> int:
-        """Bytes of the frame that feed the Layer III bit reservoir."""
-        return self.length - self.side_info_offset - self.side_info_bytes
-
-    def main_data_begin(self, frame: bytes) -> int:
-        """How many reservoir bytes from earlier frames this Layer III frame uses."""
-        at = self.side_info_offset
-        if self.version == 3:
-            return (frame[at] << 1) | (frame[at + 1] >> 7)
-        return frame[at]
-
     def same_stream(self, other: FrameHeader) -> bool:
         """True when both frames can belong to one stream (version, layer and rate agree)."""
         return (self.version, self.layer, self.sample_rate) == (
@@ -147,22 +135,6 @@ def parse_info_tag(frame: bytes, header: FrameHeader) -> InfoTag | None:
     if frame[vbri : vbri + 4] == b"VBRI" and len(frame) >= vbri + 18:
         return InfoTag(int.from_bytes(frame[vbri + 14 : vbri + 18], "big"), None, None)
     return None
-
-
-def silence_side_info(frame: bytes, header: FrameHeader, reservoir: int) -> bytes:
-    """A Layer III frame made silent, reaching back only `reservoir` bytes.
-
-    This is what mpg123 does itself to a frame whose bit reservoir is missing, but mpg123
-    leaves part of the granule information of MPEG-2 frames in place and then prints
-    errors. The frame's main data stays, so later frames still find their reservoir bytes.
-    """
-    start = header.side_info_offset
-    zeroed = bytearray(header.side_info_bytes)
-    if header.version == 3:
-        zeroed[0], zeroed[1] = reservoir >> 1, (reservoir & 1) << 7  # 9 bits in MPEG-1
-    else:
-        zeroed[0] = reservoir
-    return frame[:start] + bytes(zeroed) + frame[start + header.side_info_bytes :]
 
 
 def id3v2_size(data: bytes | bytearray, at: int = 0) -> int | None:

@@ -12,6 +12,53 @@ FANOUT = 8  # each summary level holds one min/max pair per FANOUT entries of th
 EPSILON = 1e-6  # seconds * rate is rarely an exact integer in floating point
 
 
+def peak_block(sample_rate: int) -> int:
+    """Samples per min/max pair of a clip's stored peaks: 1/100 s (1/50 s at 22.05 kHz and
+    its multiples), so the pairs make an envelope signal at a whole-number rate."""
+    return 2 * sample_rate // 100 if sample_rate % 100 == 0 else 2 * sample_rate // 50
+
+
+def envelope_rate(sample_rate: int) -> int:
+    """The rate of the envelope signal: two values (min, max) per peak block."""
+    return 2 * sample_rate // peak_block(sample_rate)
+
+
+class EnvelopeBuilder:
+    """Min/max pairs of each `peak_block` samples of a stream, as they complete.
+
+    Drawn as a signal at `envelope_rate` (min, max, min, max…), the pairs give the same
+    waveform as the samples at any zoom coarser than a block, in 1/100 of the memory: what
+    the window draws for a long render instead of holding its samples.
+    """
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self.block = peak_block(sample_rate)
+        self.rate = envelope_rate(sample_rate)
+        self.frames = 0
+        self._carry = np.zeros(0, np.float32)
+
+    def add(self, samples: npt.ArrayLike) -> FloatArray:
+        """Take samples; return the interleaved min/max of the blocks they completed."""
+        x = np.asarray(samples, dtype=np.float32).reshape(-1)
+        self.frames += len(x)
+        if self._carry.size:
+            x = np.concatenate([self._carry, x])
+        whole = len(x) - len(x) % self.block
+        self._carry = np.array(x[whole:], np.float32)
+        if not whole:
+            return np.zeros(0, np.float32)
+        blocks = x[:whole].reshape(-1, self.block)
+        return np.stack([blocks.min(axis=1), blocks.max(axis=1)], axis=1).reshape(-1)
+
+    def finish(self) -> FloatArray:
+        """The last, partial block's pair (empty when the stream ended on a block)."""
+        tail, self._carry = self._carry, np.zeros(0, np.float32)
+        if not tail.size:
+            return np.zeros(0, np.float32)
+        return np.array([tail.min(), tail.max()], np.float32)
+
+
 class _Growable:
     """A float32 array that grows by doubling, so appending is amortised O(1)."""
 
@@ -126,3 +173,8 @@ class PeakBuilder:
         mins[partial] = np.minimum(mins[partial], level_min[shared])
         maxs[partial] = np.maximum(maxs[partial], level_max[shared])
         return mins, maxs
+
+
+def envelope_of(peaks: npt.ArrayLike) -> FloatArray:
+    """A clip's stored (n, 2) peaks as the envelope signal (at `envelope_rate`)."""
+    return np.ascontiguousarray(np.asarray(peaks, dtype=np.float32).reshape(-1))

@@ -28,17 +28,18 @@ class ClipBuffer:
     count that needs it), and the consumer reads `ended`, then `written`, then `data`. Under
     the GIL those attribute reads and writes are atomic and ordered, so the consumer never
     sees a count ahead of its data. The clip is kept whole so seek and replay work after
-    streaming.
+    streaming, as 16-bit samples: half the memory of float32 for a long render (whose audio
+    was 16-bit on the wire anyway), converted to float while copying to the device.
 
     Attributes:
-        data: Samples at the device's rate; only [0, written) is valid.
+        data: int16 samples at the device's rate; only [0, written) is valid.
         written: Valid samples.
         ended: The producer will add nothing more.
         underruns: Times playback ran dry mid-stream and was padded with silence.
     """
 
     def __init__(self, capacity: int = 1 << 16) -> None:
-        self.data = np.zeros(max(1, capacity), np.float32)
+        self.data = np.zeros(max(1, capacity), np.int16)
         self.written = 0
         self.ended = False
         self.underruns = 0
@@ -50,10 +51,11 @@ class ClipBuffer:
             return
         end = self.written + count
         if end > len(self.data):
-            grown = np.zeros(max(end, 2 * len(self.data)), np.float32)
+            grown = np.zeros(max(end, 2 * len(self.data)), np.int16)
             grown[: self.written] = self.data[: self.written]
             self.data = grown  # published before `written` grows past the old array
-        self.data[self.written : end] = samples
+        scaled = np.round(np.asarray(samples, np.float32) * np.float32(32768.0))
+        self.data[self.written : end] = np.clip(scaled, -32768, 32767)
         self.written = end
 
 
@@ -113,10 +115,9 @@ class PlaybackRun:
             count = 0  # still filling up: keep sending silence
         if count > 0:
             source = data[self.read : self.read + count]
-            if self.volume == 1.0:
-                out[filled : filled + count] = source
-            else:
-                np.multiply(source, self.volume, out=out[filled : filled + count])
+            # int16 times a float32 scalar is float32: no temporary, nothing allocated.
+            gain = np.float32(self.volume / 32768.0)
+            np.multiply(source, gain, out=out[filled : filled + count])
             self.read += count
             filled += count
             self.starving = False

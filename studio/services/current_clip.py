@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from studio.audio import codecs
-from studio.core.models import AudioClip
+from studio.services.clipview import LONG_TEXT_CHARS
 from studio.services.messages import MessageBus
 from studio.services.synthesis import RenderJob, RenderResult, SamplesArrived, SynthesisService
 
 if TYPE_CHECKING:
-    from studio.pipeline import Rendered
+    from studio.core.render import Rendered
 
 
 def clock(seconds: float) -> str:
@@ -116,8 +115,8 @@ class CurrentClip(QObject):
         self._set(ShownClip(rendering=True))
 
     def _on_synthesis_progressed(self, job_id: int, progress: SamplesArrived) -> None:
-        if self._job is None or self._job.job_id != job_id:
-            return
+        if self._job is None or self._job.job_id != job_id or _is_long(self._job):
+            return  # a long render is drawn from peaks: there are no samples to keep
         if progress.sample_rate != self._rate:
             self._pieces, self._rate = [], progress.sample_rate  # the waveform restarts too
         self._pieces.append(progress.samples)
@@ -144,7 +143,8 @@ class CurrentClip(QObject):
         assert job is not None
         pieces, self._pieces = self._pieces, []
         if reason != "stop" or not pieces:
-            # Replaced by a new Speak, or stopped before any audio: the previous clip is back.
+            # Replaced by a new Speak, stopped before any audio, or a long render (whose
+            # partial audio is not held): the previous clip is back.
             self._set(self._before)
             if reason == "stop":
                 self._messages.info("Render cancelled.")
@@ -157,12 +157,20 @@ class CurrentClip(QObject):
         )
 
 
-def partial_rendered(job: RenderJob, samples: np.ndarray, rate: int) -> Rendered:
-    """A playable, saveable clip from the samples a stopped render had delivered (as WAV)."""
-    from studio.pipeline import Rendered
+def _is_long(job: RenderJob) -> bool:
+    return len(job.text) > LONG_TEXT_CHARS
 
-    samples = np.asarray(samples, dtype=np.float32)
-    samples.flags.writeable = False
+
+def partial_rendered(job: RenderJob, samples: np.ndarray, rate: int) -> Rendered:
+    """A playable, saveable clip from the samples a stopped render had delivered (as WAV).
+
+    Only short renders get here (a long one is drawn from peaks, so its samples were never
+    held): writing these few seconds to the spool folder takes a millisecond or two.
+    """
+    from studio.audio.clipfile import clip_from_samples
+    from studio.core.render import Rendered
+    from studio.pipeline import spool_folder
+
     spec = replace(job.spec, output_format="wav")
-    clip = AudioClip(codecs.wav_bytes(samples, rate), "wav", rate)
-    return Rendered(job.text, spec, clip, samples, rate, "", (), (), "partial")
+    audio = clip_from_samples(np.asarray(samples, dtype=np.float32), rate, "wav", spool_folder())
+    return Rendered(job.text, spec, audio, "", (), (), "partial").preload()

@@ -20,6 +20,7 @@ from studio.pipeline import ExportOptions, Rendered, export_rendered
 from studio.services.messages import MessageBus, user_message
 from studio.services.settings import Settings
 from studio.services.tasks import TaskContext, TaskRunner
+from studio.store.atomic import link_file
 
 log = logging.getLogger(__name__)
 
@@ -193,13 +194,21 @@ class ExportService(QObject):
         self._messages.error(f"The clip was not saved. {message}")
 
     def prepare_drag_file(self, rendered: Rendered) -> None:
-        """Write the render as WAV in the scratch folder, for drag-and-drop and the clipboard."""
-        path = self._scratch / self.file_name(rendered, "wav")
+        """Write the render as WAV in the scratch folder, for drag-and-drop and the clipboard.
+
+        A long render is not copied: the drag file is a second name (hard link) for its stored
+        file (FLAC, MP3, μ-law or A-law), so it costs no disk space and no time.
+        """
+        fmt = rendered.audio.file_format if rendered.is_long else "wav"
+        path = self._scratch / self.file_name(rendered, fmt)
         previous, self._drag_path = self._drag_path, path
 
         def write(ctx: TaskContext) -> str:
             path.parent.mkdir(parents=True, exist_ok=True)
-            export_rendered(rendered, path, "wav", overwrite=True)
+            if fmt == "wav":
+                export_rendered(rendered, path, "wav", overwrite=True)
+            else:
+                link_file(rendered.audio.path, path)
             if previous is not None and previous != path:
                 previous.unlink(missing_ok=True)  # one drag file at a time, not one per render
             return str(path)

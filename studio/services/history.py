@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.core.render import Rendered
 from studio.library import RenderLibrary, rendered_from_take
-from studio.pipeline import Rendered
 from studio.services.messages import MessageBus, user_message
 from studio.services.tasks import TaskContext, TaskRunner
 from studio.store.take_record import HistoryTake
@@ -123,8 +123,8 @@ class HistoryService(QObject):
             return
 
         def run(ctx: TaskContext) -> LoadedTake:
-            clip = store.load_audio(take)
-            return LoadedTake(purpose, take, rendered_from_take(take, clip.data, clip.sample_rate))
+            store.check_audio(take)  # a missing or damaged file says so in the store's words
+            return LoadedTake(purpose, take, rendered_from_take(take))
 
         self._tasks.submit(run, self.take_loaded.emit, self._on_failed)
 

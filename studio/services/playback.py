@@ -67,6 +67,11 @@ class StreamSink:
     def _current(self) -> bool:
         return self._service._generation == self._generation
 
+    @property
+    def current(self) -> bool:
+        """False once something else plays or playback stopped: feeding it is pointless."""
+        return self._generation is None or self._current()
+
     def _player_busy(self) -> bool:
         state = self._service.player.state
         return str(getattr(state, "name", state)).lower() in BUSY_STATES
@@ -151,6 +156,8 @@ class PlaybackService(QObject):
         self._state = "stopped"
         self._position = -1.0
         self._device_tasks = TaskRunner(max_threads=1, parent=self)
+        # Long clips stream from their file on their own thread, never holding up device work.
+        self._file_tasks = TaskRunner(max_threads=1, parent=self)
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_INTERVAL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -193,9 +200,19 @@ class PlaybackService(QObject):
     def play_rendered(self, rendered: Rendered, at_fraction: float = 0.0) -> None:
         """Play a finished render from `at_fraction` of its length (A/B switches keep the
         place in the line)."""
+        if rendered.is_long:
+            self._play_file(rendered)
+            return
         self.play(np.asarray(rendered.samples), rendered.sample_rate)
         if at_fraction > 0:
             self.seek(at_fraction * rendered.duration_s)
+
+    def _play_file(self, rendered: Rendered) -> None:
+        """Play a long clip as it is read from its file (a newer play or stop ends the read)."""
+        from studio.services.clipview import file_feeder
+
+        feed = file_feeder(rendered.audio, self.open_sink())
+        self._file_tasks.submit(feed, on_failure=self._on_device_failed)
 
     def fraction_played(self, rendered: Rendered) -> float:
         """How far through `rendered` the player is, 0–1 (when `rendered` is what plays)."""
@@ -271,6 +288,7 @@ class PlaybackService(QObject):
     def shutdown(self) -> None:
         """Stop polling, stop the device and close it (on aboutToQuit)."""
         self._timer.stop()
+        self._file_tasks.shutdown(2000)
         self._device_tasks.shutdown(2000)
         try:
             self.player.stop()

@@ -17,6 +17,7 @@ from studio.core.errors import CancelledError, StudioError
 from studio.library import LibraryRender, RenderLibrary
 from studio.pipeline import RenderSpec, render_text
 from studio.services.backend import BackendInfo, BackendService
+from studio.services.clipview import ProgressShape
 from studio.services.messages import GENERIC_FAILURE, Action, MessageBus
 from studio.services.playback import PlaybackService, StreamSink
 from studio.services.tasks import TaskContext, TaskRunner
@@ -196,11 +197,14 @@ class SynthesisService(QObject):
             drawing = ProgressBatcher(
                 lambda samples, rate: ctx.report(SamplesArrived(job.job_id, samples, rate))
             )
+            shape = ProgressShape(len(text))  # a long text is drawn from peaks, not samples
 
             def on_samples(samples: np.ndarray, rate: int) -> None:
                 if sink is not None:
                     sink.feed(samples, rate)
-                drawing.add(samples, rate)
+                drawn, drawn_rate = shape.shape(samples, rate)
+                if drawn.size:
+                    drawing.add(drawn, drawn_rate)
 
             try:
                 if library is None:

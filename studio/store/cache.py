@@ -6,6 +6,10 @@ processes with real locking, where a JSON index would need its own file locks an
 rewrite per `get`. Blob files are only created or deleted while holding the index's write lock,
 so a reader never sees a half-replaced blob, and every blob is checked against its sha256
 before it is served: a truncated or foreign file is a miss, never wrong audio.
+
+A blob is a second name (a hard link) for the render's file, which the take names too: the
+audio is on disk once (a copy only where the file system has no hard links). Evicting a blob
+removes the cache's name only; the take keeps its audio.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ from pathlib import Path
 
 from studio.core.contract import OUTPUT_FORMATS
 from studio.core.errors import ValidationError
-from studio.pipeline import Rendered
+from studio.core.render import Rendered
 from studio.store import db
-from studio.store.atomic import atomic_write_bytes
+from studio.store.atomic import link_file
 from studio.store.base import SqliteStore
 from studio.store.cached import CachedRender, from_metadata, metadata_json
 from studio.store.keys import is_key
@@ -126,7 +130,7 @@ class RenderCache(SqliteStore):
 
     def _blob(self, key: str, output_format: str) -> Path:
         _check_key(key)
-        if output_format not in OUTPUT_FORMATS:
+        if output_format not in (*OUTPUT_FORMATS, "flac"):
             raise ValidationError(f"Unknown output format '{output_format}'.", "output_format")
         return self.folder / key[:2] / f"{key}.{output_format}"
 
@@ -151,13 +155,10 @@ class RenderCache(SqliteStore):
             output_format, rate, size, sha, created_at, meta = row
             path = self._blob(key, str(output_format))
             try:
-                data = path.read_bytes()
-            except FileNotFoundError:
-                data = b""
-            try:
-                if len(data) != size or hashlib.sha256(data).hexdigest() != sha:
-                    raise ValueError(f"blob has {len(data)} of {size} bytes or a wrong hash")
-                found = from_metadata(key, data, str(output_format), int(rate), created_at, meta)
+                length, digest = _file_digest(path)
+                if length != size or digest != sha:
+                    raise ValueError(f"blob has {length} of {size} bytes or a wrong hash")
+                found = from_metadata(key, path, str(output_format), int(rate), created_at, meta)
             except (ValueError, KeyError, TypeError) as exc:
                 log.info("render cache: dropping damaged entry %s (%s)", key[:12], exc)
                 with db.write_transaction(conn):
@@ -183,21 +184,26 @@ class RenderCache(SqliteStore):
         Raises:
             StoreError: the blob or the index could not be written (nothing is half-stored).
         """
-        clip = rendered.clip
-        path = self._blob(key, clip.output_format)
-        if len(clip.data) > self.max_bytes:
+        audio = rendered.audio
+        path = self._blob(key, audio.file_format)
+        try:
+            size, digest = _file_digest(audio.path)  # hashed before taking the lock
+        except OSError as exc:
+            raise db.store_error(exc, self.what, "saving a render in the cache") from exc
+        if size > self.max_bytes or not digest:
             return False
         created_at = utc_stamp(datetime.now(UTC))
         with self._using("saving a render in the cache") as conn, db.write_transaction(conn):
-            atomic_write_bytes(path, clip.data)
+            # A second name for the render's file, not a second copy of its bytes.
+            link_file(audio.path, path)
             conn.execute(
                 _UPSERT,
                 (
                     key,
-                    clip.output_format,
-                    clip.sample_rate,
-                    len(clip.data),
-                    hashlib.sha256(clip.data).hexdigest(),
+                    audio.file_format,
+                    audio.sample_rate,
+                    size,
+                    digest,
                     created_at,
                     metadata_json(rendered),
                 ),
@@ -256,6 +262,19 @@ class RenderCache(SqliteStore):
             for blob in sub.iterdir():
                 if blob.name.split(".")[0] not in keep or blob.name.endswith(".partial"):
                     blob.unlink(missing_ok=True)
+
+
+def _file_digest(path: Path) -> tuple[int, str]:
+    """Size and sha256 of a file, read in blocks; (0, "") when it is missing."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+                size += len(block)
+    except FileNotFoundError:
+        return 0, ""
+    return size, digest.hexdigest()
 
 
 def _check_key(key: str) -> None:

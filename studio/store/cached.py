@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from studio.audio.decode import decode
-from studio.core.models import AudioClip
-from studio.pipeline import Rendered, RenderSpec
+from studio.audio.clipfile import open_clip
+from studio.core.render import Rendered, RenderSpec
 
 # `Rendered.transport` of a render served from the cache, so takes and the UI can say so.
 CACHE_TRANSPORT = "cache"
@@ -16,12 +16,12 @@ CACHE_TRANSPORT = "cache"
 
 @dataclass(frozen=True)
 class CachedRender:
-    """A render kept in the cache: its encoded clip plus everything `Rendered` needs.
+    """A render kept in the cache: its audio file plus everything `Rendered` needs.
 
     Attributes:
         key: The render key it is stored under.
-        data: The clip's encoded bytes, exactly as first rendered.
-        output_format, sample_rate: The clip's format and rate.
+        path: The cached audio file (checked against its hash when it was looked up).
+        output_format, sample_rate: The file's format (flac, mp3, ulaw, alaw) and rate.
         text, spec: What was rendered, with which settings.
         session_id, request_ids, server_request_ids, transport: The original render's ids,
             for provenance ("this audio first came from request …").
@@ -29,7 +29,7 @@ class CachedRender:
     """
 
     key: str
-    data: bytes = field(repr=False)
+    path: Path
     output_format: str
     sample_rate: int
     text: str
@@ -41,18 +41,12 @@ class CachedRender:
     created_at: str
 
     @property
-    def clip(self) -> AudioClip:
-        """The clip as the pipeline made it."""
-        return AudioClip(
-            self.data,
-            self.output_format,
-            self.sample_rate,
-            self.request_ids[0] if self.request_ids else "",
-            self.server_request_ids[0] if self.server_request_ids else "",
-        )
+    def data(self) -> bytes:
+        """The file's bytes (for small clips and checks)."""
+        return self.path.read_bytes()
 
     def to_rendered(self, spec: RenderSpec | None = None) -> Rendered:
-        """A `Rendered` for playback and takes, decoded from the bytes; no API call.
+        """A `Rendered` for playback and takes, read from the file (once, in blocks); no API call.
 
         Args:
             spec: The caller's current settings, when they should be recorded instead of the
@@ -62,15 +56,17 @@ class CachedRender:
         Raises:
             DecodeError: the stored bytes do not decode (the caller should render again).
         """
-        decoded = decode(self.data, self.output_format, self.sample_rate)
-        samples = decoded.samples
-        samples.flags.writeable = False
+        audio = open_clip(
+            self.path,
+            self.spec.output_format,
+            self.sample_rate,
+            self.request_ids[0] if self.request_ids else "",
+            self.server_request_ids[0] if self.server_request_ids else "",
+        )
         return Rendered(
             self.text,
             spec or self.spec,
-            self.clip,
-            samples,
-            decoded.sample_rate,
+            audio,
             self.session_id,
             self.request_ids,
             self.server_request_ids,
@@ -103,7 +99,7 @@ def metadata_json(rendered: Rendered) -> str:
 
 
 def from_metadata(
-    key: str, data: bytes, output_format: str, sample_rate: int, created_at: str, meta: str
+    key: str, path: Path, output_format: str, sample_rate: int, created_at: str, meta: str
 ) -> CachedRender:
     """Rebuild a CachedRender from an index row and its blob.
 
@@ -123,7 +119,7 @@ def from_metadata(
     )
     return CachedRender(
         key=key,
-        data=data,
+        path=path,
         output_format=output_format,
         sample_rate=sample_rate,
         text=str(value["text"]),

@@ -9,7 +9,7 @@ from typing import Any
 
 from studio.core.errors import ValidationError
 from studio.core.models import PronunciationDict
-from studio.pipeline import RenderSpec
+from studio.core.render import RenderSpec
 
 # Bump when the encoding below changes; old cache entries then simply stop matching.
 KEY_VERSION = 1

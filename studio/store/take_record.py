@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.models import Take
-from studio.pipeline import Rendered
+from studio.core.render import Rendered
 
 # The columns a HistoryTake is read from, in `from_row` order.
 COLUMNS = (
@@ -155,7 +155,7 @@ def insert_values(
     dictionary_hash: str,
 ) -> tuple[object, ...]:
     """The parameters of `INSERT_SQL` for a render (the audio file name is set after)."""
-    spec, clip = rendered.spec, rendered.clip
+    spec, audio = rendered.spec, rendered.audio
     return (
         created_at,
         rendered.text,
@@ -164,7 +164,7 @@ def insert_values(
         spec.language,
         float(spec.speed),
         int(spec.sample_rate),
-        clip.output_format,
+        audio.output_format,
         json_list(spec.dictionary_ids),
         dictionary_hash,
         json_list(rendered.request_ids),
@@ -174,8 +174,8 @@ def insert_values(
         base_url,
         rendered.transport,
         rendered.duration_s,
-        len(clip.data),
-        clip.sample_rate,
+        audio.size,
+        audio.sample_rate,
         source,
         cache_key,
     )

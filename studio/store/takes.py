@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from studio.audio.clipfile import open_clip, wire_bytes
 from studio.core.errors import StoreError, ValidationError
 from studio.core.models import AudioClip
-from studio.pipeline import Rendered
+from studio.core.render import Rendered
 from studio.store import db
-from studio.store.atomic import atomic_write_bytes
+from studio.store.atomic import link_file
 from studio.store.base import SqliteStore
 from studio.store.take_query import TakeFilter, contains_casefold, utc_stamp
 from studio.store.take_record import (
@@ -136,7 +137,7 @@ class TakeStore(SqliteStore):
             raise ValidationError(f"backend must be one of {', '.join(BACKENDS)}.", "backend")
         if source not in SOURCES:
             raise ValidationError(f"source must be one of {', '.join(SOURCES)}.", "source")
-        clip = rendered.clip
+        audio = rendered.audio
         with self._using("saving the take") as conn, db.write_transaction(conn):
             cursor = conn.execute(
                 INSERT_SQL,
@@ -151,11 +152,12 @@ class TakeStore(SqliteStore):
                 ),
             )
             take_id = int(cursor.lastrowid or 0)
-            relative = _audio_name(take_id, clip.output_format)
+            relative = _audio_name(take_id, audio.file_format)
             conn.execute("UPDATE takes SET audio_file = ? WHERE id = ?", (relative, take_id))
             # Written before COMMIT: if this process dies now, the row rolls back and the next
             # take reuses the id (AUTOINCREMENT only advances on commit) and overwrites the file.
-            atomic_write_bytes(self.audio_folder / relative, clip.data)
+            # The render's file becomes the take's by a hard link (no second copy on disk).
+            link_file(audio.path, self.audio_folder / relative)
             row = conn.execute(SELECT_BY_ID, (take_id,)).fetchone()
         return HistoryTake.from_row(row, self.audio_folder)
 
@@ -283,15 +285,15 @@ class TakeStore(SqliteStore):
         """The take's audio file (absolute)."""
         return Path(take.audio_path)
 
-    def load_audio(self, take: HistoryTake) -> AudioClip:
-        """The take's clip, read back from its own file (works after the cache dropped it).
+    def check_audio(self, take: HistoryTake) -> Path:
+        """The take's audio file, checked to be there at the size it was saved with.
 
         Raises:
-            StoreError: the file is missing, unreadable, or not the size it was saved with.
+            StoreError: the file is missing or not the size it was saved with.
         """
         path = self.audio_path(take)
         try:
-            data = path.read_bytes()
+            size = path.stat().st_size
         except FileNotFoundError as exc:
             raise StoreError(
                 f"The audio of take {take.take_id} is missing ({path}). It was deleted outside "
@@ -299,18 +301,31 @@ class TakeStore(SqliteStore):
             ) from exc
         except OSError as exc:
             raise db.store_error(exc, self.what, f"reading {path}") from exc
-        if take.audio_bytes and len(data) != take.audio_bytes:
+        if take.audio_bytes and size != take.audio_bytes:
             raise StoreError(
-                f"The audio of take {take.take_id} is damaged ({len(data)} of {take.audio_bytes} "
+                f"The audio of take {take.take_id} is damaged ({size} of {take.audio_bytes} "
                 f"bytes in {path}). Render the line again."
             )
-        return AudioClip(
-            data,
-            take.output_format,
-            take.audio_sample_rate or take.sample_rate,
-            take.request_id,
-            take.server_request_id,
-        )
+        return path
+
+    def load_audio(self, take: HistoryTake) -> AudioClip:
+        """The take's clip in its rendered format, read back whole (for short clips; a long
+        one is played and saved from its file). PCM and WAV kept as FLAC come back bit-exact.
+
+        Raises:
+            StoreError: the file is missing, unreadable, or not the size it was saved with.
+            DecodeError: a FLAC file does not decode.
+        """
+        path = self.check_audio(take)
+        rate = take.audio_sample_rate or take.sample_rate
+        try:
+            if path.suffix == ".flac":
+                data = wire_bytes(open_clip(path, take.output_format, rate))
+            else:
+                data = path.read_bytes()
+        except OSError as exc:
+            raise db.store_error(exc, self.what, f"reading {path}") from exc
+        return AudioClip(data, take.output_format, rate, take.request_id, take.server_request_id)
 
     def integrity_check(self) -> str:
         """SQLite's full `PRAGMA integrity_check` result ("ok" when the file is sound)."""

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog
 
 from studio.core.errors import ValidationError
 from studio.pipeline import Rendered
+from studio.services.clipview import waveform_signal
 from studio.services.current_clip import ShownClip
 from studio.services.export import DIALOG_FILTERS, ExportService
 from studio.services.synthesis import RenderResult
@@ -106,7 +107,7 @@ class WindowFlows(QObject):
             if rendered is None:
                 window.waveform.clear()
             else:
-                window.waveform.set_clip(rendered.samples, rendered.sample_rate)
+                window.waveform.set_clip(*waveform_signal(rendered))
         window.waveform.draggable = state.usable
         window.commands.save.setEnabled(state.usable)
         window.commands.copy_clip.setEnabled(state.usable)

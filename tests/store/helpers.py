@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from studio.audio import codecs
+from studio.audio.clipfile import ClipWriter
 from studio.audio.decode import decode
-from studio.core.models import AudioClip, new_client_id
-from studio.pipeline import Rendered, RenderSpec
+from studio.core.models import new_client_id
+from studio.pipeline import Rendered, RenderSpec, spool_folder
 
 
 def tone(seconds: float = 0.25, rate: int = 24000, freq: float = 440.0) -> np.ndarray:
@@ -34,14 +35,18 @@ def make_rendered(
     samples.flags.writeable = False
     request_ids = tuple(new_client_id("req") for _ in range(pieces))
     server_ids = tuple(f"srv-{new_client_id('x')[-8:]}" for _ in range(pieces))
-    clip = AudioClip(data, spec.output_format, decoded.sample_rate, request_ids[0], server_ids[0])
+    session_id = new_client_id("take")
+    writer = ClipWriter(spool_folder(), spec.output_format)
+    writer.add_bytes(data)
+    writer.add_samples(samples, decoded.sample_rate)
+    audio = writer.finish(
+        spool_folder() / f"{session_id}.{writer.file_format}", request_ids[0], server_ids[0]
+    )
     return Rendered(
         text,
         spec,
-        clip,
-        samples,
-        decoded.sample_rate,
-        new_client_id("take"),
+        audio,
+        session_id,
         request_ids,
         server_ids,
         "sse",

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from studio.audio.clipfile import stored_format
 from studio.core.errors import StoreError, ValidationError
 from studio.pipeline import RenderSpec
 from studio.store.cache import INDEX_NAME, RenderCache
@@ -46,7 +47,7 @@ def test_hit_replays_the_exact_audio_without_the_api(tmp_path: Path, fmt: str) -
     with RenderCache(tmp_path / "c", 10_000_000) as reopened:  # survives a restart
         found = reopened.get(key)
     assert found is not None
-    assert found.data == original.clip.data
+    assert found.data == original.audio.path.read_bytes()
     again = found.to_rendered()
     assert again.clip == original.clip
     assert again.sample_rate == original.sample_rate
@@ -59,7 +60,8 @@ def test_hit_replays_the_exact_audio_without_the_api(tmp_path: Path, fmt: str) -
     assert again.request_ids == original.request_ids
     assert again.server_request_ids == original.server_request_ids
     assert again.transport == CACHE_TRANSPORT
-    assert (tmp_path / "c" / key[:2] / f"{key}.{fmt}").is_file()
+    # PCM and WAV renders are kept as lossless FLAC; the others as the server's bytes.
+    assert (tmp_path / "c" / key[:2] / f"{key}.{stored_format(fmt)}").is_file()
 
 
 def test_other_settings_are_a_miss(cache: RenderCache) -> None:
@@ -88,7 +90,7 @@ def test_to_rendered_can_record_the_callers_spec(cache: RenderCache) -> None:
 def test_least_recently_used_is_evicted_first(tmp_path: Path) -> None:
     """Over the limit, the entry used longest ago goes; a get counts as a use."""
     renders = {name: make_rendered(f"Line {name}.", SPEC, seconds=0.1) for name in "abcd"}
-    size = len(renders["a"].clip.data)
+    size = renders["a"].audio.size
     with RenderCache(tmp_path / "c", max_bytes=3 * size) as cache:
         for name in "abc":
             cache.put(_key(renders[name].text), renders[name])
@@ -107,7 +109,7 @@ def test_shrinking_and_clearing(cache: RenderCache) -> None:
     renders = [make_rendered(f"Line {n}.", SPEC, seconds=0.1) for n in range(4)]
     for rendered in renders:
         cache.put(_key(rendered.text), rendered)
-    size = len(renders[0].clip.data)
+    size = renders[0].audio.size
     cache.set_max_bytes(2 * size)
     assert [cache.get(_key(r.text)) is not None for r in renders] == [False, False, True, True]
     assert cache.stats().total_bytes == 2 * size
@@ -122,7 +124,7 @@ def test_a_render_larger_than_the_limit_is_not_stored(tmp_path: Path) -> None:
     """A render that cannot fit is skipped, and does not flush the rest of the cache."""
     small = make_rendered("Short.", SPEC, seconds=0.05)
     big = make_rendered("Long.", SPEC, seconds=1.0)
-    with RenderCache(tmp_path / "c", max_bytes=len(small.clip.data) * 2) as cache:
+    with RenderCache(tmp_path / "c", max_bytes=small.audio.size * 2) as cache:
         assert cache.put(_key(small.text), small)
         assert not cache.put(_key(big.text), big)
         assert cache.get(_key(small.text)) is not None
@@ -135,10 +137,12 @@ def test_a_damaged_blob_is_a_miss_and_is_cleaned_up(cache: RenderCache, damage: 
     rendered = make_rendered("Fragile.", SPEC)
     key = _key(rendered.text)
     cache.put(key, rendered)
-    blob = cache.folder / key[:2] / f"{key}.wav"
+    blob = cache.folder / key[:2] / f"{key}.flac"
     data = blob.read_bytes()
+    # The blob is a hard link to the render's file: damage a fresh copy, not the shared bytes.
+    blob.unlink()
     if damage == "missing":
-        blob.unlink()
+        pass
     elif damage == "truncated":
         blob.write_bytes(data[: len(data) // 2])
     else:
@@ -228,7 +232,7 @@ def test_threads_share_one_cache(cache: RenderCache) -> None:
                 cache.put(key, rendered)
                 found = cache.get(key)
                 assert found is not None
-                assert found.data == rendered.clip.data
+                assert found.data == rendered.audio.path.read_bytes()
         except BaseException as exc:
             errors.append(exc)
 

@@ -1,0 +1,146 @@
+"""Save a file-backed clip in any export format, in blocks: memory stays flat for any length."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import struct
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from studio.audio import codecs
+from studio.audio.atomic import (
+    _check_target,
+    _move_into_place,
+    export_error,
+    partial_name,
+    remove_stale_partials,
+    write_atomically,
+)
+from studio.audio.clipfile import read_all, read_blocks
+from studio.audio.export import _SOUNDFILE_FORMATS, _check_format, export_audio
+from studio.core.errors import ExportError
+from studio.core.render import ClipFile
+from studio.store.atomic import fsync_folder
+
+_COPY_BYTES = 1 << 20
+
+
+def export_clip_file(
+    clip: ClipFile,
+    path: str | os.PathLike[str],
+    export_format: str,
+    *,
+    overwrite: bool = False,
+    target_lufs: float | None = None,
+    true_peak_db: float = -1.0,
+    trim: bool = False,
+) -> Path:
+    """Save `clip` atomically in `export_format`.
+
+    The rendered format with no processing keeps the server's bytes (MP3 of one stream,
+    μ-law, A-law) or rebuilds PCM16 bit-exact from the lossless file; every other format is
+    transcoded block by block. Loudness normalisation and trimming need the whole signal, so
+    with those options the clip is decoded into memory first.
+
+    Raises:
+        FileExistsExportError: the file exists and `overwrite` is False.
+        ExportError: bad format, no permission, disk full, missing folder…
+        DecodeError: the stored audio does not decode.
+    """
+    _check_format(export_format)
+    target = Path(path)
+    if target_lufs is not None or trim:
+        return export_audio(
+            read_all(clip),
+            clip.sample_rate,
+            target,
+            export_format,
+            overwrite=overwrite,
+            target_lufs=target_lufs,
+            true_peak_db=true_peak_db,
+            trim=trim,
+        )
+    kept = clip.file_format in ("mp3", "ulaw", "alaw", "pcm")  # the server's bytes, as they came
+    if (
+        export_format == clip.file_format
+        and kept
+        and (export_format != "mp3" or clip.mp3_streams <= 1)
+    ):
+        write_atomically(target, _file_chunks(clip.path), overwrite=overwrite)
+    elif export_format in _SOUNDFILE_FORMATS or export_format == "mp3":
+        _save_with_soundfile(clip, target, export_format, overwrite)
+    else:
+        write_atomically(target, _encoded_chunks(clip, export_format), overwrite=overwrite)
+    return target
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
+        while data := handle.read(_COPY_BYTES):
+            yield data
+
+
+def _encoded_chunks(clip: ClipFile, export_format: str) -> Iterator[bytes]:
+    """Headerless formats and WAV, whose header needs only the frame count known up front."""
+    rate, frames = clip.sample_rate, clip.frames
+    if export_format == "wav":
+        yield codecs.wav_header(rate, frames * 2)
+    elif export_format == "wav_float":
+        fmt = struct.pack("<HHIIHHH", 3, 1, rate, rate * 4, 4, 32, 0)
+        body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+        body += b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", frames * 4)
+        yield b"RIFF" + struct.pack("<I", len(body) + frames * 4) + body
+    encode: Callable[[np.ndarray], bytes] = {
+        "wav": codecs.float_to_pcm16,
+        "pcm": codecs.float_to_pcm16,
+        "wav_float": lambda x: x.astype("<f4").tobytes(),
+        "ulaw": lambda x: codecs.int16_to_ulaw(codecs.float_to_int16(x)),
+        "alaw": lambda x: codecs.int16_to_alaw(codecs.float_to_int16(x)),
+    }[export_format]
+    written = 0
+    for block in read_blocks(clip):
+        kept = block[: max(0, frames - written)]  # the header promised `frames`
+        written += len(kept)
+        yield encode(kept)
+    if written < frames:
+        # Decoding the whole file may give a few samples fewer than the live decode (an MP3
+        # without per-piece tags loses its decoder delay once, not per piece): pad with
+        # silence so the header stays true.
+        yield encode(np.zeros(frames - written, np.float32))
+
+
+def _save_with_soundfile(clip: ClipFile, target: Path, export_format: str, overwrite: bool) -> None:
+    """FLAC, Ogg Vorbis and MP3 through libsndfile, written to a temp file then moved in."""
+    import soundfile
+
+    container, subtype = _SOUNDFILE_FORMATS.get(export_format, ("MP3", "MPEG_LAYER_III"))
+    _check_target(target, overwrite)
+    remove_stale_partials(target.parent)
+    temp = partial_name(target)
+    try:
+        try:
+            with soundfile.SoundFile(
+                temp, "w", clip.sample_rate, 1, subtype, format=container
+            ) as out:
+                for block in read_blocks(clip):
+                    out.write(np.clip(block, -1.0, 1.0))
+        except (RuntimeError, ValueError) as exc:  # LibsndfileError is a RuntimeError
+            if "No space" in str(exc):  # libsndfile reports a full disk only in its message
+                raise export_error(
+                    OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), target
+                ) from exc
+            raise ExportError(f"Could not encode the clip as {export_format}: {exc}") from exc
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        _move_into_place(temp, target, overwrite)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise export_error(exc, target) from exc
+        raise
+    fsync_folder(target.parent)
