@@ -14,17 +14,11 @@ def test_typed_extension_wins_over_the_filter() -> None:
 
 # --- issue 13, item 15: MP3 bitrate and tags, first folder, a take's own time ---------------
 def _rendered(seconds: float = 1.5, rate: int = 44100, text: str = "Hello there, listener."):
-    import numpy as np
+    from studio.core.render import RenderSpec
+    from tests.store.helpers import make_rendered
 
-    from studio.audio import codecs
-    from studio.core.models import AudioClip
-    from studio.pipeline import Rendered, RenderSpec
-
-    t = np.arange(int(seconds * rate)) / rate
-    samples = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
-    samples.flags.writeable = False
-    clip = AudioClip(codecs.wav_bytes(samples, rate), "wav", rate)
-    return Rendered(text, RenderSpec("joe", sample_rate=rate), clip, samples, rate, "", (), (), "")
+    spec = RenderSpec("joe", sample_rate=rate, output_format="wav")
+    return make_rendered(text, spec, seconds=seconds, freq=220.0)
 
 
 def _exports(settings, bus, tmp_path):

@@ -65,7 +65,14 @@ def test_history_rows_name_voices_and_dictionaries_and_count_repeats(qtbot, make
 
 def test_text_gets_the_room_at_the_default_size(qtbot, make_studio) -> None:
     """At the default window size the Text column is the widest, elided, with a tooltip."""
+    from PySide6.QtCore import QSize
+
+    from studio.ui.layout import default_size
+
     studio = make_studio()
+    # The default size on a 1366x768 laptop (the offscreen screen is only 800x600).
+    window = studio.window
+    window.resize(default_size(QSize(1366, 738), window.minimumSizeHint()))
     _speak(qtbot, studio)
     panel = _rows(qtbot, studio, 1)
     table = panel.table
