@@ -47,7 +47,13 @@ def frame_pitches(samples: npt.ArrayLike, sample_rate: int) -> FloatArray:
     low = int(ANALYSIS_RATE / MAX_F0_HZ)
     high = int(ANALYSIS_RATE / MIN_F0_HZ)
     lags = corr[:, low:high]
-    best = np.argmax(lags, axis=1)
+    # The first lag within 10 % of the best peak, not the best itself: multiples of the period
+    # score nearly as high, and taking them would halve the pitch (an octave error).
+    top = np.max(lags, axis=1)
+    first = np.argmax(lags >= 0.9 * top[:, None], axis=1)
+    span = np.arange(lags.shape[1])[None, :]
+    near = (span >= first[:, None]) & (span <= (first + (first + low) // 4 + 1)[:, None])
+    best = np.argmax(np.where(near, lags, -np.inf), axis=1)
     peak = lags[np.arange(len(best)), best]
     voiced = peak >= VOICED_CORRELATION
     lag = (best + low).astype(np.float64)
