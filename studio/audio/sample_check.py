@@ -73,7 +73,7 @@ class SampleReport:
     @property
     def can_trim(self) -> bool:
         """True when at least 0.3 s of silence could be trimmed at the edges."""
-        return self.speech_start_s > 0.3 or self.duration_s - self.speech_end_s > 0.3
+        return bool(self.speech_start_s > 0.3 or self.duration_s - self.speech_end_s > 0.3)
 
 
 def _frame_db(x: FloatArray, rate: int) -> FloatArray:
@@ -101,8 +101,8 @@ def speech_bounds(samples: npt.ArrayLike, sample_rate: int) -> tuple[float, floa
     if active.size == 0:
         return 0.0, 0.0
     guard = 0.1
-    start = max(0.0, active[0] * FRAME_S - guard)
-    end = min(len(x) / sample_rate, (active[-1] + 1) * FRAME_S + guard)
+    start = max(0.0, float(active[0]) * FRAME_S - guard)
+    end = min(len(x) / sample_rate, float(active[-1] + 1) * FRAME_S + guard)
     return start, end
 
 
