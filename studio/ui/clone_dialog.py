@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,9 +47,7 @@ def make_clone_dialog(services: Services, parent: QWidget | None = None) -> Clon
         services.backend, services.runners[0], services.voices, services.playback,
         services.messages,
     )  # fmt: skip
-    dialog = CloneDialog(service, parent)
-    service.setParent(dialog)
-    return dialog
+    return CloneDialog(service, parent)
 
 
 class CloneDialog(QDialog):
@@ -57,7 +56,7 @@ class CloneDialog(QDialog):
     def __init__(self, service: CloneService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New voice clone")
-        self.resize(900, 640)
+        self.resize(920, 700)
         self.service = service
         self.created_voice: Voice | None = None
 
@@ -116,10 +115,10 @@ class CloneDialog(QDialog):
         self.cancel_button.setVisible(False)
 
         left = QVBoxLayout()
-        left.addWidget(self.sources, 3)
+        left.addWidget(self.sources, 2)
         left.addWidget(self.waveform, 1)
         left.addWidget(QLabel("Checks:", self))
-        left.addWidget(self.checklist, 2)
+        left.addWidget(self.checklist, 3)
         left.addWidget(self.trim_button, 0, Qt.AlignmentFlag.AlignLeft)
         right = QVBoxLayout()
         right.addLayout(form)
@@ -257,3 +256,16 @@ class CloneDialog(QDialog):
         if self.service.recorder is not None:
             self.record_panel.stop()
         super().reject()
+
+    def done(self, result: int) -> None:
+        """Stop listening to the service: its tasks may finish after this dialog is gone (the
+        service is not our child, so it lives until they have)."""
+        self.service.cancel()
+        for signal in (
+            self.service.devices_listed, self.service.recording_started,
+            self.service.sample_ready, self.service.upload_progressed,
+            self.service.status_changed, self.service.created, self.service.failed,
+        ):  # fmt: skip
+            with contextlib.suppress(RuntimeError):
+                signal.disconnect()
+        super().done(result)

@@ -23,9 +23,10 @@ def connect_browser(
     """Wire the browser's clone buttons (the New clone dialog opens on top of the browser)."""
     info = services.backend.info
     browser.local_clones = info is not None and info.kind == "local"
+    # Not the browser's child: a delete may finish after the browser closed.
     service = CloneService(
         services.backend, services.runners[0], services.voices, services.playback,
-        services.messages, parent=browser,
+        services.messages,
     )  # fmt: skip
     browser.new_clone_requested.connect(partial(_open_on_top, browser, services))
     browser.delete_clone_requested.connect(partial(_delete, browser, service))

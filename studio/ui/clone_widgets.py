@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.audio.sample_check import BAD, FAIR, GOOD, SampleReport
+from studio.audio.sample_check import BAD, FAIR, GOOD, UNSURE, SampleReport
 from studio.services.clones import CloneService
 from studio.ui.icons import icon
 
@@ -30,7 +31,13 @@ CHECK_TITLES = {
     "speakers": "One speaker",
     "file": "Upload file",
 }
-VERDICT_ICONS = {GOOD: "about", FAIR: "warning", BAD: "error"}
+# Icon and colour per verdict: the colour is never the only cue (the icon shape differs too).
+VERDICT_ICONS = {
+    GOOD: ("check", "#2e7d32"),
+    FAIR: ("warning", "#b26a00"),
+    BAD: ("error", "#c62828"),
+    UNSURE: ("question", "#607080"),
+}
 
 
 class RecordPanel(QWidget):
@@ -164,7 +171,7 @@ class Checklist(QListWidget):
         super().__init__(parent)
         self.setAccessibleName("Sample checks")
         self.setWordWrap(True)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(190)
 
     def show_report(self, report: SampleReport | None) -> None:
         """Fill the list from a report (empty for None)."""
@@ -174,7 +181,8 @@ class Checklist(QListWidget):
         for check in report.checks:
             title = CHECK_TITLES.get(check.key, check.key)
             text = f"{title}: {check.measured}. {check.advice}"
-            item = QListWidgetItem(icon(VERDICT_ICONS.get(check.verdict, "info")), text)
+            name, colour = VERDICT_ICONS.get(check.verdict, ("info", "#607080"))
+            item = QListWidgetItem(icon(name, QColor(colour)), text)
             item.setData(Qt.ItemDataRole.UserRole, check.verdict)
             item.setToolTip(f"{title}: {check.verdict}")
             self.addItem(item)
