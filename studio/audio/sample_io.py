@@ -84,7 +84,9 @@ def _decode_with_av(data: bytes, name: str) -> tuple[FloatArray, int]:
                 if sum(len(p) for p in pieces) > MAX_SAMPLE_S * rate:
                     break
     except (av.error.FFmpegError, ValueError) as exc:
-        raise DecodeError(f"Could not read {name} as audio ({type(exc).__name__}).") from exc
+        raise DecodeError(
+            f"Could not read {name} as audio. Use WAV, FLAC, Ogg or MP3 (or M4A, WebM)."
+        ) from exc
     if not pieces or not rate:
         raise DecodeError(f"{name} holds no audio.")
     return np.concatenate(pieces).astype(np.float32), rate
