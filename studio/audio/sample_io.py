@@ -50,7 +50,11 @@ def decode_sample(data: bytes, suffix: str = "", name: str = "the file") -> tupl
 
     if suffix not in AV_SUFFIXES:
         try:
-            samples, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
+            with soundfile.SoundFile(io.BytesIO(data)) as file:
+                rate = file.samplerate
+                # Bounded memory: never decode more than MAX_SAMPLE_S, however long the file.
+                frames = min(file.frames, int(MAX_SAMPLE_S * rate)) if file.frames > 0 else -1
+                samples = file.read(frames, dtype="float32", always_2d=True)
         except (RuntimeError, soundfile.LibsndfileError, TypeError, ValueError):
             samples = None
         if samples is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -149,6 +150,7 @@ class CloneDialog(QDialog):
         service.failed.connect(self._on_service_failed)
         self._on_language_changed()
         self._update_buttons()
+        self.setAcceptDrops(True)
         service.list_devices()
 
     # --- sample -----------------------------------------------------------------------------------
@@ -183,6 +185,20 @@ class CloneDialog(QDialog):
     @Slot()
     def _on_language_changed(self) -> None:
         self.record_panel.prompt.setText(prompt_for(str(self.language.currentData())))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept one dropped audio file."""
+        urls = event.mimeData().urls()
+        if len(urls) == 1 and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Import the dropped file."""
+        urls = event.mimeData().urls()
+        if len(urls) == 1 and urls[0].isLocalFile():
+            self.sources.setCurrentIndex(1)
+            self.load_file(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
 
     # --- create ----------------------------------------------------------------------------------
     def spec(self) -> CloneSpec:

@@ -84,3 +84,14 @@ def test_local_clones_can_be_deleted(waves_local: LocalServer) -> None:
     }  # fmt: skip
     assert not clip.exists() and waves_local.state.clones.get(voice_id) is None
     assert requests.delete(url, headers=AUTH, timeout=10).status_code == 404
+
+
+def test_an_injected_clone_error_carries_its_code(waves_local: LocalServer) -> None:
+    """`status=500@code=voice_clone_timeout` answers like the service's clone timeout (§6.1)."""
+    waves_local.set_faults("status=500@code=voice_clone_timeout@path=/waves/v1/voice-cloning")
+    try:
+        reply = _clone(waves_local, "Late", _voiced_wav(150.0))
+    finally:
+        waves_local.set_faults("")
+    assert reply.status_code == 500
+    assert reply.json()["error_code"] == "voice_clone_timeout"

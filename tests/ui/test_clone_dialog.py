@@ -219,3 +219,45 @@ def test_browser_new_clone_and_local_delete(qtbot, make_studio, tmp_path, monkey
     for child in browser.findChildren(CloneDialog):
         child.close()
     browser.close()
+
+
+def test_cancel_during_upload_keeps_the_sample(qtbot, make_studio, tmp_path, waves_local) -> None:
+    """Cancel while the server is slow: 'Cancelled', no clone made, Create offered again."""
+    studio = make_studio()
+    dialog = _open_dialog(qtbot, studio)
+    _load(qtbot, dialog, _sample_file(tmp_path))
+    dialog.name.setText("Never made")
+    dialog.consent.setChecked(True)
+    before = len(waves_local.state.clones.list_items())
+    waves_local.set_faults("latency=3000@path=/waves/v1/voice-cloning")
+    try:
+        dialog.create_button.click()
+        assert dialog.cancel_button.isVisible() and dialog.progress.isVisible()
+        with qtbot.wait_signal(dialog.service.failed, timeout=3000) as failed:
+            dialog.cancel_button.click()
+    finally:
+        waves_local.set_faults("")
+    assert failed.args[0].startswith("Cancelled")
+    assert dialog.create_button.isEnabled() and not dialog.cancel_button.isVisible()
+    assert dialog.service.sample is not None
+    assert waves_local.wait_idle(5.0)
+    assert len(waves_local.state.clones.list_items()) == before
+    dialog.close()
+
+
+def test_a_dropped_file_is_imported(qtbot, make_studio, tmp_path) -> None:
+    """Dropping one audio file on the dialog imports and checks it."""
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    studio = make_studio()
+    dialog = _open_dialog(qtbot, studio)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(_sample_file(tmp_path)))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    with qtbot.wait_signal(dialog.service.sample_ready, timeout=10000):
+        dialog.dropEvent(event)
+    assert dialog.sources.currentIndex() == 1
+    assert dialog.checklist.verdicts()["Length"] == "good"
+    dialog.close()
