@@ -105,7 +105,9 @@ def create_clone(
         made = None
     if not isinstance(made, dict) or not made.get("voiceId"):
         raise ProtocolError("The server did not return the new clone.")
-    return Voice.from_clone({**fields, **made})
+    # The create reply (§6.1) has no accent or tags: take them from what was sent.
+    sent = {**fields, "tags": [t.strip() for t in spec.tags if t.strip()]}
+    return Voice.from_clone({**sent, **made})
 
 
 def clone_error(exc: StudioError) -> StudioError:

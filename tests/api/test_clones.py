@@ -56,6 +56,7 @@ def test_a_clone_is_created_with_progress_and_listed(client) -> None:
     made = _create(client, progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1] > len(_sample())
     assert made.is_clone and made.status == "completed" and made.created_at
+    assert made.usecases == ("studio",) and made.languages == ("english",)
     listed = wait_until_settled(client.clones, made.voice_id, first_delay_s=0.01)
     assert listed.voice_id == made.voice_id and listed.usecases == ("studio",)
 
