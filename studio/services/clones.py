@@ -97,6 +97,8 @@ class CloneService(QObject):
         self.sample: Sample | None = None
         self._upload_task: int | None = None
         self._poll_task: int | None = None
+        self._status = ""  # the last status told, so each change is told once
+        self.poll_first_delay_s = 1.0  # status polling doubles from here (tests shorten it)
 
     @property
     def is_local(self) -> bool:
@@ -187,12 +189,14 @@ class CloneService(QObject):
                                 progress=lambda done, total: ctx.report((done, total)),
                                 cancel=ctx.cancelled)  # fmt: skip
 
-        self._upload_task = self._tasks.submit(
+        task = self._tasks.submit(
             run,
             partial(self._on_created, client, spec),
             self._on_upload_failed,
             self._on_upload_progress,
         )
+        # A runner may finish the task inside submit (SyncTaskRunner): only a running one counts.
+        self._upload_task = task if self._tasks.is_running(task) else None
 
     def cancel(self) -> None:
         """Cancel an upload or a status wait (the upload stops within 200 ms)."""
@@ -211,34 +215,39 @@ class CloneService(QObject):
     def _on_created(self, client: WavesClient, spec: CloneSpec, voice: Voice) -> None:
         self._upload_task = None
         self._voices.add_clone(voice)
-        self.status_changed.emit(voice.status or "completed")
+        self._status = ""
+        self._tell_status(voice.status or "completed")
         self.created.emit(voice)
         self._messages.info(f"Clone “{voice.display_name}” created.")
         if voice.status and voice.status not in SETTLED:
-            self._follow(client, voice)
+            self._follow(client, voice, spec)
         elif voice.status != "failed":
             self._first_preview(client, voice, spec)
 
-    def _follow(self, client: WavesClient, voice: Voice) -> None:
+    def _follow(self, client: WavesClient, voice: Voice, spec: CloneSpec) -> None:
         def run(ctx: TaskContext) -> Voice:
             return wait_until_settled(
                 lambda cancel: client.clones(cancel=cancel), voice.voice_id,
                 cancel=ctx.cancelled, on_status=ctx.report,
+                first_delay_s=self.poll_first_delay_s,
             )  # fmt: skip
 
         def settled(done: Voice) -> None:
             self._poll_task = None
             self._voices.add_clone(done)
-            self.status_changed.emit(done.status)
+            self._tell_status(done.status)
+            if done.status == "completed":
+                self._first_preview(client, done, spec)
 
         def progress(status: object) -> None:
-            self.status_changed.emit(str(status))
+            self._tell_status(str(status))
 
         def failed(exc: BaseException) -> None:
             self._poll_task = None
             self._fail(exc)
 
-        self._poll_task = self._tasks.submit(run, settled, failed, progress)
+        task = self._tasks.submit(run, settled, failed, progress)
+        self._poll_task = task if self._tasks.is_running(task) else None
 
     def _first_preview(self, client: WavesClient, voice: Voice, spec: CloneSpec) -> None:
         """Render the reading prompt with the new clone and play it."""
@@ -254,6 +263,11 @@ class CloneService(QObject):
                 self._playback.play_rendered(rendered)
 
         self._tasks.submit(run, play, self._messages.report)
+
+    def _tell_status(self, status: str) -> None:
+        if status != self._status:
+            self._status = status
+            self.status_changed.emit(status)
 
     # --- deleting (waves-local only) ----------------------------------------------------------
     def delete_local(self, voice_id: str) -> None:
