@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 from pathlib import Path
 
@@ -260,4 +262,43 @@ def test_a_dropped_file_is_imported(qtbot, make_studio, tmp_path) -> None:
         dialog.dropEvent(event)
     assert dialog.sources.currentIndex() == 1
     assert dialog.checklist.verdicts()["Length"] == "good"
+    dialog.close()
+
+
+@pytest.mark.audio_device
+@pytest.mark.skipif(
+    os.environ.get("STUDIO_TEST_PULSE") != "1",
+    reason="no private PulseAudio null sink (run through scripts/test, which starts one)",
+)
+def test_recording_through_the_virtual_microphone(qtbot, make_studio, tmp_path) -> None:
+    """The dialog records the null sink's monitor: the meter follows the played sound, Stop
+    ends the take early, and the take is checked (too short here, as it should be)."""
+    sink = os.environ.get("PULSE_SINK", "studio_null")
+    before = subprocess.run(["pactl", "get-default-source"], capture_output=True, text=True,
+                            check=False).stdout.strip()  # fmt: skip
+    subprocess.run(["pactl", "set-default-source", f"{sink}.monitor"], check=True)
+    studio = make_studio()
+    dialog = _open_dialog(qtbot, studio)
+    panel = dialog.record_panel
+    panel.count_in_ms = 10
+    levels: list[int] = []
+    panel.meter.valueChanged.connect(levels.append)
+    sound = _sample_file(tmp_path, 4.0)
+    player = None
+    try:
+        with qtbot.wait_signal(dialog.service.recording_started, timeout=10000):
+            panel.record_button.click()
+        player = subprocess.Popen(["paplay", f"--device={sink}", str(sound)])
+        qtbot.wait_until(lambda: panel.meter_values >= 50, timeout=10000)  # 2 s at 25/s
+        with qtbot.wait_signal(dialog.service.sample_ready, timeout=10000):
+            panel.stop_button.click()
+    finally:
+        if player is not None:
+            player.wait(10)
+        if before:
+            subprocess.run(["pactl", "set-default-source", before], check=False)
+    assert max(levels) > -30  # the played buzz reached the meter
+    assert dialog.checklist.verdicts()["Length"] == "bad"
+    assert dialog.service.sample is not None
+    assert 1.5 < dialog.service.sample.report.duration_s < 8.0  # stopped early, not at 15 s
     dialog.close()
