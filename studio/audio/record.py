@@ -150,6 +150,7 @@ class Recorder:
                 channels=1,
                 dtype="float32",
                 blocksize=int(BLOCK_S * self.sample_rate),
+                latency="low",  # the meter follows the voice, and Stop loses little
                 callback=self._callback,
                 finished_callback=self.finished.set,
             )

@@ -289,7 +289,10 @@ def test_recording_through_the_virtual_microphone(qtbot, make_studio, tmp_path) 
         with qtbot.wait_signal(dialog.service.recording_started, timeout=10000):
             panel.record_button.click()
         player = subprocess.Popen(["paplay", f"--device={sink}", str(sound)])
-        qtbot.wait_until(lambda: panel.meter_values >= 50, timeout=10000)  # 2 s at 25/s
+        # Until 2 s are recorded (the sound server may deliver input in bursts).
+        qtbot.wait_until(lambda: dialog.service.recorder is not None
+                         and dialog.service.recorder.elapsed_s >= 2.0, timeout=10000)  # fmt: skip
+        assert panel.meter_values >= 40  # ≥ 20 a second
         with qtbot.wait_signal(dialog.service.sample_ready, timeout=10000):
             panel.stop_button.click()
     finally:
