@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.render_cli import add_render_parser
 
     add_render_parser(sub)
+    from studio.clone_cli import add_clone_parser
+
+    add_clone_parser(sub)
     sub.add_parser(
         "local-server",
         help="run waves-local, the offline Waves server (same options as waves-local)",
@@ -56,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.render_cli import run_render
 
         return run_render(args)
+    if args.command == "clone":
+        from studio.clone_cli import run_clone
+
+        return run_clone(args)
     if args.self_test:
         from studio.selftest import run_self_test
 

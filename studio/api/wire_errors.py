@@ -81,6 +81,8 @@ def _server_reason(body: bytes) -> tuple[str, str]:
     if isinstance(data, dict):
         error = data.get("error")
         message = data.get("message")
+        if isinstance(data.get("error_code"), str):  # clone 5xx (§6.1): the code is the type
+            message, error = message or error, data["error_code"]
         if isinstance(error, dict):  # WS-style nested error
             message = message or error.get("message")
             error = error.get("code", "")

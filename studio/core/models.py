@@ -23,6 +23,8 @@ class Voice:
         accent, gender, age: Tags; empty when the API left them out.
         emotions, usecases: Tag lists.
         is_clone: True for the user's voice clones (`voice_…` ids).
+        status: A clone's state (pending, processing, completed, failed); "" for others.
+        created_at: A clone's ISO creation time; "" for others.
     """
 
     voice_id: str
@@ -34,6 +36,8 @@ class Voice:
     emotions: tuple[str, ...] = ()
     usecases: tuple[str, ...] = ()
     is_clone: bool = False
+    status: str = ""
+    created_at: str = ""
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -70,6 +74,8 @@ class Voice:
             accent=str(obj.get("accent") or ""),
             usecases=tuple(str(x) for x in obj.get("tags") or ()),
             is_clone=True,
+            status=str(obj.get("status") or ""),
+            created_at=str(obj.get("createdAt") or ""),
         )
 
     def to_api(self) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Voice clones (§6): the uploaded clip and its record persist in the data folder.
 
-A local clone does not imitate the clip: it speaks with the catalogue voice for its language
-(see `Catalogue.voice_for_language`). The clip is kept so nothing the user uploaded is lost.
+A local clone does not imitate the clip. It speaks with the catalogue voice for its language
+(see `Catalogue.voice_for_language`), pitch-shifted toward the clip's median pitch, which is
+measured once here at upload (`medianPitchHz`; see `studio/local/clone_voice.py`). The clip is
+kept so nothing the user uploaded is lost.
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studio.core.errors import StoreError
+from studio.audio.pitch import median_pitch
+from studio.audio.sample_io import decode_sample
+from studio.core.errors import DecodeError, StoreError
 from studio.local.ids import iso_now, new_clone_id, new_object_id
 from studio.local.storage import JsonRecords, atomic_write_bytes
+from studio.local.wire import clone_error
 
 CLONES_FILE = "voice_clones.json"
 CLIPS_DIR = "voice_clone_clips"
 ORGANIZATION_ID = "waves-local"
+CLONE_LIMIT_MESSAGE = "clone limit exceeded, consider upgrading"  # the service's words (§6.1)
 
 
 @dataclass(frozen=True)
@@ -42,9 +48,14 @@ class CloneUpload:
 
 
 class CloneStore:
-    """This server's voice clones: `<data_dir>/voice_clones.json` plus one clip file each."""
+    """This server's voice clones: `<data_dir>/voice_clones.json` plus one clip file each.
 
-    def __init__(self, data_dir: Path) -> None:
+    Attributes:
+        limit: At most this many clones (None = no limit), like a plan's clone limit.
+    """
+
+    def __init__(self, data_dir: Path, limit: int | None = None) -> None:
+        self.limit = limit
         self._records = JsonRecords(data_dir / CLONES_FILE, "voiceId")
         self.path = self._records.path
         self.clips_dir = data_dir / CLIPS_DIR
@@ -70,8 +81,25 @@ class CloneStore:
             for entry in entries
         ]  # fmt: skip
 
+    def delete(self, voice_id: str) -> bool:
+        """Remove a clone and its clip (a waves-local extension, §6.3); False if unknown."""
+        removed: dict[str, Any] = {}
+
+        def drop(records: dict[str, dict[str, Any]]) -> tuple[None, bool]:
+            entry = records.pop(voice_id, None)
+            removed.update(entry or {})
+            return None, entry is not None
+
+        self._records.change(drop)
+        if removed.get("clipFile"):
+            (self.clips_dir / str(removed["clipFile"])).unlink(missing_ok=True)
+        return bool(removed)
+
     def create(self, upload: CloneUpload) -> dict[str, Any]:
         """Save the clip and the record; return the §6.1 `data` object."""
+        if self.limit is not None and len(self._records.snapshot()) >= self.limit:
+            raise clone_error(400, CLONE_LIMIT_MESSAGE)
+        pitch = _median_pitch_of(upload)
         voice_id = new_clone_id()
         extension = mimetypes.guess_extension(upload.content_type) or ".bin"
         clip_name = f"{voice_id}{extension}"
@@ -90,6 +118,7 @@ class CloneStore:
             "createdAt": iso_now(),
             "audioFileNames": [upload.filename or clip_name],
             "clipFile": clip_name,
+            "medianPitchHz": pitch,
         }
 
         def add(records: dict[str, dict[str, Any]]) -> tuple[None, bool]:
@@ -112,3 +141,13 @@ class CloneStore:
             "organizationId": ORGANIZATION_ID,
             "samples": [],
         }
+
+
+def _median_pitch_of(upload: CloneUpload) -> float | None:
+    """The clip's median voice pitch, or None when it cannot be decoded or has no voiced speech."""
+    try:
+        samples, rate = decode_sample(upload.data, mimetypes.guess_extension(upload.content_type)
+                                      or "", upload.filename or "the clip")  # fmt: skip
+    except DecodeError:
+        return None
+    return median_pitch(samples, rate)

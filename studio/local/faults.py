@@ -4,14 +4,15 @@ Grammar (`--fault SPEC`, `LocalServer.set_faults(SPEC)`; "" turns every fault of
 
     SPEC    := RULE ("," RULE)*
     RULE    := KIND ["=" VALUE] ("@" OPTION)*
-    OPTION  := nth=N | every=N | rate=P | seed=N | path=PREFIX | retry_after=S
+    OPTION  := nth=N | every=N | rate=P | seed=N | path=PREFIX | retry_after=S | code=NAME
 
 Kinds:
 
 - ``latency=MS`` or ``latency=MS~JITTER``: wait MS (± JITTER, uniform) milliseconds before
   the first byte of a reply (on WebSocket: before the first chunk of a request).
 - ``status=CODE``: answer with that HTTP status (any code) and a JSON error body in the shape
-  of the route's family; 429 carries ``Retry-After`` (``@retry_after=S``, default 1). On the
+  of the route's family; 429 carries ``Retry-After`` (``@retry_after=S``, default 1); a 5xx
+  on the clone routes carries ``error_code`` NAME (``@code=voice_clone_timeout``). On the
   WebSocket the request gets an error frame ``{"status":"error","message",...,"error":
   {"message","code"}}`` instead.
 - ``cut=F`` (0 < F < 1): stop a synthesis reply part-way. ``/waves/v1/tts``: the headers
@@ -47,7 +48,7 @@ from dataclasses import dataclass, field
 from studio.core.errors import ValidationError
 
 KINDS = ("latency", "status", "cut", "drop", "stall", "ctype", "garbage")
-_OPTIONS = ("nth", "every", "rate", "seed", "path", "retry_after")
+_OPTIONS = ("nth", "every", "rate", "seed", "path", "retry_after", "code")
 
 
 @dataclass
@@ -57,6 +58,7 @@ class FaultDecision:
     latency_s: float = 0.0
     status: int | None = None
     retry_after: int | None = None
+    error_code: str | None = None
     cut: float | None = None
     drop: bool = False
     stall_s: float = 0.0
@@ -76,6 +78,7 @@ class _Rule:
     rate: float | None = None
     seed: int = 0
     retry_after: int | None = None
+    code: str = ""
     count: int = 0
     rng: random.Random = field(default_factory=random.Random)
 
@@ -135,6 +138,8 @@ def _parse_rule(text: str, index: int) -> _Rule:
             raise _fail(text, f"unknown option '{name}' (one of {', '.join(_OPTIONS)})")
         if name == "path":
             rule.path = raw
+        elif name == "code":
+            rule.code = raw
         elif name == "rate":
             rule.rate = _number(text, raw, float)
         else:
@@ -176,6 +181,7 @@ class FaultPlan:
             decision.status = int(rule.number)
             if decision.status == 429 or rule.retry_after is not None:
                 decision.retry_after = 1 if rule.retry_after is None else rule.retry_after
+            decision.error_code = rule.code or None
         elif rule.kind == "cut" and decision.cut is None:
             decision.cut = rule.number
         elif rule.kind == "drop":

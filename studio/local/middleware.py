@@ -92,6 +92,7 @@ class WavesMiddleware:
                 decision.status,
                 f"waves-local injected HTTP {decision.status} (fault injection is on).",
                 decision.retry_after,
+                decision.error_code,
             )
             await error.response()(scope, receive, send_with_id)
             return

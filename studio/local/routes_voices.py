@@ -118,6 +118,15 @@ def _validate_upload(
     )
 
 
+@router.delete("/waves/v1/voice-cloning/{voice_id}")
+async def delete_local_clone(request: Request, voice_id: str) -> dict[str, Any]:
+    """waves-local only (not in the Waves API, §6.3): delete one of this server's clones."""
+    state = authorized_state(request)
+    if not await asyncio.to_thread(state.clones.delete, voice_id):
+        raise clone_error(404, f"No voice clone '{voice_id}' on this server.")
+    return {"success": True, "voiceId": voice_id}
+
+
 @router.post("/waves/v1/voice-cloning/delete")
 async def delete_voice_clone(request: Request) -> None:
     """Dashboard (JWT) sign-in only (§6.3): an API key gets a clear 403."""

@@ -17,6 +17,7 @@ from studio.audio import codecs
 from studio.core.text import CLAUSE_END, split_sentences
 from studio.core.wordmatch import apply_rules
 from studio.local.catalogue import Catalogue, VoiceRoute
+from studio.local.clone_voice import CloneVoiceEngine
 from studio.local.clones import CloneStore
 from studio.local.dictionaries import DictionaryStore
 from studio.local.engines.base import EngineUnavailableError, FloatArray
@@ -82,12 +83,15 @@ class Synthesizer:
         check_references(job, voice_known, self.dictionaries.missing(job.pronunciation_dicts))
 
     def route(self, voice_id: str) -> VoiceRoute:
-        """The engine voice that speaks `voice_id` (a clone uses its language's voice)."""
+        """The engine voice that speaks `voice_id` (a clone: its language's voice, shifted)."""
         if voice_id in self.catalogue:
             return self.catalogue.route(voice_id)
         clone = self.clones.get(voice_id) or {}
         voice = self.catalogue.voice_for_language(str(clone.get("language") or "en"))
-        return self.catalogue.route(voice.voice_id)
+        route = self.catalogue.route(voice.voice_id)
+        pitch = clone.get("medianPitchHz")
+        target = float(pitch) if isinstance(pitch, int | float) else None
+        return VoiceRoute(CloneVoiceEngine(route.engine, target), route.engine_voice_id)
 
     def is_clone(self, voice_id: str) -> bool:
         """True for one of this server's voice clones."""

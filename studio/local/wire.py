@@ -109,7 +109,13 @@ _STATUS_TYPES = {
 }
 
 
-def status_error(path: str, status: int, message: str, retry_after: int | None = None) -> WireError:
+def status_error(
+    path: str,
+    status: int,
+    message: str,
+    retry_after: int | None = None,
+    error_code: str | None = None,
+) -> WireError:
     """An error of any status in the family shape of `path` (used by fault injection)."""
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
     family = family_of(path)
@@ -117,5 +123,5 @@ def status_error(path: str, status: int, message: str, retry_after: int | None =
         return tts_error(status, _STATUS_TYPES.get(status, f"Http{status}"), message, headers)
     body: dict[str, Any] = {"error": message}
     if family == "clones" and status >= 500:
-        body["error_code"] = "voice_clone_error"
+        body["error_code"] = error_code or "voice_clone_error"
     return WireError(status, body, headers)

@@ -121,6 +121,17 @@ class VoiceCatalog(QObject):
         if spoken:
             self._settings.set("synthesis/language", spoken[0])
 
+    def add_clone(self, voice: Voice) -> None:
+        """Show a new or updated clone at once, without reloading the list."""
+        others = tuple(v for v in self._voices if v.voice_id != voice.voice_id)
+        self._voices = (*others, voice)
+        self.voices_changed.emit(VoiceList(self._voices))
+
+    def remove_voice(self, voice_id: str) -> None:
+        """Drop a voice that no longer exists (a deleted local clone)."""
+        self._voices = tuple(v for v in self._voices if v.voice_id != voice_id)
+        self.voices_changed.emit(VoiceList(self._voices))
+
     def _on_backend_changed(self, _info: object) -> None:
         self._voices = ()
         self.refresh()

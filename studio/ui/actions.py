@@ -24,6 +24,7 @@ class WindowActions:
     history: QAction
     pronunciation: QAction
     voices: QAction
+    new_clone: QAction
     dictionaries: QAction
     api_key: QAction
     preferences: QAction
@@ -116,6 +117,13 @@ def build_actions(window: QMainWindow) -> WindowActions:
         voices=_action(
             window, "&Voices…", "voices", ["Ctrl+B"], "Browse, search and preview voices"
         ),
+        new_clone=_action(
+            window,
+            "New &clone…",
+            "add",
+            [],
+            "Record or import 5–15 s of a voice and make an instant clone of it",
+        ),
         dictionaries=_action(
             window,
             "&Dictionaries…",
@@ -161,7 +169,9 @@ def build_actions(window: QMainWindow) -> WindowActions:
     speech_menu.addSeparator()
     speech_menu.addActions([actions.audition, actions.history])
     tools_menu = menus.addMenu("&Tools")
-    tools_menu.addActions([actions.voices, actions.dictionaries, actions.pronunciation])
+    tools_menu.addActions(
+        [actions.voices, actions.new_clone, actions.dictionaries, actions.pronunciation]
+    )
     tools_menu.addSeparator()
     tools_menu.addActions([actions.api_key, actions.preferences])
     help_menu = menus.addMenu("&Help")

@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         if s.history is not None:
             s.history.take_loaded.connect(self.take_flows.on_take_loaded)
         a.voices.triggered.connect(self.flows.open_voice_browser)
+        a.new_clone.triggered.connect(self.flows.open_clone_dialog)
         a.dictionaries.triggered.connect(self.flows.open_dictionaries)
         a.api_key.triggered.connect(self.flows.open_api_key_dialog)
         a.preferences.triggered.connect(self.flows.open_preferences)

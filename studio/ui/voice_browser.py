@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QModelIndex,
     Qt,
+    Signal,
     Slot,
 )
 from PySide6.QtWidgets import (
@@ -29,9 +30,23 @@ from studio.services.voices import VoiceCatalog, VoiceList
 from studio.ui.icons import icon
 from studio.ui.voice_models import ANY, VoiceFilter, VoiceTableModel
 
+DASHBOARD_URL = "https://app.smallest.ai/waves/voice-cloning"
+CLONE_DELETE_NOTE = (
+    "Clones cannot be deleted with an API key (the Waves API has no such call). "
+    f'Delete it in the <a href="{DASHBOARD_URL}">Waves dashboard</a>, then press Refresh.'
+)
+
 
 class VoiceBrowser(QDialog):
-    """Find a voice: search as you type, filter, star, preview, and use it."""
+    """Find a voice: search as you type, filter, star, preview, and use it.
+
+    Signals:
+        new_clone_requested(): Voices → New clone… from the browser.
+        delete_clone_requested(str voice_id): only offered for waves-local clones.
+    """
+
+    new_clone_requested = Signal()
+    delete_clone_requested = Signal(str)
 
     def __init__(self, catalog: VoiceCatalog, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
@@ -92,13 +107,22 @@ class VoiceBrowser(QDialog):
         self.preview_button = QPushButton(icon("preview"), "&Preview", self)
         self.star_button = QPushButton(icon("star"), "&Star", self)
         self.refresh_button = QPushButton(icon("refresh"), "&Refresh", self)
+        self.new_clone_button = QPushButton(icon("add"), "&New clone…", self)
+        self.delete_clone_button = QPushButton(icon("delete"), "&Delete clone", self)
+        self.delete_clone_button.setVisible(False)
+        self.local_clones = False  # True on waves-local, whose own clones can be deleted
+        self.clone_note = QLabel(CLONE_DELETE_NOTE, self)
+        self.clone_note.setOpenExternalLinks(True)
+        self.clone_note.setWordWrap(True)
+        self.clone_note.setVisible(False)
         buttons = QDialogButtonBox(self)
         self.use_button = buttons.addButton(
             "&Use this voice", QDialogButtonBox.ButtonRole.AcceptRole
         )
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
         actions = QHBoxLayout()
-        for button in (self.preview_button, self.star_button, self.refresh_button):
+        for button in (self.preview_button, self.star_button, self.refresh_button,
+                       self.new_clone_button, self.delete_clone_button):  # fmt: skip
             actions.addWidget(button)
         actions.addWidget(self.count_label, 1)
         actions.addWidget(buttons)
@@ -106,6 +130,7 @@ class VoiceBrowser(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(filters_box)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.clone_note)
         layout.addLayout(actions)
 
         self.search.textChanged.connect(self._on_search_text_changed)
@@ -118,6 +143,8 @@ class VoiceBrowser(QDialog):
         self.preview_button.clicked.connect(self.preview_selected)
         self.star_button.clicked.connect(self.toggle_star)
         self.refresh_button.clicked.connect(self._on_refresh_clicked)
+        self.new_clone_button.clicked.connect(self.new_clone_requested)
+        self.delete_clone_button.clicked.connect(self._on_delete_clone_clicked)
         buttons.accepted.connect(self.use_selected)
         buttons.rejected.connect(self.reject)
         catalog.voices_changed.connect(self._on_voices_changed)
@@ -206,6 +233,15 @@ class VoiceBrowser(QDialog):
         self.star_button.setIcon(icon("star-filled" if favourite else "star"))
         for button in (self.preview_button, self.star_button, self.use_button):
             button.setEnabled(voice is not None)
+        clone = voice is not None and voice.is_clone
+        self.delete_clone_button.setVisible(clone and self.local_clones)
+        self.clone_note.setVisible(clone and not self.local_clones)
+
+    @Slot()
+    def _on_delete_clone_clicked(self) -> None:
+        voice = self.selected_voice()
+        if voice is not None and voice.is_clone and self.local_clones:
+            self.delete_clone_requested.emit(voice.voice_id)
 
     def _update_count(self) -> None:
         self.count_label.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} voices")

@@ -54,8 +54,18 @@ class VoiceTableModel(RowTableModel[Voice]):
             voice.gender.title(),
             voice.accent.title(),
             voice.age.title(),
-            "Your clone" if voice.is_clone else "Catalogue",
+            _clone_kind(voice) if voice.is_clone else "Catalogue",
         )
+
+
+def _clone_kind(voice: Voice) -> str:
+    """ "Your clone", its status unless completed, and its creation date."""
+    parts = ["Your clone"]
+    if voice.status and voice.status != "completed":
+        parts.append(voice.status)
+    if voice.created_at:
+        parts.append(voice.created_at[:10])
+    return " · ".join(parts)
 
 
 class VoiceFilter(QSortFilterProxyModel):

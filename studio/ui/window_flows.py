@@ -226,9 +226,19 @@ class WindowFlows(QObject):
     @Slot()
     def open_voice_browser(self) -> None:
         """Search, filter, star and preview voices."""
+        from studio.ui.clone_flows import connect_browser
         from studio.ui.voice_browser import VoiceBrowser
 
-        self.show_dialog(VoiceBrowser(self.services.voices, self.services.settings, self.window))
+        browser = VoiceBrowser(self.services.voices, self.services.settings, self.window)
+        connect_browser(browser, self.services, self.open_clone_dialog)
+        self.show_dialog(browser)
+
+    @Slot()
+    def open_clone_dialog(self) -> None:
+        """Record or import a sample, check it and create a voice clone."""
+        from studio.ui.clone_dialog import make_clone_dialog
+
+        self.show_dialog(make_clone_dialog(self.services, self.window))
 
     @Slot()
     def open_dictionaries(self) -> None:

@@ -1,0 +1,86 @@
+"""Take the README screenshot of the New clone dialog (run under Xvfb or offscreen).
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/clone_screenshot.py OUTDIR
+
+The sample is a waves-local Piper render of the English prompt, with a second of silence on each
+side so the checklist offers the edge trim; nothing of the user's profile or keyring is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("STUDIO_NO_ERROR_WINDOWS", "1")
+os.environ.pop("SMALLEST_API_KEY", None)
+
+import numpy as np
+import soundfile
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from studio.app import Profile, build_services
+from studio.core.clone_prompts import prompt_for
+from studio.pipeline import RenderSpec, render_text
+from studio.secrets import MemorySecretStore
+from studio.ui.clone_dialog import make_clone_dialog
+from studio.ui.main_window import MainWindow
+from studio.ui.theme import apply_theme
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
+    """Spin the event loop until `condition()` holds (or fail loudly)."""
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: loop.quit() if condition() else None)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    timer.start()
+    if not condition():
+        loop.exec()
+    if not condition():
+        raise SystemExit(f"timed out waiting for {condition}")
+
+
+def main(out_dir: Path) -> None:
+    """Open the dialog on an imported sample with name and consent filled in, and grab it."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_theme(app)  # type: ignore[arg-type]
+    folder = Path(tempfile.mkdtemp(prefix="studio-clone-shot-"))
+    services = build_services(Profile.from_folder(folder), secrets=MemorySecretStore())
+    services.settings.set("app/first_run_done", True)
+    window = MainWindow(services)
+    services.backend.start(force_local=True)
+    wait_for(lambda: services.voices.voices != ())
+    client = services.backend.client
+    assert client is not None
+    rendered = render_text(client, prompt_for("en"), RenderSpec("joe", sample_rate=24000), "none")
+    pause = np.zeros(24000, dtype=np.float32)
+    sample = folder / "my-voice.wav"
+    soundfile.write(sample, np.concatenate([pause, rendered.samples, pause]), 24000)
+    dialog = make_clone_dialog(services, window)
+    dialog.sources.setCurrentIndex(1)
+    dialog.load_file(sample)
+    wait_for(lambda: dialog.service.sample is not None)
+    dialog.name.setText("My narration voice")
+    dialog.tags.setText("narration, calm")
+    dialog.accent.setText("general")
+    dialog.consent.setChecked(True)
+    dialog.show()
+    loop = QEventLoop()
+    QTimer.singleShot(500, loop.quit)
+    loop.exec()
+    path = out_dir / "clone-dialog.png"
+    dialog.grab().save(str(path))
+    print(f"wrote {path}")
+    from studio.app import shutdown
+
+    dialog.close()
+    shutdown(services)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots"))
