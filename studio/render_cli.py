@@ -117,7 +117,7 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
 
         with LocalServer(ServerConfig(port=0, engine=args.engine)) as server:
             client = WavesClient(
-                server.base_url, "sk_waves_local", synthesis_timeout_s=args.timeout
+                server.base_url, "sk_waves_local", synthesis_timeout_s=_timeout_of(args)
             )
             try:
                 yield client
@@ -135,7 +135,7 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
         )
     redactor().add_secret(key.value)
     client = WavesClient(
-        args.base_url or DEFAULT_CLOUD_URL, key.value, synthesis_timeout_s=args.timeout
+        args.base_url or DEFAULT_CLOUD_URL, key.value, synthesis_timeout_s=_timeout_of(args)
     )
     try:
         yield client
@@ -238,3 +238,8 @@ def run_render(args: argparse.Namespace) -> int:
         f"voice {safe_text(voice, 80)}, {origin}); request id: {ids}"
     )
     return 0
+
+
+def _timeout_of(args: argparse.Namespace) -> float:
+    """The per-request deadline: `--timeout`, or the default for commands without one."""
+    return float(getattr(args, "timeout", SYNTHESIS_DEADLINE_S))

@@ -23,6 +23,8 @@ class SlowProxy:
         self.sent = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
+        self._host_here = f"Host: 127.0.0.1:{self.port}".encode()
+        self._host_there = f"Host: 127.0.0.1:{target_port}".encode()
         self._closed = threading.Event()
         self._sockets: list[socket.socket] = []
         self._threads: list[threading.Thread] = [threading.Thread(target=self._accept, daemon=True)]
@@ -49,6 +51,8 @@ class SlowProxy:
         start = time.monotonic()
         try:
             while piece := client.recv(4096):
+                # waves-local serves only a Host naming its own port (DNS-rebinding guard).
+                piece = piece.replace(self._host_here, self._host_there)
                 if self.cut_after is not None and self.sent + len(piece) > self.cut_after:
                     break
                 upstream.sendall(piece)
