@@ -85,12 +85,10 @@ def _rss_bytes() -> int:
 
 
 def _row(name: str, figure: float, unit: str, goal: float | None) -> None:
-    if goal is None:
-        print(f"  {name:<44} {figure:>10.2f} {unit:<6} {'-':>8} {'':>7} {'':>5}")
-        return
-    ratio = figure / goal
-    verdict = "PASS" if figure <= goal else "MISS"
-    print(f"  {name:<44} {figure:>10.2f} {unit:<6} {goal:>8.1f} {ratio:>6.2f}x {verdict:>5}")
+    """One figure through bench/report.py (printed, and collected by bench/run-all)."""
+    from report import report  # bench/ is first on sys.path when this runs as a script
+
+    report(name.strip(), figure, unit, goal)
 
 
 def bench_history(folder: Path, count: int) -> None:
@@ -100,7 +98,6 @@ def bench_history(folder: Path, count: int) -> None:
     samples = (0.3 * np.sin(np.arange(RATE // 10) / 10)).astype(np.float32)
     path = folder / "history.sqlite3"
     print(f"History: {count:,} takes")
-    print(f"  {'figure':<44} {'value':>10} {'unit':<6} {'goal':>8} {'ratio':>7} {'':>5}")
     with TakeStore(path) as store:
         start = time.perf_counter()
         for n in range(count):
@@ -115,7 +112,7 @@ def bench_history(folder: Path, count: int) -> None:
                 store.set_stars(take.take_id, rng.randint(1, 5))
         added_s = time.perf_counter() - start
     _row(f"add {count:,} takes (one transaction each)", added_s, "s", None)
-    _row("  per take", added_s / count * 1000, "ms", None)
+    _row("add: per take", added_s / count * 1000, "ms", None)
 
     start = time.perf_counter()
     store = TakeStore(path)

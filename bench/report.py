@@ -51,6 +51,11 @@ def _ratio(value: float, reference: float | None) -> float | None:
     return value / reference
 
 
+def _ratio_fmt(ratio: float) -> str:
+    """Two decimals, or two significant figures for small ratios (0.0048, not 0.00)."""
+    return f"{ratio:.2f}" if abs(ratio) >= 0.1 else f"{ratio:.2g}"
+
+
 def _bench_name() -> str:
     return Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else "bench"
 
@@ -106,9 +111,9 @@ def report(
     goal_text = f"goal {sign} {_fmt(goal)} {unit}" if goal is not None else "reported"
     parts = [f"{name:<46} {figure:<38} {goal_text:<20}"]
     if ratio_goal is not None:
-        parts.append(f"ratio {ratio_goal:.2f}")
+        parts.append(f"ratio {_ratio_fmt(ratio_goal)}")
     if ratio_floor is not None:
-        parts.append(f"vs floor {ratio_floor:.2f}x ({_fmt(floor or 0)} {unit})")
+        parts.append(f"vs floor {_ratio_fmt(ratio_floor)}x ({_fmt(floor or 0)} {unit})")
     parts.append({True: "PASS", False: "MISS", None: ""}[ok])
     if note:
         parts.append(f"({note})")
