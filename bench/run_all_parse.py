@@ -26,7 +26,7 @@ VERDICT = re.compile(r"\b(PASS|MISS|OK|OVER|FAIL)\b")
 RATIO = re.compile(
     r"ratio\s+(-?\d[\d,]*\.?\d*)|(-?\d[\d,]*\.?\d*)x of goal|median/goal\s+(-?\d[\d,]*\.?\d*)"
 )
-GOAL_WORD = re.compile(r"\bgoal\s+(.+?)(?=\s{2,}|\s+ratio\b|\s+\(|\s+(?:PASS|MISS)\b|,|$)")
+GOAL_WORD = re.compile(r"\bgoal\s+(.+?)(?=\s{2,}|\s+ratio\b|\s+\(|\s+(?:PASS|MISS)\b|,\s|$)")
 GOAL_SIGN = re.compile(r"((?:<=|>=|≤|≥|<|>)\s*\d[\d,]*\.?\d*\s*[A-Za-z/%]*)")
 HEADER = ("bench", "figure", "value", "min / median / max", "goal", "÷ goal", "÷ floor", "verdict")
 
