@@ -41,6 +41,8 @@ class Bench:
             are dropped, so a bench that changes its options still runs).
         timeout_s, quick_timeout_s: Wall-time limits.
         display: Run under Xvfb (QT_QPA_PLATFORM=xcb) when xvfb-run is there.
+        keyring: Run in bench/session (own D-Bus, throwaway unlocked gnome-keyring), so the
+            app's real key store is measured without the user's keyring.
         skip: Why it does not run by default ("" = it runs).
     """
 
@@ -50,6 +52,7 @@ class Bench:
     quick_timeout_s: int = 300
     display: bool = False
     skip: str = ""
+    keyring: bool = False
 
 
 # Benches in the order they run (cheap and independent first). A bench_*.py not listed runs
@@ -65,7 +68,12 @@ BENCHES: dict[str, Bench] = {
     "bench_hardening_client": Bench(("--runs", "3"), ("--runs", "1"), 600, 180),
     "bench_render_memory": Bench((), ("--sizes", "1000,10000", "--rounds", "1"), 1800, 300),
     "bench_gui": Bench(
-        ("--own-pulse",), ("--own-pulse", "--renders", "10", "--runs", "2"), 1200, 300, True
+        ("--own-pulse",),
+        ("--own-pulse", "--renders", "10", "--runs", "2"),
+        1200,
+        300,
+        display=True,
+        keyring=True,
     ),
     "bench_fonts": Bench(("--runs", "5"), ("--runs", "2"), 300, 120),
     "bench_pronunciation": Bench((), ("--engine", "tone", "--rules", "5"), 1200, 300),
@@ -209,6 +217,8 @@ def command_for(
     if bench.display and not env.get("DISPLAY") and shutil.which("xvfb-run"):
         command = ["xvfb-run", "-a", "-s", "-screen 0 1600x900x24", *command]
         env["QT_QPA_PLATFORM"] = "xcb"
+    if bench.keyring and shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon"):
+        command = [str((BENCH / "session").relative_to(ROOT)), *command]
     return command, env
 
 

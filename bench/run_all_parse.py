@@ -157,7 +157,7 @@ def parse_line(bench: str, line: str) -> Figure | None:
     head = text[:cut]
     if verdicts:
         head = head[: VERDICT.search(head).start()] if VERDICT.search(head) else head  # type: ignore[union-attr]
-    head = head.rstrip(" ,:")
+    head = head.rstrip(" ,:;")
     if ": " in head:
         name, _, value = head.rpartition(": ")
     else:

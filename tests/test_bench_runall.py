@@ -134,6 +134,22 @@ def test_report_prints_and_appends_a_json_line(
             "PASS",
         ),
         (
+            "server RSS growth after 300 MB body attempts: min 1.0 / median 2.0 / max 3.0 MB "
+            "(idle 80 MB); goal <= 50 MB, ratio 0.06x of the goal",
+            "server RSS growth after 300 MB body attempts",
+            "<= 50 MB",
+            0.06,
+            "PASS",
+        ),
+        (
+            "check_sample, 15 s speech          0.210/0.250/0.400 s   goal 1 s    ratio   0.25   "
+            "PASS",
+            "check_sample, 15 s speech",
+            "1 s",
+            0.25,
+            "PASS",
+        ),
+        (
             "GUI RSS after 50 renders (piper)                   312 MB   goal <= 250 MB  "
             "ratio   1.25   MISS",
             "GUI RSS after 50 renders (piper)",
