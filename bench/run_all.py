@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from machine import load, machine, revision
 from run_all_parse import Figure, markdown_table, parse_printed, read_json_lines
 
 BENCH = Path(__file__).resolve().parent
@@ -107,46 +108,6 @@ def skip_reason(name: str, bench: Bench) -> str:
     if name == "bench_frozen" and not list((ROOT / "packaging" / "dist").glob("*.tar.gz")):
         return "no frozen archive in packaging/dist (run packaging/build-linux first)"
     return ""
-
-
-def machine() -> str:
-    """Cores, CPU model, RAM and load average, for the summary's heading."""
-    cpu, ram_gib = "unknown CPU", 0.0
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = " ".join(line.split(":", 1)[1].split())
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram_gib = int(line.split()[1]) / 2**20
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{os.cpu_count()} cores ({usable} usable), {cpu}, {ram_gib:.1f} GiB RAM"
-
-
-def load() -> str:
-    """The 1/5/15-minute load averages."""
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def revision() -> str:
-    """The checkout's commit, marked when it has uncommitted changes."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, check=False
-        )
-    except OSError:
-        return "unknown"
-    return head + (" (uncommitted changes)" if dirty.stdout.strip() else "")
 
 
 def run_one(name: str, command: list[str], timeout_s: int, env: dict[str, str], log: Path,
@@ -261,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.strftime("%Y-%m-%d %H:%M %Z")
     load_start = load()
     figures: list[Figure] = []
+    durations: list[str] = []
     failed = False
     for name in names:
         bench = BENCHES.get(name, DEFAULT)
@@ -281,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         began = time.monotonic()
         status, output = run_one(name, command, timeout, env, logs / f"{name}.log", args.quiet)
         seconds = time.monotonic() - began
+        durations.append(f"{name} {seconds:.0f} s")
         found = read_json_lines(report_file) or parse_printed(name, output)
         figures.extend(found)
         if status or not found:
@@ -288,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
             status = status or "FAIL: no figures found in its output"
             figures.append(Figure(name, f"(after {seconds:.0f} s)", verdict=status))
     print_summary(figures, started, load_start, args.quick, logs)
+    if durations:
+        print("wall time: " + ", ".join(durations))
     return 1 if failed else 0
 
 

@@ -27,7 +27,8 @@ RATIO = re.compile(
     r"ratio\s+(-?\d[\d,]*\.?\d*)|(-?\d[\d,]*\.?\d*)x of goal|median/goal\s+(-?\d[\d,]*\.?\d*)"
 )
 GOAL_WORD = re.compile(r"\bgoal\s+(.+?)(?=\s{2,}|\s+ratio\b|\s+\(|\s+(?:PASS|MISS)\b|,\s|$)")
-GOAL_SIGN = re.compile(r"((?:<=|>=|≤|≥|<|>)\s*\d[\d,]*\.?\d*\s*[A-Za-z/%]*)")
+GOAL_SIGN = re.compile(r"(?<![-\w])((?:<=|>=|≤|≥|<|>)\s*\d[\d,]*\.?\d*\s*[A-Za-z/%]*)")
+NO_GOAL = ("reported", "-", "")
 HEADER = ("bench", "figure", "value", "min / median / max", "goal", "÷ goal", "÷ floor", "verdict")
 
 
@@ -150,13 +151,10 @@ def parse_line(bench: str, line: str) -> Figure | None:
     if not verdicts and not (goal_match and ratio is not None):
         return None
     goal = goal_match.group(1).strip() if goal_match else ""
-    cut = min(
-        (m.start() for m in (GOAL_WORD.search(text), GOAL_SIGN.search(text)) if m),
-        default=len(text),
-    )
-    head = text[:cut]
-    if verdicts:
-        head = head[: VERDICT.search(head).start()] if VERDICT.search(head) else head  # type: ignore[union-attr]
+    head = text[: goal_match.start()] if goal_match else text
+    early_verdict = VERDICT.search(head)  # "… 0.45x OK" with no goal before it
+    if early_verdict:
+        head = head[: early_verdict.start()]
     head = head.rstrip(" ,:;")
     if ": " in head:
         name, _, value = head.rpartition(": ")
@@ -168,7 +166,9 @@ def parse_line(bench: str, line: str) -> Figure | None:
         limit = re.search(r"-?\d[\d,]*\.?\d*", goal)
         top, bottom = _float(number and number.group()), _float(limit and limit.group())
         ratio = top / bottom if top is not None and bottom else None
-    if verdicts:
+    if goal in NO_GOAL:  # printed as a figure with a dummy verdict: reported only
+        ratio, verdict = None, ""
+    elif verdicts:
         word = verdicts[-1]
         verdict = "PASS" if word in ("PASS", "OK") else "MISS"
     elif ratio is not None and goal[:1] in "<>≤≥":
