@@ -60,7 +60,7 @@ def _bench_name() -> str:
     return Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else "bench"
 
 
-def _fmt(value: float) -> str:
+def fmt_number(value: float) -> str:
     """Three significant figures at least, thousands separated, no exponent for usual sizes."""
     magnitude = abs(value)
     if float(value).is_integer() and magnitude < 1e9:
@@ -104,16 +104,16 @@ def report(
     ok = passes(value, goal, better)
     ratio_goal, ratio_floor = _ratio(value, goal), _ratio(value, floor)
     summary = spread(runs) if runs else None
-    figure = f"{_fmt(value)} {unit}"
+    figure = f"{fmt_number(value)} {unit}"
     if summary is not None:
-        figure += f" ({'/'.join(_fmt(v) for v in summary)} min/med/max)"
+        figure += f" ({'/'.join(fmt_number(v) for v in summary)} min/med/max)"
     sign = "<=" if better == "lower" else ">="
-    goal_text = f"goal {sign} {_fmt(goal)} {unit}" if goal is not None else "reported"
+    goal_text = f"goal {sign} {fmt_number(goal)} {unit}" if goal is not None else "reported"
     parts = [f"{name:<46} {figure:<38} {goal_text:<20}"]
     if ratio_goal is not None:
         parts.append(f"ratio {_ratio_fmt(ratio_goal)}")
     if ratio_floor is not None:
-        parts.append(f"vs floor {_ratio_fmt(ratio_floor)}x ({_fmt(floor or 0)} {unit})")
+        parts.append(f"vs floor {_ratio_fmt(ratio_floor)}x ({fmt_number(floor or 0)} {unit})")
     parts.append({True: "PASS", False: "MISS", None: ""}[ok])
     if note:
         parts.append(f"({note})")

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from report import fmt_number
+
 VERDICT = re.compile(r"\b(PASS|MISS|OK|OVER|FAIL)\b")
 RATIO = re.compile(
     r"ratio\s+(-?\d[\d,]*\.?\d*)|(-?\d[\d,]*\.?\d*)x of goal|median/goal\s+(-?\d[\d,]*\.?\d*)"
@@ -75,12 +77,6 @@ def _ratio_text(ratio: float | None) -> str:
     return f"{ratio:.2f}" if abs(ratio) >= 0.1 else f"{ratio:.2g}"
 
 
-def _number(value: float) -> str:
-    if float(value).is_integer() and abs(value) < 1e9:
-        return f"{int(value):,}"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
-
-
 def _verdict(ok: object) -> str:
     if ok is True:
         return "PASS"
@@ -108,9 +104,9 @@ def from_json_line(entry: dict[str, Any]) -> Figure:
     return Figure(
         bench,
         name,
-        f"{_number(value)} {unit}".strip() if isinstance(value, int | float) else "n/a",
-        " / ".join(_number(v) for v in runs) if runs else "",
-        f"{sign} {_number(goal)} {unit}".strip() if isinstance(goal, int | float) else "",
+        f"{fmt_number(value)} {unit}".strip() if isinstance(value, int | float) else "n/a",
+        " / ".join(fmt_number(v) for v in runs) if runs else "",
+        f"{sign} {fmt_number(goal)} {unit}".strip() if isinstance(goal, int | float) else "",
         entry.get("ratio_goal"),
         entry.get("ratio_floor"),
         _verdict(entry.get("ok")),
@@ -156,11 +152,10 @@ def parse_line(bench: str, line: str) -> Figure | None:
     if early_verdict:
         head = head[: early_verdict.start()]
     head = head.rstrip(" ,:;")
-    if ": " in head:
-        name, _, value = head.rpartition(": ")
-    else:
-        parts = re.split(r"\s{2,}", head, maxsplit=1)
-        name, value = parts[0], parts[1] if len(parts) > 1 else ""
+    parts = re.split(r"\s{2,}", head, maxsplit=1)  # a padded name column, then the figure
+    if len(parts) == 1 and ": " in head:  # "name: figure"
+        parts = head.rsplit(": ", 1)
+    name, value = parts[0], parts[1] if len(parts) > 1 else ""
     if ratio is None:  # e.g. "0.45x   goal >= 0.5x": both numbers are there
         number = re.search(r"-?\d[\d,]*\.?\d*", value)
         limit = re.search(r"-?\d[\d,]*\.?\d*", goal)

@@ -151,6 +151,14 @@ def test_report_prints_and_appends_a_json_line(
             "PASS",
         ),
         (
+            "Piper joe 1000 chars: time to first chunk                              169.8 ms    "
+            "goal <= 300     ratio   0.57  PASS",
+            "Piper joe 1000 chars: time to first chunk",
+            "<= 300",
+            0.57,
+            "PASS",
+        ),
+        (
             "memory growth, render 10 -> 50                    +0.3 MB   goal < 25 MB    "
             "ratio   0.01   PASS",
             "memory growth, render 10 -> 50",
