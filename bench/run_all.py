@@ -265,7 +265,11 @@ def print_summary(figures: list[Figure], started: str, load_start: str, quick: b
     print()
     print(f"- date: {started}; commit {revision()}")
     print(f"- machine: {machine()}; Python {sys.version.split()[0]}")
-    print(f"- load average (1/5/15 min): {load_start} at start, {load()} at the end")
+    busy = (
+        max(float(load_start.split(maxsplit=1)[0]), os.getloadavg()[0]) > (os.cpu_count() or 1) / 2
+    )
+    note = "; busy: other work shared the cores, re-run on a quiet machine to quote" if busy else ""
+    print(f"- load average (1/5/15 min): {load_start} at start, {load()} at the end{note}")
     print()
     print(markdown_table(figures))
     verdicts = [f.verdict.split(":")[0] for f in figures]
