@@ -78,18 +78,22 @@ def test_report_prints_and_appends_a_json_line(
     assert ok is True
     assert report.report("speed", 900.0, "x", goal=1500, better="higher") is False
     report.report("odd", float("nan"), "ms")
+    report.record("  cold start (median)", "0.41 s", "<= 0.5 s", 0.82, True)
     line = capsys.readouterr().out.splitlines()[0]
     assert "goal <= 170 ms" in line
     assert "ratio 0.94" in line
     assert "vs floor 1.07x" in line
     assert line.endswith("PASS")
     assert json.loads(path.read_text().splitlines()[2])["value"] is None
-    first, second, third = parse.read_json_lines(path)
+    first, second, third, fourth = parse.read_json_lines(path)
     assert first.cells() == (
         "bench_x", "first audio", "160 ms", "158 / 160 / 171", "<= 170 ms", "0.94", "1.07", "PASS",
     )  # fmt: skip
     assert (second.goal, second.verdict) == (">= 1,500 x", "MISS")
     assert (third.value, third.verdict) == ("n/a", "")
+    assert fourth.cells() == (
+        "bench_x", "cold start (median)", "0.41 s", "", "<= 0.5 s", "0.82", "", "PASS",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
