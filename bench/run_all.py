@@ -187,12 +187,20 @@ def selected(only: list[str], skip: list[str]) -> list[str]:
     """Bench names to run: the table's order, then any other bench_*.py found."""
     present = sorted(p.stem for p in BENCH.glob("bench_*.py"))
     names = list(BENCHES) + [n for n in present if n not in BENCHES]
+    only = [_canonical(n, names) for n in only]
+    skip = [_canonical(n, names) for n in skip]
     if only:
         unknown = [n for n in only if n not in names]
         if unknown:
             raise SystemExit(f"run-all: no such bench: {', '.join(unknown)}")
         names = [n for n in names if n in only]
     return [n for n in names if n not in skip]
+
+
+def _canonical(name: str, names: list[str]) -> str:
+    """ "client", "bench_client.py" and "bench/bench_client.py" all name bench_client."""
+    stem = Path(name).stem
+    return stem if stem in names or f"bench_{stem}" not in names else f"bench_{stem}"
 
 
 def main(argv: list[str] | None = None) -> int:
