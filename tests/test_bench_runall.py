@@ -38,7 +38,7 @@ def test_quick_run_prints_a_summary_table_that_parses(tmp_path: Path) -> None:
     assert "no such bench: bench_not_written_yet_x" in done.stderr
     done = subprocess.run(
         [str(BENCH / "run-all"), "--quick", "--quiet", "--logs", str(tmp_path),
-         "--only", "bench_store", "bench_pronunciation"],
+         "--python", sys.executable, "--only", "bench_store", "bench_pronunciation"],
         capture_output=True, text=True, timeout=240, check=False, env=env, cwd=ROOT,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
