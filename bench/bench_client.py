@@ -45,7 +45,6 @@ TEXT = "The quick brown fox jumps over the lazy dog, then naps in the warm after
 VOICE = "tone-alto"
 SDK_SLACK_MS = 2.0  # "within 1-2 ms of the official SDK on a reused socket" (issue 19)
 LATENCY_SLACK_MS = 20.0
-POOLED = 8  # our client keeps up to 4 HTTP and 4 idle WebSocket connections
 
 Run = Callable[[], tuple[float, float]]  # seconds to the first audio, seconds in total
 
