@@ -33,14 +33,10 @@ WINDOW = re.compile(r'\("waves-studio" "Waves Studio"\)\s+(\d+)x(\d+)')
 
 
 def line(name: str, value: float, unit: str, goal: float | None = None) -> None:
-    """Print one figure with its goal, the ratio figure/goal and PASS or MISS."""
-    if goal is None:
-        print(f"{name:<52} {value:9.4g} {unit}")
-        return
-    verdict = "PASS" if value <= goal else "MISS"
-    print(
-        f"{name:<52} {value:9.4g} {unit:<3} goal <= {goal:<6g} ratio {value / goal:5.2f}  {verdict}"
-    )
+    """One figure with its goal, the ratio figure/goal and PASS or MISS (bench/report.py)."""
+    from report import report  # bench/ is first on sys.path when this runs as a script
+
+    report(name, value, unit, goal)
 
 
 def build(out: Path, clean: bool) -> tuple[Path, float]:

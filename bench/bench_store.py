@@ -61,15 +61,14 @@ def _rendered(text: str, voice: str, samples: np.ndarray) -> Rendered:
     return Rendered(text, spec, audio, new_client_id("take"), ids, ("srv",), "sse")
 
 
-def _timed_ms(action: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """Median and 95th percentile wall time of `action`, in ms."""
+def _timed_ms(action: Callable[[], object], repeats: int) -> list[float]:
+    """Wall times of `repeats` runs of `action`, in ms, sorted."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+    return sorted(times)
 
 
 def _rss_bytes() -> int:
@@ -83,13 +82,20 @@ def _rss_bytes() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _row(name: str, figure: float, unit: str, goal: float | None) -> None:
-    if goal is None:
-        print(f"  {name:<44} {figure:>10.2f} {unit:<6} {'-':>8} {'':>7} {'':>5}")
-        return
-    ratio = figure / goal
-    verdict = "PASS" if figure <= goal else "MISS"
-    print(f"  {name:<44} {figure:>10.2f} {unit:<6} {goal:>8.1f} {ratio:>6.2f}x {verdict:>5}")
+def _row(
+    name: str, figure: float, unit: str, goal: float | None, runs: list[float] | None = None
+) -> None:
+    """One figure through bench/report.py (printed, and collected by bench/run-all)."""
+    from report import report  # bench/ is first on sys.path when this runs as a script
+
+    report(name.strip(), figure, unit, goal, runs=runs)
+
+
+def _search_rows(name: str, times: list[float]) -> None:
+    """Median (with min/median/max) and 95th percentile of sorted search times."""
+    _row(f"{name} median", statistics.median(times), "ms", SEARCH_GOAL_MS, times)
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    _row(f"{name} p95", p95, "ms", SEARCH_GOAL_MS)
 
 
 def bench_history(folder: Path, count: int) -> None:
@@ -99,7 +105,6 @@ def bench_history(folder: Path, count: int) -> None:
     samples = (0.3 * np.sin(np.arange(RATE // 10) / 10)).astype(np.float32)
     path = folder / "history.sqlite3"
     print(f"History: {count:,} takes")
-    print(f"  {'figure':<44} {'value':>10} {'unit':<6} {'goal':>8} {'ratio':>7} {'':>5}")
     with TakeStore(path) as store:
         start = time.perf_counter()
         for n in range(count):
@@ -114,7 +119,7 @@ def bench_history(folder: Path, count: int) -> None:
                 store.set_stars(take.take_id, rng.randint(1, 5))
         added_s = time.perf_counter() - start
     _row(f"add {count:,} takes (one transaction each)", added_s, "s", None)
-    _row("  per take", added_s / count * 1000, "ms", None)
+    _row("add: per take", added_s / count * 1000, "ms", None)
 
     start = time.perf_counter()
     store = TakeStore(path)
@@ -132,14 +137,12 @@ def bench_history(folder: Path, count: int) -> None:
         "voices()": store.voices,
     }
     for name, action in searches.items():
-        median, p95 = _timed_ms(action, SEARCH_REPEATS)
-        _row(f"{name} median", median, "ms", SEARCH_GOAL_MS)
-        _row(f"{name} p95", p95, "ms", SEARCH_GOAL_MS)
+        _search_rows(name, _timed_ms(action, SEARCH_REPEATS))
     matches = store.count("harbour")
     store.close()
     with TakeStore(path, use_fts=False) as scanning:
-        median, p95 = _timed_ms(lambda: scanning.search("harbour"), SEARCH_REPEATS)
-        _row("text 'harbour' without FTS (fallback) median", median, "ms", SEARCH_GOAL_MS)
+        times = _timed_ms(lambda: scanning.search("harbour"), SEARCH_REPEATS)
+        _search_rows("text 'harbour' without FTS (fallback)", times)
     print(f"  ('harbour' matches {matches:,} takes)")
 
     gc.collect()
