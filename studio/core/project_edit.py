@@ -43,10 +43,9 @@ class ProjectEditor(CastEdits):
     def _text_step(self, block_id: str, text: str) -> Step:
         def step(project: Project) -> Project:
             result, dropped = ops.set_block_text(project, block_id, text, self._ids, self._revive)
-            for segment in dropped:
-                if segment.takes or segment.locked:  # only these are worth reviving
-                    self._graveyard[segment.text] = segment
-                    self._graveyard.move_to_end(segment.text)
+            for segment in dropped:  # redo must give back the same ids that later edits name
+                self._graveyard[segment.text] = segment
+                self._graveyard.move_to_end(segment.text)
             while len(self._graveyard) > _GRAVEYARD_SIZE:
                 self._graveyard.popitem(last=False)
             return result

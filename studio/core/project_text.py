@@ -142,7 +142,7 @@ def resplit(
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         for offset, piece in enumerate(pieces[j1:j2]):
             reuse = previous[i1 + offset] if tag != "insert" and i1 + offset < i2 else None
-            if reuse is None and revive is not None and piece.text:
+            if reuse is None and revive is not None:
                 reuse = revive(piece.text)
             if reuse is None:
                 result.append(Segment(new_id(), piece.text, piece.pause_after_s))
