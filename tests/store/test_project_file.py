@@ -101,7 +101,7 @@ def test_take_audio_plays_back_identical(tmp_path: Path) -> None:
 def test_file_size_is_the_audio_plus_under_five_percent(tmp_path: Path) -> None:
     """40 takes of 3 s speech-like audio: the file is FLAC-sized, not float-sized."""
     editor = _editor()
-    for n in range(7):
+    for _ in range(7):
         editor.paste(editor.project.chapters[0].chapter_id, 0, "One. Two. Three. Four. Five.")
     file = _file(tmp_path, editor)
     _render_all(editor, seconds=3.0)
