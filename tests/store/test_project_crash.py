@@ -37,6 +37,7 @@ RATE = 8000
 def start_project() -> Project:
     """The project every trial starts from."""
     counter = itertools.count()
+
     def ids() -> str:
         return f"p{next(counter)}"
 
