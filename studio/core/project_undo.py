@@ -73,18 +73,16 @@ class UndoStack:
     def undo(self) -> Project:
         """Undo the last command (no-op without one)."""
         if self._undo:
-            command = self._undo.pop()
-            self.set(command.backward(self.project))
-            self._redo.append(command)
+            self.set(self._undo[-1].backward(self.project))  # pop only once it worked
+            self._redo.append(self._undo.pop())
             self._sealed = True
         return self.project
 
     def redo(self) -> Project:
         """Redo the last undone command (no-op without one)."""
         if self._redo:
-            command = self._redo.pop()
-            self.set(command.forward(self.project))
-            self._undo.append(command)
+            self.set(self._redo[-1].forward(self.project))
+            self._undo.append(self._redo.pop())
             self._sealed = True
         return self.project
 

@@ -75,8 +75,14 @@ class ProjectFile(SqliteStore):
         return opened
 
     @classmethod
-    def open(cls, path: Path) -> ProjectFile:
+    def open(cls, path: Path, *, collect: bool = True) -> ProjectFile:
         """Open an existing project file, migrating an older format.
+
+        Args:
+            path: The file.
+            collect: Drop audio no take refers to (a crash between storing a take's audio and
+                saving the take, or deleted segments). Save As passes False: the undo stack of
+                the session may still bring those segments back.
 
         Raises:
             ProjectFileError: missing, not a project, damaged, newer format, or open elsewhere.
@@ -88,8 +94,10 @@ class ProjectFile(SqliteStore):
             db.migrate(conn, schema.MIGRATIONS, "project file")
             with db.write_transaction(conn):
                 project = schema.load(conn)
-                # Audio whose take never got saved (a crash in between) or was deleted.
-                conn.execute("DELETE FROM audio WHERE take_id NOT IN (SELECT take_id FROM takes)")
+                if collect:
+                    conn.execute(
+                        "DELETE FROM audio WHERE take_id NOT IN (SELECT take_id FROM takes)"
+                    )
             conn.execute("PRAGMA incremental_vacuum")
         except BaseException as exc:
             conn.close()
@@ -153,7 +161,7 @@ class ProjectFile(SqliteStore):
         with self._using("saving a copy") as conn:
             conn.execute("VACUUM INTO ?", (str(path),))
         self.close()
-        return ProjectFile.open(path)
+        return ProjectFile.open(path, collect=False)
 
     def close(self) -> None:
         """Fold the WAL into the file (so it is one file again) and close."""
@@ -203,14 +211,24 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
         raise ProjectFileError(f"{path.name} is a database, but not a Waves Studio project.")
     if version > len(schema.MIGRATIONS):
         raise ProjectFileError(
-            f"{path.name} was saved by a newer version of Waves Studio (project format "
-            f"{version}; this version reads up to {len(schema.MIGRATIONS)}). Update Waves "
-            "Studio to open it; the file was left unchanged."
+            f"{path.name} was saved by a newer version of Waves Studio{_writer(conn)} (project "
+            f"format {version}; this version, {__version__}, reads up to "
+            f"{len(schema.MIGRATIONS)}). Update Waves Studio to open it; the file was left "
+            "unchanged."
         )
     check = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
     if check != ["ok"]:
         raise db.CorruptDatabaseError("; ".join(check[:3]))
     conn.execute("PRAGMA journal_mode = WAL")
+
+
+def _writer(conn: sqlite3.Connection) -> str:
+    """ " (2.1.0)" from the file's meta table when it has one (any format keeps that row)."""
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'written_by'").fetchone()
+    except sqlite3.Error:
+        return ""
+    return f" ({row[0]})" if row else ""
 
 
 def _translate(exc: BaseException, path: Path) -> BaseException:

@@ -262,3 +262,33 @@ def test_render_jobs_cover_exactly_what_changed() -> None:
     assert jobs[2].spec.voice_id == "emily" and jobs[2].spec.output_format == "pcm"
     editor.set_locked(jobs[0].segment_id, True)
     assert len(render_jobs(editor.project)) == 2
+
+
+def test_split_and_paste_back_keep_takes() -> None:
+    """Enter in the middle of a rendered block: both halves stay rendered (takes move along)."""
+    editor = _editor()
+    _render_all(editor)
+    block = editor.project.blocks[1]
+    new_id = editor.split_block(block.block_id, len("Fine, thanks. [pause 1s]"))
+    assert editor.project.block(new_id).text == "And you?"
+    assert state_counts(editor.project) == {S.RENDERED: 5}
+    editor.undo()
+    assert editor.project.blocks[1].text == block.text
+    assert state_counts(editor.project) == {S.RENDERED: 5}
+
+
+def test_undo_that_fails_keeps_the_stack() -> None:
+    """A command whose undo raises stays on the stack (nothing half-undone)."""
+    editor = _editor()
+    editor.set_title("New")
+
+    def broken(_: Project) -> Project:
+        raise ValidationError("boom")
+
+    from studio.core.project_undo import Command
+
+    editor.do(Command("Broken", lambda p: editor.project.__class__(
+        "X", p.cast, p.chapters, p.export, p.dictionaries), broken))  # fmt: skip
+    with pytest.raises(ValidationError):
+        editor.undo()
+    assert editor.undo_label == "Broken" and editor.project.title == "X"

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from studio.core.errors import StoreError
 from studio.core.project import SegmentTake
 from studio.core.project_edit import ProjectEditor
 from studio.core.project_state import segment_key
@@ -132,9 +133,12 @@ def test_newer_format_says_why_and_leaves_the_file(tmp_path: Path) -> None:
     path = tmp_path / "script.wavesproj"
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 99")
+        conn.execute("UPDATE meta SET value = '9.0.0' WHERE key = 'written_by'")
     conn.close()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    with pytest.raises(ProjectFileError, match=r"newer version of Waves Studio .*format 99"):
+    with pytest.raises(
+        ProjectFileError, match=r"newer version of Waves Studio \(9.0.0\).*format 99"
+    ):
         ProjectFile.open(path)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
@@ -222,7 +226,27 @@ def test_save_as_copies_into_one_compact_file(tmp_path: Path) -> None:
     file.put_audio("t1", _speech_like(1.0), 24000)
     editor.add_take(segment.segment_id, take)
     file.save(editor.project)
+    editor.delete_blocks([block.block_id])
+    file.save(editor.project)
     copy = file.save_as(tmp_path / "copy.wavesproj")
     assert copy.project == editor.project
+    editor.undo()  # the session's undo still brings the take back, with its audio
+    copy.save(editor.project)
     assert copy.read_audio("t1")[0].shape == (24000,)
+    with pytest.raises(ProjectFileError, match="already exists"):
+        copy.save_as(tmp_path / "script.wavesproj")
     copy.close()
+    assert not (tmp_path / "copy.wavesproj-wal").exists()
+
+
+def test_failed_autosave_keeps_the_change_for_the_next_try(tmp_path: Path) -> None:
+    """A write that fails leaves the change pending (nothing is silently dropped)."""
+    editor = _editor()
+    file = _file(tmp_path, editor)
+    saver = ProjectAutosaver(file)
+    editor.set_title("Changed")
+    saver.changed(editor.project)
+    file.close()
+    with pytest.raises(StoreError):
+        saver.flush()
+    assert saver.pending
