@@ -1,51 +1,50 @@
 """Script projects: a cast, chapters of blocks split into segments, each segment with its takes.
 
-Design note (for the Script view, Render changed, read-along playback and `project render`):
+Design note (what the Script view, Render changed, read-along and `project render` build on):
 
-- **Values.** Everything here is a frozen dataclass; an edit returns a new `Project` that shares
-  every unchanged chapter, block, segment and take *by identity*. `store.project_file` diffs
-  saves by identity (only changed rows are written) and the undo stack (`project_edit`) holds
-  commands, not copies. A `Project` can be handed to a worker thread as is (save, render).
-- **Text.** A block's `text` is what the user types, pause markers included (`[pause 1.5s]`).
-  `project_text.split_block` turns it into spoken segments (one per sentence; a sentence over
-  250 characters is cut at clauses) with the pause that follows each; `resplit` keeps the
-  identity (takes, lock, overrides) of every segment whose sentence survives an edit, and of a
-  sentence edited in place, so an edit touches O(edited segments).
-  `project_text.block_spans` gives each segment's span in the block text (highlighting).
-- **State** (`project_state`) is never stored: a segment's key hashes its spoken text and its
-  effective voice, model, language, speed and the *rules* of its speaker's dictionaries (the
-  project keeps a snapshot of those rules in `dictionaries`). Takes carry the key they were
-  rendered for; chosen take's key == current key means rendered, else stale. Backend, sample
-  rate and output format are not in the key: a project moved to another machine stays rendered.
-- **Render changed** = `project_render.render_jobs(project)` (one RenderSpec + text per
-  unlocked, not rendered / stale / failed segment, with the key); the service sends them through
-  the render queue, stores the audio with `ProjectFile.put_audio(take_id, samples, rate)` *then*
-  applies `ProjectEditor.add_take` (not undoable); a failure goes to `ProjectEditor.mark_failed`.
-  A result for a deleted segment is dropped; one whose key no longer matches is kept, not chosen.
-- **Playback**: `project_state.timeline(project)` gives every segment's start, duration and the
-  pause after it (chosen take durations, estimates elsewhere); audio via
-  `ProjectFile.read_audio(take_id)`, off the GUI thread.
-- **Saving**: call `ProjectFile.save(project)` (a worker thread) after each change, or through
-  `ProjectAutosaver`, which batches to one write per interval; open with `ProjectFile.open`.
+- **Values.** Frozen dataclasses (cast in `project_cast`). An edit returns a new `Project`
+  sharing every unchanged chapter, block, segment and take *by identity*: saves diff by identity
+  (`store.project_rows`), undo keeps commands, and a `Project` goes to a worker thread as is.
+- **Editing** (GUI thread): `project_edit.ProjectEditor` (`undo`/`redo`, `undo_label`,
+  `version` counts every change). Typing: `set_block_text(id, text, typing=True)`, `seal()` when
+  the caret leaves; Enter `split_block`; paste `paste` (`Name: line` makes speakers); Pause
+  button `insert_pause`; `set_locked`, `choose_take`, `set_overrides`, cast/chapter edits,
+  `replace_all` (`project_find.find` for hits, `counts` for words/characters).
+- **Text.** A block's `text` is as typed, `[pause 1.5s]` markers included;
+  `project_text.split_block` makes one segment per sentence (over 250 characters: cut at
+  clauses), a marker ends a segment and becomes its pause, `block_spans` maps segments to
+  text spans. Re-splits keep segment ids (and takes) for unchanged sentences and for a
+  sentence edited in place; dropped segments are revived by undo, redo, split or retyping.
+- **State** (`project_state`) is derived, never stored: `segment_key` hashes the spoken text
+  and the effective voice, model, language, speed and dictionary *rules* (snapshots in
+  `Project.dictionaries`, refreshed with `set_dictionary_rules`). Backend, sample rate and
+  format are left out, so a copied project stays rendered. `block_states` after an edit,
+  `states` after a cast change; `SegmentState` values are the accessible texts.
+- **Render changed**: `project_render.render_jobs(project)` (or `{segment_id}` for Regenerate)
+  and `job_characters` for the confirmation; each job has the key, the text and a RenderSpec.
+  On a result: `ProjectFile.put_audio(take_id, samples, rate)` in the worker, *then*
+  `ProjectEditor.add_take(segment_id, SegmentTake(take_id, job.key, ...))` on the GUI thread
+  (not undoable; chosen when current); failures `mark_failed(segment_id, job.key, message)`.
+- **Read-along**: `project_state.timeline(project)` gives each segment's start, duration, the
+  pause after it and its chosen take (bisect `start_s` with the player position);
+  `estimated_duration` for the status bar. Audio: `ProjectFile.read_audio`, off the GUI thread.
+- **Files**: `store.project_file.ProjectFile.create/open/save/save_as/close` (exclusive lock
+  while open: the CLI gets a clear error if the app holds the file); `store.project_autosave`
+  batches: `changed(project)` after each edit, `poll()` from a worker when `due_in()` says.
+  `waves-studio project render FILE`: open, `render_jobs`, per result `put_audio`, `add_take`,
+  `save` (each finished take is durable at once), close.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 
 from studio.core import contract as c
 from studio.core.errors import ValidationError
+from studio.core.project_cast import Cast
 
-NARRATOR = "Narrator"
 MAX_PAUSE_S = 60.0
-MAX_NAME_CHARS = 40
-# A palette that stays readable on light and dark themes; new speakers take the next one.
-PALETTE: tuple[str, ...] = (
-    "#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c",
-)  # fmt: skip
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def check_pause(seconds: float) -> float:
@@ -53,68 +52,6 @@ def check_pause(seconds: float) -> float:
     if not 0.0 <= seconds <= MAX_PAUSE_S:
         raise ValidationError(f"A pause lasts 0 to {MAX_PAUSE_S:.0f} seconds.", "pause")
     return float(seconds)
-
-
-def check_speed(speed: float) -> float:
-    """A speaking speed within the API's range."""
-    if not c.SPEED_MIN <= speed <= c.SPEED_MAX:
-        raise ValidationError(f"Speed must be {c.SPEED_MIN}–{c.SPEED_MAX}.", "speed")
-    return float(speed)
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """One voice of the cast: who speaks a block, and how.
-
-    Attributes:
-        speaker_id: Stable id (names can change).
-        name: Shown on the block's chip; unique in the cast, case-insensitively.
-        colour: "#rrggbb" of the chip.
-        voice_id, model, language, speed: Request settings for this speaker's segments.
-        dictionaries: Pronunciation dictionary ids applied, in order.
-    """
-
-    speaker_id: str
-    name: str
-    colour: str = PALETTE[0]
-    voice_id: str = ""
-    model: str = c.DEFAULT_MODEL
-    language: str = c.DEFAULT_LANGUAGE
-    speed: float = c.DEFAULT_SPEED
-    dictionaries: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not self.name.strip() or len(self.name) > MAX_NAME_CHARS:
-            raise ValidationError(f"A speaker name has 1–{MAX_NAME_CHARS} characters.", "name")
-        if not _COLOUR.match(self.colour):
-            raise ValidationError("A speaker colour looks like #4c72b0.", "colour")
-        check_speed(self.speed)
-
-
-@dataclass(frozen=True)
-class Cast:
-    """The speakers of a project, in the order the cast panel lists them (never empty)."""
-
-    speakers: tuple[Speaker, ...]
-
-    def __post_init__(self) -> None:
-        if not self.speakers:
-            raise ValidationError("A project needs at least one speaker.", "cast")
-        names = [s.name.casefold() for s in self.speakers]
-        if len(set(names)) != len(names):
-            raise ValidationError("Two speakers cannot share a name.", "name")
-
-    def get(self, speaker_id: str) -> Speaker:
-        """The speaker with this id; the first speaker when it is gone (a dangling reference)."""
-        for speaker in self.speakers:
-            if speaker.speaker_id == speaker_id:
-                return speaker
-        return self.speakers[0]
-
-    def by_name(self, name: str) -> Speaker | None:
-        """The speaker called `name` (case-insensitive), if any."""
-        folded = name.strip().casefold()
-        return next((s for s in self.speakers if s.name.casefold() == folded), None)
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,8 @@ from typing import Any
 
 from studio.core import project_ops as ops
 from studio.core.errors import ValidationError
-from studio.core.project import (
-    PALETTE,
-    Block,
-    Project,
-    Segment,
-    check_pause,
-    check_speed,
-)
+from studio.core.project import Block, Project, Segment, check_pause
+from studio.core.project_cast import PALETTE, check_speed
 from studio.core.project_edit_cast import CastEdits
 from studio.core.project_find import replaced_texts
 from studio.core.project_import import parse_script

@@ -7,15 +7,8 @@ from typing import Any
 
 from studio.core import project_ops as ops
 from studio.core.errors import ValidationError
-from studio.core.project import (
-    PALETTE,
-    Chapter,
-    DictionaryRules,
-    ExportSettings,
-    Project,
-    SegmentTake,
-    Speaker,
-)
+from studio.core.project import Chapter, DictionaryRules, ExportSettings, Project, SegmentTake
+from studio.core.project_cast import PALETTE, Speaker
 from studio.core.project_undo import Command, Step, UndoStack, sequence
 
 

@@ -7,16 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from studio.core.errors import ValidationError
-from studio.core.project import (
-    NARRATOR,
-    Block,
-    Cast,
-    Chapter,
-    Project,
-    Segment,
-    SegmentTake,
-    Speaker,
-)
+from studio.core.project import Block, Chapter, Project, Segment, SegmentTake
+from studio.core.project_cast import NARRATOR, Cast, Speaker
 from studio.core.project_state import segment_key
 from studio.core.project_text import resplit
 

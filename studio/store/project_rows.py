@@ -6,7 +6,8 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from studio.core.project import Block, DictionaryRules, Project, Segment, Speaker
+from studio.core.project import Block, DictionaryRules, Project, Segment
+from studio.core.project_cast import Speaker
 from studio.store import project_schema as schema
 
 BlockPlace = tuple[str, int, Block]

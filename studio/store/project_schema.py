@@ -10,15 +10,14 @@ from typing import Any
 
 from studio.core.project import (
     Block,
-    Cast,
     Chapter,
     DictionaryRules,
     ExportSettings,
     Project,
     Segment,
     SegmentTake,
-    Speaker,
 )
+from studio.core.project_cast import Cast, Speaker
 from studio.store.db import Migration, sql_steps
 
 # PRAGMA application_id: "WAVS". Tells our files from any other SQLite database.
