@@ -13,6 +13,7 @@ from studio.core.project_cast import PALETTE, check_speed
 from studio.core.project_edit_cast import CastEdits
 from studio.core.project_find import replaced_texts
 from studio.core.project_import import parse_script
+from studio.core.project_text import resplit
 from studio.core.project_undo import Command, Step, sequence
 
 _GRAVEYARD_SIZE = 5000
@@ -35,8 +36,11 @@ class ProjectEditor(CastEdits):
     # -- text -------------------------------------------------------------------------------
 
     def _text_step(self, block_id: str, text: str) -> Step:
+        return self._texts_step({block_id: text})
+
+    def _texts_step(self, texts: dict[str, str]) -> Step:
         def step(project: Project) -> Project:
-            result, dropped = ops.set_block_text(project, block_id, text, self._ids, self._revive)
+            result, dropped = ops.set_block_texts(project, texts, self._ids, self._revive)
             for segment in dropped:  # redo must give back the same ids that later edits name
                 self._graveyard[segment.text] = segment
                 self._graveyard.move_to_end(segment.text)
@@ -48,6 +52,13 @@ class ProjectEditor(CastEdits):
 
     def _revive(self, _block_id: str, text: str) -> Segment | None:
         return self._graveyard.pop(text, None)
+
+    def _revive_absent(self, text: str) -> Segment | None:
+        """A dropped segment for `text` (cut here, pasted there keeps its takes)."""
+        found = self._graveyard.get(text)
+        if found is None or self.project.has(found.segment_id):
+            return None
+        return self._graveyard.pop(text)
 
     def _text_command(self, block_id: str, text: str, merge_key: str = "") -> Command:
         old = self.project.block(block_id).text
@@ -83,9 +94,9 @@ class ProjectEditor(CastEdits):
         changed = replaced_texts(
             self.project, query, replacement, case_sensitive=case_sensitive, whole_word=whole_word
         )
-        commands = [self._text_command(block_id, text) for block_id, text in changed.items()]
-        if commands:
-            self.do(sequence("Replace all", commands))
+        if changed:
+            old = {block_id: self.project.block(block_id).text for block_id in changed}
+            self.do(Command("Replace all", self._texts_step(changed), self._texts_step(old)))
         return len(changed)
 
     # -- blocks -----------------------------------------------------------------------------
@@ -170,7 +181,6 @@ class ProjectEditor(CastEdits):
         paragraphs = parse_script(text, tuple(s.name for s in self.project.cast.speakers))
         speakers = list(self.project.cast.speakers)
         placed: list[tuple[str, int, Block]] = []
-        fills: list[Command] = []
         for n, paragraph in enumerate(paragraphs):
             speaker = speakers[0]
             if paragraph.speaker:
@@ -183,18 +193,14 @@ class ProjectEditor(CastEdits):
                     )
                     speakers.append(found)
                 speaker = found
-            block = Block(self._ids(), speaker.speaker_id, "")
+            # Built whole and inserted in one pass: a book-sized paste stays linear. Redo puts
+            # back the blocks as undo took them (with any takes rendered meanwhile).
+            segments = resplit(paragraph.text, (), self._ids, self._revive_absent)
+            block = Block(self._ids(), speaker.speaker_id, paragraph.text, segments)
             placed.append((chapter_id, index + n, block))
-            fills.append(
-                Command(
-                    "",
-                    self._text_step(block.block_id, paragraph.text),
-                    self._text_step(block.block_id, ""),
-                )
-            )
         if placed:
             cast = self._cast_command("", tuple(speakers))
-            self.do(sequence("Paste", [cast, self._placing("", placed), *fills]))
+            self.do(sequence("Paste", [cast, self._placing("", placed)]))
         return [b.block_id for _, _, b in placed]
 
     # -- segments ---------------------------------------------------------------------------

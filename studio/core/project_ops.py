@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from studio.core.errors import ValidationError
@@ -74,35 +74,66 @@ def rechoose(
     return tuple(out)
 
 
-def set_block_text(
-    project: Project, block_id: str, text: str, ids: IdFactory, revive: Revive | None = None
+def set_block_texts(
+    project: Project, texts: Mapping[str, str], ids: IdFactory, revive: Revive | None = None
 ) -> tuple[Project, tuple[Segment, ...]]:
-    """Re-split one block after its text changed.
+    """Re-split the blocks whose text changed (one pass however many: replace all, paste).
+
+    Args:
+        texts: {block id: new text}.
+        revive: Gives back a segment an earlier edit dropped, by (block id, sentence).
 
     Returns:
         The new project and the segments the edit dropped (the caller may revive them later).
     """
-    block = project.block(block_id)
-    if block.text == text:
+    by_chapter: dict[int, list[tuple[int, Block]]] = {}
+    dropped: list[Segment] = []
+    for block_id, text in texts.items():
+        ci, bi, _ = project.locate(block_id)
+        block = project.chapters[ci].blocks[bi]
+        if block.text == text:
+            continue
+        new_block, lost = _resplit_block(project, block, text, ids, revive)
+        by_chapter.setdefault(ci, []).append((bi, new_block))
+        dropped += lost
+    if not by_chapter:
         return project, ()
+    chapters = list(project.chapters)
+    for ci, changes in by_chapter.items():
+        blocks = list(chapters[ci].blocks)
+        for bi, block in changes:
+            blocks[bi] = block
+        chapters[ci] = replace(chapters[ci], blocks=tuple(blocks))
+    return replace(project, chapters=tuple(chapters)), tuple(dropped)
 
+
+def _resplit_block(
+    project: Project, block: Block, text: str, ids: IdFactory, revive: Revive | None
+) -> tuple[Block, list[Segment]]:
     pool_revive: Callable[[str], Segment | None] | None = None
     if revive is not None:
         found_by = revive
 
         def pool_revive(sentence: str) -> Segment | None:
-            found = found_by(block_id, sentence)
+            found = found_by(block.block_id, sentence)
             return found if found is not None and not project.has(found.segment_id) else None
 
     segments = resplit(text, block.segments, ids, pool_revive)
     kept = {s.segment_id for s in segments}
-    dropped = tuple(s for s in block.segments if s.segment_id not in kept)
+    dropped = [s for s in block.segments if s.segment_id not in kept]
     before = {id(s) for s in block.segments}
     touched = [s for s in segments if id(s) not in before]
     new_block = replace(block, text=text, segments=segments)
     if touched:
         new_block = replace(new_block, segments=rechoose(project, new_block, touched))
-    return replace_block(project, new_block), dropped
+    return new_block, dropped
+
+
+def set_block_text(
+    project: Project, block_id: str, text: str, ids: IdFactory, revive: Revive | None = None
+) -> tuple[Project, tuple[Segment, ...]]:
+    """Re-split one block after its text changed (see set_block_texts)."""
+    return set_block_texts(project, {block_id: text}, ids, revive)
 
 
 def set_speaker_of_block(project: Project, block_id: str, speaker_id: str) -> Project:
@@ -112,12 +143,21 @@ def set_speaker_of_block(project: Project, block_id: str, speaker_id: str) -> Pr
 
 
 def insert_blocks(project: Project, placed: Iterable[tuple[str, int, Block]]) -> Project:
-    """Insert blocks at (chapter id, index) places, lowest index first per chapter."""
-    for chapter_id, index, block in sorted(placed, key=lambda p: p[1]):
-        chapter = project.chapters[project.locate(chapter_id)[0]]
-        blocks = (*chapter.blocks[:index], block, *chapter.blocks[index:])
-        project = replace_chapter(project, replace(chapter, blocks=blocks))
-    return project
+    """Insert blocks at (chapter id, index) places, each index counted in the result."""
+    by_chapter: dict[str, list[tuple[int, Block]]] = {}
+    for chapter_id, index, block in placed:
+        project.locate(chapter_id)
+        by_chapter.setdefault(chapter_id, []).append((index, block))
+    chapters = []
+    for chapter in project.chapters:
+        wanted = by_chapter.get(chapter.chapter_id)
+        if wanted:
+            blocks = list(chapter.blocks)
+            for index, block in sorted(wanted, key=lambda w: w[0]):
+                blocks.insert(index, block)
+            chapter = replace(chapter, blocks=tuple(blocks))  # noqa: PLW2901
+        chapters.append(chapter)
+    return replace(project, chapters=tuple(chapters))
 
 
 def remove_blocks(

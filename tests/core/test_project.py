@@ -292,3 +292,15 @@ def test_undo_that_fails_keeps_the_stack() -> None:
     with pytest.raises(ValidationError):
         editor.undo()
     assert editor.undo_label == "Broken" and editor.project.title == "X"
+
+
+def test_cut_sentence_pasted_elsewhere_keeps_its_take() -> None:
+    """A rendered sentence cut from one paragraph and pasted as another stays rendered."""
+    editor = _editor()
+    _render_all(editor)
+    first = editor.project.blocks[0]
+    editor.set_block_text(first.block_id, "Hi there.")
+    editor.paste(editor.project.chapters[0].chapter_id, 3, "How are you?")
+    moved = editor.project.blocks[3].segments[0]
+    assert moved.segment_id == first.segments[1].segment_id
+    assert state_counts(editor.project) == {S.RENDERED: 5}
