@@ -109,14 +109,16 @@ class ProjectFile(SqliteStore):
     def save(self, project: Project) -> None:
         """Write what changed since the last save, in one durable transaction."""
         new_rows = rows_of(project)
-        with self._using("saving the project") as conn, db.write_transaction(conn):
-            new_rows.write_changes(conn, self._rows)
-            conn.executemany(
-                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                [*schema.meta_rows(project), ("written_by", __version__)],
-            )
-        self._rows = new_rows
-        self.project = project
+        with self._using("saving the project") as conn:
+            with db.write_transaction(conn):
+                new_rows.write_changes(conn, self._rows)
+                conn.executemany(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    [*schema.meta_rows(project), ("written_by", __version__)],
+                )
+            # Under the lock: two savers never diff against the same old rows.
+            self._rows = new_rows
+            self.project = project
 
     def put_audio(self, take_id: str, samples: npt.ArrayLike, sample_rate: int) -> int:
         """Store a take's audio (FLAC, lossless for 16-bit audio) before the take is saved.
