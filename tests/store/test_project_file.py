@@ -250,3 +250,27 @@ def test_failed_autosave_keeps_the_change_for_the_next_try(tmp_path: Path) -> No
     with pytest.raises(StoreError):
         saver.flush()
     assert saver.pending
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_saves_after_random_edits_reopen_equal(tmp_path: Path, seed: int) -> None:
+    """300 seeded random edits (text, paste, takes, voices, locks, deletes, undo, redo), saved
+    incrementally after each: the reopened file equals the project every 50 edits."""
+    import random
+
+    from tests.store.test_project_crash import editor_for, start_project, step
+
+    rng = random.Random(seed)
+    editor = editor_for(start_project())
+    path = tmp_path / "random.wavesproj"
+    file = ProjectFile.create(path, editor.project)
+    for n in range(300):
+        made = step(editor, rng, n)
+        if made is not None:
+            editor.add_take(made[0], made[1])
+        file.save(editor.project)
+        if n % 50 == 49:
+            file.close()
+            file = ProjectFile.open(path, collect=False)
+            assert file.project == editor.project
+    file.close()
