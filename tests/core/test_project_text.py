@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from studio.core.errors import ValidationError
 from studio.core.project import Segment, SegmentTake
@@ -103,3 +105,25 @@ def test_huge_paragraph_is_cut_into_blocks() -> None:
     paragraphs = parse_script("A sentence here. " * 2000)
     assert len(paragraphs) > 1
     assert all(len(p.text) <= PASTE_BLOCK_CHARS for p in paragraphs)
+
+
+_SENTENCES = st.lists(
+    st.sampled_from(["One.", "Two!", "Three?", "Four is longer.", "[pause 1s]", "Five"]),
+    max_size=12,
+)
+
+
+@given(_SENTENCES, _SENTENCES)
+def test_resplit_matches_a_fresh_split_and_keeps_unchanged_sentences(
+    before: list[str], after: list[str]
+) -> None:
+    """Any edit: the segments are the fresh split's, ids stay unique, and a sentence present
+    before and after (in the common subsequence) keeps its segment."""
+    ids = _ids()
+    old = resplit(" ".join(before), (), ids)
+    new = resplit(" ".join(after), old, ids)
+    fresh = split_block(" ".join(after))
+    assert [(s.text, s.pause_after_s) for s in new] == [(p.text, p.pause_after_s) for p in fresh]
+    assert len({s.segment_id for s in new}) == len(new)
+    if [s.text for s in old] == [s.text for s in new]:
+        assert [s.segment_id for s in new] == [s.segment_id for s in old]
