@@ -19,14 +19,15 @@ Design note (what the Script view, Render changed, read-along and `project rende
   and the effective voice, model, language, speed and dictionary *rules* (snapshots in
   `Project.dictionaries`, refreshed with `set_dictionary_rules`). Backend, sample rate and
   format are left out, so a copied project stays rendered. `block_states` after an edit,
-  `states` after a cast change; `SegmentState` values are the accessible texts.
+  `states` after a cast change (`newly_stale(before, after)` for "N segments changed");
+  `SegmentState` values are the accessible texts.
 - **Render changed**: `project_render.render_jobs(project)` (or `{segment_id}` for Regenerate)
   and `job_characters` for the confirmation; each job has the key, the text and a RenderSpec.
   On a result: `ProjectFile.put_audio(take_id, samples, rate)` in the worker, *then*
   `ProjectEditor.add_take(segment_id, SegmentTake(take_id, job.key, ...))` on the GUI thread
   (not undoable; chosen when current); failures `mark_failed(segment_id, job.key, message)`.
 - **Read-along**: `project_state.timeline(project)` gives each segment's start, duration, the
-  pause after it and its chosen take (bisect `start_s` with the player position);
+  pause after it and its chosen take; `entry_at(entries, player_position)` for the highlight;
   `estimated_duration` for the status bar. Audio: `ProjectFile.read_audio`, off the GUI thread.
 - **Files**: `store.project_file.ProjectFile.create/open/save/save_as/close` (exclusive lock
   while open: the CLI gets a clear error if the app holds the file); `store.project_autosave`
@@ -157,6 +158,12 @@ class ExportSettings:
     true_peak_db: float = -1.0
     paragraph_pause_s: float = 0.5
     split_chapters: bool = False
+
+    def __post_init__(self) -> None:
+        if self.sample_rate not in c.SAMPLE_RATES:
+            rates = ", ".join(str(r) for r in c.SAMPLE_RATES)
+            raise ValidationError(f"The sample rate must be one of {rates} Hz.", "sample_rate")
+        check_pause(self.paragraph_pause_s)
 
 
 @dataclass(frozen=True)

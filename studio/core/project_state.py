@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections import Counter
@@ -113,6 +114,16 @@ def state_counts(project: Project) -> Counter[SegmentState]:
     return Counter(states(project).values())
 
 
+def newly_stale(before: Project, after: Project) -> int:
+    """How many segments an edit made stale (the cast panel says so after a voice change)."""
+    old = states(before)
+    return sum(
+        1
+        for segment_id, state in states(after).items()
+        if state is SegmentState.STALE and old.get(segment_id) is not SegmentState.STALE
+    )
+
+
 def needs_render(project: Project, block: Block, segment: Segment) -> bool:
     """What Render changed renders: not rendered, stale or failed, and not locked."""
     state = segment_state(project, block, segment)
@@ -216,3 +227,9 @@ def timeline(project: Project, rates: Mapping[str, float] | None = None) -> list
             )
             position += duration + pause
     return entries
+
+
+def entry_at(entries: list[TimelineEntry], position_s: float) -> int:
+    """Index of the entry playing at `position_s` (its pause included); -1 before the start."""
+    starts = [e.start_s for e in entries]
+    return bisect.bisect_right(starts, position_s) - 1

@@ -304,3 +304,38 @@ def test_cut_sentence_pasted_elsewhere_keeps_its_take() -> None:
     moved = editor.project.blocks[3].segments[0]
     assert moved.segment_id == first.segments[1].segment_id
     assert state_counts(editor.project) == {S.RENDERED: 5}
+
+
+def test_read_along_finds_the_segment_at_a_position() -> None:
+    """entry_at maps a player position to the segment spoken (or the pause after it)."""
+    from studio.core.project_state import entry_at
+
+    editor = _editor()
+    _render_all(editor, seconds=1.0)
+    entries = timeline(editor.project)
+    assert [entry_at(entries, t) for t in (-0.1, 0.0, 0.99, 1.0, 2.2, 4.4, 99.0)] == [
+        -1, 0, 0, 1, 1, 2, 4,
+    ]  # fmt: skip
+
+
+def test_newly_stale_counts_a_voice_change() -> None:
+    """The cast panel's count: Bob's new voice stales his two segments."""
+    from studio.core.project_state import newly_stale
+
+    editor = _editor()
+    _render_all(editor)
+    before = editor.project
+    bob = before.cast.by_name("Bob")
+    assert bob is not None
+    editor.update_speaker(bob.speaker_id, voice_id="arjun")
+    assert newly_stale(before, editor.project) == 2
+
+
+def test_export_settings_are_checked() -> None:
+    """A sample rate the API does not offer, or a negative pause, is refused."""
+    from studio.core.project import ExportSettings
+
+    with pytest.raises(ValidationError):
+        ExportSettings(sample_rate=12345)
+    with pytest.raises(ValidationError):
+        ExportSettings(paragraph_pause_s=-1.0)
