@@ -31,7 +31,7 @@ class ProjectEditor(CastEdits):
         super().__init__(project, ids)
         # Segments dropped by edits, by text: an undo, redo, split, cut-and-paste or retyped
         # sentence gets its segment back with its id and takes. Bounded; the oldest go first.
-        self._graveyard: OrderedDict[str, Segment] = OrderedDict()
+        self._graveyard: OrderedDict[str, list[Segment]] = OrderedDict()
 
     # -- text -------------------------------------------------------------------------------
 
@@ -41,8 +41,10 @@ class ProjectEditor(CastEdits):
     def _texts_step(self, texts: dict[str, str]) -> Step:
         def step(project: Project) -> Project:
             result, dropped = ops.set_block_texts(project, texts, self._ids, self._revive)
-            for segment in dropped:  # redo must give back the same ids that later edits name
-                self._graveyard[segment.text] = segment
+            # Redo must give back the same ids that later edits name; buried in reverse, so
+            # that repeated sentences come back in block order (the list is a stack).
+            for segment in reversed(dropped):
+                self._graveyard.setdefault(segment.text, []).append(segment)
                 self._graveyard.move_to_end(segment.text)
             while len(self._graveyard) > _GRAVEYARD_SIZE:
                 self._graveyard.popitem(last=False)
@@ -50,15 +52,20 @@ class ProjectEditor(CastEdits):
 
         return step
 
-    def _revive(self, _block_id: str, text: str) -> Segment | None:
-        return self._graveyard.pop(text, None)
+    def _revive(self, text: str, project: Project) -> Segment | None:
+        """The segment for `text` dropped last and absent from `project` (last in, first out;
+        one that is back in the project needs no grave)."""
+        buried = self._graveyard.get(text)
+        while buried:
+            segment = buried.pop()
+            if not project.has(segment.segment_id):
+                return segment
+        self._graveyard.pop(text, None)
+        return None
 
     def _revive_absent(self, text: str) -> Segment | None:
         """A dropped segment for `text` (cut here, pasted there keeps its takes)."""
-        found = self._graveyard.get(text)
-        if found is None or self.project.has(found.segment_id):
-            return None
-        return self._graveyard.pop(text)
+        return self._revive(text, self.project)
 
     def _text_command(self, block_id: str, text: str, merge_key: str = "") -> Command:
         old = self.project.block(block_id).text

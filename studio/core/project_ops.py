@@ -13,7 +13,8 @@ from studio.core.project_state import segment_key
 from studio.core.project_text import resplit
 
 IdFactory = Callable[[], str]
-Revive = Callable[[str, str], Segment | None]
+# (sentence, project) -> a segment an earlier edit dropped, not in `project`, or None.
+Revive = Callable[[str, Project], Segment | None]
 
 
 def new_id() -> str:
@@ -81,7 +82,7 @@ def set_block_texts(
 
     Args:
         texts: {block id: new text}.
-        revive: Gives back a segment an earlier edit dropped, by (block id, sentence).
+        revive: Gives back a segment an earlier edit dropped (see Revive).
 
     Returns:
         The new project and the segments the edit dropped (the caller may revive them later).
@@ -115,8 +116,7 @@ def _resplit_block(
         found_by = revive
 
         def pool_revive(sentence: str) -> Segment | None:
-            found = found_by(block.block_id, sentence)
-            return found if found is not None and not project.has(found.segment_id) else None
+            return found_by(sentence, project)
 
     segments = resplit(text, block.segments, ids, pool_revive)
     kept = {s.segment_id for s in segments}

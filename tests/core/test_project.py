@@ -339,3 +339,23 @@ def test_export_settings_are_checked() -> None:
         ExportSettings(sample_rate=12345)
     with pytest.raises(ValidationError):
         ExportSettings(paragraph_pause_s=-1.0)
+
+
+def test_repeated_sentences_come_back_with_their_own_ids() -> None:
+    """ "Yes. Yes." cleared and restored by undo/redo: each keeps its id, so edits made after
+    the restore redo cleanly."""
+    editor = _editor()
+    block_id = editor.project.blocks[2].block_id
+    editor.set_block_text(block_id, "Yes. Yes.")
+    ids = [s.segment_id for s in editor.project.block(block_id).segments]
+    editor.set_locked(ids[0], True)
+    editor.set_block_text(block_id, "")
+    editor.undo()
+    editor.undo()
+    editor.undo()
+    editor.redo()
+    assert [s.segment_id for s in editor.project.block(block_id).segments] == ids
+    editor.redo()
+    editor.redo()
+    editor.undo()
+    assert editor.project.segment(ids[0]).locked
