@@ -65,12 +65,13 @@ class ProjectFile(SqliteStore):
             raise ProjectFileError(f"{path.name} already exists. Choose another name.")
         conn = _connect(path, new=True)
         try:
+            conn.execute("PRAGMA journal_mode = WAL")
             db.migrate(conn, schema.MIGRATIONS, "project file")
             opened = cls(path, conn, project, saved=False)
             opened.save(project)
         except BaseException:
             conn.close()
-            path.unlink(missing_ok=True)
+            db.remove_database(path)  # with its -wal and -shm
             raise
         return opened
 
@@ -164,6 +165,12 @@ class ProjectFile(SqliteStore):
             conn.execute("VACUUM INTO ?", (str(path),))
         self.close()
         return ProjectFile.open(path, collect=False)
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the file now (call when edits pause), so that a copy of the file
+        made while the project is open holds everything saved so far."""
+        with self._using("folding in recent saves") as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         """Fold the WAL into the file (so it is one file again) and close."""

@@ -274,3 +274,18 @@ def test_incremental_saves_after_random_edits_reopen_equal(tmp_path: Path, seed:
             file = ProjectFile.open(path, collect=False)
             assert file.project == editor.project
     file.close()
+
+
+def test_checkpoint_makes_a_copy_of_the_open_file_complete(tmp_path: Path) -> None:
+    """After checkpoint(), copying just the .wavesproj (no -wal) gives the saved project."""
+    import shutil
+
+    editor = _editor()
+    file = _file(tmp_path, editor)
+    editor.set_title("Latest")
+    file.save(editor.project)
+    file.checkpoint()
+    shutil.copyfile(tmp_path / "script.wavesproj", tmp_path / "copy.wavesproj")
+    with ProjectFile.open(tmp_path / "copy.wavesproj") as copy:
+        assert copy.project == editor.project
+    file.close()
