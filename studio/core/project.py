@@ -31,7 +31,8 @@ Design note (what the Script view, Render changed, read-along and `project rende
   `estimated_duration` for the status bar. Audio: `ProjectFile.read_audio`, off the GUI thread.
 - **Files**: `store.project_file.ProjectFile.create/open/save/save_as/close` (exclusive lock
   while open: the CLI gets a clear error if the app holds the file); `store.project_autosave`
-  batches: `changed(project)` after each edit, `poll()` from a worker when `due_in()` says.
+  batches: `changed(project)` after each edit, `poll()` from a worker when `due_in()` says;
+  `ProjectFile.checkpoint()` when edits pause (a copy of the open file is then complete).
   `waves-studio project render FILE`: open, `render_jobs`, per result `put_audio`, `add_take`,
   `save` (each finished take is durable at once), close.
 """
