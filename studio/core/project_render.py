@@ -8,7 +8,7 @@ from studio.core.project import Project
 from studio.core.project_state import needs_render, segment_key, voicing
 
 # The one import of RenderSpec in the project code: it moves to studio.core.render.
-from studio.pipeline import RenderSpec
+from studio.core.render import RenderSpec
 
 
 @dataclass(frozen=True)
