@@ -64,6 +64,12 @@ def add_render_parser(sub: Any) -> None:
         choices=("auto", "piper", "espeak", "tone"),
         help="offline engine with --local (default auto)",
     )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        help="with --local: where dictionaries and clones live (default: the profile's, "
+        "shared with the app and waves-local)",
+    )
     p.add_argument("--out", type=Path, help="where to write the clip")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
     p.add_argument("--list-voices", action="store_true", help="print the voices and exit")
@@ -89,7 +95,11 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
         from studio.local.config import ServerConfig
         from studio.local.server import LocalServer
 
-        with LocalServer(ServerConfig(port=0, engine=args.engine)) as server:
+        # In process, not the app's child server: a one-shot command pays the server's imports
+        # either way, and a child would add a second interpreter start (~0.2 s) and a pipe.
+        data_dir = args.data_dir or _profile(args).local_data_dir
+        config = ServerConfig(port=0, engine=args.engine, data_dir=data_dir)
+        with LocalServer(config) as server:
             client = WavesClient(server.base_url, "sk_waves_local")
             try:
                 yield client
@@ -132,12 +142,18 @@ def _read_text(args: argparse.Namespace) -> str:
     return str(args.text or "")
 
 
+def _profile(args: argparse.Namespace) -> Any:
+    """The profile (`--profile DIR` or the user's), as the app would open it."""
+    from studio.profile import Profile
+
+    return Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
+
+
 def _library(args: argparse.Namespace) -> Any:
     """The history and render cache of the profile (`--profile DIR` or the user's)."""
     from studio.library import RenderLibrary
-    from studio.profile import Profile
 
-    profile = Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
+    profile = _profile(args)
     library = RenderLibrary(profile.data_dir, profile.cache_limit_bytes())
     if library.open_warning:
         print(f"waves-studio render: {library.open_warning}", file=sys.stderr)

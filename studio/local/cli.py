@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--allow-remote", action="store_true", help="allow a non-loopback --host (unsafe)"
     )
+    parser.add_argument(
+        "--parent-watch",
+        action="store_true",
+        help="stop when the parent process goes (stdin reaches EOF); used by the app",
+    )
     return parser
 
 
@@ -84,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    if args.parent_watch:
+        from studio.local.child import watch_parent
+
+        watch_parent(stop)
     try:
         server.start()
     except StudioError as exc:

@@ -14,10 +14,14 @@ APP_DIR_NAME = "waves-local"
 
 
 def default_data_dir() -> Path:
-    """The platform's per-user data folder for waves-local (e.g. ~/.local/share/waves-local)."""
-    import platformdirs
+    """The default profile's offline-voice data (e.g. ~/.local/share/Waves Studio/waves-local).
 
-    return platformdirs.user_data_path(APP_DIR_NAME, appauthor=False)
+    The same folder the app and `waves-studio render --local` use, so dictionaries and clones
+    made in one are found by the others.
+    """
+    from studio.profile import Profile
+
+    return Profile.default().local_data_dir
 
 
 def is_loopback(host: str) -> bool:

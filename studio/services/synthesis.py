@@ -36,6 +36,9 @@ class RenderJob:
         spec: Its settings.
         streaming: "sse", "ws" or "none".
         backend: Where it was sent.
+        play: Whether it plays as it arrives.
+        source: What asked ("main", "grid"…).
+        retry_of: The job it runs again after the offline voices restarted (0: none).
     """
 
     job_id: int
@@ -43,6 +46,9 @@ class RenderJob:
     spec: RenderSpec
     streaming: str
     backend: BackendInfo
+    play: bool = True
+    source: str = "main"
+    retry_of: int = 0
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,8 @@ class SynthesisService(QObject):
         self._jobs: dict[int, RenderJob] = {}
         self._task_ids: dict[int, int] = {}
         self.last_result: RenderResult | None = None
+        self._after_restart: RenderJob | None = None  # retried once the voices are back
+        backend.backend_changed.connect(self._on_backend_changed)
 
     @property
     def busy(self) -> bool:
@@ -159,6 +167,7 @@ class SynthesisService(QObject):
         queue: bool = False,
         play: bool = True,
         source: str = "main",
+        retry_of: int = 0,
     ) -> int | None:
         """Start a render; returns its job id, or None if no backend is ready.
 
@@ -169,6 +178,7 @@ class SynthesisService(QObject):
             queue: Wait behind a running render instead of cancelling it.
             play: Play the audio as it arrives.
             source: What asked, for the history ("main" or "grid").
+            retry_of: The job this one runs again (a render cut by a server crash).
         """
         client, info = self._backend.client, self._backend.info
         if client is None or info is None:
@@ -179,7 +189,8 @@ class SynthesisService(QObject):
         sink: StreamSink | None = None
         if play and self._playback is not None:
             sink = self._playback.open_sink(deferred=queue)
-        job = RenderJob(next(self._job_ids), text, spec, streaming, info)
+        self._after_restart = None
+        job = RenderJob(next(self._job_ids), text, spec, streaming, info, play, source, retry_of)
         self._jobs[job.job_id] = job
         self.busy_changed.emit(True)
 
@@ -264,10 +275,31 @@ class SynthesisService(QObject):
         job = self._finish(job_id)
         if job is None or isinstance(exc, CancelledError):
             return
+        if (
+            isinstance(exc, NetworkError)
+            and not job.retry_of
+            and self._backend.lost_server(job.backend)
+        ):
+            # The offline server died under this render: run it again once, when it is back.
+            self._after_restart = job
+            self._messages.info(
+                "The offline voices stopped; the render runs again once they are back."
+            )
+            if self._backend.client is not None and self._backend.info is not None:
+                self._on_backend_changed(self._backend.info)
+            return
         action = Action.RETRY if isinstance(exc, NetworkError | RateLimitedError) else None
         self._messages.report(exc, action, f"Render {job_id} failed")
         message = exc.user_message if isinstance(exc, StudioError) else GENERIC_FAILURE
         self.synthesis_failed.emit(job_id, message)
+
+    def _on_backend_changed(self, info: BackendInfo) -> None:
+        job, self._after_restart = self._after_restart, None
+        if job is not None and info.kind == "local":
+            self.synthesize(
+                job.text, job.spec, job.streaming, play=job.play, source=job.source,
+                retry_of=job.job_id,
+            )  # fmt: skip
 
     def _finish(self, job_id: int) -> RenderJob | None:
         self._task_ids.pop(job_id, None)
