@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -96,6 +97,8 @@ class ChildServer:
         args = [*self._command, "--host", c.host, "--port", str(c.port), "--engine", c.engine]
         if c.data_dir is not None:
             args += ["--data-dir", str(c.data_dir)]
+        if c.latency_ms:
+            args += ["--latency-ms", str(c.latency_ms)]
         return [*args, "--parent-watch"]
 
     def start(self) -> None:
@@ -155,10 +158,8 @@ class ChildServer:
                     self._ready.set()
         code = proc.wait()
         if proc.stdin is not None:
-            try:
+            with contextlib.suppress(OSError):  # a broken pipe: nothing was buffered
                 proc.stdin.close()
-            except OSError:  # a broken pipe's buffered nothing: nothing to lose
-                pass
         if not self._url:
             self._spawn_error = f"it exited with status {code}"
         self._ready.set()
@@ -177,10 +178,8 @@ class ChildServer:
         proc = self._proc
         if proc is not None:
             if proc.stdin is not None:
-                try:
+                with contextlib.suppress(OSError):
                     proc.stdin.close()
-                except OSError:
-                    pass
             try:
                 proc.wait(STOP_GRACE_S)
             except subprocess.TimeoutExpired:
