@@ -6,16 +6,19 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from studio.api.client import WavesClient
 from studio.audio import codecs
 from studio.audio.decode import StreamDecoder
 from studio.core import contract as c
 from studio.core.errors import CancelledError, DecodeError, ValidationError
 from studio.core.models import AudioClip, SynthesisRequest, new_client_id
 from studio.core.text import split_text
+
+if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
+    from studio.api.client import WavesClient
 
 SamplesCallback = Callable[[np.ndarray, int], None]
 

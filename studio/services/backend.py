@@ -6,11 +6,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from studio.api.client import WavesClient
 from studio.core.errors import CancelledError, SecretStoreError, ValidationError
 from studio.library import Backend
 from studio.logs import redactor
@@ -18,6 +17,9 @@ from studio.secrets import MemorySecretStore, ResolvedKey, SecretStore, resolve_
 from studio.services.messages import Action, MessageBus, user_message
 from studio.services.settings import DEFAULT_BASE_URL, Settings
 from studio.services.tasks import TaskContext, TaskRunner
+
+if TYPE_CHECKING:  # imported on first use: requests and websockets cost ~85 ms at start-up
+    from studio.api.client import WavesClient
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +101,7 @@ class BackendService(QObject):
         tasks: TaskRunner,
         messages: MessageBus,
         local_server_factory: Callable[[], LocalServerLike],
-        client_factory: Callable[[str, str | None], WavesClient] = WavesClient,
+        client_factory: Callable[[str, str | None], WavesClient] | None = None,
         environ: dict[str, str] | None = None,
         parent: QObject | None = None,
         read_key: bool = True,
@@ -110,7 +112,7 @@ class BackendService(QObject):
         self._tasks = tasks
         self._messages = messages
         self._local_factory = local_server_factory
-        self._client_factory = client_factory
+        self._client_factory = client_factory or _waves_client
         self._local: LocalServerLike | None = None
         self._client: WavesClient | None = None
         self._info: BackendInfo | None = None
@@ -361,6 +363,12 @@ class BackendService(QObject):
         server, self._local = self._local, None  # None first: its exit is not a crash
         if server is not None:
             server.stop()
+
+
+def _waves_client(base_url: str, api_key: str | None) -> WavesClient:
+    from studio.api.client import WavesClient
+
+    return WavesClient(base_url, api_key)
 
 
 def log_close_failure(exc: BaseException) -> None:
