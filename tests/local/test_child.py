@@ -147,3 +147,19 @@ def test_no_orphan_after_the_app_is_killed(tmp_path: Path) -> None:
     finally:
         app.kill()
         app.communicate()
+
+
+def test_the_app_command_runs_it_as_the_frozen_build_does(tmp_path: Path) -> None:
+    """`<app> local-server ...` (the frozen build's own executable) serves the same way."""
+    assert server_command(frozen=True) == [sys.executable, "local-server"]
+    server = ChildServer(
+        ServerConfig(engine="tone", data_dir=tmp_path / "data"),
+        command=[sys.executable, "-m", "studio", "local-server"],
+        log_file=tmp_path / "logs" / "waves-local.log",
+    )
+    try:
+        server.start()
+        assert _voices(server) > 0
+    finally:
+        server.stop()
+    assert (tmp_path / "logs" / "waves-local.log").exists()
