@@ -152,7 +152,9 @@ class SynthesisService(QObject):
         self._task_ids: dict[int, int] = {}
         self.last_result: RenderResult | None = None
         self._after_restart: RenderJob | None = None  # retried once the voices are back
+        self._cut_job: tuple[RenderJob, float] | None = None  # failed; was its server dying?
         backend.backend_changed.connect(self._on_backend_changed)
+        backend.backend_failed.connect(self._on_backend_failed)
 
     @property
     def busy(self) -> bool:
@@ -189,7 +191,7 @@ class SynthesisService(QObject):
         sink: StreamSink | None = None
         if play and self._playback is not None:
             sink = self._playback.open_sink(deferred=queue)
-        self._after_restart = None
+        self._after_restart = self._cut_job = None
         job = RenderJob(next(self._job_ids), text, spec, streaming, info, play, source, retry_of)
         self._jobs[job.job_id] = job
         self.busy_changed.emit(True)
@@ -275,23 +277,33 @@ class SynthesisService(QObject):
         job = self._finish(job_id)
         if job is None or isinstance(exc, CancelledError):
             return
-        if (
-            isinstance(exc, NetworkError)
-            and not job.retry_of
-            and self._backend.lost_server(job.backend)
-        ):
-            # The offline server died under this render: run it again once, when it is back.
-            self._after_restart = job
-            self._messages.info(
-                "The offline voices stopped; the render runs again once they are back."
-            )
-            if self._backend.client is not None and self._backend.info is not None:
-                self._on_backend_changed(self._backend.info)
-            return
+        if isinstance(exc, NetworkError) and job.backend.kind == "local" and not job.retry_of:
+            if self._backend.lost_server(job.backend):
+                self._retry_after_restart(job)
+                return
+            # The server's exit may reach the backend a moment after this failure.
+            self._cut_job = (job, time.monotonic())
         action = Action.RETRY if isinstance(exc, NetworkError | RateLimitedError) else None
         self._messages.report(exc, action, f"Render {job_id} failed")
         message = exc.user_message if isinstance(exc, StudioError) else GENERIC_FAILURE
         self.synthesis_failed.emit(job_id, message)
+
+    def _retry_after_restart(self, job: RenderJob) -> None:
+        """The offline server died under `job`: run it again once, when the server is back."""
+        self._after_restart = job
+        self._messages.info("The offline voices stopped; the render runs again once they are back.")
+        info = self._backend.info
+        if info is not None and info.base_url != job.backend.base_url:
+            self._on_backend_changed(info)  # already back
+
+    def _on_backend_failed(self, _message: str) -> None:
+        cut, self._cut_job = self._cut_job, None
+        if (
+            cut is not None
+            and time.monotonic() - cut[1] < 5
+            and self._backend.lost_server(cut[0].backend)
+        ):
+            self._retry_after_restart(cut[0])
 
     def _on_backend_changed(self, info: BackendInfo) -> None:
         job, self._after_restart = self._after_restart, None
