@@ -246,9 +246,10 @@ class BackendService(QObject):
             return  # an old server, or one stopped on purpose
         log.error("waves-local stopped unexpectedly (exit status %s)", code)
         self._local = None
-        dropped = self._client if self._info is not None and self._info.kind == "local" else None
+        if self._info is None or self._info.kind != "local":
+            return  # not in use (the cloud is): it starts again when it is wanted
+        dropped, self._client, self._info = self._client, None, None
         if dropped is not None:
-            self._client = self._info = None
             self._tasks.submit(lambda ctx: dropped.close(), on_failure=log_close_failure)
         now = time.monotonic()
         self._crashes = [t for t in self._crashes if now - t < RESTART_WINDOW_S] + [now]
@@ -258,8 +259,7 @@ class BackendService(QObject):
             return
         self._messages.error(CRASHED, Action.RETRY)
         self.backend_failed.emit(CRASHED)
-        if self.wanted_kind() == "local":
-            self._use_local()
+        self._use_local()
 
     def _install_local(self, server: LocalServerLike) -> None:
         # A server started with its own key (a shared test server) wants that key.
