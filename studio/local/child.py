@@ -140,6 +140,8 @@ class ChildServer:
                 stderr=log_handle,
                 env=env,
                 close_fds=True,
+                # Windows: the console build would otherwise open a console window for it.
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
             )
         except OSError as exc:
             self._spawn_error = exc.strerror or str(exc)
