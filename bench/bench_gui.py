@@ -139,7 +139,7 @@ def child_rss_mb(pid: int | None) -> float:
     return pages * resource.getpagesize() / 1e6
 
 
-def streaming_and_memory(renders: int, engine: str) -> None:
+def streaming_and_memory(renders: int, engine: str, show_gaps: bool = False) -> None:
     """Stream a long clip while a heartbeat timer watches the GUI thread; then many renders.
 
     The backend is the app's own: waves-local in a child process (`make_local_server`) with
@@ -210,6 +210,9 @@ def streaming_and_memory(renders: int, engine: str) -> None:
     spin_until(lambda: services.playback.state in ("finished", "stopped"), 60)
     heartbeat.stop()
     longest = max(gaps, default=0) - 5  # minus the timer's own period
+    if show_gaps:
+        at = sorted(range(len(gaps)), key=gaps.__getitem__)[-5:]
+        print("  longest gaps (ms at beat):", [(gaps[i], sum(gaps[:i])) for i in at])
     row(
         f"longest GUI stall, streaming {duration:.0f} s ({engine})",
         f"{longest:.0f} ms",
@@ -261,6 +264,7 @@ def main() -> int:
     parser.add_argument("--engine", default="auto", choices=("auto", "piper", "espeak", "tone"))
     parser.add_argument("--skip-cold", action="store_true", help="only the window measurements")
     parser.add_argument("--skip-window", action="store_true", help="only the cold starts")
+    parser.add_argument("--show-gaps", action="store_true", help="print the 5 longest stalls")
     args = parser.parse_args()
     if not args.skip_cold:
         cold_start(args.runs)
@@ -272,7 +276,7 @@ def main() -> int:
 
         context = private_pulse()
     with context:
-        streaming_and_memory(args.renders, args.engine)
+        streaming_and_memory(args.renders, args.engine, args.show_gaps)
     return 0
 
 
