@@ -26,6 +26,7 @@ PARENT_GONE_EXIT_S = 1.5  # a child whose parent died stops serving within this
 _LISTENING = re.compile(rb"^listening on (https?://\S+):(\d+)\s*$")
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 KEY_ENV = "WAVES_LOCAL_API_KEY"
+LOG_LIMIT_BYTES = 1_000_000  # the child's stderr log is rotated (one old copy) past this
 
 
 def server_command(frozen: bool | None = None) -> list[str]:
@@ -128,6 +129,8 @@ class ChildServer:
         if self._log_file is not None:
             try:
                 self._log_file.parent.mkdir(parents=True, exist_ok=True)
+                if self._log_file.exists() and self._log_file.stat().st_size > LOG_LIMIT_BYTES:
+                    self._log_file.replace(self._log_file.with_name(self._log_file.name + ".1"))
                 log_handle = open(self._log_file, "ab")  # noqa: SIM115 - closed below
             except OSError as exc:
                 log.warning("waves-local's log cannot be written: %s", exc)

@@ -163,3 +163,18 @@ def test_the_app_command_runs_it_as_the_frozen_build_does(tmp_path: Path) -> Non
     finally:
         server.stop()
     assert (tmp_path / "logs" / "waves-local.log").exists()
+
+
+def test_its_log_is_rotated_not_grown_forever(tmp_path: Path) -> None:
+    """A log past LOG_LIMIT_BYTES is moved to .1 (one copy kept) when the child starts."""
+    from studio.local.child import LOG_LIMIT_BYTES
+
+    log = tmp_path / "waves-local.log"
+    log.write_bytes(b"x" * (LOG_LIMIT_BYTES + 1))
+    server = ChildServer(ServerConfig(engine="tone", data_dir=tmp_path / "data"), log_file=log)
+    try:
+        server.start()
+    finally:
+        server.stop()
+    assert (tmp_path / "waves-local.log.1").stat().st_size == LOG_LIMIT_BYTES + 1
+    assert log.stat().st_size < LOG_LIMIT_BYTES
