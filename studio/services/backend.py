@@ -229,6 +229,8 @@ class BackendService(QObject):
         # The user may have chosen the cloud while the offline voices were loading.
         if self.wanted_kind() == "local":
             self._install_local(server)
+            if self._crashes:
+                self._messages.info("The offline voices are running again.")
 
     def _on_local_failed(self, exc: BaseException) -> None:
         self._starting = False

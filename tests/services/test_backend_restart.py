@@ -74,6 +74,7 @@ def test_a_render_cut_before_the_exit_is_known_is_retried_once(
     assert made == [dead, alive]
     crash = [m for m in bus.seen if m.text == CRASHED]
     assert crash and crash[0].level is Level.ERROR and crash[0].action is Action.RETRY
+    assert any(m.text == "The offline voices are running again." for m in bus.seen)
 
 
 def test_a_server_that_keeps_dying_is_left_stopped(qtbot, settings, bus, sync_runner) -> None:
