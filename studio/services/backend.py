@@ -220,6 +220,12 @@ class BackendService(QObject):
             return True  # dead, and its exit is still on its way to _on_local_exited
         return self._info is None or self._info.base_url != info.base_url
 
+    def may_be_crash(self, info: BackendInfo, exc: BaseException) -> bool:
+        """Whether a render that failed with `exc` on `info` may have been cut by a crash."""
+        from studio.core.errors import NetworkError
+
+        return info.kind == "local" and isinstance(exc, NetworkError)
+
     def _on_local_started(self, server: LocalServerLike) -> None:
         self._starting = False
         self._local = server

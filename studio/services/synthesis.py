@@ -234,7 +234,7 @@ class SynthesisService(QObject):
         task_id = self._tasks.submit(
             work,
             on_success=partial(self._on_done, job.job_id),
-            on_failure=partial(self._on_failed, job.job_id),
+            on_failure=partial(self._on_task_failed, job.job_id),
             on_progress=partial(self._on_progress, job.job_id),
         )
         if job.job_id in self._jobs:  # not already finished by a synchronous runner
@@ -277,16 +277,22 @@ class SynthesisService(QObject):
         job = self._finish(job_id)
         if job is None or isinstance(exc, CancelledError):
             return
-        if isinstance(exc, NetworkError) and job.backend.kind == "local" and not job.retry_of:
-            if self._backend.lost_server(job.backend):
-                self._retry_after_restart(job)
-                return
-            # The server's exit may reach the backend a moment after this failure.
-            self._cut_job = (job, time.monotonic())
         action = Action.RETRY if isinstance(exc, NetworkError | RateLimitedError) else None
         self._messages.report(exc, action, f"Render {job_id} failed")
         message = exc.user_message if isinstance(exc, StudioError) else GENERIC_FAILURE
         self.synthesis_failed.emit(job_id, message)
+
+    def _on_task_failed(self, job_id: int, exc: BaseException) -> None:
+        """A render cut by a crash of the offline server runs again once; others just fail."""
+        job = self._jobs.get(job_id)
+        if job is not None and not job.retry_of and self._backend.may_be_crash(job.backend, exc):
+            if self._backend.lost_server(job.backend):
+                self._finish(job_id)
+                self._retry_after_restart(job)
+                return
+            # The server's exit may reach the backend a moment after this failure.
+            self._cut_job = (job, time.monotonic())
+        self._on_failed(job_id, exc)
 
     def _retry_after_restart(self, job: RenderJob) -> None:
         """The offline server died under `job`: run it again once, when the server is back."""
