@@ -13,25 +13,19 @@ from PySide6.QtCore import QObject, Signal, Slot
 from studio.core.errors import CancelledError, SecretStoreError, ValidationError
 from studio.library import Backend
 from studio.logs import redactor
-from studio.secrets import MemorySecretStore, ResolvedKey, SecretStore, resolve_api_key
+from studio.secrets import MemorySecretStore, SecretStore, resolve_api_key
 from studio.services.messages import Action, MessageBus, user_message
 from studio.services.settings import DEFAULT_BASE_URL, Settings
 from studio.services.tasks import TaskContext, TaskRunner
 
 if TYPE_CHECKING:  # imported on first use: requests and websockets cost ~85 ms at start-up
     from studio.api.client import WavesClient
+    from studio.secrets import ResolvedKey
 
 log = logging.getLogger(__name__)
 
 # waves-local accepts any bearer token when it has no key of its own; it still wants one.
 LOCAL_TOKEN = "sk_waves_local"  # noqa: S105 - not a secret: waves-local takes any token
-# A server that keeps dying is not restarted forever: at most this many times a window.
-MAX_RESTARTS, RESTART_WINDOW_S = 3, 60.0
-CRASHED = "The offline voices stopped unexpectedly; they are starting again."
-CRASHED_AGAIN = (
-    "The offline voices keep stopping (see the log: waves-local.log). Start them again, or "
-    "check Preferences."
-)
 
 
 class LocalServerLike(Protocol):
@@ -67,6 +61,15 @@ class BackendInfo:
     def backend(self) -> Backend:
         """Who renders, as the render cache and the takes record it."""
         return Backend(self.kind, self.base_url, self.engine)
+
+
+# A server that keeps dying is not restarted forever: at most this many times a window.
+MAX_RESTARTS, RESTART_WINDOW_S = 3, 60.0
+CRASHED = "The offline voices stopped unexpectedly; they are starting again."
+CRASHED_AGAIN = (
+    "The offline voices keep stopping (see the log: waves-local.log). Start them again, or "
+    "check Preferences."
+)
 
 
 class BackendService(QObject):
