@@ -47,3 +47,29 @@ def test_plain_waves_local_defaults_to_the_default_profile() -> None:
     """`waves-local` with no --data-dir uses the default profile's folder, as the app does."""
     assert default_data_dir() == Profile.default().local_data_dir
     assert ServerConfig().resolved_data_dir() == Profile.default().data_dir / "waves-local"
+
+
+def test_waves_local_points_to_data_of_an_earlier_default(tmp_path: Path) -> None:
+    """Data in the old default folder is not lost: a plain waves-local says where it is."""
+    import os
+    import subprocess
+    import sys
+
+    old = tmp_path / "xdg" / "waves-local"
+    old.mkdir(parents=True)
+    (old / "pronunciation_dicts.json").write_text("[]", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "studio.local.cli", "--port", "0", "--engine", "tone",
+         "--parent-watch"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg")},
+    )  # fmt: skip
+    assert process.stdout is not None and process.stdin is not None
+    assert process.stdout.readline().startswith(b"listening on ")
+    process.stdin.close()
+    assert process.wait(timeout=10) == 0
+    assert process.stderr is not None
+    with process.stdout, process.stderr:
+        err = process.stderr.read()
+    assert f"data from an earlier version is in {old}".encode() in err
+    assert str(tmp_path / "xdg" / "Waves Studio" / "waves-local").encode() in err

@@ -103,6 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"waves-local: no API key set (--api-key or ${KEY_ENV}); any Bearer token is accepted.",
             file=sys.stderr,
         )
+    from studio.local.config import earlier_data_dir
+
+    earlier = earlier_data_dir() if args.data_dir is None else None
+    if earlier is not None:
+        print(
+            f"waves-local: data from an earlier version is in {earlier}; the default is now "
+            f"{default_data_dir()} (shared with Waves Studio). Use --data-dir to pick.",
+            file=sys.stderr,
+        )
     print(f"listening on {server.base_url}", flush=True)
     try:
         while not stop.wait(0.1):

@@ -24,6 +24,18 @@ def default_data_dir() -> Path:
     return Profile.default().local_data_dir
 
 
+def earlier_data_dir() -> Path | None:
+    """The folder waves-local used before it shared the app's (`.../waves-local`), if it holds
+    data and the shared folder holds none: its dictionaries and clones are not lost, only no
+    longer the default, and `waves-local` says where they are."""
+    import platformdirs
+
+    earlier = platformdirs.user_data_path(APP_DIR_NAME, appauthor=False)
+    current = default_data_dir()
+    has_data = earlier.is_dir() and any(earlier.iterdir())
+    return earlier if has_data and not (current.is_dir() and any(current.iterdir())) else None
+
+
 def is_loopback(host: str) -> bool:
     """Tell whether `host` names this machine only (127.0.0.0/8, ::1 or "localhost")."""
     if host.strip().lower() == "localhost":
