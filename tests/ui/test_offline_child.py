@@ -97,3 +97,52 @@ def test_quit_stops_the_child(qtbot, child_studio) -> None:
     assert pid is not None and not _gone_within(pid, 0.1)
     shutdown(services)
     assert _gone_within(pid, 3.0)
+
+
+# The real app (`studio.app.main --local`), told only to print its child's pid once it is up.
+REAL_APP = """
+import sys
+import studio.app as app_module
+real = app_module.make_local_server
+
+def make_local_server(profile):
+    server = real(profile)
+    start = server.start
+
+    def start_and_tell():
+        start()
+        print(server.pid, flush=True)
+
+    server.start = start_and_tell
+    return server
+
+app_module.make_local_server = make_local_server
+from studio.cli import build_parser
+app_module.main(build_parser().parse_args(["--local", "--profile", sys.argv[1]]))
+"""
+
+
+def test_kill_9_of_the_app_leaves_no_server(tmp_path: Path) -> None:
+    """kill -9 of the running studio (with its offline voices up): the child is gone in 2 s."""
+    import subprocess
+    import sys
+
+    app = subprocess.Popen(
+        [sys.executable, "-c", REAL_APP, str(tmp_path / "profile")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "STUDIO_NO_ERROR_WINDOWS": "1"},
+    )
+    try:
+        assert app.stdout is not None
+        child = int(app.stdout.readline())
+        assert not _gone_within(child, 0.2)
+        app.kill()
+        app.wait(5)
+        assert _gone_within(child, 2.0), "waves-local outlived the app"
+    finally:
+        app.kill()
+        app.wait()
+        if app.stdout is not None:
+            app.stdout.close()
