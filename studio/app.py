@@ -47,12 +47,19 @@ def make_player(device_name: str) -> PlayerLike:
     return AudioPlayer(device_name or None)
 
 
-def make_local_server(data_dir: Path) -> LocalServerLike:
-    """An embedded waves-local on a free loopback port (auto engines)."""
-    from studio.local.config import ServerConfig
-    from studio.local.server import LocalServer
+def make_local_server(profile: Profile) -> LocalServerLike:
+    """waves-local in a child process on a free loopback port, on the profile's shared data.
 
-    return LocalServer(ServerConfig(port=0, engine="auto", data_dir=data_dir / "waves-local"))
+    Out of process, Piper's ~250 MB and its CPU-bound work stay off the GUI's memory and GIL,
+    and a crash of the server never takes the window down (the backend restarts it).
+    """
+    from studio.local.child import ChildServer
+    from studio.local.config import ServerConfig
+
+    return ChildServer(
+        ServerConfig(port=0, engine="auto", data_dir=profile.local_data_dir),
+        log_file=profile.log_dir / "waves-local.log",
+    )
 
 
 def build_services(
@@ -64,8 +71,13 @@ def build_services(
     synthesis_tasks: TaskRunner | None = None,
     tasks: TaskRunner | None = None,
     environ: dict[str, str] | None = None,
+    read_key: bool = True,
 ) -> Services:
-    """Create every service for one run (tests inject fakes and synchronous runners)."""
+    """Create every service for one run (tests inject fakes and synchronous runners).
+
+    `read_key=False` leaves the key to `backend.load_key` (the app reads it after the window
+    is shown, off the GUI thread).
+    """
     settings = Settings(QSettings(str(profile.settings_file), QSettings.Format.IniFormat))
     messages = MessageBus()
     settings.write_failed.connect(messages.warning)
@@ -82,8 +94,9 @@ def build_services(
         secrets or KeyringSecretStore(),
         general,
         messages,
-        local_server_factory=local_factory or (lambda: make_local_server(profile.data_dir)),
+        local_server_factory=local_factory or (lambda: make_local_server(profile)),
         environ=environ,
+        read_key=read_key,
     )
     dictionaries = DictionaryService(backend, settings, general, messages)
     return Services(
@@ -147,8 +160,14 @@ def install_excepthook(show_dialog: bool) -> None:
     threading.excepthook = thread_hook
 
 
-def main(args: argparse.Namespace) -> int:
-    """Run the studio GUI until the window closes."""
+def main(args: argparse.Namespace, on_shown: Callable[[], None] | None = None) -> int:
+    """Run the studio GUI until the window closes.
+
+    What the first frame does not need waits until the window is shown: the key is read off
+    the GUI thread, then the backend starts. The offline voices, when they are sure to be
+    wanted (`--local`, or the Local preference), start at once in the background.
+    `on_shown` runs on the first event-loop turn after the window is shown (the benchmark).
+    """
     profile = Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
     log_path = setup_logging(profile.log_dir)
     no_dialogs = args.no_error_windows or os.environ.get("STUDIO_NO_ERROR_WINDOWS") == "1"
@@ -160,13 +179,22 @@ def main(args: argparse.Namespace) -> int:
     QApplication.setDesktopFileName(APP_ID)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    services = build_services(profile)
+    services = build_services(profile, read_key=False)
     apply_theme(app, str(services.settings.get("app/theme")))
+    if args.local or services.settings.get("backend/mode") == "local":
+        services.backend.start(force_local=args.local)  # the child starts while the window builds
     window = MainWindow(services)
     app.aboutToQuit.connect(lambda: shutdown(services))
     window.show()
     keep_gc_pauses_short(services)
-    QTimer.singleShot(0, lambda: start_backend(services, window, force_local=args.local))
+    if on_shown is not None:
+        QTimer.singleShot(0, on_shown)
+    QTimer.singleShot(
+        0,
+        lambda: services.backend.load_key(
+            lambda: start_backend(services, window, force_local=args.local)
+        ),
+    )
     return int(app.exec())
 
 

@@ -6,8 +6,8 @@ import logging
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from studio.api.client import WavesClient
 from studio.core.errors import StudioError, ValidationError
 from studio.core.models import PronunciationDict
 from studio.core.render import Rendered, RenderSpec
@@ -16,6 +16,9 @@ from studio.store.cache import RenderCache
 from studio.store.keys import dictionary_hash, render_key, rules_by_id
 from studio.store.take_record import HistoryTake
 from studio.store.takes import TakeStore
+
+if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
+    from studio.api.client import WavesClient
 
 log = logging.getLogger(__name__)
 HISTORY_FILE = "history.sqlite3"

@@ -10,10 +10,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from studio.api.client import WavesClient
 from studio.audio.clipfile import ClipWriter
 from studio.audio.decode import StreamDecoder
 from studio.core.errors import CancelledError, DecodeError, ValidationError
@@ -22,6 +22,9 @@ from studio.core.render import ClipFile, Rendered, RenderSpec
 from studio.core.text import split_text
 
 __all__ = ["ClipFile", "ExportOptions", "RenderSpec", "Rendered", "export_rendered", "render_text"]
+
+if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
+    from studio.api.client import WavesClient
 
 SamplesCallback = Callable[[np.ndarray, int], None]
 

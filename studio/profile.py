@@ -28,6 +28,16 @@ class Profile:
     data_dir: Path
     log_dir: Path
 
+    @property
+    def local_data_dir(self) -> Path:
+        """The offline voices' data (dictionaries, clones), shared by everything on this profile.
+
+        The app's waves-local, `waves-studio render --local` and a plain `waves-local` (its
+        default is the default profile's folder) all read and write here, so a dictionary made
+        in one is usable from the others.
+        """
+        return self.data_dir / "waves-local"
+
     @classmethod
     def from_folder(cls, folder: Path) -> Profile:
         """Everything under one folder (`--profile DIR`, tests)."""

@@ -68,6 +68,12 @@ def add_render_parser(sub: Any) -> None:
         help="offline engine with --local (default auto)",
     )
     p.add_argument(
+        "--data-dir",
+        type=Path,
+        help="with --local: where dictionaries and clones live (default: the profile's, "
+        "shared with the app and waves-local)",
+    )
+    p.add_argument(
         "--out",
         type=Path,
         help="where to write the clip (default: a new file in this folder, named as the app "
@@ -115,7 +121,11 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
         from studio.local.config import ServerConfig
         from studio.local.server import LocalServer
 
-        with LocalServer(ServerConfig(port=0, engine=args.engine)) as server:
+        # In process, not the app's child server: a one-shot command pays the server's imports
+        # either way, and a child would add a second interpreter start (~0.2 s) and a pipe.
+        data_dir = getattr(args, "data_dir", None) or _profile(args).local_data_dir
+        config = ServerConfig(port=0, engine=args.engine, data_dir=data_dir)
+        with LocalServer(config) as server:
             client = WavesClient(
                 server.base_url, "sk_waves_local", synthesis_timeout_s=_timeout_of(args)
             )
@@ -165,19 +175,23 @@ def _read_text(args: argparse.Namespace) -> str:
 def _default_out(args: argparse.Namespace, fmt: str, voice: str, text: str) -> Path:
     """A new file in the current folder, named with the app's file-name template."""
     from studio.audio.export import file_extension
-    from studio.profile import Profile
-
-    profile = Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
+    profile = _profile(args)
     template = name_template(profile.settings_file)
     return default_out(Path.cwd(), template, voice, text, file_extension(fmt))
+
+
+def _profile(args: argparse.Namespace) -> Any:
+    """The profile (`--profile DIR` or the user's), as the app would open it."""
+    from studio.profile import Profile
+
+    return Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
 
 
 def _library(args: argparse.Namespace) -> Any:
     """The history and render cache of the profile (`--profile DIR` or the user's)."""
     from studio.library import RenderLibrary
-    from studio.profile import Profile
 
-    profile = Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
+    profile = _profile(args)
     library = RenderLibrary(profile.data_dir, profile.cache_limit_bytes())
     if library.open_warning:
         print(f"waves-studio render: {library.open_warning}", file=sys.stderr)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from studio.api.client import WavesClient
 from studio.audio.compare import Comparison, VerdictThresholds, compare
 from studio.core.models import PronunciationDict
 from studio.core.text import split_sentences
 from studio.core.wordmatch import word_status
 from studio.library import Backend, RenderLibrary
 from studio.pipeline import Rendered, RenderSpec, render_text
+
+if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
+    from studio.api.client import WavesClient
 
 DEFAULT_CARRIER = "Say {word} again."
 CHANGED, NO_CHANGE, ABSENT, CASE_DIFFERS = "changed", "no_change", "absent", "case_differs"

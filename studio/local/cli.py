@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow a non-loopback --host (unsafe: no Host/Origin checks; set --api-key)",
     )
+    parser.add_argument(
+        "--parent-watch",
+        action="store_true",
+        help="stop when the parent process goes (stdin reaches EOF); used by the app",
+    )
     return parser
 
 
@@ -90,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    if args.parent_watch:
+        from studio.local.child import watch_parent
+
+        watch_parent(stop)
     try:
         server.start()
     except StudioError as exc:
@@ -98,6 +107,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if api_key is None:
         print(
             f"waves-local: no API key set (--api-key or ${KEY_ENV}); any Bearer token is accepted.",
+            file=sys.stderr,
+        )
+    from studio.local.config import earlier_data_dir
+
+    earlier = earlier_data_dir() if args.data_dir is None else None
+    if earlier is not None:
+        print(
+            f"waves-local: data from an earlier version is in {earlier}; the default is now "
+            f"{default_data_dir()} (shared with Waves Studio). Use --data-dir to pick.",
             file=sys.stderr,
         )
     print(f"listening on {server.base_url}", flush=True)

@@ -16,10 +16,26 @@ TONE_SLOTS = 64
 
 
 def default_data_dir() -> Path:
-    """The platform's per-user data folder for waves-local (e.g. ~/.local/share/waves-local)."""
+    """The default profile's offline-voice data (e.g. ~/.local/share/Waves Studio/waves-local).
+
+    The same folder the app and `waves-studio render --local` use, so dictionaries and clones
+    made in one are found by the others.
+    """
+    from studio.profile import Profile
+
+    return Profile.default().local_data_dir
+
+
+def earlier_data_dir() -> Path | None:
+    """The folder waves-local used before it shared the app's (`.../waves-local`), if it holds
+    data and the shared folder holds none: its dictionaries and clones are not lost, only no
+    longer the default, and `waves-local` says where they are."""
     import platformdirs
 
-    return platformdirs.user_data_path(APP_DIR_NAME, appauthor=False)
+    earlier = platformdirs.user_data_path(APP_DIR_NAME, appauthor=False)
+    current = default_data_dir()
+    has_data = earlier.is_dir() and any(earlier.iterdir())
+    return earlier if has_data and not (current.is_dir() and any(current.iterdir())) else None
 
 
 def is_loopback(host: str) -> bool:

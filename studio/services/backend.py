@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
-from studio.api.client import WavesClient
 from studio.core.errors import AuthError, CancelledError, SecretStoreError, ValidationError
 from studio.library import Backend
 from studio.logs import redactor
@@ -17,6 +17,10 @@ from studio.secrets import MemorySecretStore, SecretStore, resolve_api_key
 from studio.services.messages import Action, BackendContext, MessageBus, user_message
 from studio.services.settings import DEFAULT_BASE_URL, Settings
 from studio.services.tasks import TaskContext, TaskRunner
+
+if TYPE_CHECKING:  # imported on first use: requests and websockets cost ~85 ms at start-up
+    from studio.api.client import WavesClient
+    from studio.secrets import ResolvedKey
 
 log = logging.getLogger(__name__)
 
@@ -64,21 +68,39 @@ class BackendInfo:
         return Backend(self.kind, self.base_url, self.engine)
 
 
+# A server that keeps dying is not restarted forever: at most this many times a window.
+MAX_RESTARTS, RESTART_WINDOW_S = 3, 60.0
+CRASHED = "The offline voices stopped unexpectedly; they are starting again."
+CRASHED_AGAIN = (
+    "The offline voices keep stopping (see the log: waves-local.log). Start them again, or "
+    "check Preferences."
+)
+
+
 class BackendService(QObject):
     """Owns the WavesClient and switches between the Waves cloud and the embedded server.
 
     The embedded server starts on the task runner (never on the GUI thread); the client is
     None until a backend is ready.
 
+    A server that reports its exit (`watch_exit`, as the child-process server does) and dies
+    unasked is started again, with a banner; after MAX_RESTARTS in RESTART_WINDOW_S it is left
+    stopped, with "Start again".
+
     Signals:
         backend_changed(object BackendInfo): a new client is ready.
+        backend_failed(str message): the offline voices failed to start or stopped
+            unexpectedly (also posted as an error); the client is None until a restart.
         key_verified(bool saved_to_keyring): a new key passed its test and is in use.
         key_failed(str message): a new key was refused (or could not be tested).
     """
 
     backend_changed = Signal(object)
+    backend_failed = Signal(str)
     key_verified = Signal(bool)
     key_failed = Signal(str)
+    # Emitted from the child server's watcher thread; queued to the GUI thread's slot.
+    _local_exited = Signal(object, int)
 
     def __init__(
         self,
@@ -87,9 +109,10 @@ class BackendService(QObject):
         tasks: TaskRunner,
         messages: MessageBus,
         local_server_factory: Callable[[], LocalServerLike],
-        client_factory: Callable[[str, str | None], WavesClient] = WavesClient,
+        client_factory: Callable[[str, str | None], WavesClient] | None = None,
         environ: dict[str, str] | None = None,
         parent: QObject | None = None,
+        read_key: bool = True,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
@@ -97,18 +120,41 @@ class BackendService(QObject):
         self._tasks = tasks
         self._messages = messages
         self._local_factory = local_server_factory
-        self._client_factory = client_factory
+        self._client_factory = client_factory or _waves_client
         self._local: LocalServerLike | None = None
         self._client: WavesClient | None = None
         self._info: BackendInfo | None = None
-        resolved = resolve_api_key(secrets, environ)
+        self._environ = environ
+        self._api_key: str | None = None
+        self.key_source = "none"
+        if read_key:  # the app reads it later, off the GUI thread (`load_key`)
+            self._use_key(resolve_api_key(secrets, environ))
+        self._force_local = False
+        self._key_test: int | None = None
+        self._starting = False
+        self._crashes: list[float] = []
+        self._local_exited.connect(self._on_local_exited)
+
+    def _use_key(self, resolved: ResolvedKey) -> None:
         self._api_key = resolved.value
         self.key_source = resolved.source
         redactor().add_secret(self._api_key)
         if resolved.warning:
-            messages.warning(resolved.warning, Action.PREFERENCES)
-        self._force_local = False
-        self._key_test: int | None = None
+            self._messages.warning(resolved.warning, Action.PREFERENCES)
+
+    def load_key(self, then: Callable[[], None]) -> None:
+        """Read the key on the task runner (a keyring lookup is D-Bus IPC), then call `then`."""
+        secrets, environ = self._secrets, self._environ
+
+        def done(resolved: ResolvedKey) -> None:
+            self._use_key(resolved)
+            then()
+
+        def failed(exc: BaseException) -> None:
+            log.warning("Reading the API key failed: %s", type(exc).__name__)
+            then()
+
+        self._tasks.submit(lambda ctx: resolve_api_key(secrets, environ), done, failed)
 
     @property
     def client(self) -> WavesClient | None:
@@ -142,6 +188,7 @@ class BackendService(QObject):
     def start(self, force_local: bool = False) -> None:
         """Bring up the wanted backend (asynchronously for waves-local)."""
         self._force_local = self._force_local or force_local
+        self._crashes.clear()  # a start asked for (or a key change) gets fresh restarts
         if self.wanted_kind() == "cloud":
             self._use_cloud()
         else:
@@ -167,6 +214,9 @@ class BackendService(QObject):
         if self._local is not None:
             self._install_local(self._local)
             return
+        if self._starting:
+            return  # one start at a time; it installs itself when ready
+        self._starting = True
 
         def start_server(ctx: TaskContext) -> LocalServerLike:
             server = self._local_factory()
@@ -175,19 +225,66 @@ class BackendService(QObject):
 
         self._tasks.submit(start_server, self._on_local_started, self._on_local_failed)
 
+    def lost_server(self, info: BackendInfo) -> bool:
+        """Whether the offline server behind `info` has died or been replaced since.
+
+        A render that failed with a network error on such a server is worth one retry once
+        the server is back (`backend_changed`).
+        """
+        if info.kind != "local":
+            return False
+        if self._local is not None and not getattr(self._local, "running", True):
+            return True  # dead, and its exit is still on its way to _on_local_exited
+        return self._info is None or self._info.base_url != info.base_url
+
+    def may_be_crash(self, info: BackendInfo, exc: BaseException) -> bool:
+        """Whether a render that failed with `exc` on `info` may have been cut by a crash."""
+        from studio.core.errors import NetworkError
+
+        return info.kind == "local" and isinstance(exc, NetworkError)
+
     def _on_local_started(self, server: LocalServerLike) -> None:
+        self._starting = False
         self._local = server
+        watch = getattr(server, "watch_exit", None)
+        if callable(watch):
+            watch(self._local_exited.emit)
         # The user may have chosen the cloud while the offline voices were loading.
         if self.wanted_kind() == "local":
             self._install_local(server)
+            if self._crashes:
+                self._messages.info("The offline voices are running again.")
 
     def _on_local_failed(self, exc: BaseException) -> None:
+        self._starting = False
         message = user_message(
             exc,
             "waves-local failed to start",
             "The offline voices could not start; details are in the log.",
         )
         self._messages.error(message, Action.RESTART_BACKEND)
+        self.backend_failed.emit(message)
+
+    @Slot(object, int)
+    def _on_local_exited(self, server: object, code: int) -> None:
+        if server is not self._local:
+            return  # an old server, or one stopped on purpose
+        log.error("waves-local stopped unexpectedly (exit status %s)", code)
+        self._local = None
+        if self._info is None or self._info.kind != "local":
+            return  # not in use (the cloud is): it starts again when it is wanted
+        dropped, self._client, self._info = self._client, None, None
+        if dropped is not None:
+            self._tasks.submit(lambda ctx: dropped.close(), on_failure=log_close_failure)
+        now = time.monotonic()
+        self._crashes = [t for t in self._crashes if now - t < RESTART_WINDOW_S] + [now]
+        if len(self._crashes) > MAX_RESTARTS:
+            self._messages.error(CRASHED_AGAIN, Action.RESTART_BACKEND)
+            self.backend_failed.emit(CRASHED_AGAIN)
+            return
+        self._messages.error(CRASHED, Action.RETRY)
+        self.backend_failed.emit(CRASHED)
+        self._use_local()
 
     def _install_local(self, server: LocalServerLike) -> None:
         # A server started with its own key (a shared test server) wants that key.
@@ -293,9 +390,15 @@ class BackendService(QObject):
         """Close the client and stop the embedded server."""
         if self._client is not None:
             self._client.close()
-        if self._local is not None:
-            self._local.stop()
-            self._local = None
+        server, self._local = self._local, None  # None first: its exit is not a crash
+        if server is not None:
+            server.stop()
+
+
+def _waves_client(base_url: str, api_key: str | None) -> WavesClient:
+    from studio.api.client import WavesClient
+
+    return WavesClient(base_url, api_key)
 
 
 def log_close_failure(exc: BaseException) -> None:

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.api.client import WavesClient
 from studio.core.errors import StudioError
 from studio.core.models import PronunciationDict, PronunciationItem
 from studio.services.backend import BackendService
 from studio.services.messages import MessageBus, user_message
 from studio.services.settings import Settings
 from studio.services.tasks import TaskContext, TaskRunner
+
+if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
+    from studio.api.client import WavesClient
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ class RenderJob:
         spec: Its settings.
         streaming: "sse", "ws" or "none".
         backend: Where it was sent.
+        play: Whether it plays as it arrives.
+        source: What asked ("main", "grid"…).
+        retry_of: The job it runs again after the offline voices restarted (0: none).
     """
 
     job_id: int
@@ -44,6 +47,9 @@ class RenderJob:
     spec: RenderSpec
     streaming: str
     backend: BackendInfo
+    play: bool = True
+    source: str = "main"
+    retry_of: int = 0
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,10 @@ class SynthesisService(QObject):
         self._jobs: dict[int, RenderJob] = {}
         self._task_ids: dict[int, int] = {}
         self.last_result: RenderResult | None = None
+        self._after_restart: RenderJob | None = None  # retried once the voices are back
+        self._cut_job: tuple[RenderJob, float] | None = None  # failed; was its server dying?
+        backend.backend_changed.connect(self._on_backend_changed)
+        backend.backend_failed.connect(self._on_backend_failed)
 
     @property
     def busy(self) -> bool:
@@ -163,6 +173,7 @@ class SynthesisService(QObject):
         queue: bool = False,
         play: bool = True,
         source: str = "main",
+        retry_of: int = 0,
     ) -> int | None:
         """Start a render; returns its job id, or None if no backend is ready.
 
@@ -173,6 +184,7 @@ class SynthesisService(QObject):
             queue: Wait behind a running render instead of cancelling it.
             play: Play the audio as it arrives.
             source: What asked, for the history ("main" or "grid").
+            retry_of: The job this one runs again (a render cut by a server crash).
         """
         client, info = self._backend.client, self._backend.info
         if client is None or info is None:
@@ -183,7 +195,8 @@ class SynthesisService(QObject):
         sink: StreamSink | None = None
         if play and self._playback is not None:
             sink = self._playback.open_sink(deferred=queue)
-        job = RenderJob(next(self._job_ids), text, spec, streaming, info)
+        self._after_restart = self._cut_job = None
+        job = RenderJob(next(self._job_ids), text, spec, streaming, info, play, source, retry_of)
         self._jobs[job.job_id] = job
         self.busy_changed.emit(True)
 
@@ -228,7 +241,7 @@ class SynthesisService(QObject):
         task_id = self._tasks.submit(
             work,
             on_success=partial(self._on_done, job.job_id),
-            on_failure=partial(self._on_failed, job.job_id),
+            on_failure=partial(self._on_task_failed, job.job_id),
             on_progress=partial(self._on_progress, job.job_id),
         )
         if job.job_id in self._jobs:  # not already finished by a synchronous runner
@@ -280,6 +293,43 @@ class SynthesisService(QObject):
         self._messages.report(exc, context=f"Render {job_id} failed", retry=Action.RETRY)
         message = exc.user_message if isinstance(exc, StudioError) else GENERIC_FAILURE
         self.synthesis_failed.emit(job_id, message)
+
+    def _on_task_failed(self, job_id: int, exc: BaseException) -> None:
+        """A render cut by a crash of the offline server runs again once; others just fail."""
+        job = self._jobs.get(job_id)
+        if job is not None and not job.retry_of and self._backend.may_be_crash(job.backend, exc):
+            if self._backend.lost_server(job.backend):
+                self._finish(job_id)
+                self._retry_after_restart(job)
+                return
+            # The server's exit may reach the backend a moment after this failure.
+            self._cut_job = (job, time.monotonic())
+        self._on_failed(job_id, exc)
+
+    def _retry_after_restart(self, job: RenderJob) -> None:
+        """The offline server died under `job`: run it again once, when the server is back."""
+        self._after_restart = job
+        self._messages.info("The offline voices stopped; the render runs again once they are back.")
+        info = self._backend.info
+        if info is not None and info.base_url != job.backend.base_url:
+            self._on_backend_changed(info)  # already back
+
+    def _on_backend_failed(self, _message: str) -> None:
+        cut, self._cut_job = self._cut_job, None
+        if (
+            cut is not None
+            and time.monotonic() - cut[1] < 5
+            and self._backend.lost_server(cut[0].backend)
+        ):
+            self._retry_after_restart(cut[0])
+
+    def _on_backend_changed(self, info: BackendInfo) -> None:
+        job, self._after_restart = self._after_restart, None
+        if job is not None and info.kind == "local":
+            self.synthesize(
+                job.text, job.spec, job.streaming, play=job.play, source=job.source,
+                retry_of=job.job_id,
+            )  # fmt: skip
 
     def _finish(self, job_id: int) -> RenderJob | None:
         self._task_ids.pop(job_id, None)

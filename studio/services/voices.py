@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.api.client import WavesClient
 from studio.core import contract as c
 from studio.core.errors import StudioError
 from studio.core.models import Voice
@@ -17,6 +17,9 @@ from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService
 from studio.services.settings import Settings
 from studio.services.tasks import TaskContext, TaskRunner
+
+if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
+    from studio.api.client import WavesClient
 
 PREVIEW_PHRASES = {
     "en": "Hello! This is how I sound.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -22,19 +24,22 @@ from studio.services.bundle import Services
 from studio.services.messages import Action
 from studio.services.synthesis import RenderJob, RenderResult, SamplesArrived
 from studio.ui.actions import build_actions
-from studio.ui.audition_panel import AuditionPanel
 from studio.ui.dictionary_picker import DictionaryPicker
 from studio.ui.editor import EditorPanel
-from studio.ui.history_panel import HistoryPanel
 from studio.ui.icons import app_icon, icon
 from studio.ui.keys import SpaceKeyGuard
 from studio.ui.layout import SIDE_SHARE, default_size
+from studio.ui.lazy_tabs import LazyTabs
 from studio.ui.presenter import ErrorBanner, Presenter
 from studio.ui.take_flows import TakeFlows
 from studio.ui.theme import apply_theme, status_colour
 from studio.ui.voice_panel import VoicePanel
 from studio.ui.waveform import WaveformView
 from studio.ui.window_flows import WindowFlows
+
+if TYPE_CHECKING:  # built on first use (LazyTabs), imported then
+    from studio.ui.audition_panel import AuditionPanel
+    from studio.ui.history_panel import HistoryPanel
 
 
 class MainWindow(QMainWindow):
@@ -63,14 +68,11 @@ class MainWindow(QMainWindow):
         self.bottom_tabs = QTabWidget(self)
         self.bottom_tabs.setDocumentMode(True)
         self.bottom_tabs.addTab(self.waveform, icon("synthesize"), "&Waveform")
-        self.audition_panel: AuditionPanel | None = None
-        self.history_panel: HistoryPanel | None = None
+        self.lazy_tabs = LazyTabs(self.bottom_tabs)  # built on first use: a faster start
         if services.audition is not None:
-            self.audition_panel = AuditionPanel(services.audition, self)
-            self.bottom_tabs.addTab(self.audition_panel, icon("grid"), "&Audition grid")
+            self.lazy_tabs.add("grid", self._build_grid, icon("grid"), "&Audition grid")
         if services.history is not None:
-            self.history_panel = HistoryPanel(services.history, self)
-            self.bottom_tabs.addTab(self.history_panel, icon("history"), "H&istory")
+            self.lazy_tabs.add("history", self._build_history, icon("history"), "H&istory")
         self.editor_split = QSplitter(Qt.Orientation.Vertical, self)
         self.editor_split.setObjectName("editorSplit")
         self.editor_split.addWidget(self.editor_panel)
@@ -142,13 +144,6 @@ class MainWindow(QMainWindow):
         self.editor_panel.editor.add_variant_requested.connect(self.take_flows.add_spelling)
         s.dictionaries.dictionaries_changed.connect(self._on_dictionaries_changed)
         s.settings.changed.connect(self._on_settings_changed)
-        if self.audition_panel is not None:
-            self.audition_panel.render_requested.connect(self.take_flows.render_grid)
-            self.audition_panel.use_requested.connect(self.take_flows.use_grid_cell)
-        if self.history_panel is not None:
-            self.history_panel.play_requested.connect(self.take_flows.play_take)
-            self.history_panel.export_requested.connect(self.take_flows.export_take)
-            self.history_panel.restore_requested.connect(self.take_flows.restore_take)
         if s.history is not None:
             s.history.take_loaded.connect(self.take_flows.on_take_loaded)
         a.voices.triggered.connect(self.flows.open_voice_browser)
@@ -172,6 +167,35 @@ class MainWindow(QMainWindow):
         s.synthesis.busy_changed.connect(self.busy_bar.setVisible)
         s.playback.position_changed.connect(self.waveform.set_position)
         s.playback.playback_state_changed.connect(self._on_playback_state_changed)
+
+    @property
+    def audition_panel(self) -> AuditionPanel | None:
+        """The audition grid (built on first use), or None without the service."""
+        return cast("AuditionPanel | None", self.lazy_tabs.panel("grid"))
+
+    @property
+    def history_panel(self) -> HistoryPanel | None:
+        """The history (built on first use), or None without the service."""
+        return cast("HistoryPanel | None", self.lazy_tabs.panel("history"))
+
+    def _build_grid(self) -> AuditionPanel:
+        from studio.ui.audition_panel import AuditionPanel
+
+        assert self.services.audition is not None
+        panel = AuditionPanel(self.services.audition, self)
+        panel.render_requested.connect(self.take_flows.render_grid)
+        panel.use_requested.connect(self.take_flows.use_grid_cell)
+        return panel
+
+    def _build_history(self) -> HistoryPanel:
+        from studio.ui.history_panel import HistoryPanel
+
+        assert self.services.history is not None
+        panel = HistoryPanel(self.services.history, self)
+        panel.play_requested.connect(self.take_flows.play_take)
+        panel.export_requested.connect(self.take_flows.export_take)
+        panel.restore_requested.connect(self.take_flows.restore_take)
+        return panel
 
     def _restore(self) -> None:
         settings = self.services.settings
