@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from studio.api.synthesis import SYNTHESIS_DEADLINE_S
 from studio.core import contract as c
+from studio.core.contract import SYNTHESIS_DEADLINE_S
 from studio.core.errors import StudioError, ValidationError
 from studio.core.untrusted import safe_text
 from studio.render_text import check_voice, default_out, dict_table, name_template, voice_table
@@ -175,6 +175,7 @@ def _read_text(args: argparse.Namespace) -> str:
 def _default_out(args: argparse.Namespace, fmt: str, voice: str, text: str) -> Path:
     """A new file in the current folder, named with the app's file-name template."""
     from studio.audio.export import file_extension
+
     profile = _profile(args)
     template = name_template(profile.settings_file)
     return default_out(Path.cwd(), template, voice, text, file_extension(fmt))

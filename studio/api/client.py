@@ -15,9 +15,10 @@ import requests
 from studio.api.chunks import AudioChunk
 from studio.api.multipart import ProgressBody, ProgressCallback, multipart_body
 from studio.api.safety import check_base_url, websocket_url
-from studio.api.synthesis import SYNTHESIS_DEADLINE_S, Synthesizer, collect_clip
+from studio.api.synthesis import Synthesizer, collect_clip
 from studio.api.transport import RetryPolicy, Transport
 from studio.core import contract as c
+from studio.core.contract import SYNTHESIS_DEADLINE_S
 from studio.core.errors import ProtocolError, ValidationError
 from studio.core.models import (
     AudioClip,

@@ -15,6 +15,7 @@ from studio.api.frames import SSEParser, parse_sse_frame
 from studio.api.guard import CallGuard
 from studio.api.transport import Transport
 from studio.api.ws_stream import LIVE_PATH, WsStreamer
+from studio.core.contract import SYNTHESIS_DEADLINE_S
 from studio.core.errors import (
     ApiError,
     CancelledError,
@@ -36,10 +37,6 @@ TTS_PATH = "/waves/v1/tts"
 AUDIO_EVENTS = ("message", "audio")  # the end frame has no event line, so it is "message"
 # Statuses that mean "this server has no such streaming route": fall back to plain HTTP.
 _NO_ROUTE_STATUSES = (404, 405, 410, 426, 501)
-# The time one synthesis request may take in all: connecting, retries, the fallback to HTTP and
-# the whole reply. 250 characters of speech take a few seconds; a server slower than this is
-# better reported than waited for. Settable per client (`--timeout` on the render command).
-SYNTHESIS_DEADLINE_S = 45.0
 
 
 def collect_clip(chunks: Iterator[AudioChunk]) -> AudioClip:

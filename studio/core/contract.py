@@ -89,3 +89,9 @@ def languages_for(model: str) -> tuple[str, ...]:
 def is_valid_client_id(value: str) -> bool:
     """Tell whether a request_id/session_id matches the contract's pattern and length."""
     return 0 < len(value) <= CLIENT_ID_MAX_CHARS and bool(CLIENT_ID_PATTERN.match(value))
+
+
+# The time one synthesis request may take in all: connecting, retries, the fallback to HTTP and
+# the whole reply. 250 characters of speech take a few seconds; a server slower than this is
+# better reported than waited for. Settable per client (`--timeout` on the render command).
+SYNTHESIS_DEADLINE_S = 45.0

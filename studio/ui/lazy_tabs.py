@@ -30,6 +30,10 @@ class LazyTabs(QObject):
         self._pending[name] = (placeholder, build)
         self._tabs.addTab(placeholder, icon, label)
 
+    def built(self, name: str) -> QWidget | None:
+        """The panel if it has been built already (never builds it)."""
+        return self._built.get(name)
+
     def panel(self, name: str) -> QWidget | None:
         """The built panel (built now if need be), or None for a name never added."""
         if name in self._built:

@@ -192,9 +192,7 @@ class MainWindow(QMainWindow):
 
         assert self.services.history is not None
         panel = HistoryPanel(self.services.history, self)
-        panel.play_requested.connect(self.take_flows.play_take)
-        panel.export_requested.connect(self.take_flows.export_take)
-        panel.restore_requested.connect(self.take_flows.restore_take)
+        self.take_flows.setup_history_panel(panel)
         return panel
 
     def _restore(self) -> None:

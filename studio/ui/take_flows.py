@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Slot
 
@@ -13,6 +13,7 @@ from studio.store.take_record import HistoryTake
 from studio.ui.rule_highlighter import ActiveRule
 
 if TYPE_CHECKING:
+    from studio.ui.history_panel import HistoryPanel
     from studio.ui.main_window import MainWindow
 
 
@@ -32,12 +33,18 @@ class TakeFlows(QObject):
         self.window = window
         self.services = window.services
         self.flows = window.flows
-        panel = window.history_panel
-        if panel is not None:
-            panel.set_names(self.services.voices.display_name, self.dictionary_name)
-            self.services.voices.voices_changed.connect(panel.refresh_names)
-            self.services.dictionaries.dictionaries_changed.connect(panel.refresh_names)
         self.services.current.changed.connect(self._on_current_changed)
+
+    def setup_history_panel(self, panel: HistoryPanel) -> None:
+        """Wire the history panel when it is first built (it is built on first use)."""
+        panel.set_names(self.services.voices.display_name, self.dictionary_name)
+        self.services.voices.voices_changed.connect(panel.refresh_names)
+        self.services.dictionaries.dictionaries_changed.connect(panel.refresh_names)
+        panel.play_requested.connect(self.play_take)
+        panel.export_requested.connect(self.export_take)
+        panel.restore_requested.connect(self.restore_take)
+        state = self.services.current.state
+        panel.set_current_take(state.take_id if state.usable else None)
 
     def dictionary_name(self, dict_id: str) -> str:
         """A dictionary's name: loaded, or remembered locally, else the start of its id."""
@@ -50,7 +57,7 @@ class TakeFlows(QObject):
     @Slot(object)
     def _on_current_changed(self, state: ShownClip) -> None:
         """History marks the take that is the clip on screen (none for a partial clip)."""
-        panel = self.window.history_panel
+        panel = cast("HistoryPanel | None", self.window.lazy_tabs.built("history"))
         if panel is not None:
             panel.set_current_take(state.take_id if state.usable else None)
 
