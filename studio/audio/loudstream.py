@@ -98,7 +98,7 @@ class TruePeakLimiter:
     """
 
     def __init__(
-        self, sample_rate: int, ceiling_db: float, attack_s: float = 0.005, release_s: float = 0.1
+        self, sample_rate: int, ceiling_db: float, attack_s: float = 0.005, release_s: float = 0.05
     ) -> None:
         self._ceiling = 10.0 ** ((ceiling_db - 0.2) / 20.0)
         self._look = max(1, int(attack_s * sample_rate))

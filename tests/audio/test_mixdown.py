@@ -152,7 +152,7 @@ def test_loudness_target_reached_on_the_whole_mix(tmp_path: Path, target: float)
 def test_true_peak_ceiling_holds_when_the_gain_would_clip(tmp_path: Path) -> None:
     """A peaky mix pushed to -16 LUFS is limited: true peak under -1 dBTP, loudness kept."""
     x = speechlike(6.0, 7, 0.05)
-    x[::12000] = 0.5  # sparse clicks: little energy, but peaks the gain would push past 0 dBFS
+    x[::24000] = 0.5  # sparse clicks: little energy, but peaks the gain would push past 0 dBFS
     options = MixOptions("wav_float", RATE, target_lufs=-16.0, true_peak_db=-1.0)
     result = mixdown([Part(x, RATE)], tmp_path / "m.wav", options)
     y, _ = soundfile.read(result.path, dtype="float32")
