@@ -28,10 +28,12 @@ def parse_docx(path: Path, notes: list[str]) -> ImportedScript:
         ScriptImportError: not a readable Word document.
     """
     import docx
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OpcError, LxmlError) as exc:
         raise ScriptImportError(f"{path.name} is not a readable Word (.docx) document.") from exc
     chapters: list[tuple[str | None, list[Paragraph]]] = [(None, [])]
     for paragraph in document.paragraphs:
