@@ -165,7 +165,7 @@ def _vorbis(path: Path, fmt: str, chapters: Sequence[Chapter], tags: Tags, rate:
     for i, chapter in enumerate(chapters, start=1):
         audio[f"CHAPTER{i:03d}"] = vorbis_time(chapter.start, rate)
         audio[f"CHAPTER{i:03d}NAME"] = chapter.title
-    audio.save()  # type: ignore[no-untyped-call]
+    audio.save()
 
 
 def _info(tags: Tags) -> list[tuple[bytes, str]]:
@@ -173,4 +173,3 @@ def _info(tags: Tags) -> list[tuple[bytes, str]]:
     if tags.track:
         pairs.append((b"ITRK", str(tags.track)))
     return [(key, value) for key, value in pairs if value]
-

@@ -148,8 +148,8 @@ class TruePeakLimiter:
         gain = np.minimum(np.minimum(g2, released), np.minimum(1.0, self._gain + ramp))
         self.reduced = self.reduced or bool(np.any(gain < 1.0))
         self._gain = float(gain[-1])
-        out = x[first : first + count] * gain
+        out: FloatArray = (x[first : first + count] * gain).astype(np.float32)
         consumed = first + count
         self._history = x[consumed - hist : consumed]
         self._pending = x[consumed:]
-        return out.astype(np.float32)
+        return out

@@ -1,4 +1,4 @@
-"""Tests for studio/audio/chapters.py and wavchunks.py: marks and tags read back by other parsers."""
+"""Tests for studio/audio/chapters.py and wavchunks.py: marks and tags read back by parsers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for studio/audio/mixdown.py: formats, timeline, click-free joins, loudness, atomic saves."""
+"""Tests for studio/audio/mixdown.py: formats, timeline, click-free joins, loudness, atomicity."""
 
 from __future__ import annotations
 

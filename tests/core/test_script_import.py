@@ -26,7 +26,7 @@ def test_markdown_sample_has_two_chapters_two_speakers_and_no_markup() -> None:
 
 
 def test_markdown_code_and_lists() -> None:
-    """Inline code keeps its text, list items are paragraphs, code blocks are left out with a note."""
+    """Inline code keeps its text, list items are paragraphs, code blocks are left out (noted)."""
     md = "Intro with `code` here.\n\n- first item\n- Bob: second\n\n```\nprint(1)\n```\n"
     script = import_text(md, "markdown")
     assert [(p.speaker, p.text) for p in script.paragraphs] == [

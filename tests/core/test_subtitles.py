@@ -1,4 +1,4 @@
-"""Tests for studio/core/subtitles.py: cue shape, SRT/WebVTT output, and timing against real speech."""
+"""Tests for studio/core/subtitles.py: cue shape, SRT/WebVTT output, timing against real speech."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plain-text and Markdown scripts: blank lines split paragraphs, Markdown headings open chapters."""
+"""Plain-text and Markdown scripts: blank lines split paragraphs, headings open chapters."""
 
 from __future__ import annotations
 

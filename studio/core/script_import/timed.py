@@ -39,12 +39,11 @@ def parse_srt(text: str, name: str, notes: list[str]) -> ImportedScript:
     timing_lines = [i + 1 for i, ln in enumerate(text.split("\n")) if _ARROW in ln]
     for k, sub in enumerate(subtitles):
         if _ARROW in sub.content:  # srt folds a broken cue into the previous cue's text
-            line = _line_of(text, sub.content.split(_ARROW)[0].rsplit("\n", 1)[-1] + _ARROW)
-            raise ScriptImportError(f"{name}, line {line}: this timing line is malformed.", line)
+            at = _line_of(text, sub.content.split(_ARROW)[0].rsplit("\n", 1)[-1] + _ARROW)
+            raise ScriptImportError(f"{name}, {_where(at)}: this timing line is malformed.", at)
         if sub.end <= sub.start:
-            line = timing_lines[k] if k < len(timing_lines) else None
-            where = f"line {line}" if line else f"cue {sub.index}"
-            raise ScriptImportError(f"{name}, {where}: the cue ends before it starts.", line)
+            at = timing_lines[k] if k < len(timing_lines) else None
+            raise ScriptImportError(f"{name}, {_where(at)}: the cue ends before it starts.", at)
     paragraphs = [
         _cue(sub.content, sub.start.total_seconds(), sub.end.total_seconds()) for sub in subtitles
     ]
@@ -70,10 +69,9 @@ def parse_vtt(text: str, name: str, notes: list[str]) -> ImportedScript:
         block = exc.args[0] if exc.args else ""
         first = block.split("'")[1] if "'" in str(block) else ""
         line = _line_of(text, first) if first else None
-        where = f"line {line}" if line else "a cue"
         raise ScriptImportError(
-            f"{name}, {where}: malformed cue (expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm' then its "
-            "text, and a blank line between cues).",
+            f"{name}, {_where(line)}: malformed cue (expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm', "
+            "then its text, and a blank line between cues).",
             line,
         ) from None
     timing_lines = [i + 1 for i, ln in enumerate(text.split("\n")) if _ARROW in ln]
@@ -82,8 +80,8 @@ def parse_vtt(text: str, name: str, notes: list[str]) -> ImportedScript:
         start = caption.start_time.in_milliseconds() / 1000
         end = caption.end_time.in_milliseconds() / 1000
         if end <= start:
-            line = timing_lines[k] if k < len(timing_lines) else None
-            raise ScriptImportError(f"{name}, line {line}: the cue ends before it starts.", line)
+            at = timing_lines[k] if k < len(timing_lines) else None
+            raise ScriptImportError(f"{name}, {_where(at)}: the cue ends before it starts.", at)
         paragraphs.append(_cue(caption.raw_text, start, end))
     return build([(None, paragraphs)], notes)
 
@@ -101,3 +99,7 @@ def _cue(raw: str, start: float, end: float) -> Paragraph:
 def _line_of(text: str, fragment: str) -> int | None:
     at = text.find(fragment)
     return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _where(line: int | None) -> str:
+    return f"line {line}" if line else "a cue"
