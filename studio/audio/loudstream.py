@@ -176,7 +176,9 @@ def _interpolator() -> npt.NDArray[np.float64]:
 def _true_peaks(x: npt.NDArray[np.float64], threshold: float) -> npt.NDArray[np.float64]:
     """Per sample, the largest magnitude on [m, m+1] (4x oversampled) where it can matter."""
     magnitude = np.abs(x)
-    peak = np.maximum(magnitude, np.concatenate([magnitude[1:], magnitude[-1:]]))
+    peak: npt.NDArray[np.float64] = np.maximum(
+        magnitude, np.concatenate([magnitude[1:], magnitude[-1:]])
+    )
     candidates = np.nonzero(peak >= threshold)[0]
     candidates = candidates[(candidates >= 6) & (candidates < len(x) - 6)]
     if candidates.size:
