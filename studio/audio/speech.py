@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 WINDOW_S = 0.01
-MIN_PAUSE_S = 0.12  # shorter dips are stops and gaps inside words, not pauses
+MIN_PAUSE_S = 0.08  # shorter dips are stops and gaps inside words; sentence pauses are ≥ 0.1 s
 MIN_SPEECH_S = 0.03
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import srt
 import webvtt
@@ -10,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studio.core.subtitles import MAX_LINE, Cue, SpokenPart, make_cues, to_srt, to_vtt, wrap
+from tests.audio.onsets import onsets
 
 
 @given(st.text(alphabet=st.sampled_from("abcdefghij     "), min_size=1, max_size=84))
@@ -72,20 +72,6 @@ def test_srt_and_vtt_parse_back_with_the_same_times() -> None:
     ]
 
 
-def _onsets(x: np.ndarray, rate: int) -> list[float]:
-    """Speech onsets measured independently: 5 ms RMS above 2 % of the peak RMS after ≥ 150 ms
-    below it."""
-    hop = rate // 200
-    rms = np.sqrt(np.mean(x[: len(x) // hop * hop].reshape(-1, hop) ** 2, axis=1))
-    active = rms > 0.02 * rms.max()
-    out, quiet = [], 1000
-    for i, on in enumerate(active):
-        if on and quiet * hop >= 0.15 * rate:
-            out.append(i * hop / rate)
-        quiet = 0 if on else quiet + 1
-    return out
-
-
 @pytest.mark.slow
 def test_cue_starts_within_50_ms_of_speech_onsets_in_a_real_mix(tmp_path) -> None:
     """Lines rendered by waves-local's Piper engine, mixed with pauses: every cue start is
@@ -113,7 +99,7 @@ def test_cue_starts_within_50_ms_of_speech_onsets_in_a_real_mix(tmp_path) -> Non
     cues = make_cues(spoken)
     assert len(cues) == 4
     mix, _ = soundfile.read(result.path, dtype="float32")
-    onsets = _onsets(mix, 24000)
+    measured = onsets(mix, 24000)
     for cue in cues:
-        nearest = min(onsets, key=lambda t: abs(t - cue.start_s))
+        nearest = min(measured, key=lambda t: abs(t - cue.start_s))
         assert abs(nearest - cue.start_s) <= 0.05, (cue, nearest)
