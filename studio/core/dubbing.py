@@ -36,7 +36,9 @@ class Fit:
         fits: False when even the fastest allowed speed leaves it longer than its slot.
         expected_s: Its expected duration at `speed`.
         overflow_s: How far it is expected to run past its slot (0 when it fits).
-        start_s: Where it is placed in the mix (its cue start; silence follows a short one).
+        start_s: Where the take goes in the mix: its cue start less the take's leading silence,
+            so that its speech (not its first sample) starts on the cue; silence follows a
+            short one.
     """
 
     speed: float
@@ -59,24 +61,28 @@ def fit(
     rendered_speed: float = 1.0,
     max_speed: float = DEFAULT_MAX_SPEED,
     use_gap: bool = False,
+    lead_s: float = 0.0,
 ) -> Fit:
     """The speed that makes a segment of `rendered_s` (rendered at `rendered_speed`) fit its slot.
 
     Never slower than it was rendered (a short segment keeps its speed and is followed by
     silence), never faster than min(max_speed, 2.0), never outside the API's 0.5–2.0.
+    Pass the measured speech duration and leading silence (studio.audio.speech) when known:
+    engines pad takes with silence (Piper sometimes with 0.3 s), which must not count.
     """
     limit = min(max(max_speed, API_MIN_SPEED), API_MAX_SPEED)
     available = room(slot, use_gap)
     natural = rendered_s * rendered_speed  # its duration at speed 1.0
+    start = max(0.0, slot.start_s - lead_s)
     if rendered_s <= available:
-        return Fit(rendered_speed, False, True, rendered_s, 0.0, slot.start_s)
+        return Fit(rendered_speed, False, True, rendered_s, 0.0, start)
     target = available * (1.0 - MARGIN)
     needed = natural / target if target > 0 else float("inf")
     # Rounded up to the API's two decimals so the rounding never makes it too slow.
     speed = min(math.ceil(max(needed, rendered_speed, API_MIN_SPEED) * 100) / 100, limit)
     expected = natural / speed
     overflow = max(0.0, expected - available)
-    return Fit(speed, speed != rendered_speed, overflow == 0.0, expected, overflow, slot.start_s)
+    return Fit(speed, speed != rendered_speed, overflow == 0.0, expected, overflow, start)
 
 
 def plan(
@@ -84,17 +90,20 @@ def plan(
     rendered: Sequence[tuple[float, float]],
     max_speed: float = DEFAULT_MAX_SPEED,
     use_gap: bool = False,
+    leads: Sequence[float] | None = None,
 ) -> list[Fit]:
-    """fit() for every segment; `rendered` holds (duration_s, speed) per segment.
+    """fit() for every segment; `rendered` holds (duration_s, speed) per segment and `leads`
+    each take's leading silence (default none).
 
     Run it again on the re-rendered durations: a segment whose real duration still exceeds
     its room comes back with fits=False (flag it to the user).
     """
     if len(slots) != len(rendered):
         raise ValueError("one rendered duration per slot")
+    leads = leads if leads is not None else [0.0] * len(slots)
     return [
-        fit(slot, duration, speed, max_speed, use_gap)
-        for slot, (duration, speed) in zip(slots, rendered, strict=True)
+        fit(slot, duration, speed, max_speed, use_gap, lead)
+        for slot, (duration, speed), lead in zip(slots, rendered, leads, strict=True)
     ]
 
 

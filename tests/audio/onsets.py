@@ -6,10 +6,10 @@ import numpy as np
 
 
 def onsets(x: np.ndarray, rate: int, quiet_s: float = 0.1) -> list[float]:
-    """Times where 5 ms RMS rises above 2 % of the loudest frame after ≥ `quiet_s` below it."""
+    """Times where 5 ms RMS rises above 1 % (-40 dB) of the loudest after `quiet_s` of quiet."""
     hop = rate // 200
     rms = np.sqrt(np.mean(x[: len(x) // hop * hop].reshape(-1, hop) ** 2, axis=1))
-    active = rms > 0.02 * rms.max()
+    active = rms > 0.01 * rms.max()
     out, quiet = [], 10**9
     for i, on in enumerate(active):
         if on and quiet * hop >= quiet_s * rate:

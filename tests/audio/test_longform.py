@@ -96,19 +96,29 @@ def test_dub_to_a_twenty_cue_srt(engine, tmp_path: Path) -> None:  # type: ignor
     paragraphs = script.paragraphs
     slots = dubbing.slots_from_cues([(p.start_s or 0.0, p.end_s or 0.0) for p in paragraphs])
     takes = [_render(engine, p.text) for p in paragraphs]
-    fits = dubbing.plan(slots, [(len(x) / r, 1.0) for x, r in takes], max_speed=1.3)
+
+    def speech(take: tuple[np.ndarray, int]) -> tuple[float, float]:
+        """(speech duration, leading silence) measured in the take."""
+        regions = speech_regions(*take)
+        return regions[-1][1] - regions[0][0], regions[0][0]
+
+    fits = dubbing.plan(slots, [(speech(t)[0], 1.0) for t in takes], max_speed=1.3)
     assert any(f.rerender for f in fits)  # the sample has cues that need a faster take
     for i, fit in enumerate(fits):
         if fit.rerender:
             takes[i] = _render(engine, paragraphs[i].text, fit.speed)
+    measured = [speech(t) for t in takes]
     # Aim at the cue; accept what still ends before the next cue starts.
     final = dubbing.plan(
-        slots, [(len(x) / r, f.speed) for (x, r), f in zip(takes, fits, strict=True)], use_gap=True
+        slots,
+        [(m[0], f.speed) for m, f in zip(measured, fits, strict=True)],
+        use_gap=True,
+        leads=[m[1] for m in measured],
     )
     assert all(f.fits for f in final), [f for f in final if not f.fits]
     parts = [Part(x, r, start_s=f.start_s) for (x, r), f in zip(takes, final, strict=True)]
     result = mixdown(parts, tmp_path / "dub.wav", MixOptions("wav", RATE))
-    assert [s.start for s in result.spans] == [round(slot.start_s * RATE) for slot in slots]
+    assert [s.start for s in result.spans] == [round(f.start_s * RATE) for f in final]
     mix, _ = soundfile.read(result.path, dtype="float32")
     measured = onsets(mix, RATE)
     loud = loudest_rms(mix, RATE)

@@ -45,3 +45,9 @@ def test_plan_with_the_gap_to_the_next_cue() -> None:
     fits = plan(slots, [(2.8, 1.0), (2.5, 1.0)], use_gap=True)
     assert [f.rerender for f in fits] == [False, True]  # 2.8 < 3.0 to the next cue; last: 2 s
     assert fits[1].speed == pytest.approx(1.29)
+
+
+def test_leading_silence_moves_the_take_earlier() -> None:
+    """A take with 0.3 s of silence before its speech starts 0.3 s before its cue."""
+    assert fit(Slot(4.0, 6.0), rendered_s=1.5, lead_s=0.3).start_s == pytest.approx(3.7)
+    assert fit(Slot(0.1, 2.0), rendered_s=1.5, lead_s=0.3).start_s == 0.0
