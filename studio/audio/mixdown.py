@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ class Part:
         chapter: Title of a chapter that starts with this part.
     """
 
-    source: Path | FloatArray = field(repr=False)
+    source: str | os.PathLike[str] | FloatArray = field(repr=False)
     sample_rate: int | None = None
     pause_after_s: float = 0.0
     start_s: float | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,9 @@ _APP_DECODED = {".wav": "wav", ".mp3": "mp3", ".pcm": "pcm", ".raw": "pcm", ".ul
                 ".alaw": "alaw"}  # fmt: skip
 
 
-def load_part(source: Path | npt.ArrayLike, source_rate: int | None, rate: int) -> FloatArray:
+def load_part(
+    source: str | os.PathLike[str] | npt.ArrayLike, source_rate: int | None, rate: int
+) -> FloatArray:
     """The part's mono samples at `rate`.
 
     A part is held in memory once (takes are seconds to minutes); the mix never is. The
@@ -27,8 +30,8 @@ def load_part(source: Path | npt.ArrayLike, source_rate: int | None, rate: int) 
     Raises:
         DecodeError: unreadable file, or a headerless source without a sample rate.
     """
-    if isinstance(source, Path):
-        samples, src_rate = _read_file(source, source_rate)
+    if isinstance(source, str | os.PathLike):
+        samples, src_rate = _read_file(Path(source), source_rate)
     else:
         if not source_rate:
             raise DecodeError("Samples given in memory need their sample rate.")

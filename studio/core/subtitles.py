@@ -98,12 +98,26 @@ def _time_part(part: SpokenPart, pieces: list[str]) -> list[Cue]:
 
 
 def _hold(cues: list[Cue]) -> list[Cue]:
-    """Keep every cue ≥ MIN_CUE_S on screen by extending its end, never past the next start."""
-    out = []
-    for i, cue in enumerate(cues):
-        limit = cues[i + 1].start_s if i + 1 < len(cues) else float("inf")
-        end = max(cue.end_s, min(cue.start_s + MIN_CUE_S, limit))
-        out.append(Cue(cue.start_s, end, cue.lines))
+    """Keep every cue ≥ MIN_CUE_S on screen by extending its end, never past the next start.
+
+    A cue the next one leaves too little room for is merged with it when both fit in two
+    lines together (a flash of a few hundred ms cannot be read).
+    """
+    out: list[Cue] = []
+    i = 0
+    while i < len(cues):
+        cue = cues[i]
+        following = cues[i + 1] if i + 1 < len(cues) else None
+        if following is not None and following.start_s - cue.start_s < MIN_CUE_S:
+            joined = " ".join(f"{cue.text} {following.text}".split())
+            merged = wrap(joined)
+            if " ".join(merged) == joined and all(len(line) <= MAX_LINE for line in merged):
+                cues[i + 1] = Cue(cue.start_s, max(cue.end_s, following.end_s), merged)
+                i += 1
+                continue
+        limit = following.start_s if following is not None else float("inf")
+        out.append(Cue(cue.start_s, max(cue.end_s, min(cue.start_s + MIN_CUE_S, limit)), cue.lines))
+        i += 1
     return out
 
 

@@ -38,9 +38,11 @@ def test_markdown_code_and_lists() -> None:
 
 
 def test_plain_text_paragraphs_and_speakers() -> None:
-    """Blank lines split paragraphs; a speaker line starts its own; times are not speakers."""
+    """Blank lines split paragraphs; a speaker line starts its own; times, URLs, prose with a
+    colon and numbered headings are not speakers."""
     text = (
-        "First line\nstill first.\n\nAlice: Hi.\nBob: Hello.\nAt 10:30 we met.\n\nhttp://x.org: no"
+        "First line\nstill first.\n\nAlice: Hi.\nBob: Hello.\nAt 10:30 we met.\n\n"
+        "http://x.org: no\n\nThe answer is this: no.\n\nChapter 1: no.\n\nDR. SMITH: Yes."
     )
     script = import_text(text, "text")
     assert [(p.speaker, p.text) for p in script.paragraphs] == [
@@ -48,6 +50,9 @@ def test_plain_text_paragraphs_and_speakers() -> None:
         ("Alice", "Hi."),
         ("Bob", "Hello. At 10:30 we met."),
         (None, "http://x.org: no"),
+        (None, "The answer is this: no."),
+        (None, "Chapter 1: no."),
+        ("DR. SMITH", "Yes."),
     ]
 
 

@@ -18,9 +18,7 @@ def test_wrap_keeps_two_lines_of_42(text: str) -> None:
     lines = wrap(text)
     assert 1 <= len(lines) <= 2
     assert all(len(line) <= MAX_LINE for line in lines)
-    assert (
-        " ".join(" ".join(lines).split()) == " ".join(text.split())[:84].strip() or not text.strip()
-    )
+    assert "".join("".join(lines).split()) == "".join(text.split())  # nothing lost
 
 
 def test_cues_split_at_sentences_and_long_sentences_at_clauses() -> None:
@@ -29,7 +27,7 @@ def test_cues_split_at_sentences_and_long_sentences_at_clauses() -> None:
         "Short one. This sentence is long enough that it cannot possibly fit on two lines, "
         "so the exporter has to split it somewhere sensible. End!"
     )
-    cues = make_cues([SpokenPart(text, 0.0, 12.0)])
+    cues = make_cues([SpokenPart(text, 0.0, 20.0)])
     assert [c.text.replace("\n", " ") for c in cues] == [
         "Short one.",
         "This sentence is long enough that it cannot possibly fit on two lines,",
@@ -52,9 +50,16 @@ def test_cues_snap_to_measured_pauses_and_stay_a_second() -> None:
 
 
 def test_a_short_cue_is_never_held_over_the_next() -> None:
-    """The minimum duration gives way to the next cue's start."""
-    cues = make_cues([SpokenPart("One.", 0.0, 0.3), SpokenPart("Two.", 0.5, 2.0)])
+    """The minimum duration gives way to the next cue's start when they cannot be merged."""
+    long = "A sentence that is long enough to fill two whole subtitle lines of forty-two chars."
+    cues = make_cues([SpokenPart("One.", 0.0, 0.3), SpokenPart(long, 0.5, 4.0)])
     assert cues[0].end_s == 0.5
+
+
+def test_a_cue_too_short_to_read_is_merged_with_the_next() -> None:
+    """Two quick short sentences become one cue, on screen for both."""
+    cues = make_cues([SpokenPart("Yes.", 0.0, 0.3), SpokenPart("Of course.", 0.5, 2.0)])
+    assert [(c.start_s, c.end_s, c.lines) for c in cues] == [(0.0, 2.0, ("Yes. Of course.",))]
 
 
 def test_srt_and_vtt_parse_back_with_the_same_times() -> None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from studio.core.errors import StudioError
 
-# "Alice: Hello" or "DR. SMITH: Hello": a name of at most four words that starts with a letter,
-# then a colon and a space. Times ("10:30") and URLs ("http://") do not match.
+# "Alice: Hello" or "DR. SMITH: Hello": a short name that starts with a letter, then a colon
+# and a space. Times ("10:30") and URLs ("http://") do not match.
 _SPEAKER = re.compile(r"^\s*([^\W\d_][\w.'’\- ]{0,40}?)\s*:\s+(\S.*)$", re.DOTALL)
 _NOT_SPEAKERS = {"http", "https", "note", "warning", "tip", "example", "chapter", "part"}
 
@@ -72,7 +72,15 @@ def split_speaker(line: str) -> tuple[str | None, str]:
     match = _SPEAKER.match(line)
     if match:
         name = " ".join(match.group(1).split())
-        if len(name.split()) <= 4 and name.lower() not in _NOT_SPEAKERS:
+        words = name.split()
+        # A name is one to three capitalised words ("Alice", "Dr. Smith", "MARY JANE"), so
+        # prose such as "The answer is this: ..." or "Chapter 1: ..." is not taken for one.
+        if (
+            len(words) <= 3
+            and all(w[0].isupper() for w in words)
+            and not any(c.isdigit() for c in name)
+            and name.lower() not in _NOT_SPEAKERS
+        ):
             return name, match.group(2).strip()
     return None, line.strip()
 
