@@ -86,7 +86,8 @@ class MixResult:
         path: The file.
         sample_rate: Its rate.
         frames: Its length in samples.
-        spans: One Span per part, in order (what subtitles and chapters use).
+        spans: One Span per part, in order (what subtitles and chapters use); parts joined
+            by a crossfade overlap by its length.
         chapters: (title, start sample) for each part that opens a chapter.
         loudness_lufs: The measured loudness before the gain (None: not measured).
         gain_db: The gain applied for the loudness target (0 without one).

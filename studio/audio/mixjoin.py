@@ -43,7 +43,7 @@ def crossfade(tail: FloatArray, head: FloatArray) -> FloatArray:
 
 
 def zero_cut_head(x: FloatArray, n: int) -> FloatArray:
-    """`x` from its first zero crossing within the first `n` samples (unchanged if none)."""
+    """`x` from its first zero crossing within the first `n` samples (faded in if none)."""
     k = _crossings(x[: n + 1])
     if k.size == 0:
         return fade_in(x, n)  # nothing crosses zero there (DC or silence): fade instead
@@ -53,7 +53,7 @@ def zero_cut_head(x: FloatArray, n: int) -> FloatArray:
 
 
 def zero_cut_tail(x: FloatArray, n: int) -> FloatArray:
-    """`x` up to its last zero crossing within the last `n` samples (unchanged if none)."""
+    """`x` up to its last zero crossing within the last `n` samples (faded out if none)."""
     if len(x) <= 1:
         return x
     base = max(0, len(x) - n - 1)

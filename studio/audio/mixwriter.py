@@ -69,6 +69,7 @@ class StreamWriter:
             )
         self.format = export_format
         self.frames = 0
+        self._rate = sample_rate
         self._file: BinaryIO | None = None
         self._sf: Any = None
         if export_format in _SOUNDFILE:
@@ -76,11 +77,7 @@ class StreamWriter:
         else:
             self._file = open(path, "wb")  # noqa: SIM115 - closed in close()
             if export_format in ("wav", "wav_float"):
-                floating = export_format == "wav_float"
-                header = codecs.wav_header(sample_rate, 0, bits=32 if floating else 16)
-                if floating:
-                    header = header[:20] + struct.pack("<H", 3) + header[22:]
-                self._file.write(header)
+                self._file.write(_wav_header(sample_rate, export_format == "wav_float", 0))
 
     def write(self, block: npt.NDArray[np.float32]) -> None:
         """Append samples (mono float, clipped to [-1, 1])."""
@@ -109,12 +106,25 @@ class StreamWriter:
             return
         assert self._file is not None
         if self.format in ("wav", "wav_float"):
-            data = self.frames * (4 if self.format == "wav_float" else 2)
-            self._file.seek(4)
-            self._file.write(struct.pack("<I", 36 + data))
-            self._file.seek(40)
-            self._file.write(struct.pack("<I", data))
+            floating = self.format == "wav_float"
+            self._file.seek(0)
+            self._file.write(_wav_header(self._rate, floating, self.frames))
         self._file.close()
+
+
+def _wav_header(rate: int, floating: bool, frames: int) -> bytes:
+    """The header before the samples; written again with the real sizes at the end.
+
+    16-bit: the canonical 44 bytes. Float: an 18-byte fmt (format 3) and the fact chunk that
+    non-PCM WAV requires, as studio/audio/export.py writes them.
+    """
+    if not floating:
+        return codecs.wav_header(rate, frames * 2)
+    data = frames * 4
+    fmt = struct.pack("<HHIIHHH", 3, 1, rate, rate * 4, 4, 32, 0)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", data)
+    return b"RIFF" + struct.pack("<I", len(body) + data) + body
 
 
 def _open_soundfile(path: Path, export_format: str, sample_rate: int, bitrate: int) -> Any:

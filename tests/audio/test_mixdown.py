@@ -196,3 +196,24 @@ def test_bad_options_are_refused_clearly(tmp_path: Path, options: MixOptions, me
     with pytest.raises(ExportError, match=message):
         mixdown([Part(tone(200, 0.1), RATE)], tmp_path / "m.x", options)
     assert os.listdir(tmp_path) == []
+
+
+def test_float_wav_has_its_fact_chunk_and_paths_may_be_strings(tmp_path: Path) -> None:
+    """Float WAV carries the fact chunk non-PCM WAV needs; a part given as a str path works."""
+    source = tmp_path / "take.wav"
+    source.write_bytes(codecs.wav_bytes(np.full(RATE, 0.25, np.float32), RATE))
+    result = mixdown([Part(str(source))], tmp_path / "m.wav", MixOptions("wav_float", RATE, 0))
+    data = result.path.read_bytes()
+    assert data[38:42] == b"fact" and int.from_bytes(data[46:50], "little") == RATE
+    x, _ = soundfile.read(result.path, dtype="float32")
+    assert len(x) == RATE and x[RATE // 2] == pytest.approx(0.25, abs=1e-4)
+
+
+@pytest.mark.parametrize(("rate", "bitrate"), [(16000, 320), (8000, 128), (48000, 0)])
+def test_mp3_bitrate_is_held_to_what_the_rate_allows(
+    tmp_path: Path, rate: int, bitrate: int
+) -> None:
+    """MPEG-2/2.5 rates take their highest bitrate instead of failing; VBR works too."""
+    options = MixOptions("mp3", rate, bitrate=bitrate)
+    result = mixdown([Part(tone(300, 1.0), RATE)], tmp_path / "m.mp3", options)
+    assert soundfile.info(result.path).samplerate == rate
