@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from studio.audio.loudstream import LoudnessMeter, TruePeakLimiter
 from studio.audio.mixsource import load_part
 from studio.audio.mixwriter import StreamWriter, atomic_target
 from studio.audio.mp3_export import DEFAULT_BITRATE
-from studio.core.errors import ExportError
+from studio.core.errors import CancelledError, ExportError
 
 FloatArray = npt.NDArray[np.float32]
 BLOCK = 1 << 16
@@ -112,24 +113,43 @@ Finisher = Callable[[Path, "MixResult"], None]
 
 
 def mixdown(
-    parts: Sequence[Part], path: Path, options: MixOptions, finish: Finisher | None = None
+    parts: Sequence[Part],
+    path: Path,
+    options: MixOptions,
+    finish: Finisher | None = None,
+    *,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> MixResult:
     """Stream `parts` into `path`, atomically; returns the real timeline.
 
     With a loudness target the parts are read twice: once to measure (a streaming BS.1770
     meter), once to write with the gain and a true-peak limiter. `finish(temp, result)` runs
     on the finished temp file before it is renamed into place (chapters and tags go there,
-    so the file appears complete or not at all).
+    so the file appears complete or not at all). `progress(fraction)` is called before each
+    part (0.0–1.0, both passes); setting `cancel` stops before the next part.
 
     Raises:
-        ExportError: bad options or a failed save; DecodeError: a part could not be read.
+        ExportError: bad options or a failed save; DecodeError: a part could not be read;
+        CancelledError: `cancel` was set (nothing is left on disk).
     """
     _check(parts, options)
     spans: list[Span] = []
     loudness, gain_db = None, 0.0
+    passes = 2 if options.target_lufs is not None else 1
+
+    def ticker(pass_index: int) -> Callable[[int], None]:
+        def tick(done: int) -> None:
+            if cancel is not None and cancel.is_set():
+                raise CancelledError("Export cancelled.")
+            if progress is not None:
+                progress((pass_index + done / len(parts)) / passes)
+
+        return tick
+
     if options.target_lufs is not None:
         meter = LoudnessMeter(options.sample_rate)
-        for block in _mix_blocks(parts, options, []):
+        for block in _mix_blocks(parts, options, [], ticker(0)):
             meter.feed(block)
         loudness = meter.integrated()
         if math.isfinite(loudness):
@@ -141,7 +161,7 @@ def mixdown(
     with atomic_target(path, overwrite=options.overwrite) as temp:
         writer = StreamWriter(temp, options.export_format, options.sample_rate, options.bitrate)
         try:
-            for block in _mix_blocks(parts, options, spans):
+            for block in _mix_blocks(parts, options, spans, ticker(passes - 1)):
                 out = block * gain if gain_db else block
                 writer.write(limiter.process(out) if limiter is not None else out)
             if limiter is not None:
@@ -163,6 +183,8 @@ def mixdown(
         )
         if finish is not None:
             finish(temp, result)
+    if progress is not None:
+        progress(1.0)
     return result
 
 
@@ -180,7 +202,7 @@ def _check(parts: Sequence[Part], options: MixOptions) -> None:
 
 
 def _mix_blocks(
-    parts: Sequence[Part], options: MixOptions, spans: list[Span]
+    parts: Sequence[Part], options: MixOptions, spans: list[Span], tick: Callable[[int], None]
 ) -> Iterator[FloatArray]:
     """The mix as blocks of at most BLOCK samples; fills `spans` as parts land."""
     rate = options.sample_rate
@@ -189,7 +211,8 @@ def _mix_blocks(
     pos = 0  # samples yielded so far
     carry = np.zeros(0, dtype=np.float32)  # the unfaded end of the previous part, not yet out
     gap = 0  # silence owed after the previous part
-    for part in parts:
+    for index, part in enumerate(parts):
+        tick(index)
         x = load_part(part.source, part.sample_rate, rate)
         n = min(join, len(x) // 2)
         if options.join_mode == "zero" and n:

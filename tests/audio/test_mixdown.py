@@ -217,3 +217,25 @@ def test_mp3_bitrate_is_held_to_what_the_rate_allows(
     options = MixOptions("mp3", rate, bitrate=bitrate)
     result = mixdown([Part(tone(300, 1.0), RATE)], tmp_path / "m.mp3", options)
     assert soundfile.info(result.path).samplerate == rate
+
+
+def test_progress_is_reported_and_cancel_leaves_nothing(tmp_path: Path) -> None:
+    """Progress rises to 1.0 over both loudness passes; a cancel mid-way removes the temp file."""
+    import threading
+
+    from studio.core.errors import CancelledError
+
+    parts = [Part(tone(200 + i, 0.2), RATE) for i in range(4)]
+    seen: list[float] = []
+    options = MixOptions("wav", RATE, target_lufs=-16.0)
+    mixdown(parts, tmp_path / "a.wav", options, progress=seen.append)
+    assert seen == sorted(seen) and seen[0] == 0.0 and seen[-1] == 1.0 and len(seen) == 9
+    cancel = threading.Event()
+
+    def stop_half_way(fraction: float) -> None:
+        if fraction >= 0.5:
+            cancel.set()
+
+    with pytest.raises(CancelledError):
+        mixdown(parts, tmp_path / "b.wav", options, progress=stop_half_way, cancel=cancel)
+    assert sorted(os.listdir(tmp_path)) == ["a.wav"]
