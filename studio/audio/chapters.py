@@ -64,6 +64,8 @@ def write_marks(
     """
     if export_format not in FORMATS_WITH_MARKS:
         return
+    from mutagen import MutagenError
+
     try:
         if export_format == "mp3":
             _id3(path, chapters, tags, sample_rate)
@@ -73,7 +75,7 @@ def write_marks(
             from studio.audio.wavchunks import append_chunks
 
             append_chunks(path, [(c.start, c.title) for c in chapters], _info(tags))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, MutagenError) as exc:
         raise ExportError(f"Could not write the chapters into {path.name}: {exc}") from exc
 
 

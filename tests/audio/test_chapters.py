@@ -96,3 +96,13 @@ def test_youtube_chapter_list() -> None:
     assert ch.youtube_chapters(marks, RATE) == "00:00 Intro\n01:35 The Storm\n"
     long = [ch.Chapter("A", 0, 1), ch.Chapter("B", 3725 * RATE, 1)]
     assert ch.youtube_chapters(long, RATE) == "0:00:00 A\n1:02:05 B\n"
+
+
+def test_a_file_that_cannot_be_tagged_gives_an_export_error(tmp_path: Path) -> None:
+    """Garbage where a FLAC should be is reported as an ExportError naming the file."""
+    from studio.core.errors import ExportError
+
+    bad = tmp_path / "broken.flac"
+    bad.write_bytes(b"not flac at all")
+    with pytest.raises(ExportError, match=r"broken\.flac"):
+        ch.write_marks(bad, "flac", [ch.Chapter("A", 0, 10)], TAGS, RATE)
