@@ -219,7 +219,8 @@ def _mix_blocks(
             x = mixjoin.zero_cut_tail(mixjoin.zero_cut_head(x, n), n)
         if part.start_s is not None:
             gap = max(0, round(part.start_s * rate) - pos - len(carry))
-        overlap = min(n, len(carry)) if crossfading and gap == 0 and spans else 0
+        touching = crossfading and gap == 0 and bool(spans) and part.start_s is None
+        overlap = min(n, len(carry)) if touching else 0  # a timed part keeps its start
         if overlap:
             yield from _chunks(carry[: len(carry) - overlap])
             pos += len(carry) - overlap

@@ -239,3 +239,10 @@ def test_progress_is_reported_and_cancel_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(CancelledError):
         mixdown(parts, tmp_path / "b.wav", options, progress=stop_half_way, cancel=cancel)
     assert sorted(os.listdir(tmp_path)) == ["a.wav"]
+
+
+def test_a_timed_part_that_abuts_the_previous_one_keeps_its_start(tmp_path: Path) -> None:
+    """No crossfade pulls a part with an absolute start earlier, even when parts touch."""
+    parts = [Part(tone(200, 1.0), RATE, start_s=0.0), Part(tone(300, 1.0), RATE, start_s=1.0)]
+    result = mixdown(parts, tmp_path / "m.wav", MixOptions("wav", RATE, join_ms=20))
+    assert [s.start for s in result.spans] == [0, RATE]
