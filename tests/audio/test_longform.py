@@ -26,20 +26,20 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def engine():  # type: ignore[no-untyped-def]
+def engine():
     """waves-local's Piper engine, loaded once."""
     from studio.local.engines.piper_engine import PiperEngine
 
     return PiperEngine(threads=1)
 
 
-def _render(engine, text: str, speed: float = 1.0) -> tuple[np.ndarray, int]:  # type: ignore[no-untyped-def]
+def _render(engine, text: str, speed: float = 1.0) -> tuple[np.ndarray, int]:
     from studio.local.engines.piper_engine import PIPER_VOICE_ID
 
     return engine.synthesize(text, PIPER_VOICE_ID, speed, 22050)
 
 
-def test_markdown_to_flac_and_mp3_with_chapters_and_subtitles(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_to_flac_and_mp3_with_chapters_and_subtitles(engine, tmp_path: Path) -> None:
     """Import the two-chapter Markdown, render, mix to FLAC and MP3 with chapter marks, write
     SRT and VTT: every file reads back and cue times agree with the audio within 50 ms."""
     script = import_script(EXAMPLES / "two-voices.md")
@@ -52,7 +52,7 @@ def test_markdown_to_flac_and_mp3_with_chapters_and_subtitles(engine, tmp_path: 
             parts.append(Part(x, rate, 0.6, chapter=chapter.title if i == 0 else None))
     tags = ch.Tags("The Lighthouse", "Waves Studio", "Examples", 1)
 
-    def finish_as(fmt: str):  # type: ignore[no-untyped-def]
+    def finish_as(fmt: str):
         def finish(temp: Path, result: MixResult) -> None:
             marks = ch.chapters_from_starts(result.chapters, result.frames)
             ch.write_marks(temp, fmt, marks, tags, result.sample_rate)
@@ -89,7 +89,7 @@ def test_markdown_to_flac_and_mp3_with_chapters_and_subtitles(engine, tmp_path: 
         assert sub.end.total_seconds() <= flac.frames / RATE + 1.0
 
 
-def test_dub_to_a_twenty_cue_srt(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dub_to_a_twenty_cue_srt(engine, tmp_path: Path) -> None:
     """Render the SRT's cues, speed up what overruns (max 1.3x), place each at its cue: every
     speech onset is within 100 ms of its cue start and nothing sounds at the next cue's start."""
     script = import_script(EXAMPLES / "harbour-tour.srt")
