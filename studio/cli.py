@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.render_cli import add_render_parser
 
     add_render_parser(sub)
+    from studio.batch.cli import add_batch_parser
+
+    add_batch_parser(sub)
     sub.add_parser(
         "local-server",
         help="run waves-local, the offline Waves server (same options as waves-local)",
@@ -56,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.render_cli import run_render
 
         return run_render(args)
+    if args.command == "batch":
+        from studio.batch.cli import run_batch
+
+        return run_batch(args)
     if args.self_test:
         from studio.selftest import run_self_test
 
