@@ -125,3 +125,12 @@ def client_factory(base_url: str, api_key: str | None) -> Callable[[], WavesClie
         return WavesClient(base_url, api_key, retry=RetryPolicy(max_attempts=1))
 
     return make
+
+
+def factory_like(client: WavesClient) -> Callable[[], WavesClient]:
+    """A factory of clients to the same server with the same key as `client` (the window's).
+
+    The key is taken from the client's own Authorization header and only held in memory.
+    """
+    header = client.transport.auth_headers().get("Authorization", "")
+    return client_factory(client.base_url, header.removeprefix("Bearer ") or None)

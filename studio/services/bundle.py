@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from studio.library import RenderLibrary
 from studio.services.audition import AuditionService
 from studio.services.backend import BackendService
+from studio.services.batch import BatchService
 from studio.services.dictionaries import DictionaryService
 from studio.services.drafts import DraftService
 from studio.services.export import ExportService
@@ -38,3 +39,4 @@ class Services:
     history: HistoryService | None = None
     audition: AuditionService | None = None
     bench: PronunciationBench | None = None
+    batch: BatchService | None = None
