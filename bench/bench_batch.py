@@ -170,6 +170,63 @@ def queue_run(
     return seconds, growth, share
 
 
+def wait_in_flight(runner: BatchRunner, count: int) -> None:
+    """Poll (bench only) until `count` renders are in flight."""
+    deadline = time.monotonic() + 30
+    while runner.progress().counts.running < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # let the requests reach the server's stall
+
+
+def bench_controls(folder: Path) -> None:
+    """Pause and cancel latency while every render in flight is stalled by the server."""
+    from studio.batch.runner import Progress
+    from studio.local.config import ServerConfig
+    from studio.local.server import LocalServer
+
+    config = ServerConfig(engine="tone", api_key=KEY, data_dir=folder / "stall",
+                          faults="stall=30000@path=/waves/v1/tts")  # fmt: skip
+    pauses, cancels = [], []
+    with LocalServer(config) as server:
+        for n in range(5):
+            settled = threading.Event()
+
+            def listen(event: object, settled: threading.Event = settled) -> None:
+                if isinstance(event, Progress) and event.paused and not event.counts.running:
+                    settled.set()
+
+            work = folder / f"controls{n}"
+            out = work / "out"
+            out.mkdir(parents=True)
+            store = QueueStore(work / "queue.sqlite3")
+            plan = plan_batch(read_input(write_csv(work / "in.csv", 6, f"c{n}")), DEFAULTS, out)
+            job_id = create_job(store, plan, out, JobOptions(concurrency=3))
+            library = open_library(work, 1 << 30)
+            renderer = ItemRenderer(library, make_backend("local", "", "tone"))
+            runner = BatchRunner(store, job_id, renderer, client_factory(server.base_url, KEY),
+                                 concurrency=3, listener=listen)  # fmt: skip
+            thread = threading.Thread(target=runner.run)
+            thread.start()
+            wait_in_flight(runner, 3)
+            start = time.perf_counter()
+            runner.pause()
+            settled.wait(30)
+            pauses.append(time.perf_counter() - start)
+            runner.resume()
+            wait_in_flight(runner, 3)
+            start = time.perf_counter()
+            runner.cancel()
+            thread.join(30)
+            cancels.append(time.perf_counter() - start)
+            library.close()
+            store.close()
+    for name, times in (("pause, 3 stalled renders in flight", pauses),
+                        ("cancel, 3 stalled renders in flight", cancels)):  # fmt: skip
+        worst = max(times) * 1000
+        figure = f"{min(times) * 1000:.0f}/{statistics.median(times) * 1000:.0f}/{worst:.0f} ms"
+        report(name, figure, "< 200 ms", worst / 200, worst < 200)
+
+
 def bench_dry_run(folder: Path) -> None:
     """Read + validate + name 10,000 rows."""
     source = write_csv(folder / "dry.csv", 10_000, "dry")
@@ -198,6 +255,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         bench_dry_run(root)
+        bench_controls(root)
         server, url = start_server(root / "server" / "port")
         try:
             ratios, growths, shares, bare_rates, queue_rates, bare_ratios = [], [], [], [], [], []

@@ -39,7 +39,9 @@ def add_batch_parser(sub: Any) -> None:
     p.add_argument("--format", default="wav", choices=FORMATS, help="for rows without one")
     p.add_argument("--dict", dest="dicts", action="append", default=[], metavar="ID")
     p.add_argument("--template", default="", help="file names, e.g. '{row:04d}-{first_words}'")
-    p.add_argument("--concurrency", type=int, default=3, help="renders at once (1-16, default 3)")
+    p.add_argument(
+        "--concurrency", type=int, default=None, help="renders at once (1-16, default 3)"
+    )
     p.add_argument("--dry-run", action="store_true", help="check the input, render nothing")
     again = p.add_mutually_exclusive_group()
     again.add_argument("--resume", type=int, metavar="JOB", help="continue an unfinished job")
@@ -68,7 +70,7 @@ def run_batch(args: argparse.Namespace) -> int:
 
     if args.resume is None and not args.resume_last and args.input is None:
         return _fail("give an INPUT file or folder, or --resume JOB / --resume-last.")
-    if not 1 <= args.concurrency <= 16:
+    if args.concurrency is not None and not 1 <= args.concurrency <= 16:
         return _fail("--concurrency must be between 1 and 16.")
     try:
         if args.dry_run:

@@ -66,11 +66,13 @@ class BatchPlan:
         table: The input as read.
         rows: One PlannedRow per input row.
         template: The name template used.
+        defaults: The defaults it was planned with (to plan again for another folder).
     """
 
     table: InputTable
     rows: list[PlannedRow] = field(default_factory=list)
     template: str = ""
+    defaults: BatchDefaults | None = None
 
     @property
     def items(self) -> list[ItemSpec]:
@@ -138,7 +140,7 @@ def plan_batch(
 
     check_template(template)
     names = NameAllocator(out_dir)
-    plan = BatchPlan(table, template=template)
+    plan = BatchPlan(table, template=template, defaults=defaults)
     for raw in table.rows:
         errors: dict[str, str] = {"": "; ".join(raw.problems)} if raw.problems else {}
         cells = raw.cells

@@ -104,6 +104,7 @@ class BatchRunner:
         self._listener = listener
         self._exit_on_pause = exit_on_pause
         self._lock = threading.Lock()
+        self._claim_lock = threading.Lock()
         self._cancel = threading.Event()
         self._cancelled = False
         self._message = ""
@@ -119,7 +120,7 @@ class BatchRunner:
 
     def pause(self, message: str = "") -> None:
         """Stop starting items and interrupt those in flight (they go back to the queue)."""
-        with self._lock:
+        with self._claim_lock, self._lock:  # no claim is half-way while the flag changes
             self._paused, self._message = True, message
             self._cancel.set()
         self.concurrency.set_paused(True)
@@ -139,7 +140,7 @@ class BatchRunner:
 
     def cancel(self) -> None:
         """Stop: interrupt items in flight, keep what is done; the job is not offered again."""
-        with self._lock:
+        with self._claim_lock, self._lock:
             self._cancelled = True
             self._cancel.set()
         self.concurrency.stop()
@@ -205,12 +206,16 @@ class BatchRunner:
         try:
             while self.concurrency.acquire():
                 try:
-                    item = None if self._cancelled else self.store.claim(self.job_id)
+                    with self._claim_lock:
+                        if self._paused and not self._cancelled:
+                            continue  # paused after this slot was granted: wait in acquire()
+                        item = None if self._cancelled else self.store.claim(self.job_id)
+                        if item is not None:
+                            self._count(RUNNING, None)
                     if item is None:
                         return
                     if client is None:
                         client = self._client_factory()
-                    self._count(RUNNING, None)
                     self._one(client, item)
                 finally:
                     self.concurrency.release()

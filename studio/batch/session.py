@@ -99,7 +99,7 @@ def start_job(args: argparse.Namespace, profile: ProfilePaths) -> int:
             if not plan.items:
                 raise ValidationError("No row can be rendered; fix the rows listed above.")
             options = JobOptions(
-                concurrency=args.concurrency,
+                concurrency=args.concurrency or 3,
                 report=str(args.report.resolve()) if args.report else "",
                 merge=args.merge,
                 pause_s=args.pause,
@@ -124,7 +124,7 @@ def resume_job(args: argparse.Namespace, profile: ProfilePaths) -> int:
         else:
             job = store.job(args.resume)
         options, _ = job_options(job)
-        if args.concurrency != 3:
+        if args.concurrency is not None:
             options = JobOptions(**{**options.__dict__, "concurrency": args.concurrency})
         local = args.local or (not args.base_url and options.backend_kind == "local")
         engine = options.engine or args.engine

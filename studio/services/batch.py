@@ -114,7 +114,10 @@ class BatchService(QObject):
 
         def create(_ctx: TaskContext) -> int:
             out_dir.mkdir(parents=True, exist_ok=True)
-            return create_job(self._queue(), plan, out_dir, options)
+            # Named again against the folder as it is now: it may have changed since the dry
+            # run, and an existing file must never be overwritten.
+            final = plan_batch(plan.table, plan.defaults, out_dir) if plan.defaults else plan
+            return create_job(self._queue(), final, out_dir, options)
 
         self._tasks.submit(
             create,

@@ -32,12 +32,13 @@ def make_runner(
     concurrency: int = 3,
     listener: Listener | None = None,
     exit_on_pause: bool = False,
+    merge: bool = False,
 ) -> tuple[BatchRunner, QueueStore, int]:
     """A queue in `profile`, a job from `source`, and a runner against `base_url`."""
     store = QueueStore(profile / "queue.sqlite3")
     plan = plan_batch(read_input(source), DEFAULTS, out)
     out.mkdir(parents=True, exist_ok=True)
-    job_id = create_job(store, plan, out, JobOptions(concurrency=concurrency))
+    job_id = create_job(store, plan, out, JobOptions(concurrency=concurrency, merge=merge))
     library = open_library(profile, 50 * 1024 * 1024)
     renderer = ItemRenderer(library, make_backend("local", base_url, "tone"))
     runner = BatchRunner(

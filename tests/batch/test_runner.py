@@ -177,3 +177,17 @@ def test_resume_skips_complete_files_and_never_doubles(tmp_path: Path, waves_loc
         i.spec.out_name for i in store.items(job_id)
     )
     store.close()
+
+
+def test_merged_file_holds_every_item_in_order_with_pauses(tmp_path: Path, waves_local) -> None:
+    """--merge writes one WAV: every item's audio, in order, with the pause between them."""
+    out = tmp_path / "out"
+    source = write_lines_csv(tmp_path / "in.csv", 3)
+    runner, store, job_id = make_runner(tmp_path, source, out, waves_local.base_url, merge=True)
+    assert runner.run().done == 3
+    written = write_outputs(store, job_id)
+    merged = next(p for p in written if p.name.startswith("batch-merged"))
+    info = soundfile.info(str(merged))
+    total = sum(i.duration_s for i in store.items(job_id)) + 2 * 0.5
+    assert info.samplerate == 8000 and abs(info.frames / 8000 - total) < 0.05
+    store.close()

@@ -35,7 +35,7 @@ def test_shortcut_and_menu_open_the_batch_window(make_studio) -> None:
 def test_dry_run_highlights_bad_cells_then_runs_plays_and_retries(
     make_studio, qtbot, tmp_path: Path
 ) -> None:
-    """Invalid cells are marked; Start renders the valid rows; Play plays; Retry re-renders."""
+    """Invalid cells marked; Start renders valid rows (never over a file); Play; Retry."""
     studio = make_studio()
     panel = _panel(studio)
     source = tmp_path / "in.csv"
@@ -48,11 +48,14 @@ def test_dry_run_highlights_bad_cells_then_runs_plays_and_retries(
     assert panel.model.has_error(1, "text") and panel.model.has_error(2, "speed")
     assert not panel.model.has_error(0, "text") and panel.start_button.isEnabled()
     assert "1 to render, 2 invalid" in panel.summary_label.text()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "a.wav").write_bytes(b"keep me")  # appeared after the dry run
     with qtbot.wait_signal(batch.job_finished, timeout=30000) as finished:
         panel.start_button.click()
     assert finished.args[1].done == 1
     qtbot.wait_until(lambda: panel.model.item_at(0) is not None, timeout=5000)
-    assert (tmp_path / "out" / "a.wav").exists()
+    assert (tmp_path / "out" / "a.wav").read_bytes() == b"keep me"
+    assert (tmp_path / "out" / "a-2.wav").stat().st_size > 1000
     panel.table.selectRow(0)
     with qtbot.wait_signal(panel.play_requested, timeout=5000) as played:
         panel.play_button.click()
