@@ -179,13 +179,13 @@ def wait_in_flight(runner: BatchRunner, count: int) -> None:
 
 
 def bench_controls(folder: Path) -> None:
-    """Pause and cancel latency while every render in flight is stalled by the server."""
+    """Pause and cancel latency while every render in flight waits for a first byte (30 s)."""
     from studio.batch.runner import Progress
     from studio.local.config import ServerConfig
     from studio.local.server import LocalServer
 
-    config = ServerConfig(engine="tone", api_key=KEY, data_dir=folder / "stall",
-                          faults="stall=30000@path=/waves/v1/tts")  # fmt: skip
+    config = ServerConfig(engine="tone", api_key=KEY, data_dir=folder / "stall", max_concurrency=64,
+                          faults="latency=30000@path=/waves/v1/tts")  # fmt: skip
     pauses, cancels = [], []
     with LocalServer(config) as server:
         for n in range(5):

@@ -127,7 +127,7 @@ def test_full_disk_pauses_then_resume_completes(tmp_path: Path, waves_local, mon
 
 def test_pause_interrupts_in_flight_and_cancel_stops(tmp_path: Path, make_waves_local) -> None:
     """Pause during a stalled render requeues it; Cancel ends the run, nothing lost."""
-    server = make_waves_local(faults="stall=20000@path=/waves/v1/tts")
+    server = make_waves_local(faults="latency=20000@path=/waves/v1/tts", max_concurrency=16)
     running = threading.Event()
     finished: list[QueueItem] = []
     settled = threading.Event()
