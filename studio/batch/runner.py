@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.batch.control import Concurrency, backoff_s
-from studio.batch.recovery import alive, disk_full, remove_partials, retryable
+from studio.batch.recovery import disk_full, retryable, take_over
 from studio.batch.render_adapter import ItemRenderer
-from studio.batch.report import output_complete
 from studio.core.batch import (
     ACTIVE,
     CANCELLED,
@@ -24,7 +23,6 @@ from studio.core.batch import (
     FINISHED,
     PAUSED,
     RUNNING,
-    SKIPPED,
     JobCounts,
     QueueItem,
 )
@@ -179,25 +177,8 @@ class BatchRunner:
         return counts
 
     def _recover(self) -> None:
-        """Take the job over: items a dead run left running are queued again, or skipped
-        when their complete file is already there; its leftover temp files are removed."""
-        job = self.store.job(self.job_id)
-        if job.state == ACTIVE and job.owner_pid not in (0, os.getpid()) and alive(job.owner_pid):
-            raise StoreError(
-                f"Batch job {self.job_id} is being rendered by another Waves Studio process "
-                f"(pid {job.owner_pid}). Wait for it to finish or stop it first."
-            )
-        self.store.set_job_state(self.job_id, ACTIVE, "", os.getpid())
-        for item in self.store.reset_running(self.job_id):
-            spec = item.spec
-            duration = output_complete(self.out_dir / spec.out_name, spec.export_format,
-                                       spec.sample_rate)  # fmt: skip
-            if duration is not None:
-                self.store.finish(item.id, SKIPPED, backend="file already complete",
-                                  duration_s=duration)  # fmt: skip
-                log.info("batch %d: row %d was complete before the restart", job.id, spec.row)
-        names = {i.spec.out_name for i in self.store.iter_items(self.job_id)}
-        remove_partials(self.out_dir, names)
+        """Take the job over (see recovery.take_over) and count where it stands."""
+        take_over(self.store, self.job_id, self.out_dir)
         self._counts = self.store.counts(self.job_id)
         self._started = time.monotonic()
 
