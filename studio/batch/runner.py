@@ -137,8 +137,12 @@ class BatchRunner:
         self._emit_progress(force=True)
 
     def cancel(self) -> None:
-        """Stop: interrupt items in flight, keep what is done; the job is not offered again."""
-        with self._claim_lock, self._lock:
+        """Stop: interrupt items in flight, keep what is done; the job is not offered again.
+
+        Only sets flags and wakes threads (no lock a worker holds across I/O), so it is safe
+        to call on the GUI thread; an item claimed meanwhile meets the set cancel event.
+        """
+        with self._lock:
             self._cancelled = True
             self._cancel.set()
         self.concurrency.stop()
