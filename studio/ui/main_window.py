@@ -23,6 +23,7 @@ from studio.services.messages import Action
 from studio.services.synthesis import RenderJob, RenderResult, SamplesArrived
 from studio.ui.actions import build_actions
 from studio.ui.audition_panel import AuditionPanel
+from studio.ui.batch_launcher import LauncherProgress
 from studio.ui.batch_panel import BatchPanel, offer_resume
 from studio.ui.dictionary_picker import DictionaryPicker
 from studio.ui.editor import EditorPanel
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.waveform, self.voice_panel.voice_combo)
 
         self.batch_panel: BatchPanel | None = None
+        self.launcher = LauncherProgress()
         self.flows = WindowFlows(self)
         self.take_flows = TakeFlows(self)
         self._connect()
@@ -233,9 +235,11 @@ class MainWindow(QMainWindow):
 
     @Slot(float)
     def _on_batch_progress_changed(self, fraction: float) -> None:
-        # Qt 6 has no portable taskbar progress; the title shows it in every task switcher.
+        # Qt 6 has no portable taskbar progress: the title shows it in every task switcher, and
+        # docks that read the LauncherEntry D-Bus signal show a bar on the icon.
         title = self.windowTitle().split(" · ", 1)[-1]
         self.setWindowTitle(title if fraction < 0 else f"{fraction:.0%} · {title}")
+        self.launcher.set_fraction(fraction)
 
     @Slot(object)
     def _on_dictionaries_changed(self, _entries: object = None) -> None:
