@@ -22,6 +22,7 @@ from studio.profile import Profile
 from studio.secrets import KeyringSecretStore, SecretStore
 from studio.services.audition import AuditionService
 from studio.services.backend import BackendService, LocalServerLike
+from studio.services.batch import BatchService, check_unfinished_when_ready
 from studio.services.bundle import Services
 from studio.services.dictionaries import DictionaryService
 from studio.services.drafts import DraftService
@@ -114,6 +115,9 @@ def build_services(
         history=HistoryService(library, messages),
         audition=AuditionService(backend, library, playback, messages),
         bench=PronunciationBench(backend, library, dictionaries, settings, playback, messages),
+        batch=BatchService(
+            backend, profile.data_dir, int(settings.get("cache/max_mb")) * 1024 * 1024, messages
+        ),
     )
 
 
@@ -124,6 +128,8 @@ def shutdown(services: Services) -> None:
         services.audition.cancel()
     if services.bench is not None:
         services.bench.shutdown()
+    if services.batch is not None:
+        services.batch.shutdown()
     services.drafts.flush()
     for runner in services.runners:
         runner.shutdown(5000)
@@ -186,6 +192,8 @@ def main(args: argparse.Namespace, on_shown: Callable[[], None] | None = None) -
     window = MainWindow(services)
     app.aboutToQuit.connect(lambda: shutdown(services))
     window.show()
+    if services.batch is not None:
+        check_unfinished_when_ready(services.backend, services.batch)
     keep_gc_pauses_short(services)
     if on_shown is not None:
         QTimer.singleShot(0, on_shown)

@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.clone_cli import add_clone_parser
 
     add_clone_parser(sub)
+    from studio.batch.cli import add_batch_parser
+
+    add_batch_parser(sub)
     sub.add_parser(
         "local-server",
         help="run waves-local, the offline Waves server (same options as waves-local)",
@@ -63,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.clone_cli import run_clone
 
         return run_clone(args)
+    if args.command == "batch":
+        from studio.batch.cli import run_batch
+
+        return run_batch(args)
     if args.self_test:
         from studio.selftest import run_self_test
 

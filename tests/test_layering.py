@@ -18,6 +18,7 @@ PURE_LAYERS = (
     "library.py",
     "testbench.py",
     "render_cli.py",
+    "batch",
 )
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from studio.library import RenderLibrary
 from studio.services.audition import AuditionService
 from studio.services.backend import BackendService
+from studio.services.batch import BatchService
 from studio.services.current_clip import CurrentClip
 from studio.services.dictionaries import DictionaryService
 from studio.services.drafts import DraftService
@@ -39,6 +40,7 @@ class Services:
     history: HistoryService | None = None
     audition: AuditionService | None = None
     bench: PronunciationBench | None = None
+    batch: BatchService | None = None
     current: CurrentClip = field(init=False)
 
     def __post_init__(self) -> None:

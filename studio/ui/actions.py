@@ -22,6 +22,7 @@ class WindowActions:
     copy_clip: QAction
     audition: QAction
     history: QAction
+    batch: QAction
     pronunciation: QAction
     voices: QAction
     new_clone: QAction
@@ -107,6 +108,13 @@ def build_actions(window: QMainWindow) -> WindowActions:
             ["Ctrl+H"],
             "Every take: search, replay, re-export, restore settings",
         ),
+        batch=_action(
+            window,
+            "&Batch render…",
+            "grid",
+            ["Ctrl+Shift+B"],
+            "Render every row of a CSV or every file of a folder, with resume after a crash",
+        ),
         pronunciation=_action(
             window,
             "Pronunciation &test…",
@@ -167,7 +175,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
     speech_menu = menus.addMenu("&Speech")
     speech_menu.addActions([actions.synthesize, actions.play_pause, actions.stop])
     speech_menu.addSeparator()
-    speech_menu.addActions([actions.audition, actions.history])
+    speech_menu.addActions([actions.audition, actions.history, actions.batch])
     tools_menu = menus.addMenu("&Tools")
     tools_menu.addActions(
         [actions.voices, actions.new_clone, actions.dictionaries, actions.pronunciation]

@@ -24,6 +24,7 @@ from studio.services.bundle import Services
 from studio.services.messages import Action
 from studio.services.synthesis import RenderJob, RenderResult, SamplesArrived
 from studio.ui.actions import build_actions
+from studio.ui.batch_launcher import LauncherProgress
 from studio.ui.dictionary_picker import DictionaryPicker
 from studio.ui.editor import EditorPanel
 from studio.ui.icons import app_icon, icon
@@ -39,6 +40,7 @@ from studio.ui.window_flows import WindowFlows
 
 if TYPE_CHECKING:  # built on first use (LazyTabs), imported then
     from studio.ui.audition_panel import AuditionPanel
+    from studio.ui.batch_panel import BatchPanel
     from studio.ui.history_panel import HistoryPanel
 
 
@@ -126,6 +128,8 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.editor_panel.editor, self.waveform)
         self.setTabOrder(self.waveform, self.voice_panel.voice_combo)
 
+        self.batch_panel: BatchPanel | None = None
+        self.launcher = LauncherProgress()
         self.flows = WindowFlows(self)
         self.take_flows = TakeFlows(self)
         self._connect()
@@ -141,6 +145,9 @@ class MainWindow(QMainWindow):
         a.audition.triggered.connect(self.take_flows.render_grid)
         a.history.triggered.connect(self.take_flows.show_history)
         a.pronunciation.triggered.connect(self.take_flows.open_pronunciation_bench)
+        a.batch.triggered.connect(self.show_batch)
+        if s.batch is not None:
+            s.batch.unfinished_found.connect(self._on_batch_unfinished_found)
         self.editor_panel.editor.add_variant_requested.connect(self.take_flows.add_spelling)
         s.dictionaries.dictionaries_changed.connect(self._on_dictionaries_changed)
         s.settings.changed.connect(self._on_settings_changed)
@@ -227,6 +234,43 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self._space_guard)
         super().closeEvent(event)
+
+    @Slot()
+    def show_batch(self) -> BatchPanel | None:
+        """Open the Batch window (made on first use)."""
+        from studio.ui.batch_panel import BatchPanel
+
+        if self.services.batch is None:
+            return None
+        if self.batch_panel is None:
+            self.batch_panel = BatchPanel(self.services.batch, self.services.settings, self)
+            self.batch_panel.play_requested.connect(self.services.playback.play)
+            self.batch_panel.progress_fraction_changed.connect(self._on_batch_progress_changed)
+        self.batch_panel.show()
+        self.batch_panel.activateWindow()
+        return self.batch_panel
+
+    @Slot(object)
+    def _on_batch_unfinished_found(self, jobs: object) -> None:
+        from studio.ui.batch_panel import BatchPanel, offer_resume
+
+        if self.services.batch is not None and jobs:
+            panel = self.batch_panel or BatchPanel(
+                self.services.batch, self.services.settings, self
+            )
+            if self.batch_panel is None:
+                self.batch_panel = panel
+                panel.play_requested.connect(self.services.playback.play)
+                panel.progress_fraction_changed.connect(self._on_batch_progress_changed)
+            offer_resume(self, self.services.batch, panel, jobs)
+
+    @Slot(float)
+    def _on_batch_progress_changed(self, fraction: float) -> None:
+        # Qt 6 has no portable taskbar progress: the title shows it in every task switcher, and
+        # docks that read the LauncherEntry D-Bus signal show a bar on the icon.
+        title = self.windowTitle().split(" · ", 1)[-1]
+        self.setWindowTitle(title if fraction < 0 else f"{fraction:.0%} · {title}")
+        self.launcher.set_fraction(fraction)
 
     @Slot(object)
     def _on_dictionaries_changed(self, _entries: object = None) -> None:
