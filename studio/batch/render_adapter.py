@@ -1,6 +1,7 @@
 """The one place batch rendering meets the render pipeline (RenderSpec, library, export).
 
-The pipeline's types are moving to studio.core; when they do, only the imports here change.
+Short items (a line) are written from memory in one go; a long one (a whole text file) is
+transcoded from its render file block by block, so memory stays flat.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from studio.core.batch import ItemSpec
 if TYPE_CHECKING:
     from studio.api.client import WavesClient
     from studio.library import Backend, RenderLibrary
-    from studio.pipeline import Rendered
+    from studio.core.render import Rendered
 
 # What to ask the server for when the file format is not a wire format: lossless PCM.
 WIRE_FORMAT = {"flac": "pcm", "ogg": "pcm"}
@@ -67,7 +68,7 @@ class ItemRenderer:
             CancelledError, RateLimitedError, NetworkError, ApiError: from the render.
             ExportError: the file could not be written (disk full, permissions).
         """
-        from studio.pipeline import RenderSpec
+        from studio.core.render import RenderSpec
 
         spec = RenderSpec(
             item.voice_id,
@@ -88,7 +89,12 @@ class ItemRenderer:
             cancel=cancel,
         )
         rendered = done.rendered
-        write_output(path, file_bytes(rendered, item.export_format))
+        if rendered.is_long:  # a long text file: transcode from its file in blocks
+            from studio.pipeline import export_rendered
+
+            export_rendered(rendered, path, item.export_format, overwrite=True)
+        else:
+            write_output(path, file_bytes(rendered, item.export_format))
         ids = ",".join(i for i in rendered.server_request_ids if i)
         return ItemResult(rendered.duration_s, ids, done.from_cache)
 
