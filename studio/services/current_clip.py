@@ -99,6 +99,18 @@ class CurrentClip(QObject):
             return  # a render is drawing: it owns the screen until it ends
         self._set(ShownClip(rendered, take_id=take_id))
 
+    def forget_take(self, take_id: int) -> None:
+        """A take was deleted from the history: its file is gone, so it stops being the clip.
+
+        Play, Save, Copy and drag would otherwise act on a file that no longer exists (and a
+        failed render would put it back).
+        """
+        if self._before.take_id == take_id:
+            self._before = ShownClip()
+        if self._state.take_id == take_id and not self._state.rendering:
+            self._set(ShownClip())
+            self._messages.info("The take on screen was deleted.")
+
     def _set(self, state: ShownClip) -> None:
         self._state = state
         self.changed.emit(state)

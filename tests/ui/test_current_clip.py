@@ -127,3 +127,26 @@ def test_playing_a_history_take_shows_it(qtbot, make_studio) -> None:
     assert studio.services.current.state.take_id == older.take_id
     assert window.waveform.duration_s == pytest.approx(first.duration_s, abs=1e-3)
     qtbot.wait_until(lambda: _last_play(studio) == len(first.samples), timeout=2000)
+
+
+def test_deleting_the_take_on_screen_takes_it_off_screen(qtbot, make_studio, monkeypatch) -> None:
+    """History → Delete of the clip on screen: Save and Copy no longer offer a file that is gone."""
+    studio = make_studio()
+    window, services = studio.window, studio.services
+    _speak(qtbot, studio, FIRST)
+    take_id = services.current.state.take_id
+    assert take_id is not None and window.commands.save.isEnabled()
+    services.history.search()
+    panel = window.history_panel
+    qtbot.wait_until(lambda: len(panel.model.takes) == 1, timeout=5000)
+    panel.table.selectRow(0)
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    with qtbot.wait_signal(services.history.take_deleted, timeout=5000):
+        panel.delete_button.click()
+    assert services.current.rendered is None and services.current.state.take_id is None
+    assert not window.commands.save.isEnabled() and not window.commands.copy_clip.isEnabled()
+    assert window.waveform.duration_s == 0
+    saved: list[str] = []
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: saved.append("asked") or ("", ""))
+    window.flows.save()
+    assert not saved  # "nothing to save", not a save that fails on a missing file
