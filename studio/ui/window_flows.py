@@ -158,11 +158,13 @@ class WindowFlows(QObject):
         """Ask where to save the last clip, then save it off the GUI thread."""
         state = self.services.current.state
         if self.current is None:
-            self.services.messages.info(
-                "The render is still running: save when it ends (or stop it with Esc)."
-                if state.rendering
-                else "Nothing to save yet: speak a line first."
-            )
+            if state.rendering and state.partial_at_s is not None:
+                text = "The partial clip is still being kept: save it in a moment."
+            elif state.rendering:
+                text = "The render is still running: save when it ends (or stop it with Esc)."
+            else:
+                text = "Nothing to save yet: speak a line first."
+            self.services.messages.info(text)
             return
         if state.partial_at_s is not None and not dialogs.ask(
             self.window,

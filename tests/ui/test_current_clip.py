@@ -1,10 +1,13 @@
 """The clip on screen is the clip Play plays, Save writes and Copy copies (issue 13, item 1)."""
 
+import threading
+
 import pytest
 import soundfile
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
+from studio.audio import clipfile
 from studio.ui import dialogs
 
 pytestmark = pytest.mark.gui
@@ -38,7 +41,18 @@ def test_a_stopped_render_leaves_a_labelled_partial_clip(
     with qtbot.wait_signal(services.synthesis.synthesis_progressed, timeout=5000):
         window.commands.synthesize.trigger()
     assert not window.commands.save.isEnabled()  # nothing finished to save while it draws
+    writers: list[str] = []
+    real_writer = clipfile.clip_from_samples
+    monkeypatch.setattr(
+        clipfile,
+        "clip_from_samples",
+        lambda *a, **k: writers.append(threading.current_thread().name) or real_writer(*a, **k),
+    )
     qtbot.keyClick(window.editor_panel.editor, Qt.Key.Key_Escape)
+    assert services.current.state.label.startswith("partial (cancelled at 0:0")
+    qtbot.wait_until(lambda: services.current.rendered is not None, timeout=5000)
+    # Encoding the partial clip to a file is disk work: never on the GUI thread.
+    assert writers and writers[0] != threading.main_thread().name
 
     state = services.current.state
     partial = state.rendered
