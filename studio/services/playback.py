@@ -103,6 +103,12 @@ class StreamSink:
             service._pending_error = exc
             service._next_generation()  # stop trying for this render
 
+    def seek(self, seconds: float) -> None:
+        """Jump within what this sink has fed so far (nothing once it is no longer current)."""
+        with self._service._device_lock:
+            if self._current() and self._begun:
+                self._service.player.seek(seconds)
+
     def end(self, cancel: threading.Event | None = None) -> None:
         """No more samples: playback stops when what is queued has played.
 
@@ -201,17 +207,17 @@ class PlaybackService(QObject):
         """Play a finished render from `at_fraction` of its length (A/B switches keep the
         place in the line)."""
         if rendered.is_long:
-            self._play_file(rendered)
+            self._play_file(rendered, at_fraction * rendered.duration_s)
             return
         self.play(np.asarray(rendered.samples), rendered.sample_rate)
         if at_fraction > 0:
             self.seek(at_fraction * rendered.duration_s)
 
-    def _play_file(self, rendered: Rendered) -> None:
+    def _play_file(self, rendered: Rendered, start_s: float) -> None:
         """Play a long clip as it is read from its file (a newer play or stop ends the read)."""
         from studio.services.clipview import file_feeder
 
-        feed = file_feeder(rendered.audio, self.open_sink())
+        feed = file_feeder(rendered.audio, self.open_sink(), start_s)
         self._file_tasks.submit(feed, on_failure=self._on_device_failed)
 
     def fraction_played(self, rendered: Rendered) -> float:

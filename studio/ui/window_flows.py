@@ -140,9 +140,12 @@ class WindowFlows(QObject):
     @Slot(float)
     def seek(self, seconds: float) -> None:
         """Jump to a position; from a stopped clip, play from there."""
-        playback = self.services.playback
-        if playback.state in ("stopped", "finished") and self.current is not None:
-            playback.play_rendered(self.current)
+        playback, current = self.services.playback, self.current
+        if playback.state in ("stopped", "finished") and current is not None:
+            # One call: a long clip plays from its file, which must be read up to `seconds`
+            # before the player can jump there.
+            playback.play_rendered(current, seconds / max(current.duration_s, 1e-6))
+            return
         playback.seek(seconds)
 
     @Slot(str)

@@ -164,3 +164,17 @@ def test_deleting_the_take_on_screen_takes_it_off_screen(qtbot, make_studio, mon
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: saved.append("asked") or ("", ""))
     window.flows.save()
     assert not saved  # "nothing to save", not a save that fails on a missing file
+
+
+@pytest.mark.slow
+def test_clicking_a_stopped_long_clip_plays_from_the_click(qtbot, make_studio, tmp_path) -> None:
+    """A long clip plays from its file: a click at 5:00 starts there once the file is read."""
+    from tests.services.test_long_clips import _long_rendered
+
+    studio = make_studio()
+    rendered, samples = _long_rendered(tmp_path)
+    studio.services.current.show(rendered)
+    studio.window.waveform.seek_requested.emit(300.0)
+    player = studio.player
+    qtbot.wait_until(lambda: sum(len(x) for x in player.fed) == len(samples), timeout=20000)
+    assert player.position_s == pytest.approx(300.0, abs=0.01)
