@@ -216,10 +216,15 @@ class ExportService(QObject):
         self._tasks.submit(write, self.drag_file_ready.emit, self._on_drag_failed)
 
     def _clear_scratch(self, ctx: TaskContext) -> None:
-        """Remove drag files left by earlier runs."""
+        """Remove drag files left by earlier runs.
+
+        Every kind: a long clip's drag file is a hard link to its take (FLAC, MP3, μ-law or
+        A-law), and a link left behind would keep a deleted take's audio on the disk.
+        """
         if self._scratch.is_dir():
-            for old in self._scratch.glob("*.wav"):
-                old.unlink(missing_ok=True)
+            for old in self._scratch.iterdir():
+                if old.is_file():
+                    old.unlink(missing_ok=True)
 
     def _on_drag_failed(self, exc: BaseException) -> None:
         log.warning("Preparing the drag file failed: %s", exc)

@@ -1,5 +1,7 @@
 """ExportService picks the format the user meant and writes off the GUI thread."""
 
+import os
+
 from studio.services.export import EXPORT_FILTERS, ExportService
 
 
@@ -95,3 +97,17 @@ def test_a_bitrate_above_what_the_rate_allows_is_lowered_and_said(
         exports.save(_rendered(rate=24000), tmp_path / "low.mp3", "mp3@320")
     assert round(MP3(tmp_path / "low.mp3").info.bitrate / 1000) == 160
     assert any("up to 160 kbps" in m.text for m in bus.seen)
+
+
+def test_drag_files_of_earlier_runs_are_removed(settings, bus, tmp_path) -> None:
+    """A long clip's drag file (a hard link to its take) never outlives its run."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    take = tmp_path / "take-1.flac"
+    take.write_bytes(b"fLaC" + bytes(100))
+    os.link(take, scratch / "long.flac")
+    for name in ("old.wav", "long.mp3", "long.ulaw"):
+        (scratch / name).write_bytes(b"x")
+    _exports(settings, bus, tmp_path)
+    assert list(scratch.iterdir()) == []
+    assert take.stat().st_nlink == 1  # deleting the take now frees its bytes
