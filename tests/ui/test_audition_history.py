@@ -249,3 +249,19 @@ def test_loop_replays_the_cell(qtbot, make_studio) -> None:
     qtbot.wait_until(lambda: sum(c[0] == "play" for c in studio.player.calls) == 1, timeout=2000)
     studio.player.advance(audition.cells[0].rendered.duration_s + 0.1)
     qtbot.wait_until(lambda: sum(c[0] == "play" for c in studio.player.calls) == 2, timeout=3000)
+
+
+@pytest.mark.slow
+def test_a_long_grid_cell_is_drawn_from_its_peaks(qtbot, tmp_path) -> None:
+    """A grid cell of a long line draws its peaks: the GUI never decodes an hour of audio."""
+    from studio.services.audition import Cell
+    from studio.ui.audition_cell import CellWidget
+    from tests.services.test_long_clips import _long_rendered
+
+    rendered, _samples = _long_rendered(tmp_path)
+    widget = CellWidget(0)
+    qtbot.add_widget(widget)
+    candidate = Candidate("tone-alto", "lightning_v3.1", "en", 1.0)
+    widget.show_cell(Cell(0, candidate, "ready", rendered=rendered), "", True)
+    assert widget.wave.duration_s == pytest.approx(rendered.duration_s, rel=0.01)
+    assert "samples" not in vars(rendered)
