@@ -178,3 +178,28 @@ def test_clicking_a_stopped_long_clip_plays_from_the_click(qtbot, make_studio, t
     player = studio.player
     qtbot.wait_until(lambda: sum(len(x) for x in player.fed) == len(samples), timeout=20000)
     assert player.position_s == pytest.approx(300.0, abs=0.01)
+
+
+def test_a_partial_clip_comes_back_after_a_render_stopped_before_audio(
+    qtbot, make_studio, waves_local_faults
+) -> None:
+    """Esc, Speak again at once, Esc before any audio: the partial clip is back (whether or
+    not its file was written before the second render started)."""
+    studio = make_studio()
+    window, services = studio.window, studio.services
+    waves_local_faults("stall=5000@path=/waves/v1/tts")
+    window.editor_panel.set_text(SECOND)
+    with qtbot.wait_signal(services.synthesis.synthesis_progressed, timeout=5000):
+        window.flows.synthesize()
+    window.flows.stop()
+    at_s = services.current.state.partial_at_s
+    assert at_s is not None
+    waves_local_faults("latency=5000@path=/waves/v1/tts")
+    with qtbot.wait_signal(services.synthesis.synthesis_started, timeout=5000):
+        window.flows.synthesize()
+    window.flows.stop()
+    qtbot.wait_until(lambda: services.current.rendered is not None, timeout=5000)
+    state = services.current.state
+    assert state.partial_at_s == pytest.approx(at_s) and not state.rendering
+    assert state.rendered is not None and state.rendered.duration_s == pytest.approx(at_s)
+    assert window.commands.save.isEnabled()
