@@ -91,9 +91,9 @@ class TakeFlows(QObject):
         candidate = audition.cells[index].candidate
         settings = self.services.settings
         settings.set("synthesis/model", candidate.model)
-        settings.set("synthesis/voice_id", candidate.voice_id)  # before the language, as above
         settings.set("synthesis/language", candidate.language)
         settings.set("synthesis/speed", candidate.speed)
+        settings.set("synthesis/voice_id", candidate.voice_id)  # last: its language wins
         self.services.voices.mark_used(candidate.voice_id)
         self.services.messages.info(f"Now using {candidate.voice_id} at {candidate.speed:g}×.")
 
@@ -143,7 +143,8 @@ class TakeFlows(QObject):
             take, settings = loaded.take, self.services.settings
             self.window.editor_panel.set_text(take.text)
             # The voice before the language: picking a voice switches to a language it speaks,
-            # which would undo a take rendered on purpose in another language.
+            # which would undo a take rendered on purpose in another language. (The grid's
+            # "Use this one" is a pick, and keeps voice and language matched instead.)
             settings.set("synthesis/model", take.model)
             settings.set("synthesis/voice_id", take.voice_id)
             settings.set("synthesis/language", take.language)
