@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         s.synthesis.synthesis_progressed.connect(self._on_synthesis_progressed)
         s.synthesis.synthesis_finished.connect(self._on_synthesis_finished)
         s.synthesis.busy_changed.connect(self.busy_bar.setVisible)
-        s.playback.position_changed.connect(self.waveform.set_position)
+        s.playback.position_changed.connect(self._on_playback_position_changed)
         s.playback.playback_state_changed.connect(self._on_playback_state_changed)
 
     def _restore(self) -> None:
@@ -245,9 +245,14 @@ class MainWindow(QMainWindow):
         if self.services.history is not None:
             self.services.history.search()
 
+    @Slot(float)
+    def _on_playback_position_changed(self, seconds: float) -> None:
+        # The cursor follows the clip on screen only, not a preview or grid cell playing.
+        self.waveform.set_position(seconds if self.flows.playing_current else 0.0)
+
     @Slot(str)
     def _on_playback_state_changed(self, state: str) -> None:
-        playing = state in ("playing", "buffering")
+        playing = state in ("playing", "buffering") and self.flows.playing_current
         self.commands.play_pause.setIcon(icon("pause" if playing else "play"))
         self.commands.play_pause.setText("&Pause" if playing else "&Play")
 

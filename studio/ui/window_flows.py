@@ -122,13 +122,21 @@ class WindowFlows(QObject):
         if state.usable and rendered is not None:
             self.services.exports.prepare_drag_file(rendered)
 
+    @property
+    def playing_current(self) -> bool:
+        """Whether what plays (or is paused) is the window's own clip or render, not a voice
+        preview, grid cell, test-bench render or clone sample."""
+        from studio.services.playback import MAIN
+
+        return self.services.playback.source == MAIN
+
     @Slot()
     def play_pause(self) -> None:
         """Pause/resume, or play the last clip from the start."""
         playback = self.services.playback
-        if playback.state in ("playing", "buffering", "paused"):
+        if playback.state in ("playing", "buffering", "paused") and self.playing_current:
             playback.toggle_pause()
-        elif self.current is not None:
+        elif self.current is not None:  # a preview, grid cell or sample is not the clip shown
             playback.play_rendered(self.current)
 
     @Slot()
@@ -141,7 +149,8 @@ class WindowFlows(QObject):
     def seek(self, seconds: float) -> None:
         """Jump to a position; from a stopped clip, play from there."""
         playback, current = self.services.playback, self.current
-        if playback.state in ("stopped", "finished") and current is not None:
+        idle = playback.state in ("stopped", "finished") or not self.playing_current
+        if idle and current is not None:
             # One call: a long clip plays from its file, which must be read up to `seconds`
             # before the player can jump there.
             playback.play_rendered(current, seconds / max(current.duration_s, 1e-6))

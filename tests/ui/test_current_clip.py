@@ -203,3 +203,31 @@ def test_a_partial_clip_comes_back_after_a_render_stopped_before_audio(
     assert state.partial_at_s == pytest.approx(at_s) and not state.rendering
     assert state.rendered is not None and state.rendered.duration_s == pytest.approx(at_s)
     assert window.commands.save.isEnabled()
+
+
+def test_play_plays_the_clip_on_screen_not_a_voice_preview(qtbot, make_studio) -> None:
+    """A voice preview playing: the toolbar offers Play (not Pause), and Play starts the clip
+    on screen instead of pausing the preview; the cursor stays off the preview's position."""
+    studio = make_studio()
+    window, services = studio.window, studio.services
+    first = _speak(qtbot, studio, FIRST)
+    services.playback.stop()
+    qtbot.wait_until(lambda: services.playback.state == "stopped", timeout=2000)
+    voice = services.voices.find(services.settings.voice_id)
+    assert voice is not None
+    plays = len([c for c in studio.player.calls if c[0] == "play"])
+    window.flows.preview_voice(voice.voice_id)
+    qtbot.wait_until(
+        lambda: len([c for c in studio.player.calls if c[0] == "play"]) > plays, timeout=10000
+    )
+    qtbot.wait_until(lambda: services.playback.state == "playing", timeout=2000)
+    preview_len = _last_play(studio)
+    assert preview_len != len(first.samples)
+    assert window.commands.play_pause.text() == "&Play"
+    studio.player.advance(0.5)
+    qtbot.wait_until(lambda: services.playback.position > 0.4, timeout=2000)
+    assert window.waveform._position == 0.0
+    window.commands.play_pause.trigger()
+    qtbot.wait_until(lambda: _last_play(studio) == len(first.samples), timeout=2000)
+    assert ("pause",) not in studio.player.calls
+    qtbot.wait_until(lambda: window.commands.play_pause.text() == "&Pause", timeout=2000)
