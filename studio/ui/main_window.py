@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_playback_state_changed(self, state: str) -> None:
-        playing = state in ("playing", "buffering") and self.flows.playing_current
+        playing = state in ("playing", "buffering")
         self.commands.play_pause.setIcon(icon("pause" if playing else "play"))
         self.commands.play_pause.setText("&Pause" if playing else "&Play")
 

@@ -125,7 +125,8 @@ class WindowFlows(QObject):
     @property
     def playing_current(self) -> bool:
         """Whether what plays (or is paused) is the window's own clip or render, not a voice
-        preview, grid cell, test-bench render or clone sample."""
+        preview, grid cell, test-bench render or clone sample: the waveform's cursor and
+        clicks belong to the clip on screen."""
         from studio.services.playback import MAIN
 
         return self.services.playback.source == MAIN
@@ -134,9 +135,9 @@ class WindowFlows(QObject):
     def play_pause(self) -> None:
         """Pause/resume, or play the last clip from the start."""
         playback = self.services.playback
-        if playback.state in ("playing", "buffering", "paused") and self.playing_current:
-            playback.toggle_pause()
-        elif self.current is not None:  # a preview, grid cell or sample is not the clip shown
+        if playback.state in ("playing", "buffering", "paused"):
+            playback.toggle_pause()  # whatever is audible (a grid cell too): Space pauses it
+        elif self.current is not None:
             playback.play_rendered(self.current)
 
     @Slot()
