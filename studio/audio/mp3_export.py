@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -52,9 +54,25 @@ def encode_mp3(samples: npt.ArrayLike, sample_rate: int, options: Mp3Options) ->
     Raises:
         ExportError: the encoder refused the audio or the settings.
     """
+    buffer = io.BytesIO()
+    write_mp3([np.asarray(samples, dtype=np.float32).reshape(-1)], sample_rate, options, buffer)
+    return tag_mp3(buffer.getvalue(), options.title, options.artist)
+
+
+def write_mp3(
+    blocks: Iterable[npt.NDArray[np.float32]],
+    sample_rate: int,
+    options: Mp3Options,
+    out: BinaryIO,
+) -> None:
+    """Encode mono float blocks into `out` (a seekable binary file), untagged: a clip of any
+    length is encoded in constant memory.
+
+    Raises:
+        ExportError: the encoder refused the audio or the settings.
+    """
     import soundfile
 
-    x = np.clip(np.asarray(samples, dtype=np.float32).reshape(-1), -1.0, 1.0)
     top = max_bitrate(sample_rate)
     bottom = 32 if top == 320 else 8
     if options.bitrate == VBR:
@@ -62,10 +80,9 @@ def encode_mp3(samples: npt.ArrayLike, sample_rate: int, options: Mp3Options) ->
     else:
         kbps = min(max(options.bitrate, bottom), top)
         mode, level = "CONSTANT", (top - kbps) / (top - bottom)
-    buffer = io.BytesIO()
     try:
         with soundfile.SoundFile(
-            buffer,
+            out,
             "w",
             sample_rate,
             1,
@@ -73,11 +90,23 @@ def encode_mp3(samples: npt.ArrayLike, sample_rate: int, options: Mp3Options) ->
             subtype="MPEG_LAYER_III",
             compression_level=min(level, 0.99),
             bitrate_mode=mode,
-        ) as out:
-            out.write(x)
+        ) as sound:
+            for block in blocks:
+                sound.write(np.clip(block, -1.0, 1.0))
     except (RuntimeError, ValueError, TypeError) as exc:  # LibsndfileError is a RuntimeError
         raise ExportError(f"Could not encode the clip as MP3 ({options.label}): {exc}") from exc
-    return tag_mp3(buffer.getvalue(), options.title, options.artist)
+
+
+def tagged_chunks(encoded: BinaryIO, title: str, artist: str) -> Iterator[bytes]:
+    """The MP3 stream in `encoded` (read from its start) behind an ID3v2 tag, in chunks."""
+    from studio.audio.mp3frames import id3v2_size
+
+    encoded.seek(0)
+    head = encoded.read(10)
+    encoded.seek(id3v2_size(head) or 0)  # an encoder's own tag is replaced, as in tag_mp3
+    yield tag_mp3(b"", title, artist)
+    while data := encoded.read(1 << 20):
+        yield data
 
 
 def tag_mp3(data: bytes, title: str, artist: str) -> bytes:

@@ -233,7 +233,7 @@ class AuditionService(QObject):
             return False
         rendered = self.cells[index].rendered
         assert rendered is not None
-        self._playback.play_rendered(rendered, at_fraction)
+        self._playback.play_rendered(rendered, at_fraction, source="grid")
         self._played_generation = self._playback.generation
         self.playing = index
         self.playing_changed.emit(index)

@@ -45,5 +45,8 @@ class Services:
 
     def __post_init__(self) -> None:
         # Derived from the synthesis service, so every composition gets the same rule.
-        self.current = CurrentClip(self.synthesis, self.messages, self.synthesis)
+        tasks = self.runners[0] if self.runners else None  # the general disk/network runner
+        self.current = CurrentClip(self.synthesis, self.messages, self.synthesis, tasks)
+        if self.history is not None:  # a deleted take's file is gone: it leaves the screen
+            self.history.take_deleted.connect(self.current.forget_take)
         self.exports.voice_name = self.voices.display_name  # the artist tag of saved MP3s

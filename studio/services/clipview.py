@@ -30,14 +30,27 @@ def waveform_signal(rendered: Rendered) -> tuple[np.ndarray, int]:
     return np.asarray(rendered.samples), rendered.sample_rate
 
 
-def file_feeder(audio: ClipFile, sink: SinkLike) -> Callable[[TaskContext], None]:
-    """A task that reads `audio` in blocks into a playback sink, until stopped or superseded."""
+def file_feeder(
+    audio: ClipFile, sink: SinkLike, start_s: float = 0.0
+) -> Callable[[TaskContext], None]:
+    """A task that reads `audio` in blocks into a playback sink, until stopped or superseded.
+
+    With `start_s`, playback jumps there as soon as the audio up to it has been fed: the
+    player can only seek within what it holds, so a seek sent before the file is read would
+    land at the start.
+    """
+    start = round(max(0.0, start_s) * audio.sample_rate)
 
     def feed(ctx: TaskContext) -> None:
+        fed, seek_to = 0, start
         for block in read_blocks(audio):
             if ctx.cancelled.is_set() or not sink.current:
                 return
             sink.feed(block, audio.sample_rate)
+            fed += len(block)
+            if seek_to and fed > seek_to:
+                sink.seek(seek_to / audio.sample_rate)
+                seek_to = 0
         sink.end(ctx.cancelled)
 
     return feed
@@ -49,6 +62,7 @@ class SinkLike(Protocol):
     @property
     def current(self) -> bool: ...
     def feed(self, samples: np.ndarray, sample_rate: int) -> None: ...
+    def seek(self, seconds: float) -> None: ...
     def end(self, cancel: threading.Event | None = None) -> None: ...
 
 

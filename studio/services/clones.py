@@ -168,7 +168,9 @@ class CloneService(QObject):
     def play_sample(self) -> None:
         """Play the current sample back."""
         if self.sample is not None and self._playback is not None:
-            self._playback.play(np.array(self.sample.samples), self.sample.sample_rate)
+            self._playback.play(
+                np.array(self.sample.samples), self.sample.sample_rate, source="clone"
+            )
 
     def _on_sample(self, sample: Sample) -> None:
         self.sample = sample
@@ -260,7 +262,7 @@ class CloneService(QObject):
 
         def play(rendered: Any) -> None:
             if self._playback is not None:
-                self._playback.play_rendered(rendered)
+                self._playback.play_rendered(rendered, source="clone")
 
         self._tasks.submit(run, play, self._messages.report)
 

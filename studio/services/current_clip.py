@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from studio.services.clipview import LONG_TEXT_CHARS
-from studio.services.messages import MessageBus
+from studio.services.messages import MessageBus, user_message
 from studio.services.synthesis import RenderJob, RenderResult, SamplesArrived, SynthesisService
+from studio.services.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from studio.core.render import Rendered
@@ -31,7 +33,8 @@ class ShownClip:
         partial_at_s: Set when the user stopped a render part way: the clip is what arrived
             until then, and saving it asks first.
         take_id: The history take it is (None for a partial clip or when no take was kept).
-        rendering: A render is drawing on screen: there is nothing finished to save or copy.
+        rendering: The waveform shows audio that is not a finished clip yet (a render drawing,
+            or a stopped render's partial clip being written): nothing to save or copy yet.
     """
 
     rendered: Rendered | None = None
@@ -68,10 +71,15 @@ class CurrentClip(QObject):
     changed = Signal(object)
 
     def __init__(
-        self, synthesis: SynthesisService, messages: MessageBus, parent: QObject | None = None
+        self,
+        synthesis: SynthesisService,
+        messages: MessageBus,
+        parent: QObject | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self._messages = messages
+        self._tasks = tasks or TaskRunner(max_threads=1, parent=self)  # writes partial clips
         self._state = ShownClip()
         self._before = ShownClip()  # what to put back when a render fails
         self._job: RenderJob | None = None
@@ -98,6 +106,18 @@ class CurrentClip(QObject):
         if self._job is not None:
             return  # a render is drawing: it owns the screen until it ends
         self._set(ShownClip(rendered, take_id=take_id))
+
+    def forget_take(self, take_id: int) -> None:
+        """A take was deleted from the history: its file is gone, so it stops being the clip.
+
+        Play, Save, Copy and drag would otherwise act on a file that no longer exists (and a
+        failed render would put it back).
+        """
+        if self._before.take_id == take_id:
+            self._before = ShownClip()
+        if self._state.take_id == take_id and not self._state.rendering:
+            self._set(ShownClip())
+            self._messages.info("The take on screen was deleted.")
 
     def _set(self, state: ShownClip) -> None:
         self._state = state
@@ -149,12 +169,36 @@ class CurrentClip(QObject):
             if reason == "stop":
                 self._messages.info("Render cancelled.")
             return
-        partial = partial_rendered(job, np.concatenate(pieces), self._rate)
-        self._set(ShownClip(partial, partial_at_s=partial.duration_s))
+        rate, before = self._rate, self._before
+        at_s = sum(len(piece) for piece in pieces) / rate
+        # The partial clip is encoded into a file on a worker (minutes of audio take a good
+        # part of a second): meanwhile the waveform keeps what it drew, labelled as partial.
+        keeping = ShownClip(partial_at_s=at_s, rendering=True)
+        self._set(keeping)
         self._messages.info(
-            f"Render cancelled at {clock(partial.duration_s)}: the partial clip is kept "
-            "(saving it asks first)."
+            f"Render cancelled at {clock(at_s)}: the partial clip is kept (saving it asks first)."
         )
+        self._tasks.submit(
+            lambda ctx: partial_rendered(job, np.concatenate(pieces), rate),
+            partial(self._on_partial_kept, keeping),
+            partial(self._on_partial_failed, keeping, before),
+        )
+
+    def _on_partial_kept(self, keeping: ShownClip, rendered: Rendered) -> None:
+        shown = ShownClip(rendered, partial_at_s=rendered.duration_s)
+        if self._state is keeping:
+            self._set(shown)
+        elif self._before is keeping:  # a new render started meanwhile: it comes back after
+            self._before = shown
+
+    def _on_partial_failed(self, keeping: ShownClip, before: ShownClip, exc: BaseException) -> None:
+        self._messages.warning(
+            "The partial clip could not be kept: " + user_message(exc, "Keeping a partial clip")
+        )
+        if self._state is keeping:
+            self._set(before)
+        elif self._before is keeping:
+            self._before = before
 
 
 def _is_long(job: RenderJob) -> bool:
@@ -165,7 +209,7 @@ def partial_rendered(job: RenderJob, samples: np.ndarray, rate: int) -> Rendered
     """A playable, saveable clip from the samples a stopped render had delivered (as WAV).
 
     Only short renders get here (a long one is drawn from peaks, so its samples were never
-    held): writing these few seconds to the spool folder takes a millisecond or two.
+    held). Runs on a worker: encoding minutes of audio takes a good part of a second.
     """
     from studio.audio.clipfile import clip_from_samples
     from studio.core.render import Rendered

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-import time
 from typing import Any, Protocol
 
 import numpy as np
@@ -14,11 +13,11 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from studio.core.errors import AudioDeviceError, StudioError
 from studio.pipeline import Rendered
 from studio.services.messages import Action, MessageBus
+from studio.services.stream_sink import BUSY_STATES, MAIN, StreamSink
 from studio.services.tasks import TaskContext, TaskRunner
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL_MS = 33
-BUSY_STATES = ("playing", "buffering", "paused")
 
 
 class PlayerLike(Protocol):
@@ -46,92 +45,12 @@ class PlayerLike(Protocol):
     def list_devices(self) -> list[Any]: ...
 
 
-class StreamSink:
-    """Feeds one render's samples to the player from the network worker thread.
-
-    A sink belongs to one playback generation: once the user stops, plays something else or
-    a newer render opens its own sink, this one silently ignores further calls, so a stale
-    worker can never disturb what the user hears now.
-
-    A *deferred* sink (a queued render) must not cut off the render playing before it: it
-    keeps its samples (the download carries on) until the player has finished the previous
-    clip, then takes a generation and plays them back to back.
-    """
-
-    def __init__(self, service: PlaybackService, generation: int | None) -> None:
-        self._service = service
-        self._generation = generation
-        self._begun = False
-        self._pending: list[tuple[np.ndarray, int]] = []
-
-    def _current(self) -> bool:
-        return self._service._generation == self._generation
-
-    @property
-    def current(self) -> bool:
-        """False once something else plays or playback stopped: feeding it is pointless."""
-        return self._generation is None or self._current()
-
-    def _player_busy(self) -> bool:
-        state = self._service.player.state
-        return str(getattr(state, "name", state)).lower() in BUSY_STATES
-
-    def feed(self, samples: np.ndarray, sample_rate: int) -> None:
-        """Queue samples for playback; the first played samples open the stream."""
-        service = self._service
-        with service._device_lock:
-            if self._generation is None:
-                if self._player_busy():
-                    self._pending.append((samples, sample_rate))
-                    return
-                self._generation = service._next_generation()
-            self._play(samples, sample_rate)
-
-    def _play(self, samples: np.ndarray, sample_rate: int) -> None:
-        """Send samples to the player (caller holds the device lock)."""
-        service = self._service
-        if not self._current():
-            return
-        try:
-            for held, rate in [*self._pending, (samples, sample_rate)]:
-                if not self._begun:
-                    service.player.begin_stream(rate)
-                    self._begun = True
-                service.player.feed(held)
-            self._pending.clear()
-        except AudioDeviceError as exc:
-            service._pending_error = exc
-            service._next_generation()  # stop trying for this render
-
-    def end(self, cancel: threading.Event | None = None) -> None:
-        """No more samples: playback stops when what is queued has played.
-
-        A deferred sink still holding its samples waits here (in the worker, cancellable) for
-        the previous clip to finish, then plays them.
-        """
-        service = self._service
-        while self._generation is None and self._pending:
-            with service._device_lock:
-                if not self._player_busy():
-                    self._generation = service._next_generation()
-                    held, rate = self._pending.pop()
-                    self._play(held, rate)
-                    break
-            if cancel is not None and cancel.wait(0.02):
-                return
-            if cancel is None:
-                time.sleep(0.02)
-        with service._device_lock:
-            if self._current() and self._begun:
-                service.player.end_stream()
-
-
 class PlaybackService(QObject):
     """Plays clips and streams through an AudioPlayer and reports state to the GUI.
 
     Signals:
         playback_state_changed(str state): "stopped", "buffering", "playing", "paused",
-            "finished".
+            "finished"; also sent when `source` changed.
         position_changed(float seconds)
         devices_listed(object list[str]): output device names, after request_devices().
     """
@@ -154,6 +73,7 @@ class PlaybackService(QObject):
         self._pending_error: AudioDeviceError | None = None
         self._reported_error: AudioDeviceError | None = None
         self._state = "stopped"
+        self._source = self._polled_source = MAIN
         self._position = -1.0
         self._device_tasks = TaskRunner(max_threads=1, parent=self)
         # Long clips stream from their file on their own thread, never holding up device work.
@@ -178,40 +98,50 @@ class PlaybackService(QObject):
         """The last polled position in seconds."""
         return max(self._position, 0.0)
 
-    def open_sink(self, deferred: bool = False) -> StreamSink:
+    @property
+    def source(self) -> str:
+        """Who started what plays (or last played): MAIN (the window's clip or render), or
+        another part ("preview", "grid", "bench", "clone"), which the window's Play, cursor
+        and clicks must leave alone."""
+        return self._source
+
+    def open_sink(self, deferred: bool = False, source: str = MAIN) -> StreamSink:
         """A sink for a new streamed render; it stops what plays now, or (`deferred`) only when
         its own audio starts."""
         if deferred:
             return StreamSink(self, None)
-        generation = self._next_generation()
+        generation = self._next_generation(source)
         self._run_on_device(lambda p: p.stop())
         return StreamSink(self, generation)
 
-    def _next_generation(self) -> int:
+    def _next_generation(self, source: str | None = None) -> int:
         # next() on itertools.count is atomic under the GIL: safe from any thread, no lock.
         self._generation = next(self._generations)
+        self._source = source or self._source
         return self._generation
 
-    def play(self, samples: np.ndarray, sample_rate: int) -> None:
+    def play(self, samples: np.ndarray, sample_rate: int, source: str = MAIN) -> None:
         """Play a whole clip from the start (replaces what plays)."""
-        self._next_generation()
+        self._next_generation(source)
         self._run_on_device(lambda p: p.play(samples, sample_rate))
 
-    def play_rendered(self, rendered: Rendered, at_fraction: float = 0.0) -> None:
+    def play_rendered(
+        self, rendered: Rendered, at_fraction: float = 0.0, source: str = MAIN
+    ) -> None:
         """Play a finished render from `at_fraction` of its length (A/B switches keep the
         place in the line)."""
         if rendered.is_long:
-            self._play_file(rendered)
+            self._play_file(rendered, at_fraction * rendered.duration_s, source)
             return
-        self.play(np.asarray(rendered.samples), rendered.sample_rate)
+        self.play(np.asarray(rendered.samples), rendered.sample_rate, source)
         if at_fraction > 0:
             self.seek(at_fraction * rendered.duration_s)
 
-    def _play_file(self, rendered: Rendered) -> None:
+    def _play_file(self, rendered: Rendered, start_s: float, source: str) -> None:
         """Play a long clip as it is read from its file (a newer play or stop ends the read)."""
         from studio.services.clipview import file_feeder
 
-        feed = file_feeder(rendered.audio, self.open_sink())
+        feed = file_feeder(rendered.audio, self.open_sink(source=source), start_s)
         self._file_tasks.submit(feed, on_failure=self._on_device_failed)
 
     def fraction_played(self, rendered: Rendered) -> float:
@@ -277,8 +207,8 @@ class PlaybackService(QObject):
             self._report(error)
         raw_state = self.player.state
         state = str(getattr(raw_state, "name", raw_state)).lower()
-        if state != self._state:
-            self._state = state
+        if state != self._state or self._source != self._polled_source:
+            self._state, self._polled_source = state, self._source  # the window's Play follows
             self.playback_state_changed.emit(state)
         position = round(self.player.position_s, 3)
         if position != self._position:
@@ -295,3 +225,6 @@ class PlaybackService(QObject):
             self.player.close()
         except StudioError as exc:
             log.warning("Closing the audio device failed: %s", exc.user_message)
+
+
+__all__ = ["BUSY_STATES", "MAIN", "PlaybackService", "PlayerLike", "StreamSink"]

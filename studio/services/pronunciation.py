@@ -237,7 +237,7 @@ class PronunciationBench(QObject):
             previous = result.without if self.playing[1] == "a" else result.with_dict
             if previous is not None and self._playback.state == "playing":
                 fraction = self._playback.fraction_played(previous)
-        self._playback.play_rendered(rendered, fraction)
+        self._playback.play_rendered(rendered, fraction, source="bench")
         self.playing = (index, which)
         return True
 

@@ -233,7 +233,7 @@ class VoiceCatalog(QObject):
 
     def _play(self, rendered: Rendered) -> None:
         if self._playback is not None:
-            self._playback.play_rendered(rendered)
+            self._playback.play_rendered(rendered, source="preview")
 
     def preview_cached(self, voice_id: str) -> bool:
         """Whether some preview of this voice is cached (for tests and the UI)."""

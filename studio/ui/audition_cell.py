@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.services.audition import Cell
+from studio.services.clipview import waveform_signal
 from studio.ui.theme import status_colour
 from studio.ui.waveform import WaveformView
 
@@ -112,7 +113,7 @@ class CellWidget(QFrame):
         self.use_button.setEnabled(cell.status == "ready")
         shown = (cell.index, id(cell.rendered))
         if cell.rendered is not None and shown != self._drawn:
-            self.wave.set_clip(cell.rendered.samples, cell.rendered.sample_rate)
+            self.wave.set_clip(*waveform_signal(cell.rendered))  # a long clip: its peaks
         elif cell.rendered is None:
             self.wave.clear()
         self._drawn = shown if cell.rendered is not None else None

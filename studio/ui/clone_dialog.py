@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +33,7 @@ from studio.services.clones import CloneService, Sample
 from studio.ui import dialogs
 from studio.ui.clone_widgets import Checklist, RecordPanel
 from studio.ui.icons import icon
+from studio.ui.layout import fit_dialog
 from studio.ui.waveform import WaveformView
 
 if TYPE_CHECKING:
@@ -57,7 +58,6 @@ class CloneDialog(QDialog):
     def __init__(self, service: CloneService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New voice clone")
-        self.resize(920, 700)
         self.service = service
         self.created_voice: Voice | None = None
 
@@ -133,6 +133,8 @@ class CloneDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addWidget(buttons)
+        # 920x700 where the screen has room; a 1366x768 work area keeps the buttons on screen.
+        fit_dialog(self, QSize(920, 700))
 
         self.import_button.clicked.connect(self.choose_file)
         self.trim_button.clicked.connect(self._on_trim_button_clicked)

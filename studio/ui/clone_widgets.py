@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from studio.audio.sample_check import BAD, FAIR, GOOD, UNSURE, SampleReport
 from studio.services.clones import CloneService
 from studio.ui.icons import icon
+from studio.ui.theme import status_colour
 
 METER_INTERVAL_MS = 40  # 25 meter updates a second
 METER_FLOOR_DB = -60
@@ -31,12 +32,13 @@ CHECK_TITLES = {
     "speakers": "One speaker",
     "file": "Upload file",
 }
-# Icon and colour per verdict: the colour is never the only cue (the icon shape differs too).
+# Icon and status colour per verdict: the colour is never the only cue (the icon shape differs
+# too). The colour is the theme's (ui/theme.py), so the icons read well in dark mode as well.
 VERDICT_ICONS = {
-    GOOD: ("check", "#2e7d32"),
-    FAIR: ("warning", "#b26a00"),
-    BAD: ("error", "#c62828"),
-    UNSURE: ("question", "#607080"),
+    GOOD: ("check", "success"),
+    FAIR: ("warning", "warning"),
+    BAD: ("error", "error"),
+    UNSURE: ("question", "muted"),
 }
 
 
@@ -181,8 +183,8 @@ class Checklist(QListWidget):
         for check in report.checks:
             title = CHECK_TITLES.get(check.key, check.key)
             text = f"{title}: {check.measured}. {check.advice}"
-            name, colour = VERDICT_ICONS.get(check.verdict, ("info", "#607080"))
-            item = QListWidgetItem(icon(name, QColor(colour)), text)
+            name, kind = VERDICT_ICONS.get(check.verdict, ("info", "muted"))
+            item = QListWidgetItem(icon(name, QColor(status_colour(kind))), text)
             item.setData(Qt.ItemDataRole.UserRole, check.verdict)
             item.setToolTip(f"{title}: {check.verdict}")
             self.addItem(item)

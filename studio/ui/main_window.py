@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         s.synthesis.synthesis_progressed.connect(self._on_synthesis_progressed)
         s.synthesis.synthesis_finished.connect(self._on_synthesis_finished)
         s.synthesis.busy_changed.connect(self.busy_bar.setVisible)
-        s.playback.position_changed.connect(self.waveform.set_position)
+        s.playback.position_changed.connect(self._on_playback_position_changed)
         s.playback.playback_state_changed.connect(self._on_playback_state_changed)
 
     @property
@@ -310,6 +310,11 @@ class MainWindow(QMainWindow):
         self.flows.on_render_finished(result)
         if self.services.history is not None:
             self.services.history.search()
+
+    @Slot(float)
+    def _on_playback_position_changed(self, seconds: float) -> None:
+        # The cursor follows the clip on screen only, not a preview or grid cell playing.
+        self.waveform.set_position(seconds if self.flows.playing_current else 0.0)
 
     @Slot(str)
     def _on_playback_state_changed(self, state: str) -> None:

@@ -206,6 +206,7 @@ class PreferencesDialog(QDialog):
         s = self.services.settings
         old_backend = (s.get("backend/mode"), s.get("backend/base_url"))
         old_device = s.get("audio/output_device")
+        old_cache_mb = s.get("cache/max_mb")
         try:
             from studio.api.safety import check_base_url
 
@@ -237,8 +238,15 @@ class PreferencesDialog(QDialog):
             s.set(key, value)
         self.services.playback.set_volume(float(s.get("audio/volume")))
         library = self.services.library
-        if library is not None and library.cache is not None:
-            library.set_cache_limit(int(s.get("cache/max_mb")) * 1024 * 1024)
+        if library is not None and s.get("cache/max_mb") != old_cache_mb:
+            # Shrinking evicts files under the cache's write lock, which a render may hold
+            # for a while: never on the GUI thread.
+            limit = int(s.get("cache/max_mb")) * 1024 * 1024
+            runners = self.services.runners
+            if runners:
+                runners[0].submit(lambda ctx: library.set_cache_limit(limit))
+            else:  # a composition without workers (none ships): apply it here
+                library.set_cache_limit(limit)
         if s.get("audio/output_device") != old_device:
             self.services.playback.set_device(str(s.get("audio/output_device")))
         new_mode = self.backend.currentData()

@@ -100,7 +100,7 @@ class TakeFlows(QObject):
         settings.set("synthesis/model", candidate.model)
         settings.set("synthesis/language", candidate.language)
         settings.set("synthesis/speed", candidate.speed)
-        settings.set("synthesis/voice_id", candidate.voice_id)
+        settings.set("synthesis/voice_id", candidate.voice_id)  # last: its language wins
         self.services.voices.mark_used(candidate.voice_id)
         self.services.messages.info(f"Now using {candidate.voice_id} at {candidate.speed:g}×.")
 
@@ -149,13 +149,16 @@ class TakeFlows(QObject):
         elif loaded.purpose == "restore":
             take, settings = loaded.take, self.services.settings
             self.window.editor_panel.set_text(take.text)
+            # The voice before the language: picking a voice switches to a language it speaks,
+            # which would undo a take rendered on purpose in another language. (The grid's
+            # "Use this one" is a pick, and keeps voice and language matched instead.)
             settings.set("synthesis/model", take.model)
+            settings.set("synthesis/voice_id", take.voice_id)
             settings.set("synthesis/language", take.language)
             settings.set("synthesis/speed", take.speed)
             settings.set("synthesis/sample_rate", take.sample_rate)
             settings.set("synthesis/output_format", take.output_format)
             settings.set("synthesis/dictionary_ids", list(take.dictionary_ids))
-            settings.set("synthesis/voice_id", take.voice_id)
             self.flows.show_clip(rendered, take.take_id)  # Play, Save and drag use this take
             self.services.messages.info("Text and settings restored from the take.")
 

@@ -122,12 +122,21 @@ class WindowFlows(QObject):
         if state.usable and rendered is not None:
             self.services.exports.prepare_drag_file(rendered)
 
+    @property
+    def playing_current(self) -> bool:
+        """Whether what plays (or is paused) is the window's own clip or render, not a voice
+        preview, grid cell, test-bench render or clone sample: the waveform's cursor and
+        clicks belong to the clip on screen."""
+        from studio.services.playback import MAIN
+
+        return self.services.playback.source == MAIN
+
     @Slot()
     def play_pause(self) -> None:
         """Pause/resume, or play the last clip from the start."""
         playback = self.services.playback
         if playback.state in ("playing", "buffering", "paused"):
-            playback.toggle_pause()
+            playback.toggle_pause()  # whatever is audible (a grid cell too): Space pauses it
         elif self.current is not None:
             playback.play_rendered(self.current)
 
@@ -140,9 +149,13 @@ class WindowFlows(QObject):
     @Slot(float)
     def seek(self, seconds: float) -> None:
         """Jump to a position; from a stopped clip, play from there."""
-        playback = self.services.playback
-        if playback.state in ("stopped", "finished") and self.current is not None:
-            playback.play_rendered(self.current)
+        playback, current = self.services.playback, self.current
+        idle = playback.state in ("stopped", "finished") or not self.playing_current
+        if idle and current is not None:
+            # One call: a long clip plays from its file, which must be read up to `seconds`
+            # before the player can jump there.
+            playback.play_rendered(current, seconds / max(current.duration_s, 1e-6))
+            return
         playback.seek(seconds)
 
     @Slot(str)
@@ -158,11 +171,13 @@ class WindowFlows(QObject):
         """Ask where to save the last clip, then save it off the GUI thread."""
         state = self.services.current.state
         if self.current is None:
-            self.services.messages.info(
-                "The render is still running: save when it ends (or stop it with Esc)."
-                if state.rendering
-                else "Nothing to save yet: speak a line first."
-            )
+            if state.rendering and state.partial_at_s is not None:
+                text = "The partial clip is still being kept: save it in a moment."
+            elif state.rendering:
+                text = "The render is still running: save when it ends (or stop it with Esc)."
+            else:
+                text = "Nothing to save yet: speak a line first."
+            self.services.messages.info(text)
             return
         if state.partial_at_s is not None and not dialogs.ask(
             self.window,

@@ -55,7 +55,10 @@ def _service(qtbot, client: _Client, monkeypatch) -> tuple[CloneService, _Voices
     played: list[Any] = []
     voices = _Voices()
     backend = SimpleNamespace(client=client, info=SimpleNamespace(kind="cloud"))
-    playback = SimpleNamespace(play_rendered=played.append, play=lambda *a: played.append(a))
+    playback = SimpleNamespace(
+        play_rendered=lambda rendered, *a, **k: played.append(rendered),
+        play=lambda *a, **k: played.append(a),
+    )
     monkeypatch.setattr(clones_module, "render_text", lambda c, text, spec, mode, cancel:
                         ("preview", text, spec.voice_id, spec.model))  # fmt: skip
     service = CloneService(backend, SyncTaskRunner(), voices, playback, MessageBus())  # type: ignore[arg-type]

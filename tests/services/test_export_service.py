@@ -1,5 +1,9 @@
 """ExportService picks the format the user meant and writes off the GUI thread."""
 
+import os
+
+import pytest
+
 from studio.services.export import EXPORT_FILTERS, ExportService
 
 
@@ -95,3 +99,35 @@ def test_a_bitrate_above_what_the_rate_allows_is_lowered_and_said(
         exports.save(_rendered(rate=24000), tmp_path / "low.mp3", "mp3@320")
     assert round(MP3(tmp_path / "low.mp3").info.bitrate / 1000) == 160
     assert any("up to 160 kbps" in m.text for m in bus.seen)
+
+
+def test_drag_files_of_earlier_runs_are_removed(settings, bus, tmp_path) -> None:
+    """A long clip's drag file (a hard link to its take) never outlives its run."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    take = tmp_path / "take-1.flac"
+    take.write_bytes(b"fLaC" + bytes(100))
+    os.link(take, scratch / "long.flac")
+    for name in ("old.wav", "long.mp3", "long.ulaw"):
+        (scratch / name).write_bytes(b"x")
+    _exports(settings, bus, tmp_path)
+    assert list(scratch.iterdir()) == []
+    assert take.stat().st_nlink == 1  # deleting the take now frees its bytes
+
+
+@pytest.mark.slow
+def test_a_long_clip_saves_as_mp3_from_its_file(qtbot, settings, bus, tmp_path) -> None:
+    """An hour-long clip saved as MP3 at the chosen bitrate is encoded block by block: its
+    samples are never decoded into (and then kept on) the clip on screen."""
+    from mutagen.mp3 import MP3
+
+    from tests.services.test_long_clips import _long_rendered
+
+    rendered, samples = _long_rendered(tmp_path, minutes=10.2)
+    exports = _exports(settings, bus, tmp_path)
+    with qtbot.wait_signal(exports.export_finished, timeout=30000):
+        exports.save(rendered, tmp_path / "long.mp3", "mp3@64")
+    info = MP3(tmp_path / "long.mp3")
+    assert info.info.length == pytest.approx(len(samples) / 8000, abs=0.2)
+    assert round(info.info.bitrate / 1000) == 64 and str(info.tags["TIT2"]) == "long"
+    assert "samples" not in vars(rendered)

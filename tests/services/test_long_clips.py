@@ -70,3 +70,15 @@ def test_long_texts_stream_to_the_waveform_as_peaks() -> None:
     drawn, rate = shape.shape(piece, 24000)
     assert rate == envelope_rate(24000) and len(drawn) == rate  # one second of envelope
     assert drawn.min() == piece.min()
+
+
+@pytest.mark.slow
+def test_a_long_clip_starts_where_asked(qtbot, tmp_path: Path, playback, player) -> None:
+    """A/B switches and waveform clicks on a stopped long clip play from that point, not 0:00."""
+    rendered, samples = _long_rendered(tmp_path)
+    playback.play_rendered(rendered, at_fraction=0.5)
+    qtbot.wait_until(lambda: sum(len(x) for x in player.fed) == len(samples), timeout=20000)
+    begun = max(i for i, call in enumerate(player.calls) if call[0] == "begin_stream")
+    seeks = [call[1] for call in player.calls[begun:] if call[0] == "seek"]
+    assert seeks == [pytest.approx(rendered.duration_s / 2, abs=0.01)]
+    assert player.position_s == pytest.approx(rendered.duration_s / 2, abs=0.01)

@@ -249,3 +249,43 @@ def test_loop_replays_the_cell(qtbot, make_studio) -> None:
     qtbot.wait_until(lambda: sum(c[0] == "play" for c in studio.player.calls) == 1, timeout=2000)
     studio.player.advance(audition.cells[0].rendered.duration_s + 0.1)
     qtbot.wait_until(lambda: sum(c[0] == "play" for c in studio.player.calls) == 2, timeout=3000)
+
+
+@pytest.mark.slow
+def test_a_long_grid_cell_is_drawn_from_its_peaks(qtbot, tmp_path) -> None:
+    """A grid cell of a long line draws its peaks: the GUI never decodes an hour of audio."""
+    from studio.services.audition import Cell
+    from studio.ui.audition_cell import CellWidget
+    from tests.services.test_long_clips import _long_rendered
+
+    rendered, _samples = _long_rendered(tmp_path)
+    widget = CellWidget(0)
+    qtbot.add_widget(widget)
+    candidate = Candidate("tone-alto", "lightning_v3.1", "en", 1.0)
+    widget.show_cell(Cell(0, candidate, "ready", rendered=rendered), "", True)
+    assert widget.wave.duration_s == pytest.approx(rendered.duration_s, rel=0.01)
+    assert "samples" not in vars(rendered)
+
+
+def test_restore_keeps_a_language_the_voice_does_not_speak(qtbot, make_studio) -> None:
+    """A take rendered on purpose in another language (Finnish with a voice that does not
+    speak it) comes back in that language: picking its voice must not switch it away."""
+    from tests.ui.test_main_window import _speak
+
+    studio = make_studio()
+    settings = studio.services.settings
+    settings.set("synthesis/model", "lightning_v3.1_pro")
+    settings.set("synthesis/voice_id", "tone-alto")
+    settings.set("synthesis/language", "fi")
+    _speak(qtbot, studio, "Hyvaa huomenta.")
+    settings.set("synthesis/voice_id", "tone-bass")  # switches to a language it speaks
+    assert settings.get("synthesis/language") != "fi"
+    panel = studio.window.history_panel
+    with qtbot.wait_signal(studio.services.history.page_ready, timeout=3000):
+        panel.run_search()
+    panel.table.selectRow(0)
+    with qtbot.wait_signal(studio.services.history.take_loaded, timeout=3000):
+        qtbot.mouseClick(panel.restore_button, Qt.MouseButton.LeftButton)
+    assert settings.voice_id == "tone-alto"
+    assert settings.get("synthesis/language") == "fi"
+    assert studio.window.voice_panel.language_combo.currentData() == "fi"

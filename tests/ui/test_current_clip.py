@@ -1,10 +1,13 @@
 """The clip on screen is the clip Play plays, Save writes and Copy copies (issue 13, item 1)."""
 
+import threading
+
 import pytest
 import soundfile
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
+from studio.audio import clipfile
 from studio.ui import dialogs
 
 pytestmark = pytest.mark.gui
@@ -38,7 +41,18 @@ def test_a_stopped_render_leaves_a_labelled_partial_clip(
     with qtbot.wait_signal(services.synthesis.synthesis_progressed, timeout=5000):
         window.commands.synthesize.trigger()
     assert not window.commands.save.isEnabled()  # nothing finished to save while it draws
+    writers: list[str] = []
+    real_writer = clipfile.clip_from_samples
+    monkeypatch.setattr(
+        clipfile,
+        "clip_from_samples",
+        lambda *a, **k: writers.append(threading.current_thread().name) or real_writer(*a, **k),
+    )
     qtbot.keyClick(window.editor_panel.editor, Qt.Key.Key_Escape)
+    assert services.current.state.label.startswith("partial (cancelled at 0:0")
+    qtbot.wait_until(lambda: services.current.rendered is not None, timeout=5000)
+    # Encoding the partial clip to a file is disk work: never on the GUI thread.
+    assert writers and writers[0] != threading.main_thread().name
 
     state = services.current.state
     partial = state.rendered
@@ -127,3 +141,91 @@ def test_playing_a_history_take_shows_it(qtbot, make_studio) -> None:
     assert studio.services.current.state.take_id == older.take_id
     assert window.waveform.duration_s == pytest.approx(first.duration_s, abs=1e-3)
     qtbot.wait_until(lambda: _last_play(studio) == len(first.samples), timeout=2000)
+
+
+def test_deleting_the_take_on_screen_takes_it_off_screen(qtbot, make_studio, monkeypatch) -> None:
+    """History → Delete of the clip on screen: Save and Copy no longer offer a file that is gone."""
+    studio = make_studio()
+    window, services = studio.window, studio.services
+    _speak(qtbot, studio, FIRST)
+    take_id = services.current.state.take_id
+    assert take_id is not None and window.commands.save.isEnabled()
+    services.history.search()
+    panel = window.history_panel
+    qtbot.wait_until(lambda: len(panel.model.takes) == 1, timeout=5000)
+    panel.table.selectRow(0)
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    with qtbot.wait_signal(services.history.take_deleted, timeout=5000):
+        panel.delete_button.click()
+    assert services.current.rendered is None and services.current.state.take_id is None
+    assert not window.commands.save.isEnabled() and not window.commands.copy_clip.isEnabled()
+    assert window.waveform.duration_s == 0
+    saved: list[str] = []
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: saved.append("asked") or ("", ""))
+    window.flows.save()
+    assert not saved  # "nothing to save", not a save that fails on a missing file
+
+
+@pytest.mark.slow
+def test_clicking_a_stopped_long_clip_plays_from_the_click(qtbot, make_studio, tmp_path) -> None:
+    """A long clip plays from its file: a click at 5:00 starts there once the file is read."""
+    from tests.services.test_long_clips import _long_rendered
+
+    studio = make_studio()
+    rendered, samples = _long_rendered(tmp_path)
+    studio.services.current.show(rendered)
+    studio.window.waveform.seek_requested.emit(300.0)
+    player = studio.player
+    qtbot.wait_until(lambda: sum(len(x) for x in player.fed) == len(samples), timeout=20000)
+    assert player.position_s == pytest.approx(300.0, abs=0.01)
+
+
+def test_a_partial_clip_comes_back_after_a_render_stopped_before_audio(
+    qtbot, make_studio, waves_local_faults
+) -> None:
+    """Esc, Speak again at once, Esc before any audio: the partial clip is back (whether or
+    not its file was written before the second render started)."""
+    studio = make_studio()
+    window, services = studio.window, studio.services
+    waves_local_faults("stall=5000@path=/waves/v1/tts")
+    window.editor_panel.set_text(SECOND)
+    with qtbot.wait_signal(services.synthesis.synthesis_progressed, timeout=5000):
+        window.flows.synthesize()
+    window.flows.stop()
+    at_s = services.current.state.partial_at_s
+    assert at_s is not None
+    waves_local_faults("latency=5000@path=/waves/v1/tts")
+    with qtbot.wait_signal(services.synthesis.synthesis_started, timeout=5000):
+        window.flows.synthesize()
+    window.flows.stop()
+    qtbot.wait_until(lambda: services.current.rendered is not None, timeout=5000)
+    state = services.current.state
+    assert state.partial_at_s == pytest.approx(at_s) and not state.rendering
+    assert state.rendered is not None and state.rendered.duration_s == pytest.approx(at_s)
+    assert window.commands.save.isEnabled()
+
+
+def test_the_waveform_belongs_to_the_clip_on_screen_not_a_voice_preview(qtbot, make_studio) -> None:
+    """A voice preview playing: the cursor stays off the preview's position, and a click on
+    the waveform plays the clip on screen from there instead of seeking in the preview."""
+    studio = make_studio()
+    window, services = studio.window, studio.services
+    first = _speak(qtbot, studio, FIRST)
+    services.playback.stop()
+    qtbot.wait_until(lambda: services.playback.state == "stopped", timeout=2000)
+    voice = services.voices.find(services.settings.voice_id)
+    assert voice is not None
+    plays = len([c for c in studio.player.calls if c[0] == "play"])
+    window.flows.preview_voice(voice.voice_id)
+    qtbot.wait_until(
+        lambda: len([c for c in studio.player.calls if c[0] == "play"]) > plays, timeout=10000
+    )
+    qtbot.wait_until(lambda: services.playback.state == "playing", timeout=2000)
+    assert _last_play(studio) != len(first.samples)
+    studio.player.advance(0.5)
+    qtbot.wait_until(lambda: services.playback.position > 0.4, timeout=2000)
+    assert window.waveform._position == 0.0
+    window.waveform.seek_requested.emit(1.0)
+    qtbot.wait_until(lambda: _last_play(studio) == len(first.samples), timeout=2000)
+    qtbot.wait_until(lambda: studio.player.calls[-1] == ("seek", 1.0), timeout=2000)
+    qtbot.wait_until(lambda: window.waveform._position == 1.0, timeout=2000)

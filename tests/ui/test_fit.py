@@ -7,7 +7,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLabel
 
 from studio.ui import dialogs
-from studio.ui.layout import SIDE_SHARE, default_size
+from studio.ui.layout import SIDE_SHARE, default_size, dialog_size
 from studio.ui.preferences_dialog import PreferencesDialog
 from studio.ui.voice_browser import VoiceBrowser
 from tests.ui.fit import clipped
@@ -66,3 +66,20 @@ def test_dialogs_fit(qtbot, make_studio) -> None:
     filters = (browser.language, browser.gender, browser.accent)
     labels = {label.buddy(): label.text() for label in browser.findChildren(QLabel)}
     assert [labels.get(combo) for combo in filters] == ["&Language", "&Gender", "Acc&ent"]
+
+
+def test_the_clone_dialog_fits_a_laptop_work_area(qtbot, make_studio) -> None:
+    """New clone… opens no taller than a 1366x768 work area less a title bar (Create stays on
+    screen), and only as small as its contents allow."""
+    from studio.ui.clone_dialog import make_clone_dialog
+
+    assert dialog_size(QSize(920, 700), SCREENS[0], QSize(765, 591)) == QSize(920, 696)
+    assert dialog_size(QSize(920, 700), QSize(800, 560), QSize(765, 591)) == QSize(800, 591)
+    studio = make_studio()
+    dialog = make_clone_dialog(studio.services, studio.window)
+    qtbot.add_widget(dialog)
+    available = studio.window.screen().availableGeometry().size()
+    assert dialog.minimumSizeHint().height() <= SCREENS[0].height() - 40
+    assert dialog.size() == dialog_size(QSize(920, 700), available, dialog.minimumSizeHint())
+    dialog.show()
+    assert clipped(dialog) == []

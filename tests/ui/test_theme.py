@@ -149,3 +149,21 @@ def test_theme_choice_in_preferences_applies_live(themed, qapp, qtbot, make_stud
         assert studio.services.settings.get("app/theme") == choice
         assert theme.is_dark(qapp.palette()) == dark
         assert (icon_ink().name() != light_ink.name()) == dark
+
+
+def test_clone_check_icons_read_well_in_the_dark_theme(qtbot, themed) -> None:
+    """The sample checklist's verdict icons take the theme's status colours (AA on dark)."""
+    from studio.audio.sample_check import BAD, FAIR, GOOD, UNSURE, Check, SampleReport
+    from studio.ui.clone_widgets import Checklist
+
+    themed("dark")
+    checklist = Checklist()
+    qtbot.add_widget(checklist)
+    verdicts = (GOOD, FAIR, BAD, UNSURE)
+    checks = tuple(Check("length", verdict, "6 s", "Fine.") for verdict in verdicts)
+    checklist.show_report(SampleReport(checks, 0.0, 6.0, 6.0))
+    base = QColor(theme.dark_palette().color(QPalette.ColorRole.Base))
+    for row in range(checklist.count()):
+        image = checklist.item(row).icon().pixmap(QSize(20, 20)).toImage()
+        ratio = strongest_contrast(image, image.rect(), base)
+        assert ratio >= AA, verdicts[row]

@@ -1,0 +1,103 @@
+"""StreamSink: one render's samples fed to the player from a worker, for one playback generation."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from studio.core.errors import AudioDeviceError
+
+if TYPE_CHECKING:
+    from studio.services.playback import PlaybackService
+
+BUSY_STATES = ("playing", "buffering", "paused")
+MAIN = "main"  # PlaybackService.source of the main window's clip and renders
+
+
+class StreamSink:
+    """Feeds one render's samples to the player from the network worker thread.
+
+    A sink belongs to one playback generation: once the user stops, plays something else or
+    a newer render opens its own sink, this one silently ignores further calls, so a stale
+    worker can never disturb what the user hears now.
+
+    A *deferred* sink (a queued render) must not cut off the render playing before it: it
+    keeps its samples (the download carries on) until the player has finished the previous
+    clip, then takes a generation and plays them back to back.
+    """
+
+    def __init__(self, service: PlaybackService, generation: int | None) -> None:
+        self._service = service
+        self._generation = generation
+        self._begun = False
+        self._pending: list[tuple[np.ndarray, int]] = []
+
+    def _current(self) -> bool:
+        return self._service._generation == self._generation
+
+    @property
+    def current(self) -> bool:
+        """False once something else plays or playback stopped: feeding it is pointless."""
+        return self._generation is None or self._current()
+
+    def _player_busy(self) -> bool:
+        state = self._service.player.state
+        return str(getattr(state, "name", state)).lower() in BUSY_STATES
+
+    def feed(self, samples: np.ndarray, sample_rate: int) -> None:
+        """Queue samples for playback; the first played samples open the stream."""
+        service = self._service
+        with service._device_lock:
+            if self._generation is None:
+                if self._player_busy():
+                    self._pending.append((samples, sample_rate))
+                    return
+                self._generation = service._next_generation(MAIN)
+            self._play(samples, sample_rate)
+
+    def _play(self, samples: np.ndarray, sample_rate: int) -> None:
+        """Send samples to the player (caller holds the device lock)."""
+        service = self._service
+        if not self._current():
+            return
+        try:
+            for held, rate in [*self._pending, (samples, sample_rate)]:
+                if not self._begun:
+                    service.player.begin_stream(rate)
+                    self._begun = True
+                service.player.feed(held)
+            self._pending.clear()
+        except AudioDeviceError as exc:
+            service._pending_error = exc
+            service._next_generation()  # stop trying for this render
+
+    def seek(self, seconds: float) -> None:
+        """Jump within what this sink has fed so far (nothing once it is no longer current)."""
+        with self._service._device_lock:
+            if self._current() and self._begun:
+                self._service.player.seek(seconds)
+
+    def end(self, cancel: threading.Event | None = None) -> None:
+        """No more samples: playback stops when what is queued has played.
+
+        A deferred sink still holding its samples waits here (in the worker, cancellable) for
+        the previous clip to finish, then plays them.
+        """
+        service = self._service
+        while self._generation is None and self._pending:
+            with service._device_lock:
+                if not self._player_busy():
+                    self._generation = service._next_generation(MAIN)
+                    held, rate = self._pending.pop()
+                    self._play(held, rate)
+                    break
+            if cancel is not None and cancel.wait(0.02):
+                return
+            if cancel is None:
+                time.sleep(0.02)
+        with service._device_lock:
+            if self._current() and self._begun:
+                service.player.end_stream()
