@@ -16,8 +16,8 @@ from studio.core.batch import ItemSpec
 
 if TYPE_CHECKING:
     from studio.api.client import WavesClient
-    from studio.library import Backend, RenderLibrary
     from studio.core.render import Rendered
+    from studio.library import Backend, RenderLibrary
 
 # What to ask the server for when the file format is not a wire format: lossless PCM.
 WIRE_FORMAT = {"flac": "pcm", "ogg": "pcm"}
