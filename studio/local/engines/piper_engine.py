@@ -15,9 +15,10 @@ from studio.local.engines.tempo import change_tempo
 PIPER_VOICE_ID = "joe"
 PIPER_SAMPLE_RATE = 22050
 # Quiet after each sentence at natural pace (before the tempo change, so it scales with speed).
-# Piper renders sentence by sentence and trims each to ~0.08 s of trailing silence, so joined
-# sentences were ~0.13 s apart, less than its own 0.3 s comma pause; at 2x that fell to
-# ~0.06 s, below the 0.08 s pause speech.py needs to see where a sentence (and its cue) starts.
+# Piper renders sentence by sentence and ends some with only ~0.08 s of quiet, so joined
+# sentences could be ~0.12 s apart, less than its own 0.3 s comma pause. length_scale left
+# that pad unscaled; the exact tempo change shrinks it to ~0.1 s at 1.15x and ~0.06 s at 2x,
+# below the pause speech.py (0.08 s) needs to see where a sentence, and its cue, starts.
 SENTENCE_PAUSE_S = 0.25
 _QUIET_DB = -50.0  # below this, relative to the sentence's peak, a sample counts as quiet
 
