@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from studio.audio.speech import speech_regions
 from studio.local.engines.espeak import EspeakEngine
 from studio.local.engines.tone import ToneEngine
 from studio.local.server import LocalServer
@@ -64,6 +66,54 @@ def test_piper_can_run_on_one_thread(tmp_path: Path) -> None:
     samples, rate = PiperEngine(threads=1).synthesize("Hello.", "joe", 1.0, 24000)
     assert rate == 22050
     assert _voiced_fraction(samples, rate) > 0.3
+
+
+TWO_SENTENCES = "When I was a child. The keeper showed us the great lamp."
+
+
+def _longest_pause(samples: npt.NDArray[np.float32], rate: int) -> float:
+    """The longest pause speech.py measures between stretches of speech (what cues snap to)."""
+    regions = speech_regions(samples, rate)
+    return max((b[0] - a[1] for a, b in itertools.pairwise(regions)), default=0.0)
+
+
+def test_end_sentence_tops_up_the_pause_after_a_sentence() -> None:
+    """A sentence ending in 50 ms of quiet gets SENTENCE_PAUSE_S of it; a longer one is kept."""
+    from studio.local.engines.piper_engine import SENTENCE_PAUSE_S, end_sentence
+
+    rate = 22050
+    speech = np.sin(np.arange(rate // 2) * 0.3).astype(np.float32)
+    short = np.concatenate([speech, np.full(rate // 20, 1e-5, dtype=np.float32)])
+    topped = end_sentence(short, rate)
+    assert len(topped) == len(speech) + round(SENTENCE_PAUSE_S * rate)
+    assert np.array_equal(topped[: len(short)], short)
+    long = np.concatenate([speech, np.zeros(rate, dtype=np.float32)])
+    assert end_sentence(long, rate) is long
+
+
+@pytest.mark.slow
+def test_piper_sentences_stay_apart_at_top_speed(
+    make_waves_local: Callable[..., LocalServer],
+) -> None:
+    """At 2x (the contract's top speed) the pause between two sentences is still >= 0.1 s, both
+    joined inside one Piper call and by the server joining its per-sentence units: Piper trims
+    each sentence to ~0.08 s of trailing quiet, and the tempo change halved the ~0.13 s join to
+    ~0.06 s, which speech.py bridged, so a subtitle cue could not find its sentence's start."""
+    from studio.local.engines.piper_engine import PIPER_VOICE_ID, PiperEngine
+
+    samples, rate = PiperEngine(threads=1).synthesize(TWO_SENTENCES, PIPER_VOICE_ID, 2.0, 22050)
+    assert _longest_pause(samples, rate) >= 0.1
+    server = make_waves_local(engine="piper")
+    reply = tts(
+        server,
+        text=TWO_SENTENCES,
+        voice_id="joe",
+        speed=2.0,
+        sample_rate=24000,
+        output_format="pcm",
+    )
+    assert reply.status_code == 200, reply.text
+    assert _longest_pause(decode(reply.content, "pcm", 24000), 24000) >= 0.1
 
 
 @needs_espeak

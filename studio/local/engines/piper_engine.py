@@ -14,6 +14,13 @@ from studio.local.engines.tempo import change_tempo
 
 PIPER_VOICE_ID = "joe"
 PIPER_SAMPLE_RATE = 22050
+# Quiet after each sentence at natural pace (before the tempo change, so it scales with speed).
+# Piper renders sentence by sentence and ends some with only ~0.08 s of quiet, so joined
+# sentences could be ~0.12 s apart, less than its own 0.3 s comma pause. length_scale left
+# that pad unscaled; the exact tempo change shrinks it to ~0.1 s at 1.15x and ~0.06 s at 2x,
+# below the pause speech.py (0.08 s) needs to see where a sentence, and its cue, starts.
+SENTENCE_PAUSE_S = 0.25
+_QUIET_DB = -50.0  # below this, relative to the sentence's peak, a sample counts as quiet
 
 
 class PiperEngine(Engine):
@@ -56,11 +63,13 @@ class PiperEngine(Engine):
         Piper's own length_scale is not a tempo factor: each phoneme's frame count is rounded
         up, so 1/2 of the length gave 0.63 at 2.0x and 2x gave 1.65 at 0.5x. Speech rendered
         at its natural pace and then sped up or slowed down at the same pitch (`change_tempo`)
-        is exactly 1/speed as long, as Waves' speed means.
+        is exactly 1/speed as long, as Waves' speed means. Each sentence ends with at least
+        SENTENCE_PAUSE_S of quiet, so sentences joined here or by the server stay audibly (and
+        measurably) apart at every speed.
         """
         with self._lock:
             voice = self._load()
-            chunks = [chunk.audio_float_array for chunk in voice.synthesize(sentence)]
+            chunks = [end_sentence(c.audio_float_array) for c in voice.synthesize(sentence)]
         if not chunks:  # nothing pronounceable (e.g. only punctuation)
             return np.zeros(PIPER_SAMPLE_RATE // 10, dtype=np.float32), PIPER_SAMPLE_RATE
         samples = np.concatenate(chunks).astype(np.float32)
@@ -99,3 +108,18 @@ class PiperEngine(Engine):
                 piper_config = PiperConfig.from_dict(json.load(handle))
             self._voice = PiperVoice(session=session, config=piper_config)
         return self._voice
+
+
+def end_sentence(samples: FloatArray, rate: int = PIPER_SAMPLE_RATE) -> FloatArray:
+    """`samples` (one rendered sentence) with its trailing quiet topped up to SENTENCE_PAUSE_S.
+
+    Only the missing part is added, so a sentence that already ends in a long pause is kept.
+    """
+    loud = np.flatnonzero(
+        np.abs(samples) >= np.abs(samples).max(initial=0.0) * 10 ** (_QUIET_DB / 20)
+    )
+    quiet = len(samples) - (int(loud[-1]) + 1 if loud.size else 0)
+    missing = round(SENTENCE_PAUSE_S * rate) - quiet
+    if missing <= 0:
+        return samples
+    return np.concatenate([samples, np.zeros(missing, dtype=samples.dtype)])
