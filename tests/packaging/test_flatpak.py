@@ -6,6 +6,7 @@ import json
 import re
 import shlex
 import tomllib
+from importlib import metadata
 from typing import Any
 
 import pytest
@@ -15,14 +16,20 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from studio import APP_ID
-from tests.packaging.conftest import ROOT
+from tests.packaging.conftest import ROOT, load_module
 
 FLATPAK = ROOT / "packaging" / "flatpak"
 MANIFEST = FLATPAK / f"{APP_ID}.yml"
 WHEEL = re.compile(
     r"^(?P<name>[^-]+)-(?P<version>[^-]+)-(?P<python>[^-]+)-(?P<abi>[^-]+)-(?P<plat>.+)\.whl$"
 )
+SDIST = re.compile(r"^(?P<name>.+)-(?P<version>[^-]+)\.tar\.gz$")
 REGENERATE = "run .venv/bin/python packaging/flatpak/generate_python_deps.py"
+GENERATOR = load_module("packaging/flatpak/generate_python_deps.py")
+# PyPI's file path: /packages/ then the BLAKE2b-256 of the bytes split 2/2/60, then the name.
+PYPI_FILE = re.compile(
+    r"^https://files\.pythonhosted\.org/packages/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{60}/[^/]+$"
+)
 
 
 def _manifest() -> dict[str, Any]:
@@ -43,10 +50,12 @@ def _module(name: str) -> dict[str, Any]:
     return next(m for m in _modules() if m["name"] == name)
 
 
-def _pinned_wheels(module_name: str) -> dict[str, Version]:
+def _pinned(module_name: str) -> dict[str, Version]:
+    """Each source's project and version: wheels, and sdists of the allowed pure-Python projects."""
     pins = {}
     for source in _module(module_name)["sources"]:
-        match = WHEEL.match(source["url"].rsplit("/", 1)[-1])
+        file_name = source["url"].rsplit("/", 1)[-1]
+        match = WHEEL.match(file_name) or SDIST.match(file_name)
         assert match, source["url"]
         pins[canonicalize_name(match["name"])] = Version(match["version"])
     return pins
@@ -106,8 +115,8 @@ def test_app_module_builds_from_this_checkout() -> None:
 
 
 def test_python_wheels_cover_every_dependency() -> None:
-    """Each dependency in pyproject.toml has a pinned wheel that satisfies its version range."""
-    pins = _pinned_wheels("python3-requirements")
+    """Each dependency in pyproject.toml has a pinned file that satisfies its version range."""
+    pins = _pinned("python3-requirements")
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     for line in project["dependencies"]:
         requirement = Requirement(line)
@@ -118,7 +127,7 @@ def test_python_wheels_cover_every_dependency() -> None:
 
 def test_build_tools_satisfy_the_build_system() -> None:
     """setuptools and wheel are pinned at versions pyproject's build-system accepts."""
-    pins = _pinned_wheels("python3-build-tools")
+    pins = _pinned("python3-build-tools")
     build = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["build-system"]
     for line in build["requires"]:
         requirement = Requirement(line)
@@ -145,8 +154,82 @@ def test_wheels_fit_the_runtime(module_name: str) -> None:
         if "==" in word
     }
     for source in module["sources"]:
-        wheel = WHEEL.match(source["url"].rsplit("/", 1)[-1])
-        assert wheel is not None
+        file_name = source["url"].rsplit("/", 1)[-1]
+        sdist = SDIST.match(file_name)
+        if sdist is not None:
+            # Built in the Flatpak: only pure Python, only once setuptools is there.
+            assert canonicalize_name(sdist["name"]) in GENERATOR.PURE_PYTHON_SDISTS, source
+            assert module_name == "python3-requirements", source
+            assert "--no-build-isolation" in module["build-commands"][0]
+            assert canonicalize_name(sdist["name"]) in installed, source
+            continue
+        wheel = WHEEL.match(file_name)
+        assert wheel is not None, source
         assert _runs_on_cpython_312(wheel["python"].split("."), wheel["abi"]), source
         assert wheel["plat"] == "any" or "x86_64" in wheel["plat"], source
         assert canonicalize_name(wheel["name"]) in installed, source
+
+
+def _needed_on_runtime(requirement: Requirement, extra: str = "") -> bool:
+    marker = requirement.marker
+    return marker is None or bool(marker.evaluate(GENERATOR.TARGET_MARKERS | {"extra": extra}))
+
+
+def test_python_files_cover_transitive_dependencies() -> None:
+    """What the dependencies need on Python 3.12 (per the tested environment) is pinned too."""
+    pins = _pinned("python3-requirements")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    queue = [(Requirement(line), "") for line in project["dependencies"]]
+    seen: set[tuple[str, str]] = set()
+    while queue:
+        requirement, extra = queue.pop()
+        if not _needed_on_runtime(requirement, extra):
+            continue
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{requirement} ({extra or 'required'}) is not pinned; {REGENERATE}"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"{name} {pins[name]} vs {requirement}; {REGENERATE}"
+        )
+        for wanted in ("", *requirement.extras):
+            if (name, wanted) not in seen:
+                seen.add((name, wanted))
+                queue.extend((Requirement(r), wanted) for r in metadata.requires(name) or [])
+    assert len(seen) > len(project["dependencies"])
+
+
+@pytest.mark.parametrize("module_name", ["python3-requirements", "python3-build-tools"])
+def test_python_files_come_from_pypi(module_name: str) -> None:
+    """Each file is at its canonical PyPI address, never a mirror's or a local path."""
+    for source in _module(module_name)["sources"]:
+        assert PYPI_FILE.match(source["url"]), source
+
+
+def test_build_tools_come_first_and_share_nothing() -> None:
+    """setuptools is installed before pip builds the sdists, and the build tools' cleanup
+    ("*": every file that module installed) removes nothing the app needs."""
+    names = [entry if isinstance(entry, str) else entry["name"] for entry in _manifest()["modules"]]
+    assert names.index("python3-build-tools.json") < names.index("python3-requirements.json")
+    assert _module("python3-build-tools")["cleanup"] == ["*"]
+    assert "setuptools" in _pinned("python3-build-tools")
+    shared = _pinned("python3-build-tools").keys() & _pinned("python3-requirements").keys()
+    assert not shared, f"{shared}: cleaned up with the build tools; {REGENERATE}"
+
+
+def _item(name: str, version: str, *requires: str) -> dict[str, Any]:
+    return {"metadata": {"name": name, "version": version, "requires_dist": list(requires)}}
+
+
+def test_generator_follows_markers_for_the_runtime_python() -> None:
+    """pip evaluates markers for the Python it runs on; the generator keeps what 3.12 needs."""
+    items = [
+        _item("keyring", "25.7", 'importlib_metadata; python_version < "3.12"', "jeepney[x]>=0.4"),
+        _item("importlib_metadata", "8.0"),
+        _item("jeepney", "0.9", 'trio; extra == "x"', 'anyio; extra == "y"'),
+        _item("trio", "0.30"),
+        _item("anyio", "4.0"),
+    ]
+    kept = GENERATOR.needed_on_target(["keyring==25.7"], items)
+    assert [i["metadata"]["name"] for i in kept] == ["jeepney", "keyring", "trio"]
+    needs_newer = [_item("keyring", "25.7", 'backports.zstd; python_version >= "3.12"')]
+    with pytest.raises(SystemExit, match=r"backports\.zstd"):
+        GENERATOR.needed_on_target(["keyring"], needs_newer)
