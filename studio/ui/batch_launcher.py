@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-
-from PySide6.QtDBus import QDBusConnection, QDBusMessage
+from typing import Any
 
 from studio import APP_ID
 
@@ -17,16 +16,32 @@ class LauncherProgress:
     """Shows a fraction on the app's launcher icon (KDE Plasma, Ubuntu Dock, Dash to Dock…).
 
     Qt 6 has no portable taskbar progress; on Linux the LauncherEntry D-Bus signal is what
-    docks listen to. Without a session bus it does nothing.
+    docks listen to. Without a session bus (or without QtDBus) it does nothing. QtDBus is
+    imported on the first update, not at start-up.
     """
 
     def __init__(self) -> None:
-        self._bus = QDBusConnection.sessionBus()
+        self._bus: Any = None
+        self._tried = False
+
+    def _connect(self) -> Any:
+        if not self._tried:
+            self._tried = True
+            try:
+                from PySide6.QtDBus import QDBusConnection
+            except ImportError:
+                log.info("No QtDBus: batch progress is not shown on the launcher icon")
+            else:
+                self._bus = QDBusConnection.sessionBus()
+        return self._bus
 
     def set_fraction(self, fraction: float) -> None:
         """0..1 shows the bar; a negative value hides it."""
-        if not self._bus.isConnected():
+        bus = self._connect()
+        if bus is None or not bus.isConnected():
             return
+        from PySide6.QtDBus import QDBusMessage
+
         message = QDBusMessage.createSignal(_PATH, _INTERFACE, "Update")
         visible = fraction >= 0
         message.setArguments(
@@ -35,5 +50,5 @@ class LauncherProgress:
                 {"progress": max(0.0, min(1.0, fraction)), "progress-visible": visible},
             ]
         )
-        if not self._bus.send(message):
-            log.debug("launcher progress not sent: %s", self._bus.lastError().message())
+        if not bus.send(message):
+            log.debug("launcher progress not sent: %s", bus.lastError().message())
