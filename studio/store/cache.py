@@ -217,10 +217,10 @@ class RenderCache(SqliteStore):
         """
         audio = rendered.audio
         path = self._blob(key, audio.file_format)
-        if self._writer is None:
-            raise db.store_error(OSError("closed"), self.what, "saving a render in the cache")
-        temp = self._writer.temp_name(path)
         action = "saving a render in the cache"
+        if self._writer is None:  # only when opening failed
+            raise db.store_error(OSError("not open"), self.what, action)
+        temp = self._writer.temp_name(path)
         try:
             size, digest = file_digest(audio.path)  # hashed and staged before taking the lock
             if size > self.max_bytes or not digest:
@@ -229,45 +229,19 @@ class RenderCache(SqliteStore):
             stage(audio.path, temp)
         except OSError as exc:
             raise db.store_error(exc, self.what, action) from exc
-        created_at = utc_stamp(datetime.now(UTC))
+        row = (key, audio.file_format, audio.sample_rate, size, digest)
+        stamped = (utc_stamp(datetime.now(UTC)), metadata_json(rendered))
         try:
+            # Only the rename and the row take turns. No folder fsync: losing the rename in a
+            # power cut only makes the entry a miss (its blob fails the check).
             with self._using(action) as conn, db.write_transaction(conn):
-                self._index_blob(conn, temp, path, key, rendered, size, digest, created_at)
+                os.replace(temp, path)
+                conn.execute(_UPSERT, (*row, *stamped))
+                self._evict(conn, self.max_bytes)
         finally:
             # Renaming a name onto another name of the same file keeps both (POSIX).
             temp.unlink(missing_ok=True)
         return True
-
-    def _index_blob(
-        self,
-        conn: sqlite3.Connection,
-        temp: Path,
-        path: Path,
-        key: str,
-        rendered: Rendered,
-        size: int,
-        digest: str,
-        created_at: str,
-    ) -> None:
-        """Rename the staged blob into place and write its row, then evict (in a transaction).
-
-        No folder fsync: losing the rename in a power cut only makes the entry a miss.
-        """
-        audio = rendered.audio
-        os.replace(temp, path)
-        conn.execute(
-            _UPSERT,
-            (
-                key,
-                audio.file_format,
-                audio.sample_rate,
-                size,
-                digest,
-                created_at,
-                metadata_json(rendered),
-            ),
-        )
-        self._evict(conn, self.max_bytes)
 
     def set_max_bytes(self, max_bytes: int) -> None:
         """Change the limit and evict at once down to it.
