@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import os
 import secrets
 import shutil
@@ -35,6 +36,7 @@ class WriterLock:
             OSError: the folder is not writable.
         """
         self.token = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self._puts = itertools.count()  # threads putting one key at once get their own names
         self._path = folder / WRITERS / f"{self.token}.lock"
         self._path.parent.mkdir(parents=True, exist_ok=True)
         # Locked under another name first: a sweeper never sees this token's file unlocked.
@@ -56,8 +58,8 @@ class WriterLock:
             self._fd = None
 
     def temp_name(self, final: Path) -> Path:
-        """A temp name beside `final` that says which writer owns it."""
-        return final.with_name(f".{final.name}.{self.token}{PARTIAL}")
+        """A temp name beside `final`, unique to this put, that says which writer owns it."""
+        return final.with_name(f".{final.name}.{self.token}~{next(self._puts)}{PARTIAL}")
 
 
 def stage(source: Path, temp: Path) -> None:
@@ -95,7 +97,7 @@ def remove_debris(folder: Path, keep: set[str]) -> None:
             continue
         for blob in sub.iterdir():
             if blob.name.endswith(PARTIAL):
-                token = blob.name[: -len(PARTIAL)].rsplit(".", 1)[-1]
+                token = blob.name[: -len(PARTIAL)].rsplit(".", 1)[-1].split("~")[0]
                 if token not in live:
                     live[token] = _writer_alive(folder, token)
                 if not live[token]:

@@ -142,3 +142,44 @@ def test_a_dead_writers_temp_file_is_swept(tmp_path: Path) -> None:
             p.name.startswith(cache._writer.token)  # type: ignore[union-attr]
             for p in (folder / "writers").glob("*")
         )
+
+
+def test_two_threads_putting_one_key_at_once_both_succeed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two batch rows with the same text: their staged blobs never share a temp name."""
+    folder = tmp_path / "c"
+    staged, resume = threading.Event(), threading.Event()
+    real_stage = cache_module.stage
+    calls: list[Path] = []
+
+    def first_one_waits(source: Path, temp: Path) -> None:
+        real_stage(source, temp)
+        calls.append(temp)
+        if len(calls) == 1:
+            staged.set()
+            assert resume.wait(30)
+
+    monkeypatch.setattr(cache_module, "stage", first_one_waits)
+    first, second = make_rendered("Twice.", SPEC), make_rendered("Twice.", SPEC, freq=660.0)
+    errors: list[BaseException] = []
+    with RenderCache(folder, 10_000_000) as cache:
+
+        def put() -> None:
+            try:
+                cache.put(_key(first.text), first)
+            except BaseException as exc:  # reported to the test thread
+                errors.append(exc)
+
+        thread = threading.Thread(target=put)
+        thread.start()
+        try:
+            assert staged.wait(30)
+            assert cache.put(_key(second.text), second)
+        finally:
+            resume.set()
+            thread.join(30)
+        assert errors == []
+        found = cache.get(_key(first.text))
+        assert found is not None and found.data == first.audio.path.read_bytes()  # the last put
+        assert_totals_exact(folder, cache)
