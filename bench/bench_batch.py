@@ -131,7 +131,7 @@ def queue_run(
     """The batch queue on `source`; (seconds, RSS growth from item 1,000 MB, SQLite share).
 
     `cache=False` leaves the render cache out, to show the queue's own cost apart from the
-    cache's (RenderCache.put holds its lock across the blob's fsyncs, so puts take turns).
+    cache's (since puts stage their blob outside the index lock, the two are alike).
     """
     out = work / "out"
     out.mkdir(parents=True)

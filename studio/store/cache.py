@@ -3,9 +3,12 @@
 Why SQLite for the index rather than a JSON file: every `get` updates the recency order, and
 several windows or processes may share the folder. SQLite (WAL) gives atomic updates across
 processes with real locking, where a JSON index would need its own file locks and a whole-file
-rewrite per `get`. Blob files are only created or deleted while holding the index's write lock,
-so a reader never sees a half-replaced blob, and every blob is checked against its sha256
-before it is served: a truncated or foreign file is a miss, never wrong audio.
+rewrite per `get`. A put stages its blob under a temp name without the index lock (so workers'
+blob I/O runs side by side, see cache_files), then renames it into place and writes its row in
+one short transaction: final names only appear or go under the write lock, and every blob is
+checked against its sha256 before it is served (a truncated or foreign file is a miss, never
+wrong audio). The entry count and byte total are kept in the index by triggers, so a put costs
+O(log n) however full the cache is, and eviction walks the last-used index from the oldest.
 
 A blob is a second name (a hard link) for the render's file, which the take names too: the
 audio is on disk once (a copy only where the file system has no hard links). Evicting a blob
@@ -14,8 +17,8 @@ removes the cache's name only; the take keeps its audio.
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,8 +28,8 @@ from studio.core.contract import OUTPUT_FORMATS
 from studio.core.errors import ValidationError
 from studio.core.render import Rendered
 from studio.store import db
-from studio.store.atomic import link_file
 from studio.store.base import SqliteStore
+from studio.store.cache_files import WriterLock, file_digest, remove_debris, stage
 from studio.store.cached import CachedRender, from_metadata, metadata_json
 from studio.store.keys import is_key
 from studio.store.take_query import utc_stamp
@@ -41,15 +44,33 @@ _MIGRATIONS: tuple[db.Migration, ...] = (
         "last_used INTEGER NOT NULL, created_at TEXT NOT NULL, meta TEXT NOT NULL)",
         "CREATE INDEX entries_lru ON entries (last_used)",
     ),
+    # The running totals: triggers keep them in the same transaction as the rows they count,
+    # so they stay exact across crashes and across processes.
+    db.sql_steps(
+        "CREATE TABLE totals (id INTEGER PRIMARY KEY CHECK (id = 0), "
+        "entries INTEGER NOT NULL, bytes INTEGER NOT NULL)",
+        "INSERT INTO totals SELECT 0, count(*), coalesce(sum(size), 0) FROM entries",
+        "CREATE TRIGGER entries_added AFTER INSERT ON entries BEGIN "
+        "UPDATE totals SET entries = entries + 1, bytes = bytes + new.size; END",
+        "CREATE TRIGGER entries_removed AFTER DELETE ON entries BEGIN "
+        "UPDATE totals SET entries = entries - 1, bytes = bytes - old.size; END",
+        "CREATE TRIGGER entries_resized AFTER UPDATE OF size ON entries BEGIN "
+        "UPDATE totals SET bytes = bytes - old.size + new.size; END",
+    ),
 )
 # The next recency stamp: a counter, not a clock, so the order is exact even within a
 # millisecond and across processes (it is read and written under the write lock).
 _NEXT_USE = "(SELECT coalesce(max(last_used), 0) + 1 FROM entries)"
 _TOUCH = f"UPDATE entries SET last_used = {_NEXT_USE} WHERE key = ?"  # noqa: S608
+# ON CONFLICT rather than INSERT OR REPLACE: REPLACE's implicit delete fires no trigger.
 _UPSERT = (
-    "INSERT OR REPLACE INTO entries (key, output_format, sample_rate, size, sha256, last_used, "  # noqa: S608
-    f"created_at, meta) VALUES (?, ?, ?, ?, ?, {_NEXT_USE}, ?, ?)"
+    "INSERT INTO entries (key, output_format, sample_rate, size, sha256, last_used, "  # noqa: S608
+    f"created_at, meta) VALUES (?, ?, ?, ?, ?, {_NEXT_USE}, ?, ?) ON CONFLICT (key) DO UPDATE "
+    "SET output_format = excluded.output_format, sample_rate = excluded.sample_rate, "
+    "size = excluded.size, sha256 = excluded.sha256, last_used = excluded.last_used, "
+    "created_at = excluded.created_at, meta = excluded.meta"
 )
+_EVICT_BATCH = 64  # oldest entries read per step of an eviction
 
 
 @dataclass(frozen=True)
@@ -96,7 +117,9 @@ class RenderCache(SqliteStore):
         self.max_bytes = int(max_bytes)
         self._index = self.folder / INDEX_NAME
         self._hits = self._misses = 0
+        self._writer: WriterLock | None = None
         try:
+            self._writer = WriterLock(self.folder)
             try:
                 self._conn = self._open()
             except db.CorruptDatabaseError as exc:
@@ -108,7 +131,15 @@ class RenderCache(SqliteStore):
                 )
                 self._conn = self._open()
         except (sqlite3.Error, OSError, db.CorruptDatabaseError) as exc:
+            if self._writer is not None:
+                self._writer.release()
             raise db.store_error(exc, self.what, f"opening {self.folder}") from exc
+
+    def close(self) -> None:
+        """Close the index and give up this writer's token (further calls raise StoreError)."""
+        super().close()
+        if self._writer is not None:
+            self._writer.release()
 
     def _open(self) -> sqlite3.Connection:
         # NORMAL: in WAL mode a power cut may lose the last commits but never corrupts, and a
@@ -121,12 +152,12 @@ class RenderCache(SqliteStore):
         db.migrate(conn, _MIGRATIONS, self.what)
         with db.write_transaction(conn):
             keys = {str(row[0]) for row in conn.execute("SELECT key FROM entries")}
-            self._remove_blobs(keep=keys)  # debris of killed writers; none is in use now
+            remove_debris(self.folder, keep=keys)  # of killed writers; live puts' stay
 
     def _reset(self) -> None:
         """A damaged index: a cache is disposable, so drop it and every blob it indexed."""
         db.remove_database(self._index)
-        self._remove_blobs(keep=set())
+        remove_debris(self.folder, keep=set())
 
     def _blob(self, key: str, output_format: str) -> Path:
         _check_key(key)
@@ -155,7 +186,7 @@ class RenderCache(SqliteStore):
             output_format, rate, size, sha, created_at, meta = row
             path = self._blob(key, str(output_format))
             try:
-                length, digest = _file_digest(path)
+                length, digest = file_digest(path)
                 if length != size or digest != sha:
                     raise ValueError(f"blob has {length} of {size} bytes or a wrong hash")
                 found = from_metadata(key, path, str(output_format), int(rate), created_at, meta)
@@ -186,29 +217,30 @@ class RenderCache(SqliteStore):
         """
         audio = rendered.audio
         path = self._blob(key, audio.file_format)
+        action = "saving a render in the cache"
+        if self._writer is None:  # only when opening failed
+            raise db.store_error(OSError("not open"), self.what, action)
+        temp = self._writer.temp_name(path)
         try:
-            size, digest = _file_digest(audio.path)  # hashed before taking the lock
-        except OSError as exc:
-            raise db.store_error(exc, self.what, "saving a render in the cache") from exc
-        if size > self.max_bytes or not digest:
-            return False
-        created_at = utc_stamp(datetime.now(UTC))
-        with self._using("saving a render in the cache") as conn, db.write_transaction(conn):
+            size, digest = file_digest(audio.path)  # hashed and staged before taking the lock
+            if size > self.max_bytes or not digest:
+                return False
             # A second name for the render's file, not a second copy of its bytes.
-            link_file(audio.path, path)
-            conn.execute(
-                _UPSERT,
-                (
-                    key,
-                    audio.file_format,
-                    audio.sample_rate,
-                    size,
-                    digest,
-                    created_at,
-                    metadata_json(rendered),
-                ),
-            )
-            self._evict(conn, self.max_bytes)
+            stage(audio.path, temp)
+        except OSError as exc:
+            raise db.store_error(exc, self.what, action) from exc
+        row = (key, audio.file_format, audio.sample_rate, size, digest)
+        stamped = (utc_stamp(datetime.now(UTC)), metadata_json(rendered))
+        try:
+            # Only the rename and the row take turns. No folder fsync: losing the rename in a
+            # power cut only makes the entry a miss (its blob fails the check).
+            with self._using(action) as conn, db.write_transaction(conn):
+                os.replace(temp, path)
+                conn.execute(_UPSERT, (*row, *stamped))
+                self._evict(conn, self.max_bytes)
+        finally:
+            # Renaming a name onto another name of the same file keeps both (POSIX).
+            temp.unlink(missing_ok=True)
         return True
 
     def set_max_bytes(self, max_bytes: int) -> None:
@@ -228,53 +260,34 @@ class RenderCache(SqliteStore):
         """Remove every cached render (all processes see an empty cache)."""
         with self._using("emptying the cache") as conn, db.write_transaction(conn):
             conn.execute("DELETE FROM entries")
-            self._remove_blobs(keep=set())
+            remove_debris(self.folder, keep=set())
 
     def stats(self) -> CacheStats:
         """Entries and bytes stored, the limit, and this session's hits and misses."""
         with self._using("reading cache statistics") as conn:
-            entries, total = conn.execute(
-                "SELECT count(*), coalesce(sum(size), 0) FROM entries"
-            ).fetchone()
+            entries, total = conn.execute("SELECT entries, bytes FROM totals").fetchone()
             return CacheStats(int(entries), int(total), self.max_bytes, self._hits, self._misses)
 
     def _evict(self, conn: sqlite3.Connection, limit: int) -> None:
-        """Drop least recently used entries until the total fits `limit` (in a transaction)."""
-        total = int(conn.execute("SELECT coalesce(sum(size), 0) FROM entries").fetchone()[0])
-        if total <= limit:
-            return
-        for key, output_format, size in conn.execute(
-            "SELECT key, output_format, size FROM entries ORDER BY last_used"
-        ).fetchall():
-            conn.execute("DELETE FROM entries WHERE key = ?", (key,))
-            self._blob(str(key), str(output_format)).unlink(missing_ok=True)
-            total -= int(size)
-            if total <= limit:
+        """Drop least recently used entries until the total fits `limit` (in a transaction).
+
+        The total is read, not summed, and the oldest are read a batch at a time from the
+        last-used index: O(log n) per put, plus O(log n) per entry evicted.
+        """
+        total = int(conn.execute("SELECT bytes FROM totals").fetchone()[0])
+        while total > limit:
+            oldest = conn.execute(
+                "SELECT key, output_format, size FROM entries ORDER BY last_used LIMIT ?",
+                (_EVICT_BATCH,),
+            ).fetchall()
+            if not oldest:
                 break
-
-    def _remove_blobs(self, keep: set[str]) -> None:
-        """Delete every blob (and temp file) whose key is not in `keep`. Hold the write lock."""
-        if not self.folder.is_dir():
-            return
-        for sub in self.folder.iterdir():
-            if len(sub.name) != 2 or not sub.is_dir():
-                continue
-            for blob in sub.iterdir():
-                if blob.name.split(".")[0] not in keep or blob.name.endswith(".partial"):
-                    blob.unlink(missing_ok=True)
-
-
-def _file_digest(path: Path) -> tuple[int, str]:
-    """Size and sha256 of a file, read in blocks; (0, "") when it is missing."""
-    digest, size = hashlib.sha256(), 0
-    try:
-        with open(path, "rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-                size += len(block)
-    except FileNotFoundError:
-        return 0, ""
-    return size, digest.hexdigest()
+            for key, output_format, size in oldest:
+                conn.execute("DELETE FROM entries WHERE key = ?", (key,))
+                self._blob(str(key), str(output_format)).unlink(missing_ok=True)
+                total -= int(size)
+                if total <= limit:
+                    break
 
 
 def _check_key(key: str) -> None:

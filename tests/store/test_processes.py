@@ -14,6 +14,7 @@ import pytest
 from studio.store.cache import INDEX_NAME, RenderCache
 from studio.store.takes import TakeStore
 from tests.store.helpers import make_rendered
+from tests.store.test_cache_totals import assert_totals_exact
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_S = 60
@@ -148,6 +149,41 @@ def test_killed_while_caching_loses_at_most_the_entry_in_flight(tmp_path: Path) 
         assert cache.stats().entries - len(reported) <= 1
         blobs = [p for p in folder.glob("??/*") if p.is_file()]
         assert len(blobs) == cache.stats().entries  # no orphan or partial files
+
+
+def test_a_third_process_opening_the_cache_spares_live_writes(tmp_path: Path) -> None:
+    """Two processes put while this one keeps opening the cache (which sweeps debris): every
+    put of theirs lands and is served, and no staged blob of a live put is taken away."""
+    folder = tmp_path / "cache"
+    RenderCache(folder, 1 << 30).close()
+    workers = [_start("cache", folder, 80, tag) for tag in ("gamma", "delta")]
+    _go(*workers)
+    opened = 0
+    while any(w.poll() is None for w in workers) and opened < 400:
+        RenderCache(folder, 1 << 30).close()
+        opened += 1
+    keys = _finish(workers[0]) + _finish(workers[1])  # a swept blob makes a put fail
+    assert len(set(keys)) == 160 and opened > 0
+    with RenderCache(folder, 1 << 30) as cache:
+        assert all(cache.get(key) is not None for key in keys)
+        assert_totals_exact(folder, cache)
+
+
+def test_totals_stay_exact_after_a_writer_is_killed(tmp_path: Path) -> None:
+    """SIGKILL mid-put: the kept entry count and byte total match the rows and the blobs, and
+    eviction by them then brings the cache under its limit, oldest first."""
+    folder = tmp_path / "cache"
+    worker = _start("cache", folder, 100_000, "totals")
+    _go(worker)
+    reported = _kill_after(worker, 30)
+    with RenderCache(folder, 1 << 30) as cache:
+        assert_totals_exact(folder, cache)
+        total = cache.stats().total_bytes
+        cache.set_max_bytes(total // 2)
+        assert_totals_exact(folder, cache)
+        assert 0 < cache.stats().total_bytes <= total // 2
+        assert cache.get(reported[0]) is None  # the oldest went first
+        assert cache.get(reported[-1]) is not None
 
 
 def _assert_index_ok(folder: Path) -> None:
