@@ -29,6 +29,7 @@ from studio.services.export import ExportService
 from studio.services.history import HistoryService
 from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService, PlayerLike
+from studio.services.project_bundle import build_project_services
 from studio.services.pronunciation import PronunciationBench
 from studio.services.settings import Settings
 from studio.services.synthesis import SynthesisService
@@ -101,6 +102,7 @@ def build_services(
         history=HistoryService(library, messages),
         audition=AuditionService(backend, library, playback, messages),
         bench=PronunciationBench(backend, library, dictionaries, settings, playback, messages),
+        projects=build_project_services(settings, messages, backend, library, playback),
     )
 
 
@@ -112,6 +114,8 @@ def shutdown(services: Services) -> None:
     if services.bench is not None:
         services.bench.shutdown()
     services.drafts.flush()
+    if services.projects is not None:
+        services.projects.shutdown()  # pending edits written, the file closed
     for runner in services.runners:
         runner.shutdown(5000)
     services.playback.shutdown()

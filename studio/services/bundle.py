@@ -14,6 +14,7 @@ from studio.services.export import ExportService
 from studio.services.history import HistoryService
 from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService
+from studio.services.project_bundle import ProjectServices
 from studio.services.pronunciation import PronunciationBench
 from studio.services.settings import Settings
 from studio.services.synthesis import SynthesisService
@@ -39,6 +40,7 @@ class Services:
     history: HistoryService | None = None
     audition: AuditionService | None = None
     bench: PronunciationBench | None = None
+    projects: ProjectServices | None = None
     current: CurrentClip = field(init=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,324 @@
+"""The Script view: a project's blocks as rows, the selected segment's actions, the cast."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.project import Project
+from studio.core.project_state import newly_stale, segment_state
+from studio.services.project import ProjectService
+from studio.services.project_playback import ProjectPlayer
+from studio.services.project_render import ProjectRenderer
+from studio.ui import dialogs
+from studio.ui.script_cast import CastPanel
+from studio.ui.script_rows import BlockRow
+
+
+class ScriptView(QWidget):
+    """Edits the open project through ProjectService; renders and plays through its services.
+
+    Attributes:
+        rows: BlockRow by block id, in reading order.
+        selected: The selected segment id ("" for none).
+
+    Signals:
+        status(str text): a line for the status bar.
+    """
+
+    status = Signal(str)
+
+    def __init__(
+        self,
+        projects: ProjectService,
+        renderer: ProjectRenderer,
+        player: ProjectPlayer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.projects, self.renderer, self.player = projects, renderer, player
+        self.rows: dict[str, BlockRow] = {}
+        self.selected = ""
+        self._shown: Project | None = None
+
+        self.render_button = QPushButton("&Render changed", self)
+        self.render_button.clicked.connect(self.render_changed)
+        self.play_button = QPushButton("Play &from selected", self)
+        self.play_button.clicked.connect(self.play_project)
+        self.paste_button = QPushButton("Paste scri&pt", self)
+        self.paste_button.setToolTip("Add the clipboard's text; 'Name: line' assigns speakers")
+        self.paste_button.clicked.connect(self._on_paste_clicked)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Render progress")
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        top = QHBoxLayout()
+        for widget in (self.render_button, self.play_button, self.paste_button):
+            top.addWidget(widget)
+        top.addStretch(1)
+        top.addWidget(self.progress)
+
+        self.segment_label = QLabel("Select a sentence", self)
+        self.segment_play = QPushButton("Play", self)
+        self.segment_play.clicked.connect(self._on_segment_play_clicked)
+        self.regenerate_button = QPushButton("Regenerate", self)
+        self.regenerate_button.clicked.connect(self._on_regenerate_clicked)
+        self.takes_button = QToolButton(self)
+        self.takes_button.setText("Takes")
+        self.takes_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.takes_menu = QMenu(self.takes_button)
+        self.takes_button.setMenu(self.takes_menu)
+        self.lock_button = QPushButton("Lock", self)
+        self.lock_button.setCheckable(True)
+        self.lock_button.clicked.connect(self._on_lock_clicked)
+        bar = QHBoxLayout()
+        bar.addWidget(self.segment_label, 1)
+        for widget in (self.segment_play, self.regenerate_button, self.takes_button):
+            bar.addWidget(widget)
+        bar.addWidget(self.lock_button)
+
+        self._rows_box = QWidget(self)
+        self._rows_layout = QVBoxLayout(self._rows_box)
+        self._rows_layout.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self._rows_box)
+        self.empty_label = QLabel("No project open: File → New project or Open project…", self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cast = CastPanel(self)
+        self.cast.speaker_changed.connect(self._on_speaker_changed)
+        self.cast.add_requested.connect(self._on_add_speaker)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.empty_label)
+        left_layout.addWidget(self.scroll, 1)
+        left_layout.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(self.cast)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+
+        projects.project_changed.connect(self.show_project)
+        renderer.render_progressed.connect(self._on_render_progressed)
+        renderer.render_finished.connect(self._on_render_finished)
+        player.segment_changed.connect(self._on_speaking_changed)
+        self.show_project(None)
+
+    # -- showing ----------------------------------------------------------------------------
+
+    @Slot(object)
+    def show_project(self, project: Project | None) -> None:
+        """Show `project`: rows are reused by block id, only changed blocks repaint."""
+        self._shown = project
+        has = project is not None
+        self.empty_label.setVisible(not has)
+        self.scroll.setVisible(has)
+        for button in (self.render_button, self.play_button, self.paste_button):
+            button.setEnabled(has)
+        blocks = project.blocks if project is not None else ()
+        ids = [b.block_id for b in blocks]
+        for block_id in list(self.rows):
+            if block_id not in ids:
+                self.rows.pop(block_id).deleteLater()
+        for n, block in enumerate(blocks):
+            row = self.rows.get(block.block_id)
+            if row is None:
+                row = self.rows[block.block_id] = BlockRow(block.block_id, self._rows_box)
+                row.text_committed.connect(self._on_text_committed)
+                row.speaker_chosen.connect(self._on_speaker_chosen)
+                row.segment_selected.connect(self.select_segment)
+            if self._rows_layout.indexOf(row) != n:
+                self._rows_layout.insertWidget(n, row)
+            assert project is not None
+            row.show_block(project, block, self.selected, self.player.current)
+        if project is not None and self.selected and not project.has(self.selected):
+            self.selected = ""
+        self.cast.show_project(project)
+        self._show_selection()
+
+    def select_segment(self, segment_id: str) -> None:
+        """Select a segment (its actions show below the rows); while playing, jump there."""
+        self.selected = segment_id
+        self._refresh_marks()
+        self._show_selection()
+        if self.player.playing:
+            self.player.play_from(segment_id)
+
+    def _refresh_marks(self) -> None:
+        project = self._shown
+        if project is None:
+            return
+        for block in project.blocks:
+            self.rows[block.block_id].show_block(project, block, self.selected, self.player.current)
+
+    def _show_selection(self) -> None:
+        project = self._shown
+        segment = (
+            project.segment(self.selected)
+            if project is not None and self.selected and project.has(self.selected)
+            else None
+        )
+        for widget in (self.segment_play, self.regenerate_button, self.takes_button):
+            widget.setEnabled(segment is not None)
+        self.lock_button.setEnabled(segment is not None)
+        self.takes_menu.clear()
+        if segment is None or project is None:
+            self.segment_label.setText("Select a sentence")
+            self.lock_button.setChecked(False)
+            return
+        state = segment_state(project, project.block_of(segment.segment_id), segment)
+        self.segment_label.setText(f"“{segment.text[:70]}” — {state.value}")
+        self.segment_play.setEnabled(segment.take() is not None)
+        self.lock_button.setChecked(segment.locked)
+        self.lock_button.setText("Unlock" if segment.locked else "Lock")
+        self.takes_button.setText(f"Takes ({len(segment.takes)})")
+        self.takes_button.setEnabled(bool(segment.takes))
+        for n, take in enumerate(segment.takes, 1):
+            mark = "✓ " if take.take_id == segment.chosen_take else ""
+            action = QAction(f"{mark}Take {n} — {take.duration_s:.1f} s, {take.voice_id}", self)
+            action.triggered.connect(
+                lambda _=False, t=take.take_id, s=segment.segment_id: self.choose_take(s, t)
+            )
+            self.takes_menu.addAction(action)
+
+    # -- intents ----------------------------------------------------------------------------
+
+    def render_changed(self) -> None:
+        """Say what Render changed costs, then start it."""
+        plan = self.renderer.plan()
+        if not plan.jobs:
+            self.status.emit("Everything is rendered: nothing to send.")
+            return
+        project = self.projects.project
+        unvoiced = sorted(
+            {
+                project.cast.get(project.block_of(j.segment_id).speaker_id).name
+                for j in plan.jobs
+                if not j.spec.voice_id
+            }
+            if project is not None
+            else set()
+        )
+        if unvoiced:
+            self.status.emit(f"Pick a voice for {', '.join(unvoiced)} in the cast first.")
+            return
+        text = (
+            f"Render {plan.requests} segment(s): {plan.characters} characters in "
+            f"{plan.requests} request(s)?"
+        )
+        if dialogs.ask(self, "Render changed", text, default_yes=True):
+            self.status.emit(f"Rendering {plan.requests} segment(s), {plan.characters} characters…")
+            self.renderer.render_segments(plan.jobs)
+
+    def play_project(self) -> None:
+        """Play the chosen takes from the selected segment (from the start when none)."""
+        self.player.play_from(self.selected)
+
+    def choose_take(self, segment_id: str, take_id: str) -> None:
+        """Make a take the one played and exported, and play it."""
+        self.projects.edit(lambda e: e.choose_take(segment_id, take_id))
+        self.player.play_take(take_id)
+
+    def paste_script(self, text: str) -> list[str]:
+        """Add pasted text at the end of the last chapter ('Name: line' assigns speakers)."""
+        project = self.projects.project
+        if project is None or not text.strip():
+            return []
+        chapter = project.chapters[-1]
+        ids: list[str] = (
+            self.projects.edit(lambda e: e.paste(chapter.chapter_id, len(chapter.blocks), text))
+            or []
+        )
+        return ids
+
+    @Slot()
+    def _on_paste_clicked(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.paste_script(QApplication.clipboard().text())
+
+    @Slot(str, str)
+    def _on_text_committed(self, block_id: str, text: str) -> None:
+        self.projects.edit(lambda e: e.set_block_text(block_id, text))
+
+    @Slot(str, str)
+    def _on_speaker_chosen(self, block_id: str, speaker_id: str) -> None:
+        self.projects.edit(lambda e: e.set_block_speaker(block_id, speaker_id))
+
+    @Slot(str, object)
+    def _on_speaker_changed(self, speaker_id: str, changes: dict[str, object]) -> None:
+        before = self.projects.project
+        self.projects.edit(lambda e: e.update_speaker(speaker_id, **changes))
+        after = self.projects.project
+        if before is not None and after is not None and after is not before:
+            self.cast.show_stale(newly_stale(before, after))
+
+    @Slot()
+    def _on_add_speaker(self) -> None:
+        project = self.projects.project
+        if project is None:
+            return
+        name = dialogs.ask_name(
+            self, "Add speaker", "Name:", f"Speaker {len(project.cast.speakers) + 1}"
+        )
+        if name and name.strip():
+            self.projects.edit(lambda e: e.add_speaker(name))
+
+    @Slot()
+    def _on_segment_play_clicked(self) -> None:
+        project = self.projects.project
+        if project is not None and self.selected and project.has(self.selected):
+            take = project.segment(self.selected).take()
+            if take is not None:
+                self.player.play_take(take.take_id)
+
+    @Slot()
+    def _on_regenerate_clicked(self) -> None:
+        if self.selected:
+            self.renderer.regenerate(self.selected)
+
+    @Slot(bool)
+    def _on_lock_clicked(self, locked: bool) -> None:
+        if self.selected:
+            segment_id = self.selected
+            self.projects.edit(lambda e: e.set_locked(segment_id, locked))
+
+    @Slot(int, int)
+    def _on_render_progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setVisible(done < total)
+        self.progress.setFormat(f"{done}/{total}")
+        self.status.emit(f"Rendering segments: {done} of {total}")
+
+    @Slot(int, int)
+    def _on_render_finished(self, rendered: int, failed: int) -> None:
+        self.progress.hide()
+        tail = f", {failed} failed" if failed else ""
+        self.status.emit(f"Rendered {rendered} segment(s){tail}.")
+
+    @Slot(str)
+    def _on_speaking_changed(self, segment_id: str) -> None:
+        self._refresh_marks()
+        row = next((r for r in self.rows.values() if segment_id in r.stripe_buttons), None)
+        if row is not None:
+            self.scroll.ensureWidgetVisible(row)

@@ -1,0 +1,210 @@
+"""The Script view end to end against waves-local: paste, render changed, edit, takes, lock,
+undo/redo, read-along, and reopening the project file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from studio.core.project_state import SegmentState, states
+from studio.ui import dialogs
+
+DIALOGUE = "Alice: Hello there. How are you today?\n\nBob: I am fine. Thanks for asking."
+TTS = "/waves/v1/"
+
+
+def _open_new(qtbot, studio, path: Path):
+    projects = studio.services.projects.projects
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        projects.new(path, studio.services.voices.voices[0].voice_id)
+    return projects
+
+
+def _render(qtbot, studio) -> None:
+    renderer = studio.services.projects.renderer
+    with qtbot.wait_signal(renderer.render_finished, timeout=20000) as blocker:
+        studio.window.script.view.render_changed()
+    failures = [s.failure for s in studio.services.projects.projects.project.segments() if s.failure]
+    assert blocker.args[1] == 0, failures
+
+
+def _syntheses(server) -> int:
+    return server.stats.requests(TTS) - server.stats.requests(TTS + "voices")
+
+
+@pytest.mark.slow
+def test_script_dialogue_render_edit_takes_lock_undo_reopen(
+    qtbot, make_studio, waves_local, tmp_path, monkeypatch
+) -> None:
+    """The whole Script flow: one edit costs one request, takes and lock undo, reopen plays."""
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    studio = make_studio()
+    window = studio.window
+    view = window.script.view
+    path = tmp_path / "Dialogue.wavesproj"
+    projects = _open_new(qtbot, studio, path)
+    assert window.windowTitle().startswith("Dialogue — ")
+
+    view.paste_script(DIALOGUE)
+    project = projects.project
+    names = {s.speaker_id: s.name for s in project.cast.speakers}
+    assert [names[b.speaker_id] for b in project.blocks] == ["Alice", "Bob"]
+    assert len(project.segments()) == 4
+    assert set(states(project).values()) == {SegmentState.NOT_RENDERED}
+    plan = studio.services.projects.renderer.plan()
+    assert (plan.requests, plan.characters) == (4, sum(len(s.text) for s in project.segments()))
+
+    waves_local.stats.reset()
+    _render(qtbot, studio)
+    assert _syntheses(waves_local) == 4
+    assert set(states(projects.project).values()) == {SegmentState.RENDERED}
+    first_block = projects.project.blocks[0]
+    row = view.rows[first_block.block_id]
+    assert "rendered" in row.stripe_buttons[first_block.segments[0].segment_id].accessibleName()
+
+    # Edit one sentence in place: only that segment goes stale, and costs one request.
+    row.text.setPlainText("Hello there. How are you this morning?")
+    qtbot.keyClick(row.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    stale = [k for k, v in states(projects.project).items() if v is SegmentState.STALE]
+    assert len(stale) == 1
+    assert stale[0] == projects.project.blocks[0].segments[1].segment_id
+    assert "changed since rendered" in row.stripe_buttons[stale[0]].accessibleName()
+    waves_local.stats.reset()
+    _render(qtbot, studio)
+    assert _syntheses(waves_local) == 1
+    segment_id = stale[0]
+    first_take = projects.project.segment(segment_id).chosen_take
+    before = projects.project.segment(segment_id).takes  # the stale take is kept too
+
+    # Regenerate: a second take, chosen; then the first one picked back from Takes.
+    view.select_segment(segment_id)
+    with qtbot.wait_signal(studio.services.projects.renderer.render_finished, timeout=20000):
+        qtbot.mouseClick(view.regenerate_button, Qt.MouseButton.LeftButton)
+    segment = projects.project.segment(segment_id)
+    assert len(segment.takes) == len(before) + 1
+    assert segment.chosen_take == segment.takes[-1].take_id != first_take
+    assert view.takes_button.text() == f"Takes ({len(segment.takes)})"
+    first_index = [t.take_id for t in segment.takes].index(first_take)
+    assert view.takes_menu.actions()[-1].text().startswith("✓ ")
+    view.takes_menu.actions()[first_index].trigger()
+    assert projects.project.segment(segment_id).chosen_take == first_take
+
+    qtbot.mouseClick(view.lock_button, Qt.MouseButton.LeftButton)
+    assert projects.project.segment(segment_id).locked
+    assert segment_id not in {j.segment_id for j in studio.services.projects.renderer.plan().jobs}
+    finished = projects.project
+
+    # Undo/redo round trip: lock, take choice and text come back exactly.
+    script = window.script
+    script.undo_action.trigger()
+    assert not projects.project.segment(segment_id).locked
+    script.undo_action.trigger()
+    assert projects.project.segment(segment_id).chosen_take == segment.takes[-1].take_id
+    script.undo_action.trigger()
+    assert projects.project.blocks[0].text == "Hello there. How are you today?"
+    assert view.rows[first_block.block_id].text.toPlainText() == projects.project.blocks[0].text
+    for _ in range(3):
+        script.redo_action.trigger()
+    assert projects.project.segment(segment_id) == finished.segment(segment_id)
+    assert projects.project.blocks == finished.blocks
+
+    # Reopen: the chosen takes (the first take of the edited sentence) are what plays.
+    with qtbot.wait_signal(projects.file_changed, timeout=5000) as closed:
+        projects.close()
+    assert closed.args == [""]
+    qtbot.wait_until(lambda: not window.windowTitle().startswith("Dialogue"), timeout=2000)
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        window.script.open_path(path)
+    reopened = projects.project
+    assert reopened.segment(segment_id).chosen_take == first_take
+    assert reopened.segment(segment_id).locked
+    assert projects.path == path
+    assert str(path) in projects.recent()
+
+    player = studio.services.projects.player
+    with qtbot.wait_signal(player.segment_changed, timeout=5000):
+        player.play_from(reopened.segments()[0].segment_id)
+    expected = [projects.file.read_audio(s.chosen_take)[0] for s in reopened.segments()]
+    pauses = 2 * int(reopened.export.paragraph_pause_s * 24000)  # after each paragraph
+    total = sum(len(a) for a in expected) + pauses
+    qtbot.wait_until(lambda: len(studio.player.samples) == total, timeout=5000)
+    played = studio.player.samples
+    # Sentences 1 and 2 back to back, then the paragraph pause, then Bob's lines.
+    cut = len(expected[0]) + len(expected[1])
+    np.testing.assert_allclose(played[:cut], np.concatenate(expected[:2]), atol=1e-6)
+    assert not played[cut : cut + pauses // 2].any()
+    np.testing.assert_allclose(played[cut + pauses // 2 :][: len(expected[2])], expected[2])
+
+
+@pytest.mark.slow
+def test_read_along_follows_the_players_position(qtbot, make_studio, tmp_path, monkeypatch):
+    """The highlighted segment is the one at the player's position; Esc clears it."""
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    studio = make_studio()
+    view = studio.window.script.view
+    projects = _open_new(qtbot, studio, tmp_path / "Read.wavesproj")
+    view.paste_script(DIALOGUE)
+    _render(qtbot, studio)
+    segments = projects.project.segments()
+    player = studio.services.projects.player
+    view.select_segment(segments[1].segment_id)
+    with qtbot.wait_signal(player.segment_changed, timeout=5000) as started:
+        qtbot.mouseClick(view.play_button, Qt.MouseButton.LeftButton)
+    assert started.args == [segments[1].segment_id]  # from the selected segment
+    takes = [projects.project.segment(s.segment_id).take() for s in segments]
+    # Into the third sentence (second of the first paragraph was the start; then its pause).
+    into_third = takes[1].duration_s + 0.5 + 0.1
+    qtbot.wait_until(lambda: studio.services.playback.state == "playing", timeout=3000)
+    with qtbot.wait_signal(player.segment_changed, timeout=3000) as moved:
+        studio.player.advance(into_third)
+    assert moved.args == [segments[2].segment_id]
+    row = view.rows[projects.project.blocks[1].block_id]
+    assert row.stripe_buttons[segments[2].segment_id].font().bold()
+    with qtbot.wait_signal(player.segment_changed, timeout=3000) as stopped:
+        studio.window.commands.stop.trigger()  # Esc
+    assert stopped.args == [""]
+
+
+def test_cast_voice_change_says_how_many_segments_changed(qtbot, make_studio, tmp_path):
+    """Picking another voice for Bob marks Bob's segments stale and says how many."""
+    studio = make_studio()
+    view = studio.window.script.view
+    projects = _open_new(qtbot, studio, tmp_path / "Cast.wavesproj")
+    view.paste_script(DIALOGUE)
+    project = projects.project
+    bob = project.cast.by_name("Bob")
+    # Pretend the segments were rendered with the current voice: give each a current take.
+    from studio.core.project import SegmentTake
+    from studio.core.project_state import segment_key
+
+    for block in project.blocks:
+        for segment in block.segments:
+            key = segment_key(projects.project, block, segment)
+            projects.edit(lambda e, s=segment, k=key: e.add_take(s.segment_id, SegmentTake(
+                "t" + s.segment_id, k, s.text, 1.0, 24000)))  # fmt: skip
+    assert set(states(projects.project).values()) == {SegmentState.RENDERED}
+    editor = view.cast.editors[bob.speaker_id]
+    other = next(i for i in range(editor.voice.count()) if editor.voice.itemData(i) != bob.voice_id)
+    editor.voice.setCurrentIndex(other)
+    editor.voice.activated.emit(other)
+    assert view.cast.stale_label.text() == "2 segments changed"
+    assert projects.project.cast.get(bob.speaker_id).voice_id == editor.voice.itemData(other)
+    qtbot.keyClicks(editor.name, "by")
+    editor.name.editingFinished.emit()
+    assert projects.project.cast.get(bob.speaker_id).name == "Bobby"
+
+
+def test_open_errors_are_clear_and_change_nothing(qtbot, make_studio, tmp_path):
+    """A file that is not a project is refused with a message naming it; nothing opens."""
+    studio = make_studio(start=False)
+    projects = studio.services.projects.projects
+    bogus = tmp_path / "notes.wavesproj"
+    bogus.write_text("just some notes")
+    with qtbot.wait_signal(projects.open_failed, timeout=5000) as failed:
+        studio.window.script.open_path(bogus)
+    assert "notes.wavesproj is not a Waves Studio project" in failed.args[0]
+    assert projects.project is None
+    assert "not a Waves Studio project" in studio.window.banner.text_label.text()
