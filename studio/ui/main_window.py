@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
                 lambda: services.settings.voice_id,
             )  # fmt: skip
             self.modes.addTab(self.script.view, icon("dictionary"), "S&cript")
-            self.script.install_menu(self.menuBar().actions()[0].menu())
+            self.script.install_menu(self.menuBar())
 
         self._space_guard = SpaceKeyGuard(self)
         app = QApplication.instance()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QStatusBar, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QStatusBar, QTabWidget, QWidget
 
 from studio import APP_NAME
 from studio.services.messages import MessageBus
@@ -78,9 +78,12 @@ class ScriptMode(QObject):
         action.triggered.connect(slot)
         return action
 
-    def install_menu(self, file_menu: QMenu) -> None:
+    def install_menu(self, menu_bar: QMenuBar) -> None:
         """Put the project commands at the top of the File menu."""
-        first = file_menu.actions()[0] if file_menu.actions() else None
+        file_menu = next((a.menu() for a in menu_bar.actions() if a.text() == "&File"), None)
+        if not isinstance(file_menu, QMenu) or not file_menu.actions():
+            return
+        first = file_menu.actions()[0]
         for action in (self.new_action, self.open_action):
             file_menu.insertAction(first, action)
         file_menu.insertMenu(first, self.recent_menu)

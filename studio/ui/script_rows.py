@@ -138,8 +138,9 @@ class BlockRow(QWidget):
     def _show_segments(self, project: Project, block: Block) -> None:
         while self.stripes.count():
             item = self.stripes.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.stripe_buttons = {}
         states = dict(block_states(project, block.block_id))
         for n, segment in enumerate(block.segments, 1):

@@ -85,16 +85,16 @@ class ScriptView(QWidget):
         self.lock_button.clicked.connect(self._on_lock_clicked)
         bar = QHBoxLayout()
         bar.addWidget(self.segment_label, 1)
-        for widget in (self.segment_play, self.regenerate_button, self.takes_button):
-            bar.addWidget(widget)
+        for button in (self.segment_play, self.regenerate_button, self.takes_button):
+            bar.addWidget(button)
         bar.addWidget(self.lock_button)
 
         self._rows_box = QWidget(self)
         self._rows_layout = QVBoxLayout(self._rows_box)
         self._rows_layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self._rows_box)
+        self.rows_scroll = QScrollArea(self)
+        self.rows_scroll.setWidgetResizable(True)
+        self.rows_scroll.setWidget(self._rows_box)
         self.empty_label = QLabel("No project open: File → New project or Open project…", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cast = CastPanel(self)
@@ -106,7 +106,7 @@ class ScriptView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
         left_layout.addWidget(self.empty_label)
-        left_layout.addWidget(self.scroll, 1)
+        left_layout.addWidget(self.rows_scroll, 1)
         left_layout.addLayout(bar)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
@@ -131,7 +131,7 @@ class ScriptView(QWidget):
         self._shown = project
         has = project is not None
         self.empty_label.setVisible(not has)
-        self.scroll.setVisible(has)
+        self.rows_scroll.setVisible(has)
         for button in (self.render_button, self.play_button, self.paste_button):
             button.setEnabled(has)
         blocks = project.blocks if project is not None else ()
@@ -177,8 +177,8 @@ class ScriptView(QWidget):
             if project is not None and self.selected and project.has(self.selected)
             else None
         )
-        for widget in (self.segment_play, self.regenerate_button, self.takes_button):
-            widget.setEnabled(segment is not None)
+        for button in (self.segment_play, self.regenerate_button, self.takes_button):
+            button.setEnabled(segment is not None)
         self.lock_button.setEnabled(segment is not None)
         self.takes_menu.clear()
         if segment is None or project is None:
@@ -321,4 +321,4 @@ class ScriptView(QWidget):
         self._refresh_marks()
         row = next((r for r in self.rows.values() if segment_id in r.stripe_buttons), None)
         if row is not None:
-            self.scroll.ensureWidgetVisible(row)
+            self.rows_scroll.ensureWidgetVisible(row)

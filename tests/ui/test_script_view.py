@@ -27,7 +27,8 @@ def _render(qtbot, studio) -> None:
     renderer = studio.services.projects.renderer
     with qtbot.wait_signal(renderer.render_finished, timeout=20000) as blocker:
         studio.window.script.view.render_changed()
-    failures = [s.failure for s in studio.services.projects.projects.project.segments() if s.failure]
+    project = studio.services.projects.projects.project
+    failures = [s.failure for s in project.segments() if s.failure]
     assert blocker.args[1] == 0, failures
 
 
