@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.banner)
         self.modes = QTabWidget(self)  # the single-line editor, and the Script view of projects
         self.modes.setDocumentMode(True)
-        self.modes.addTab(self.editor_split, icon("synthesize"), "&Line")
+        self.modes.addTab(self.editor_split, icon("synthesize"), "&Quick line")
         left_layout.addWidget(self.modes, 1)
 
         side = QWidget(self)

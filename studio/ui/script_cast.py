@@ -46,9 +46,9 @@ class SpeakerEditor(QGroupBox):
         self.speed.setSuffix("×")
         self.speed.editingFinished.connect(self._on_speed_edited)
         form = QFormLayout(self)
-        form.addRow("&Name", self.name)
-        form.addRow("&Voice", self.voice)
-        form.addRow("S&peed", self.speed)
+        form.addRow("Name", self.name)
+        form.addRow("Voice", self.voice)
+        form.addRow("Speed", self.speed)
         self.show_speaker(speaker, voices)
 
     def show_speaker(self, speaker: Speaker, voices: tuple[Voice, ...]) -> None:
@@ -102,7 +102,7 @@ class CastPanel(QWidget):
         self.voices: tuple[Voice, ...] = ()
         self.editors: dict[str, SpeakerEditor] = {}
         self._list = QVBoxLayout()
-        self.add_button = QPushButton("&Add speaker", self)
+        self.add_button = QPushButton("Add spea&ker", self)
         self.add_button.clicked.connect(self.add_requested)
         self.stale_label = QLabel("", self)
         self.stale_label.setWordWrap(True)

@@ -54,7 +54,7 @@ class ScriptMode(QObject):
         self.recent_menu = QMenu("Open &Recent", window)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.save_as_action = self._action("Save Project &As…", "Ctrl+Shift+S", self.save_as)
-        self.close_action = self._action("&Close project", "", projects.close)
+        self.close_action = self._action("Close projec&t", "", projects.close)
         # Scoped to the Script view, so the single-line editor keeps its own Ctrl+Z.
         self.undo_action = self._action("&Undo", "Ctrl+Z", projects.undo, self.view)
         self.redo_action = self._action("&Redo", "Ctrl+Shift+Z", projects.redo, self.view)

@@ -53,11 +53,11 @@ class ScriptView(QWidget):
         self.selected = ""
         self._shown: Project | None = None
 
-        self.render_button = QPushButton("&Render changed", self)
+        self.render_button = QPushButton("Render chan&ged", self)
         self.render_button.clicked.connect(self.render_changed)
-        self.play_button = QPushButton("Play &from selected", self)
+        self.play_button = QPushButton("Pla&y from selected", self)
         self.play_button.clicked.connect(self.play_project)
-        self.paste_button = QPushButton("Paste scri&pt", self)
+        self.paste_button = QPushButton("Paste scr&ipt", self)
         self.paste_button.setToolTip("Add the clipboard's text; 'Name: line' assigns speakers")
         self.paste_button.clicked.connect(self._on_paste_clicked)
         self.progress = QProgressBar(self)

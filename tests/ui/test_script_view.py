@@ -209,3 +209,20 @@ def test_open_errors_are_clear_and_change_nothing(qtbot, make_studio, tmp_path):
     assert "notes.wavesproj is not a Waves Studio project" in failed.args[0]
     assert projects.project is None
     assert "not a Waves Studio project" in studio.window.banner.text_label.text()
+
+
+def test_script_tab_mnemonics_do_not_shadow_menus(qtbot, make_studio, tmp_path) -> None:
+    """With a project open on the Script tab, no visible widget's Alt letter clashes."""
+    from tests.ui.test_mnemonics import clashes, mnemonic, widget_mnemonics
+
+    studio = make_studio()
+    window = studio.window
+    _open_new(qtbot, studio, tmp_path / "Keys.wavesproj")
+    window.script.view.paste_script(DIALOGUE)
+    window.modes.setCurrentWidget(window.script.view)
+    found = widget_mnemonics(window)
+    for action in window.menuBar().actions():
+        letter = mnemonic(action.text())
+        if letter:
+            found[letter].append(f"menu {action.text()}")
+    assert clashes(found) == {}, "".join(sorted(found))
