@@ -19,7 +19,8 @@ TTS = "/waves/v1/"
 def _open_new(qtbot, studio, path: Path):
     projects = studio.services.projects.projects
     with qtbot.wait_signal(projects.file_changed, timeout=5000):
-        projects.new(path, studio.services.voices.voices[0].voice_id)
+        voices = studio.services.voices.voices
+        projects.new(path, voices[0].voice_id if voices else "")
     return projects
 
 
@@ -41,7 +42,8 @@ def test_script_dialogue_render_edit_takes_lock_undo_reopen(
     qtbot, make_studio, waves_local, tmp_path, monkeypatch
 ) -> None:
     """The whole Script flow: one edit costs one request, takes and lock undo, reopen plays."""
-    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text, **k: asked.append(text) or True)
     studio = make_studio()
     window = studio.window
     view = window.script.view
@@ -60,7 +62,9 @@ def test_script_dialogue_render_edit_takes_lock_undo_reopen(
 
     waves_local.stats.reset()
     _render(qtbot, studio)
+    assert asked[-1] == f"Render 4 segment(s): {plan.characters} characters in 4 request(s)?"
     assert _syntheses(waves_local) == 4
+    assert window.statusBar().currentMessage() == "Rendered 4 segment(s)."
     assert set(states(projects.project).values()) == {SegmentState.RENDERED}
     first_block = projects.project.blocks[0]
     row = view.rows[first_block.block_id]
@@ -76,6 +80,7 @@ def test_script_dialogue_render_edit_takes_lock_undo_reopen(
     waves_local.stats.reset()
     _render(qtbot, studio)
     assert _syntheses(waves_local) == 1
+    assert "1 request(s)" in asked[-1]
     segment_id = stale[0]
     first_take = projects.project.segment(segment_id).chosen_take
     before = projects.project.segment(segment_id).takes  # the stale take is kept too
@@ -226,3 +231,67 @@ def test_script_tab_mnemonics_do_not_shadow_menus(qtbot, make_studio, tmp_path) 
         if letter:
             found[letter].append(f"menu {action.text()}")
     assert clashes(found) == {}, "".join(sorted(found))
+
+
+def test_edits_are_autosaved_off_the_gui_thread_and_save_as_carries_on(
+    qtbot, make_studio, tmp_path
+):
+    """Edits reach the file without a save command; Save As moves the title to the copy."""
+    studio = make_studio(start=False)
+    window = studio.window
+    projects = _open_new(qtbot, studio, tmp_path / "Auto.wavesproj")
+    window.script.view.paste_script("Narrator: One line.")
+    edited = projects.project
+    qtbot.wait_until(lambda: projects.file.project is edited, timeout=3000)  # written
+    copy = tmp_path / "Copy"
+    with qtbot.wait_signal(projects.file_changed, timeout=5000) as moved:
+        projects.save_as(copy)
+    assert moved.args == [str(tmp_path / "Copy.wavesproj")]
+    assert window.windowTitle().startswith("Copy — ")
+    assert projects.file.project.blocks == edited.blocks
+    assert window.script.close_action.isEnabled()
+
+
+def test_ctrl_z_in_the_script_view_undoes_a_project_edit(qtbot, make_studio, tmp_path):
+    """Ctrl+Z / Ctrl+Shift+Z on the Script tab go through the project's undo stack."""
+    studio = make_studio(start=False)
+    window = studio.window
+    projects = _open_new(qtbot, studio, tmp_path / "Undo.wavesproj")
+    view = window.script.view
+    view.paste_script("Alice: Hi.")
+    window.modes.setCurrentWidget(view)
+    window.activateWindow()
+    view.render_button.setFocus()
+    qtbot.keyClick(view.render_button, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert projects.project.blocks == ()
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view.render_button, Qt.Key.Key_Z, shift_ctrl)
+    assert [b.text for b in projects.project.blocks] == ["Hi."]
+
+
+def test_newer_and_busy_project_files_are_refused_clearly(qtbot, make_studio, tmp_path):
+    """A newer format and a file held by another process get messages that say why."""
+    import sqlite3
+
+    from studio.core.project_ops import new_project
+    from studio.store.project_file import ProjectFile
+
+    studio = make_studio(start=False)
+    projects = studio.services.projects.projects
+    newer = tmp_path / "Newer.wavesproj"
+    ProjectFile.create(newer, new_project("Newer")).close()
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    with qtbot.wait_signal(projects.open_failed, timeout=5000) as failed:
+        studio.window.script.open_path(newer)
+    assert "saved by a newer version of Waves Studio" in failed.args[0]
+    busy = tmp_path / "Busy.wavesproj"
+    held = ProjectFile.create(busy, new_project("Busy"))  # as a headless render would
+    try:
+        with qtbot.wait_signal(projects.open_failed, timeout=5000) as failed:
+            studio.window.script.open_path(busy)
+        assert "is open in another Waves Studio window or a render" in failed.args[0]
+    finally:
+        held.close()
+    assert projects.project is None
