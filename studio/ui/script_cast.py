@@ -54,7 +54,10 @@ class SpeakerEditor(QGroupBox):
     def show_speaker(self, speaker: Speaker, voices: tuple[Voice, ...]) -> None:
         """Show the speaker's current settings."""
         self.speaker = speaker
-        self.setStyleSheet(f"QGroupBox {{ border-left: 6px solid {speaker.colour}; }}")
+        self.setStyleSheet(
+            f"QGroupBox {{ border: 1px solid palette(mid); border-left: 6px solid {speaker.colour};"
+            " border-radius: 3px; margin-top: 2px; }"
+        )
         if not self.name.hasFocus():
             self.name.setText(speaker.name)
         self.voice.blockSignals(True)

@@ -124,7 +124,10 @@ class BlockRow(QWidget):
             self.speaker.addItem(s.name, s.speaker_id)
         self.speaker.setCurrentIndex(max(0, self.speaker.findData(block.speaker_id)))
         colour = project.cast.get(block.speaker_id).colour
-        self.speaker.setStyleSheet(f"QComboBox {{ border-left: 6px solid {colour}; }}")
+        self.speaker.setStyleSheet(
+            f"QComboBox {{ border: 1px solid palette(mid); border-left: 6px solid {colour};"
+            " border-radius: 3px; padding: 2px 4px; }"
+        )
         self.speaker.blockSignals(False)
         if not self.text.hasFocus() and self.text.toPlainText() != block.text:
             self.text.setPlainText(block.text)
@@ -152,7 +155,12 @@ class BlockRow(QWidget):
             button.setCheckable(True)
             button.setText(f"{symbol} {n}{duration}")
             button.setProperty("state", state.value)
-            button.setStyleSheet(f"QToolButton {{ border-bottom: 3px solid {colour}; }}")
+            button.setStyleSheet(
+                f"QToolButton {{ color: {colour}; border: 1px solid transparent;"
+                f" border-bottom: 3px solid {colour}; padding: 1px 4px; }}"
+                f" QToolButton:checked {{ border: 1px solid palette(highlight);"
+                f" border-bottom: 3px solid {colour}; }}"
+            )
             preview = segment.text[:60] + ("…" if len(segment.text) > 60 else "")
             button.setToolTip(f"Sentence {n}: {state.value}{duration}\n{preview}")
             button.setAccessibleName(f"Sentence {n}, {state.value}{duration}")
@@ -167,9 +175,10 @@ class BlockRow(QWidget):
         for segment_id, button in self.stripe_buttons.items():
             button.setChecked(segment_id == selected)
             font = button.font()
+            # The read-along mark: bold and underlined (not colour, which shows the state).
             font.setBold(segment_id == speaking)
+            font.setUnderline(segment_id == speaking)
             button.setFont(font)
-            button.setAutoRaise(segment_id != speaking)
 
     @Slot(int)
     def _on_speaker_activated(self, index: int) -> None:
