@@ -87,6 +87,8 @@ class ProjectService(QObject):
 
     def open(self, path: Path) -> None:
         """Open a project file (errors come back as `open_failed`, nothing else changes)."""
+        if self.path is not None and path.resolve() == self.path.resolve():
+            return  # already open here (opening it again would meet our own lock)
         self._run_open(lambda: ProjectFile.open(path))
 
     def _run_open(self, make: Callable[[], ProjectFile]) -> None:

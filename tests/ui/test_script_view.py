@@ -169,6 +169,16 @@ def test_read_along_follows_the_players_position(qtbot, make_studio, tmp_path, m
     assert moved.args == [segments[2].segment_id]
     row = view.rows[projects.project.blocks[1].block_id]
     assert row.stripe_buttons[segments[2].segment_id].font().bold()
+    # Clicking a sentence while playing jumps there.
+    last = view.rows[projects.project.blocks[1].block_id].stripe_buttons[segments[3].segment_id]
+    with qtbot.wait_signal(player.segment_changed, timeout=3000) as jumped:
+        qtbot.mouseClick(last, Qt.MouseButton.LeftButton)
+    assert jumped.args == [segments[3].segment_id]
+    def plays():
+        return [call for call in studio.player.calls if call[0] == "play"]
+
+    qtbot.wait_until(lambda: len(plays()) == 2, timeout=3000)
+    assert plays()[1][1] < plays()[0][1]  # a shorter programme, from there
     with qtbot.wait_signal(player.segment_changed, timeout=3000) as stopped:
         studio.window.commands.stop.trigger()  # Esc
     assert stopped.args == [""]
@@ -214,6 +224,17 @@ def test_open_errors_are_clear_and_change_nothing(qtbot, make_studio, tmp_path):
     assert "notes.wavesproj is not a Waves Studio project" in failed.args[0]
     assert projects.project is None
     assert "not a Waves Studio project" in studio.window.banner.text_label.text()
+
+
+def test_opening_the_open_project_again_keeps_it(qtbot, make_studio, tmp_path):
+    """Open Recent on the project already open is not refused as 'open elsewhere'."""
+    studio = make_studio(start=False)
+    path = tmp_path / "Same.wavesproj"
+    projects = _open_new(qtbot, studio, path)
+    with qtbot.assert_not_emitted(projects.open_failed):
+        studio.window.script.open_path(path)
+        projects.files.pool.waitForDone(2000)
+    assert projects.path == path
 
 
 def test_script_tab_mnemonics_do_not_shadow_menus(qtbot, make_studio, tmp_path) -> None:
