@@ -18,13 +18,13 @@ os.environ.setdefault("STUDIO_NO_ERROR_WINDOWS", "1")
 os.environ.pop("SMALLEST_API_KEY", None)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from take_screenshots import grab, settle, wait_for  # noqa: E402
+from PySide6.QtWidgets import QApplication
+from take_screenshots import grab, settle, wait_for
 
-from studio.app import Profile, build_services, shutdown  # noqa: E402
-from studio.secrets import MemorySecretStore  # noqa: E402
-from studio.ui.main_window import MainWindow  # noqa: E402
-from studio.ui.theme import apply_theme  # noqa: E402
+from studio.app import Profile, build_services, shutdown
+from studio.secrets import MemorySecretStore
+from studio.ui.main_window import MainWindow
+from studio.ui.theme import apply_theme
 
 SCRIPT = (
     "Narrator: Welcome to the show. Today two friends plan a weekend trip.\n\n"
@@ -47,7 +47,8 @@ def main(out_dir: Path) -> None:
     window.show()
     services.backend.start(force_local=True)
     wait_for(lambda: services.voices.voices != ())
-    assert window.script is not None and services.projects is not None
+    assert window.script is not None
+    assert services.projects is not None
     ps = services.projects
     english = [v.voice_id for v in services.voices.voices if "english" in v.languages]
     ids = english or [v.voice_id for v in services.voices.voices]
