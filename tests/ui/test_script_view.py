@@ -174,6 +174,7 @@ def test_read_along_follows_the_players_position(qtbot, make_studio, tmp_path, m
     with qtbot.wait_signal(player.segment_changed, timeout=3000) as jumped:
         qtbot.mouseClick(last, Qt.MouseButton.LeftButton)
     assert jumped.args == [segments[3].segment_id]
+
     def plays():
         return [call for call in studio.player.calls if call[0] == "play"]
 
