@@ -317,3 +317,44 @@ def test_newer_and_busy_project_files_are_refused_clearly(qtbot, make_studio, tm
     finally:
         held.close()
     assert projects.project is None
+
+
+@pytest.mark.slow
+def test_a_failed_segment_says_so_and_render_changed_retries_it(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local_faults
+) -> None:
+    """A server error marks the segment failed (stripe text says so); the next run renders it."""
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    studio = make_studio()
+    view = studio.window.script.view
+    projects = _open_new(qtbot, studio, tmp_path / "Fail.wavesproj")
+    view.paste_script("Alice: Hi there.")
+    waves_local_faults("status=500@path=/waves/v1/tts")
+    renderer = studio.services.projects.renderer
+    with qtbot.wait_signal(renderer.render_finished, timeout=20000) as finished:
+        view.render_changed()
+    assert finished.args == [0, 1]
+    segment = projects.project.segments()[0]
+    assert states(projects.project)[segment.segment_id] is SegmentState.FAILED
+    button = view.rows[projects.project.blocks[0].block_id].stripe_buttons[segment.segment_id]
+    assert "render failed" in button.accessibleName()
+    waves_local_faults("")
+    _render(qtbot, studio)
+    assert states(projects.project)[segment.segment_id] is SegmentState.RENDERED
+
+
+def test_pending_edits_are_written_when_the_studio_shuts_down(qtbot, make_studio, tmp_path):
+    """Quitting right after an edit loses nothing: shutdown flushes the autosave."""
+    from studio.store.project_file import ProjectFile
+
+    studio = make_studio(start=False)
+    path = tmp_path / "Quit.wavesproj"
+    projects = _open_new(qtbot, studio, path)
+    studio.window.script.view.paste_script("Bob: Last words before quitting.")
+    studio.services.projects.shutdown()
+    reopened = ProjectFile.open(path)
+    try:
+        assert [b.text for b in reopened.project.blocks] == ["Last words before quitting."]
+    finally:
+        reopened.close()
+    assert projects.file is None
