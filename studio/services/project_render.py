@@ -77,6 +77,7 @@ class ProjectRenderer(QObject):
         self._runs = itertools.count(1)
         self._run = 0
         self._total = self._done = self._failed = 0
+        self._inflight: set[str] = set()  # segments with a job queued or running
         projects.file_changed.connect(self._on_file_changed)
 
     @property
@@ -100,10 +101,14 @@ class ProjectRenderer(QObject):
 
     def cancel(self) -> None:
         """Drop the jobs of the current run (running requests are asked to stop)."""
+        was_busy, rendered = self.busy, self._done - self._failed
         self._run = next(self._runs)
         self.tasks.cancel_all()
         self.tasks.pool.clear()
         self._total = self._done = self._failed = 0
+        self._inflight.clear()
+        if was_busy:
+            self.render_finished.emit(rendered, 0)
 
     def render_segments(
         self, jobs: tuple[RenderJob, ...] | list[RenderJob], fresh: bool = False
@@ -115,6 +120,8 @@ class ProjectRenderer(QObject):
             fresh: Skip the render cache (Regenerate wants another performance).
         """
         client, info, file = self._backend.client, self._backend.info, self._projects.file
+        # A second click while a run goes on adds only what is not on its way already.
+        jobs = [job for job in jobs if job.segment_id not in self._inflight]
         if not jobs:
             return 0
         if client is None or info is None or file is None:
@@ -126,6 +133,7 @@ class ProjectRenderer(QObject):
         library = None if fresh else self._library
         backend = info.backend
         for job in jobs:
+            self._inflight.add(job.segment_id)
 
             def work(ctx: TaskContext, job: RenderJob = job) -> SegmentTake:
                 return _render_take(client, library, backend, file, job, ctx)
@@ -141,12 +149,14 @@ class ProjectRenderer(QObject):
     def _on_take(self, run: int, file: ProjectFile, job: RenderJob, take: SegmentTake) -> None:
         if run != self._run or file is not self._projects.file:
             return
+        self._inflight.discard(job.segment_id)
         self._projects.edit(lambda e: e.add_take(job.segment_id, take))
         self._step()
 
     def _on_failed(self, run: int, file: ProjectFile, job: RenderJob, exc: BaseException) -> None:
         if run != self._run or file is not self._projects.file:
             return
+        self._inflight.discard(job.segment_id)
         message = user_message(exc, "A segment's render failed")
         if not isinstance(exc, StudioError):
             log.error("Segment render failed", exc_info=exc)

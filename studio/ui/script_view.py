@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -25,6 +27,9 @@ from studio.services.project_render import ProjectRenderer
 from studio.ui import dialogs
 from studio.ui.script_cast import CastPanel
 from studio.ui.script_rows import BlockRow
+
+# The Render button stops a run that is going on (same letter, so the key stays the same).
+RENDER_LABELS = ("Render chan&ged", "Stop renderin&g")
 
 
 class ScriptView(QWidget):
@@ -52,8 +57,9 @@ class ScriptView(QWidget):
         self.rows: dict[str, BlockRow] = {}
         self.selected = ""
         self._shown: Project | None = None
+        self._started = time.monotonic()
 
-        self.render_button = QPushButton("Render chan&ged", self)
+        self.render_button = QPushButton(RENDER_LABELS[0], self)
         self.render_button.clicked.connect(self.render_changed)
         self.play_button = QPushButton("Pla&y from selected", self)
         self.play_button.clicked.connect(self.play_project)
@@ -203,7 +209,10 @@ class ScriptView(QWidget):
     # -- intents ----------------------------------------------------------------------------
 
     def render_changed(self) -> None:
-        """Say what Render changed costs, then start it."""
+        """Say what Render changed costs, then start it (while a run goes on: stop it)."""
+        if self.renderer.busy:
+            self.renderer.cancel()
+            return
         plan = self.renderer.plan()
         if not plan.jobs:
             self.status.emit("Everything is rendered: nothing to send.")
@@ -304,15 +313,23 @@ class ScriptView(QWidget):
 
     @Slot(int, int)
     def _on_render_progressed(self, done: int, total: int) -> None:
+        if done == 0:
+            self._started = time.monotonic()
+        self.render_button.setText(RENDER_LABELS[1])
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setVisible(done < total)
         self.progress.setFormat(f"{done}/{total}")
-        self.status.emit(f"Rendering segments: {done} of {total}")
+        eta = ""
+        if 0 < done < total:  # from the pace so far (the jobs are alike: one sentence each)
+            left = (time.monotonic() - self._started) / done * (total - done)
+            eta = f", about {max(1, round(left))} s left"
+        self.status.emit(f"Rendering segments: {done} of {total}{eta}")
 
     @Slot(int, int)
     def _on_render_finished(self, rendered: int, failed: int) -> None:
         self.progress.hide()
+        self.render_button.setText(RENDER_LABELS[0])
         tail = f", {failed} failed" if failed else ""
         self.status.emit(f"Rendered {rendered} segment(s){tail}.")
 

@@ -61,7 +61,11 @@ def test_script_dialogue_render_edit_takes_lock_undo_reopen(
     assert (plan.requests, plan.characters) == (4, sum(len(s.text) for s in project.segments()))
 
     waves_local.stats.reset()
-    _render(qtbot, studio)
+    renderer = studio.services.projects.renderer
+    with qtbot.wait_signal(renderer.render_finished, timeout=20000):
+        view.render_changed()
+        # Clicked again at once: adds nothing that is already on its way (no double takes).
+        assert renderer.render_segments(renderer.plan().jobs) == 0
     assert asked[-1] == f"Render 4 segment(s): {plan.characters} characters in 4 request(s)?"
     assert _syntheses(waves_local) == 4
     assert window.statusBar().currentMessage() == "Rendered 4 segment(s)."
@@ -97,6 +101,12 @@ def test_script_dialogue_render_edit_takes_lock_undo_reopen(
     assert view.takes_menu.actions()[-1].text().startswith("✓ ")
     view.takes_menu.actions()[first_index].trigger()
     assert projects.project.segment(segment_id).chosen_take == first_take
+
+    # Play: the chosen take itself.
+    qtbot.mouseClick(view.segment_play, Qt.MouseButton.LeftButton)
+    chosen_audio = projects.file.read_audio(first_take)[0]
+    qtbot.wait_until(lambda: len(studio.player.samples) == len(chosen_audio), timeout=3000)
+    np.testing.assert_array_equal(studio.player.samples, chosen_audio)
 
     qtbot.mouseClick(view.lock_button, Qt.MouseButton.LeftButton)
     assert projects.project.segment(segment_id).locked
