@@ -368,3 +368,23 @@ def test_pending_edits_are_written_when_the_studio_shuts_down(qtbot, make_studio
     finally:
         reopened.close()
     assert projects.file is None
+
+
+@pytest.mark.slow
+def test_render_button_stops_a_running_render(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local_faults
+) -> None:
+    """While rendering, the button reads Stop rendering; clicking it ends the run, no take."""
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    studio = make_studio()
+    view = studio.window.script.view
+    projects = _open_new(qtbot, studio, tmp_path / "Stop.wavesproj")
+    view.paste_script("Alice: Hold on.")
+    waves_local_faults("stall=3000@path=/waves/v1/tts")
+    view.render_changed()
+    assert view.render_button.text() == "Stop renderin&g"
+    with qtbot.wait_signal(studio.services.projects.renderer.render_finished, timeout=3000):
+        qtbot.mouseClick(view.render_button, Qt.MouseButton.LeftButton)
+    assert view.render_button.text() == "Render chan&ged"
+    assert not view.progress.isVisible()
+    assert projects.project.segments()[0].takes == ()
