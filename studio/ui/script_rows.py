@@ -35,6 +35,7 @@ class BlockText(QPlainTextEdit):
     """
 
     committed = Signal(str)
+    entered = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +48,10 @@ class BlockText(QPlainTextEdit):
     def _fit(self) -> None:
         lines = max(1, min(8, int(self.document().size().height())))
         self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 12)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.entered.emit()
+        super().focusInEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self.committed.emit(self.toPlainText())
@@ -82,11 +87,13 @@ class BlockRow(QWidget):
         text_committed(str block_id, str text)
         speaker_chosen(str block_id, str speaker_id)
         segment_selected(str segment_id)
+        text_entered(str block_id): the caret went into this block's text.
     """
 
     text_committed = Signal(str, str)
     speaker_chosen = Signal(str, str)
     segment_selected = Signal(str)
+    text_entered = Signal(str)
 
     def __init__(self, block_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +106,7 @@ class BlockRow(QWidget):
         self.text = BlockText(self)
         self.text.setAccessibleName("Paragraph text")
         self.text.committed.connect(self._on_text_committed)
+        self.text.entered.connect(lambda: self.text_entered.emit(self.block_id))
         self.stripes = QHBoxLayout()
         self.stripes.setSpacing(2)
         self.stripe_buttons: dict[str, QToolButton] = {}
@@ -151,6 +159,8 @@ class BlockRow(QWidget):
             colour, symbol = STATE_LOOK[state]
             take = segment.take()
             duration = f" {take.duration_s:.1f} s" if take is not None else ""
+            if segment.pause_after_s:
+                duration += f" ⏸{segment.pause_after_s:g} s"
             button = QToolButton(self)
             button.setCheckable(True)
             button.setText(f"{symbol} {n}{duration}")

@@ -66,12 +66,16 @@ class ScriptView(QWidget):
         self.paste_button = QPushButton("Paste scr&ipt", self)
         self.paste_button.setToolTip("Add the clipboard's text; 'Name: line' assigns speakers")
         self.paste_button.clicked.connect(self._on_paste_clicked)
+        self.pause_button = QPushButton("Pa&use", self)
+        self.pause_button.setToolTip("Insert a one-second pause at the caret of the paragraph")
+        self.pause_button.clicked.connect(self._on_pause_clicked)
+        self._caret_block = ""
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Render progress")
         self.progress.setMaximumWidth(160)
         self.progress.hide()
         top = QHBoxLayout()
-        for widget in (self.render_button, self.play_button, self.paste_button):
+        for widget in (self.render_button, self.play_button, self.paste_button, self.pause_button):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.progress)
@@ -138,7 +142,7 @@ class ScriptView(QWidget):
         has = project is not None
         self.empty_label.setVisible(not has)
         self.rows_scroll.setVisible(has)
-        for button in (self.render_button, self.play_button, self.paste_button):
+        for button in (self.render_button, self.play_button, self.paste_button, self.pause_button):
             button.setEnabled(has)
         blocks = project.blocks if project is not None else ()
         ids = [b.block_id for b in blocks]
@@ -152,6 +156,7 @@ class ScriptView(QWidget):
                 row.text_committed.connect(self._on_text_committed)
                 row.speaker_chosen.connect(self._on_speaker_chosen)
                 row.segment_selected.connect(self.select_segment)
+                row.text_entered.connect(self._on_text_entered)
             if self._rows_layout.indexOf(row) != n:
                 self._rows_layout.insertWidget(n, row)
             assert project is not None
@@ -264,6 +269,29 @@ class ScriptView(QWidget):
         from PySide6.QtWidgets import QApplication
 
         self.paste_script(QApplication.clipboard().text())
+
+    @Slot(str)
+    def _on_text_entered(self, block_id: str) -> None:
+        self._caret_block = block_id
+
+    def insert_pause(self, seconds: float = 1.0) -> None:
+        """Insert a pause marker at the caret of the paragraph last typed in (else the last)."""
+        project = self.projects.project
+        if project is None or not project.blocks:
+            return
+        block_id = self._caret_block if project.has(self._caret_block) else ""
+        block_id = block_id or project.blocks[-1].block_id
+        text = self.rows[block_id].text
+        offset = (
+            text.textCursor().position()
+            if block_id == self._caret_block
+            else len(text.toPlainText())
+        )
+        self.projects.edit(lambda e: e.insert_pause(block_id, offset, seconds))
+
+    @Slot()
+    def _on_pause_clicked(self) -> None:
+        self.insert_pause()
 
     @Slot(str, str)
     def _on_text_committed(self, block_id: str, text: str) -> None:

@@ -388,3 +388,37 @@ def test_render_button_stops_a_running_render(
     assert view.render_button.text() == "Render chan&ged"
     assert not view.progress.isVisible()
     assert projects.project.segments()[0].takes == ()
+
+
+def test_pause_button_and_speaker_chip_edit_and_undo(qtbot, make_studio, tmp_path) -> None:
+    """Pause inserts a marker at the caret (a pause after that sentence); the chip moves the
+    paragraph to another speaker; both undo."""
+    studio = make_studio(start=False)
+    window = studio.window
+    view = window.script.view
+    projects = _open_new(qtbot, studio, tmp_path / "Pause.wavesproj")
+    view.paste_script(DIALOGUE)
+    window.modes.setCurrentWidget(view)
+    window.activateWindow()
+    block = projects.project.blocks[0]
+    row = view.rows[block.block_id]
+    qtbot.mouseClick(row.text.viewport(), Qt.MouseButton.LeftButton)
+    cursor = row.text.textCursor()
+    cursor.setPosition(len("Hello there."))
+    row.text.setTextCursor(cursor)
+    qtbot.mouseClick(view.pause_button, Qt.MouseButton.LeftButton)
+    block = projects.project.block(block.block_id)
+    assert block.text == "Hello there. [pause 1s] How are you today?"
+    first = block.segments[0]
+    assert (first.text, first.pause_after_s) == ("Hello there.", 1.0)
+    assert "⏸1 s" in row.stripe_buttons[first.segment_id].text()
+
+    bob = projects.project.cast.by_name("Bob")
+    row.speaker.setCurrentIndex(row.speaker.findData(bob.speaker_id))
+    row.speaker.activated.emit(row.speaker.currentIndex())
+    assert projects.project.block(block.block_id).speaker_id == bob.speaker_id
+    window.script.undo_action.trigger()
+    assert projects.project.block(block.block_id).speaker_id != bob.speaker_id
+    assert row.speaker.currentText() == "Alice"
+    window.script.undo_action.trigger()
+    assert projects.project.block(block.block_id).text == "Hello there. How are you today?"
