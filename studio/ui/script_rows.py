@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.project import Block, Project
+from studio.core.project_cast import Cast
 from studio.core.project_state import SegmentState, block_states
 
 # Colour plus a symbol and text, so the state never rests on colour alone.
@@ -99,6 +100,8 @@ class BlockRow(QWidget):
         super().__init__(parent)
         self.block_id = block_id
         self.block: Block | None = None
+        self._cast: Cast | None = None
+        self._marks = ("", "")
         self.speaker = QComboBox(self)
         self.speaker.setAccessibleName("Speaker")
         self.speaker.setMinimumContentsLength(8)
@@ -121,10 +124,11 @@ class BlockRow(QWidget):
 
     def show_block(self, project: Project, block: Block, selected: str, speaking: str) -> None:
         """Show `block` (text untouched while the user is typing in it)."""
-        if block is self.block and not self._cast_changed(project):
+        # Values are shared by identity across edits: an unchanged block and cast need nothing.
+        if block is self.block and project.cast is self._cast:
             self._mark(selected, speaking)
             return
-        self.block = block
+        self.block, self._cast = block, project.cast
         speakers = project.cast.speakers
         self.speaker.blockSignals(True)
         self.speaker.clear()
@@ -140,11 +144,7 @@ class BlockRow(QWidget):
         if not self.text.hasFocus() and self.text.toPlainText() != block.text:
             self.text.setPlainText(block.text)
         self._show_segments(project, block)
-        self._mark(selected, speaking)
-
-    def _cast_changed(self, project: Project) -> bool:
-        names = [self.speaker.itemText(i) for i in range(self.speaker.count())]
-        return names != [s.name for s in project.cast.speakers]
+        self._mark(selected, speaking, force=True)
 
     def _show_segments(self, project: Project, block: Block) -> None:
         while self.stripes.count():
@@ -181,7 +181,10 @@ class BlockRow(QWidget):
             self.stripe_buttons[segment.segment_id] = button
         self.stripes.addStretch(1)
 
-    def _mark(self, selected: str, speaking: str) -> None:
+    def _mark(self, selected: str, speaking: str, force: bool = False) -> None:
+        if not force and self._marks == (selected, speaking):
+            return
+        self._marks = (selected, speaking)
         for segment_id, button in self.stripe_buttons.items():
             button.setChecked(segment_id == selected)
             font = button.font()

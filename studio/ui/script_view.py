@@ -58,6 +58,7 @@ class ScriptView(QWidget):
         self.selected = ""
         self._shown: Project | None = None
         self._started = time.monotonic()
+        self._order: list[str] = []
 
         self.render_button = QPushButton(RENDER_LABELS[0], self)
         self.render_button.clicked.connect(self.render_changed)
@@ -146,6 +147,8 @@ class ScriptView(QWidget):
             button.setEnabled(has)
         blocks = project.blocks if project is not None else ()
         ids = [b.block_id for b in blocks]
+        reorder = ids != self._order
+        self._order = ids
         for block_id in list(self.rows):
             if block_id not in ids:
                 self.rows.pop(block_id).deleteLater()
@@ -157,7 +160,7 @@ class ScriptView(QWidget):
                 row.speaker_chosen.connect(self._on_speaker_chosen)
                 row.segment_selected.connect(self.select_segment)
                 row.text_entered.connect(self._on_text_entered)
-            if self._rows_layout.indexOf(row) != n:
+            if reorder and self._rows_layout.indexOf(row) != n:
                 self._rows_layout.insertWidget(n, row)
             assert project is not None
             row.show_block(project, block, self.selected, self.player.current)
