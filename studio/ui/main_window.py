@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
             )  # fmt: skip
             self.modes.addTab(self.script.view, icon("dictionary"), "S&cript")
             self.script.install_menu(self.menuBar())
+            self.modes.currentChanged.connect(self._on_mode_changed)
 
         self._space_guard = SpaceKeyGuard(self)
         app = QApplication.instance()
@@ -257,6 +258,13 @@ class MainWindow(QMainWindow):
         self.flows.on_render_finished(result)
         if self.services.history is not None:
             self.services.history.search()
+
+    @Slot(int)
+    def _on_mode_changed(self, index: int) -> None:
+        # The Script tab has its own cast panel; the line's voice settings would only confuse.
+        self.side_scroll.setVisible(
+            self.script is None or self.modes.widget(index) is not self.script.view
+        )
 
     @Slot(str)
     def _on_playback_state_changed(self, state: str) -> None:

@@ -422,3 +422,14 @@ def test_pause_button_and_speaker_chip_edit_and_undo(qtbot, make_studio, tmp_pat
     assert row.speaker.currentText() == "Alice"
     window.script.undo_action.trigger()
     assert projects.project.block(block.block_id).text == "Hello there. How are you today?"
+
+
+def test_script_tab_swaps_the_line_voice_panel_for_the_cast(qtbot, make_studio) -> None:
+    """On the Script tab the single line's voice panel hides; back on Quick line it returns."""
+    studio = make_studio(start=False)
+    window = studio.window
+    window.modes.setCurrentWidget(window.script.view)
+    assert not window.side_scroll.isVisible()
+    assert window.script.view.cast.isVisible()
+    window.modes.setCurrentIndex(0)
+    assert window.side_scroll.isVisible()
