@@ -433,3 +433,23 @@ def test_script_tab_swaps_the_line_voice_panel_for_the_cast(qtbot, make_studio) 
     assert window.script.view.cast.isVisible()
     window.modes.setCurrentIndex(0)
     assert window.side_scroll.isVisible()
+
+
+def test_open_recent_lists_projects_and_opens_them(qtbot, make_studio, tmp_path) -> None:
+    """File → Open Recent names the recent projects (newest first); choosing one opens it."""
+    studio = make_studio(start=False)
+    script = studio.window.script
+    projects = _open_new(qtbot, studio, tmp_path / "First.wavesproj")
+    _open_new(qtbot, studio, tmp_path / "Second.wavesproj")
+    script.recent_menu.aboutToShow.emit()
+    names = [a.text() for a in script.recent_menu.actions()]
+    assert names[:2] == ["Second.wavesproj", "First.wavesproj"]
+    with qtbot.wait_signal(projects.file_changed, timeout=5000) as opened:
+        script.recent_menu.actions()[1].trigger()
+    assert opened.args == [str(tmp_path / "First.wavesproj")]
+    assert studio.window.windowTitle().startswith("First")
+    file_menu = studio.window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    assert texts[:5] == [
+        "&New project…", "&Open project…", "Open &Recent", "Save Project &As…", "Close projec&t",
+    ]  # fmt: skip
