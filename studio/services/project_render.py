@@ -10,6 +10,7 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.api.client import WavesClient
 from studio.core.errors import StudioError
 from studio.core.project import SegmentTake
 from studio.core.project_ops import new_id
@@ -177,7 +178,7 @@ class ProjectRenderer(QObject):
 
 
 def _render_take(
-    client: object,
+    client: WavesClient,
     library: RenderLibrary | None,
     backend: Backend,
     file: ProjectFile,
@@ -185,9 +186,6 @@ def _render_take(
     ctx: TaskContext,
 ) -> SegmentTake:
     """Render one segment (worker thread) and store its audio in the project file."""
-    from studio.api.client import WavesClient
-
-    assert isinstance(client, WavesClient)
     cache_key = ""
     if library is not None:
         done = library.render(

@@ -5,28 +5,26 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.core.project import Project
-from studio.core.project_state import newly_stale, segment_state
+from studio.core.project_state import newly_stale
 from studio.services.project import ProjectService
 from studio.services.project_playback import ProjectPlayer
 from studio.services.project_render import ProjectRenderer
 from studio.ui import dialogs
 from studio.ui.script_cast import CastPanel
 from studio.ui.script_rows import BlockRow
+from studio.ui.script_segment_bar import SegmentBar
 
 # The Render button stops a run that is going on (same letter, so the key stays the same).
 RENDER_LABELS = ("Render chan&ged", "Stop renderin&g")
@@ -81,24 +79,15 @@ class ScriptView(QWidget):
         top.addStretch(1)
         top.addWidget(self.progress)
 
-        self.segment_label = QLabel("Select a sentence", self)
-        self.segment_play = QPushButton("Play", self)
-        self.segment_play.clicked.connect(self._on_segment_play_clicked)
-        self.regenerate_button = QPushButton("Regenerate", self)
-        self.regenerate_button.clicked.connect(self._on_regenerate_clicked)
-        self.takes_button = QToolButton(self)
-        self.takes_button.setText("Takes")
-        self.takes_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.takes_menu = QMenu(self.takes_button)
-        self.takes_button.setMenu(self.takes_menu)
-        self.lock_button = QPushButton("Lock", self)
-        self.lock_button.setCheckable(True)
-        self.lock_button.clicked.connect(self._on_lock_clicked)
-        bar = QHBoxLayout()
-        bar.addWidget(self.segment_label, 1)
-        for button in (self.segment_play, self.regenerate_button, self.takes_button):
-            bar.addWidget(button)
-        bar.addWidget(self.lock_button)
+        self.bar = SegmentBar(self)
+        self.bar.play_requested.connect(self.player.play_take)
+        self.bar.regenerate_requested.connect(self._on_regenerate_requested)
+        self.bar.take_chosen.connect(self.choose_take)
+        self.bar.lock_toggled.connect(self._on_lock_toggled)
+        # The selected sentence's actions (tests and the screenshot script reach them here).
+        self.segment_play, self.regenerate_button = self.bar.play_button, self.bar.regenerate_button
+        self.takes_button, self.takes_menu = self.bar.takes_button, self.bar.takes_menu
+        self.lock_button = self.bar.lock_button
 
         self._rows_box = QWidget(self)
         self._rows_layout = QVBoxLayout(self._rows_box)
@@ -118,7 +107,7 @@ class ScriptView(QWidget):
         left_layout.addLayout(top)
         left_layout.addWidget(self.empty_label)
         left_layout.addWidget(self.rows_scroll, 1)
-        left_layout.addLayout(bar)
+        left_layout.addWidget(self.bar)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(self.cast)
@@ -185,34 +174,7 @@ class ScriptView(QWidget):
             self.rows[block.block_id].show_block(project, block, self.selected, self.player.current)
 
     def _show_selection(self) -> None:
-        project = self._shown
-        segment = (
-            project.segment(self.selected)
-            if project is not None and self.selected and project.has(self.selected)
-            else None
-        )
-        for button in (self.segment_play, self.regenerate_button, self.takes_button):
-            button.setEnabled(segment is not None)
-        self.lock_button.setEnabled(segment is not None)
-        self.takes_menu.clear()
-        if segment is None or project is None:
-            self.segment_label.setText("Select a sentence")
-            self.lock_button.setChecked(False)
-            return
-        state = segment_state(project, project.block_of(segment.segment_id), segment)
-        self.segment_label.setText(f"“{segment.text[:70]}” — {state.value}")
-        self.segment_play.setEnabled(segment.take() is not None)
-        self.lock_button.setChecked(segment.locked)
-        self.lock_button.setText("Unlock" if segment.locked else "Lock")
-        self.takes_button.setText(f"Takes ({len(segment.takes)})")
-        self.takes_button.setEnabled(bool(segment.takes))
-        for n, take in enumerate(segment.takes, 1):
-            mark = "✓ " if take.take_id == segment.chosen_take else ""
-            action = QAction(f"{mark}Take {n} — {take.duration_s:.1f} s, {take.voice_id}", self)
-            action.triggered.connect(
-                lambda _=False, t=take.take_id, s=segment.segment_id: self.choose_take(s, t)
-            )
-            self.takes_menu.addAction(action)
+        self.bar.show_segment(self._shown, self.selected)
 
     # -- intents ----------------------------------------------------------------------------
 
@@ -323,24 +285,13 @@ class ScriptView(QWidget):
         if name and name.strip():
             self.projects.edit(lambda e: e.add_speaker(name))
 
-    @Slot()
-    def _on_segment_play_clicked(self) -> None:
-        project = self.projects.project
-        if project is not None and self.selected and project.has(self.selected):
-            take = project.segment(self.selected).take()
-            if take is not None:
-                self.player.play_take(take.take_id)
+    @Slot(str)
+    def _on_regenerate_requested(self, segment_id: str) -> None:
+        self.renderer.regenerate(segment_id)
 
-    @Slot()
-    def _on_regenerate_clicked(self) -> None:
-        if self.selected:
-            self.renderer.regenerate(self.selected)
-
-    @Slot(bool)
-    def _on_lock_clicked(self, locked: bool) -> None:
-        if self.selected:
-            segment_id = self.selected
-            self.projects.edit(lambda e: e.set_locked(segment_id, locked))
+    @Slot(str, bool)
+    def _on_lock_toggled(self, segment_id: str, locked: bool) -> None:
+        self.projects.edit(lambda e: e.set_locked(segment_id, locked))
 
     @Slot(int, int)
     def _on_render_progressed(self, done: int, total: int) -> None:
