@@ -6,6 +6,8 @@ Run: .venv/bin/python bench/bench_script_view.py [--runs N]
   sentence) and the event loop settles; the issue's goal for the whole window is 1.0 s.
 - Edit: one sentence edited through ProjectEditor, the view repaints (only the edited row is
   rebuilt), the event loop settles; the issue's goal for a GUI stall is 16 ms.
+- Summary: the toolbar's count of sentences, sentences to render and duration, computed once
+  edits pause (150 ms), a separate stall with the same goal.
 Runs are interleaved (show, edit, show, edit…); min / median / max. Offscreen Qt; the machine
 may be shared, so compare medians to the goals rather than single runs.
 """
@@ -65,6 +67,7 @@ def main() -> None:
     print(f"{len(project.segments())} segments, {sum(len(b.text) for b in project.blocks)} chars")
     shows: list[float] = []
     edits: list[float] = []
+    summaries: list[float] = []
     renderer = _IdleRenderer()
     for run in range(args.runs):
         start = time.perf_counter()
@@ -81,11 +84,15 @@ def main() -> None:
             view.show_project(editor.project)
             app.processEvents()
             edits.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        view._on_summary_timer_timeout()  # what runs once edits pause for 150 ms
+        summaries.append((time.perf_counter() - start) * 1000)
         view.close()
         view.deleteLater()
         app.processEvents()
     _line("show 500 segments", shows, 1000)
     _line("edit one sentence + repaint", edits, 16)
+    _line("summary once edits pause", summaries, 16)
 
 
 if __name__ == "__main__":

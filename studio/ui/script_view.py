@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,7 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.project import Project
-from studio.core.project_state import newly_stale
+from studio.core.project_state import (
+    SegmentState,
+    estimated_duration,
+    newly_stale,
+    state_counts,
+)
 from studio.services.project import ProjectService
 from studio.services.project_playback import ProjectPlayer
 from studio.services.project_render import ProjectRenderer
@@ -69,6 +74,12 @@ class ScriptView(QWidget):
         self.pause_button.setToolTip("Insert a one-second pause at the caret of the paragraph")
         self.pause_button.clicked.connect(self._on_pause_clicked)
         self._caret_block = ""
+        self.summary = QLabel("", self)
+        self.summary.setAccessibleName("Project summary")
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(150)
+        self._summary_timer.timeout.connect(self._on_summary_timer_timeout)
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Render progress")
         self.progress.setMaximumWidth(160)
@@ -77,6 +88,7 @@ class ScriptView(QWidget):
         for widget in (self.render_button, self.play_button, self.paste_button, self.pause_button):
             top.addWidget(widget)
         top.addStretch(1)
+        top.addWidget(self.summary)
         top.addWidget(self.progress)
 
         self.bar = SegmentBar(self)
@@ -157,6 +169,8 @@ class ScriptView(QWidget):
             self.selected = ""
         self.cast.show_project(project)
         self._show_selection()
+        # Counting every segment costs a few ms on a long script: once edits pause, not per edit.
+        self._summary_timer.start()
 
     def select_segment(self, segment_id: str) -> None:
         """Select a segment (its actions show below the rows); while playing, jump there."""
@@ -285,6 +299,11 @@ class ScriptView(QWidget):
         if name and name.strip():
             self.projects.edit(lambda e: e.add_speaker(name))
 
+    @Slot()
+    def _on_summary_timer_timeout(self) -> None:
+        project = self._shown
+        self.summary.setText(_summary(project) if project is not None else "")
+
     @Slot(str)
     def _on_regenerate_requested(self, segment_id: str) -> None:
         self.renderer.regenerate(segment_id)
@@ -321,3 +340,17 @@ class ScriptView(QWidget):
         row = next((r for r in self.rows.values() if segment_id in r.stripe_buttons), None)
         if row is not None:
             self.rows_scroll.ensureWidgetVisible(row)
+
+
+def _summary(project: Project) -> str:
+    """The toolbar's one-line state of the project: "12 sentences · 3 to render · 1:05"."""
+    counts = state_counts(project)
+    waiting = sum(
+        counts[s] for s in (SegmentState.NOT_RENDERED, SegmentState.STALE, SegmentState.FAILED)
+    )
+    seconds = round(estimated_duration(project))
+    parts = [f"{sum(counts.values())} sentences"]
+    if waiting:
+        parts.append(f"{waiting} to render")
+    parts.append(f"{seconds // 60}:{seconds % 60:02d}")
+    return " · ".join(parts)

@@ -56,6 +56,7 @@ def test_script_dialogue_render_edit_takes_lock_undo_reopen(
     names = {s.speaker_id: s.name for s in project.cast.speakers}
     assert [names[b.speaker_id] for b in project.blocks] == ["Alice", "Bob"]
     assert len(project.segments()) == 4
+    qtbot.wait_until(lambda: view.summary.text().startswith("4 sentences · 4 to render · 0:"))
     assert set(states(project).values()) == {SegmentState.NOT_RENDERED}
     plan = studio.services.projects.renderer.plan()
     assert (plan.requests, plan.characters) == (4, sum(len(s.text) for s in project.segments()))
