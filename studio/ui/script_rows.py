@@ -199,5 +199,6 @@ class BlockRow(QWidget):
 
     @Slot(str)
     def _on_text_committed(self, text: str) -> None:
-        if self.block is not None and text != self.block.text:
+        # A blank paragraph is reported too: the view removes it.
+        if self.block is not None and (text != self.block.text or not text.strip()):
             self.text_committed.emit(self.block_id, text)

@@ -70,10 +70,17 @@ class ScriptView(QWidget):
         self.paste_button = QPushButton("Paste scr&ipt", self)
         self.paste_button.setToolTip("Add the clipboard's text; 'Name: line' assigns speakers")
         self.paste_button.clicked.connect(self._on_paste_clicked)
+        self.new_button = QPushButton("Ne&w paragraph", self)
+        self.new_button.setToolTip("Add an empty paragraph at the end and type in it")
+        self.new_button.clicked.connect(self.new_paragraph)
         self.pause_button = QPushButton("Pa&use", self)
         self.pause_button.setToolTip("Insert a one-second pause at the caret of the paragraph")
         self.pause_button.clicked.connect(self._on_pause_clicked)
         self._caret_block = ""
+        self._tools = (
+            self.render_button, self.play_button, self.new_button, self.paste_button,
+            self.pause_button,
+        )  # fmt: skip
         self.summary = QLabel("", self)
         self.summary.setAccessibleName("Project summary")
         self._summary_timer = QTimer(self)
@@ -85,7 +92,7 @@ class ScriptView(QWidget):
         self.progress.setMaximumWidth(160)
         self.progress.hide()
         top = QHBoxLayout()
-        for widget in (self.render_button, self.play_button, self.paste_button, self.pause_button):
+        for widget in self._tools:
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.summary)
@@ -144,7 +151,7 @@ class ScriptView(QWidget):
         has = project is not None
         self.empty_label.setVisible(not has)
         self.rows_scroll.setVisible(has)
-        for button in (self.render_button, self.play_button, self.paste_button, self.pause_button):
+        for button in self._tools:
             button.setEnabled(has)
         blocks = project.blocks if project is not None else ()
         ids = [b.block_id for b in blocks]
@@ -274,7 +281,25 @@ class ScriptView(QWidget):
 
     @Slot(str, str)
     def _on_text_committed(self, block_id: str, text: str) -> None:
-        self.projects.edit(lambda e: e.set_block_text(block_id, text))
+        if text.strip():
+            self.projects.edit(lambda e: e.set_block_text(block_id, text))
+        else:  # an emptied paragraph goes (Undo brings it back with its takes)
+            self.projects.edit(lambda e: e.delete_blocks([block_id]))
+
+    def new_paragraph(self) -> None:
+        """Add an empty paragraph at the end (the last speaker's) and put the caret in it."""
+        project = self.projects.project
+        if project is None:
+            return
+        chapter = project.chapters[-1]
+        speaker = chapter.blocks[-1].speaker_id if chapter.blocks else ""
+        block_id = self.projects.edit(
+            lambda e: e.insert_block(chapter.chapter_id, len(chapter.blocks), "", speaker)
+        )
+        row = self.rows.get(block_id or "")
+        if row is not None:
+            row.text.setFocus()
+            self.rows_scroll.ensureWidgetVisible(row)
 
     @Slot(str, str)
     def _on_speaker_chosen(self, block_id: str, speaker_id: str) -> None:

@@ -454,3 +454,27 @@ def test_open_recent_lists_projects_and_opens_them(qtbot, make_studio, tmp_path)
     assert texts[:5] == [
         "&New project…", "&Open project…", "Open &Recent", "Save Project &As…", "Close projec&t",
     ]  # fmt: skip
+
+
+def test_new_paragraph_is_typed_in_and_an_emptied_one_goes(qtbot, make_studio, tmp_path) -> None:
+    """New paragraph adds a row to type in; emptying a paragraph removes it; undo restores."""
+    studio = make_studio(start=False)
+    window = studio.window
+    view = window.script.view
+    projects = _open_new(qtbot, studio, tmp_path / "Type.wavesproj")
+    window.modes.setCurrentWidget(view)
+    window.activateWindow()
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    (block,) = projects.project.blocks
+    row = view.rows[block.block_id]
+    qtbot.keyClicks(row.text, "First words. Second words.")
+    qtbot.keyClick(row.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    block = projects.project.block(block.block_id)
+    assert [s.text for s in block.segments] == ["First words.", "Second words."]
+    assert len(row.stripe_buttons) == 2
+    row.text.clear()
+    qtbot.keyClick(row.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert projects.project.blocks == ()
+    assert view.rows == {}
+    window.script.undo_action.trigger()
+    assert [b.text for b in projects.project.blocks] == ["First words. Second words."]
