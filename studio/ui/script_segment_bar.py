@@ -69,6 +69,8 @@ class SegmentBar(QWidget):
         state = segment_state(project, project.block_of(segment.segment_id), segment)
         self.label.setText(f"“{segment.text[:70]}” — {state.value}")
         self.play_button.setEnabled(segment.take() is not None)
+        # A locked sentence keeps its take: unlock it to render another.
+        self.regenerate_button.setEnabled(not segment.locked and bool(segment.text))
         self.lock_button.setChecked(segment.locked)
         self.lock_button.setText("Unlock" if segment.locked else "Lock")
         self.takes_button.setText(f"Takes ({len(segment.takes)})")

@@ -111,6 +111,7 @@ def test_script_dialogue_render_edit_takes_lock_undo_reopen(
 
     qtbot.mouseClick(view.lock_button, Qt.MouseButton.LeftButton)
     assert projects.project.segment(segment_id).locked
+    assert not view.regenerate_button.isEnabled()  # a locked sentence keeps its take
     assert segment_id not in {j.segment_id for j in studio.services.projects.renderer.plan().jobs}
     finished = projects.project
 
