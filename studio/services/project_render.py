@@ -151,7 +151,11 @@ class ProjectRenderer(QObject):
         if run != self._run or file is not self._projects.file:
             return
         self._inflight.discard(job.segment_id)
-        self._projects.edit(lambda e: e.add_take(job.segment_id, take))
+        project = self._projects.project
+        # Locked while it rendered: the take is kept, but the locked choice stays.
+        locked = project is not None and project.has(job.segment_id)
+        locked = locked and project is not None and project.segment(job.segment_id).locked
+        self._projects.edit(lambda e: e.add_take(job.segment_id, take, False if locked else None))
         self._step()
 
     def _on_failed(self, run: int, file: ProjectFile, job: RenderJob, exc: BaseException) -> None:

@@ -479,3 +479,23 @@ def test_new_paragraph_is_typed_in_and_an_emptied_one_goes(qtbot, make_studio, t
     assert view.rows == {}
     window.script.undo_action.trigger()
     assert [b.text for b in projects.project.blocks] == ["First words. Second words."]
+
+
+@pytest.mark.slow
+def test_a_sentence_locked_while_rendering_keeps_its_choice(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local_faults
+) -> None:
+    """A take that arrives for a sentence locked meanwhile is kept but not chosen."""
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    studio = make_studio()
+    view = studio.window.script.view
+    projects = _open_new(qtbot, studio, tmp_path / "Locked.wavesproj")
+    view.paste_script("Alice: Wait for it.")
+    (segment,) = projects.project.segments()
+    waves_local_faults("latency=500@path=/waves/v1/tts")
+    with qtbot.wait_signal(studio.services.projects.renderer.render_finished, timeout=10000):
+        view.render_changed()
+        projects.edit(lambda e: e.set_locked(segment.segment_id, True))
+    segment = projects.project.segment(segment.segment_id)
+    assert len(segment.takes) == 1
+    assert segment.chosen_take == ""
