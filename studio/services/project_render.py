@@ -34,10 +34,12 @@ class RenderPlan:
     Attributes:
         jobs: One per segment.
         characters: Characters sent (what the cloud bills).
+        unvoiced: Names of speakers whose segments have no voice yet (nothing can render).
     """
 
     jobs: tuple[RenderJob, ...]
     characters: int
+    unvoiced: tuple[str, ...] = ()
 
     @property
     def requests(self) -> int:
@@ -89,8 +91,15 @@ class ProjectRenderer(QObject):
     def plan(self, segment_ids: set[str] | None = None) -> RenderPlan:
         """The jobs of Render changed (or of Regenerate for `segment_ids`)."""
         project = self._projects.project
-        jobs = render_jobs(project, segment_ids) if project is not None else []
-        return RenderPlan(tuple(jobs), job_characters(jobs))
+        if project is None:
+            return RenderPlan((), 0)
+        jobs = render_jobs(project, segment_ids)
+        unvoiced = {
+            project.cast.get(project.block_of(job.segment_id).speaker_id).name
+            for job in jobs
+            if not job.spec.voice_id
+        }
+        return RenderPlan(tuple(jobs), job_characters(jobs), tuple(sorted(unvoiced)))
 
     def render_changed(self) -> int:
         """Render every not rendered, stale or failed unlocked segment; returns the count."""

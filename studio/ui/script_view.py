@@ -18,10 +18,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.project import Project
 from studio.core.project_state import (
-    SegmentState,
-    estimated_duration,
     newly_stale,
-    state_counts,
 )
 from studio.services.project import ProjectService
 from studio.services.project_playback import ProjectPlayer
@@ -30,6 +27,7 @@ from studio.ui import dialogs
 from studio.ui.script_cast import CastPanel
 from studio.ui.script_rows import BlockRow
 from studio.ui.script_segment_bar import SegmentBar
+from studio.ui.script_summary import summary
 
 # The Render button stops a run that is going on (same letter, so the key stays the same).
 RENDER_LABELS = ("Render chan&ged", "Stop renderin&g")
@@ -208,18 +206,8 @@ class ScriptView(QWidget):
         if not plan.jobs:
             self.status.emit("Everything is rendered: nothing to send.")
             return
-        project = self.projects.project
-        unvoiced = sorted(
-            {
-                project.cast.get(project.block_of(j.segment_id).speaker_id).name
-                for j in plan.jobs
-                if not j.spec.voice_id
-            }
-            if project is not None
-            else set()
-        )
-        if unvoiced:
-            self.status.emit(f"Pick a voice for {', '.join(unvoiced)} in the cast first.")
+        if plan.unvoiced:
+            self.status.emit(f"Pick a voice for {', '.join(plan.unvoiced)} in the cast first.")
             return
         text = (
             f"Render {plan.requests} segment(s): {plan.characters} characters in "
@@ -327,7 +315,7 @@ class ScriptView(QWidget):
     @Slot()
     def _on_summary_timer_timeout(self) -> None:
         project = self._shown
-        self.summary.setText(_summary(project) if project is not None else "")
+        self.summary.setText(summary(project) if project is not None else "")
 
     @Slot(str)
     def _on_regenerate_requested(self, segment_id: str) -> None:
@@ -365,17 +353,3 @@ class ScriptView(QWidget):
         row = next((r for r in self.rows.values() if segment_id in r.stripe_buttons), None)
         if row is not None:
             self.rows_scroll.ensureWidgetVisible(row)
-
-
-def _summary(project: Project) -> str:
-    """The toolbar's one-line state of the project: "12 sentences · 3 to render · 1:05"."""
-    counts = state_counts(project)
-    waiting = sum(
-        counts[s] for s in (SegmentState.NOT_RENDERED, SegmentState.STALE, SegmentState.FAILED)
-    )
-    seconds = round(estimated_duration(project))
-    parts = [f"{sum(counts.values())} sentences"]
-    if waiting:
-        parts.append(f"{waiting} to render")
-    parts.append(f"{seconds // 60}:{seconds % 60:02d}")
-    return " · ".join(parts)

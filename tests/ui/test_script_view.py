@@ -499,3 +499,19 @@ def test_a_sentence_locked_while_rendering_keeps_its_choice(
     segment = projects.project.segment(segment.segment_id)
     assert len(segment.takes) == 1
     assert segment.chosen_take == ""
+
+
+def test_render_changed_asks_for_a_voice_first(qtbot, make_studio, waves_local, tmp_path) -> None:
+    """A speaker with no voice yet: Render changed names them and sends nothing."""
+    studio = make_studio()
+    view = studio.window.script.view
+    projects = studio.services.projects.projects
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        projects.new(tmp_path / "Voiceless.wavesproj", "")
+    view.paste_script("Some words.")
+    waves_local.stats.reset()
+    with qtbot.wait_signal(view.status, timeout=1000) as said:
+        view.render_changed()
+    assert said.args == ["Pick a voice for Narrator in the cast first."]
+    assert not studio.services.projects.renderer.busy
+    assert _syntheses(waves_local) == 0
