@@ -515,3 +515,18 @@ def test_render_changed_asks_for_a_voice_first(qtbot, make_studio, waves_local, 
     assert said.args == ["Pick a voice for Narrator in the cast first."]
     assert not studio.services.projects.renderer.busy
     assert _syntheses(waves_local) == 0
+
+
+def test_add_speaker_from_the_cast_panel(qtbot, make_studio, tmp_path, monkeypatch) -> None:
+    """Add speaker asks for a name and puts the speaker in the cast and on every chip."""
+    monkeypatch.setattr(dialogs, "ask_name", lambda *a, **k: "Carol")
+    studio = make_studio(start=False)
+    view = studio.window.script.view
+    projects = _open_new(qtbot, studio, tmp_path / "Carol.wavesproj")
+    view.paste_script("Hello.")
+    qtbot.mouseClick(view.cast.add_button, Qt.MouseButton.LeftButton)
+    carol = projects.project.cast.by_name("Carol")
+    assert carol is not None
+    assert view.cast.editors[carol.speaker_id].name.text() == "Carol"
+    row = next(iter(view.rows.values()))
+    assert row.speaker.findData(carol.speaker_id) >= 0
