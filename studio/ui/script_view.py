@@ -172,8 +172,10 @@ class ScriptView(ScriptEditing, QWidget):
             self.selected = ""
         self.cast.show_project(project)
         self._show_selection()
-        # Counting every segment costs a few ms on a long script: once edits pause, not per edit.
-        self._summary_timer.start()
+        # Counting every segment costs a few ms on a long script: at most every 150 ms (not per
+        # edit), and not restarted, so a stream of renders still updates it.
+        if not self._summary_timer.isActive():
+            self._summary_timer.start()
 
     def select_segment(self, segment_id: str) -> None:
         """Select a segment (its actions show below the rows); while playing, jump there."""

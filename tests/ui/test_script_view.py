@@ -530,3 +530,27 @@ def test_add_speaker_from_the_cast_panel(qtbot, make_studio, tmp_path, monkeypat
     assert view.cast.editors[carol.speaker_id].name.text() == "Carol"
     row = next(iter(view.rows.values()))
     assert row.speaker.findData(carol.speaker_id) >= 0
+
+
+def test_summary_follows_a_stream_of_changes(qtbot, make_studio, tmp_path) -> None:
+    """The summary is throttled, not starved: changes closer than its delay still update it."""
+    studio = make_studio(start=False)
+    view = studio.window.script.view
+    projects = _open_new(qtbot, studio, tmp_path / "Stream.wavesproj")
+    view.paste_script("One. Two.")
+    qtbot.wait_until(lambda: view.summary.text().startswith("2 sentences"), timeout=2000)
+    texts = iter(f"One. Two. Three{'!' * n}" for n in range(1, 1000))
+
+    def change() -> None:  # an edit every 50 ms, as renders arrive
+        block_id = projects.project.blocks[0].block_id
+        projects.edit(lambda e: e.set_block_text(block_id, next(texts)))
+
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.timeout.connect(change)
+    timer.start(50)
+    try:
+        qtbot.wait_until(lambda: view.summary.text().startswith("3 sentences"), timeout=2000)
+    finally:
+        timer.stop()
