@@ -30,6 +30,7 @@ from studio.services.export import ExportService
 from studio.services.history import HistoryService
 from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService, PlayerLike
+from studio.services.project_bundle import build_project_services
 from studio.services.pronunciation import PronunciationBench
 from studio.services.settings import Settings
 from studio.services.synthesis import SynthesisService
@@ -118,6 +119,7 @@ def build_services(
         batch=BatchService(
             backend, profile.data_dir, int(settings.get("cache/max_mb")) * 1024 * 1024, messages
         ),
+        projects=build_project_services(settings, messages, backend, library, playback),
     )
 
 
@@ -131,6 +133,8 @@ def shutdown(services: Services) -> None:
     if services.batch is not None:
         services.batch.shutdown()
     services.drafts.flush()
+    if services.projects is not None:
+        services.projects.shutdown()  # pending edits written, the file closed
     for runner in services.runners:
         runner.shutdown(5000)
     services.playback.shutdown()

@@ -15,6 +15,7 @@ from studio.services.export import ExportService
 from studio.services.history import HistoryService
 from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService
+from studio.services.project_bundle import ProjectServices
 from studio.services.pronunciation import PronunciationBench
 from studio.services.settings import Settings
 from studio.services.synthesis import SynthesisService
@@ -41,6 +42,7 @@ class Services:
     audition: AuditionService | None = None
     bench: PronunciationBench | None = None
     batch: BatchService | None = None
+    projects: ProjectServices | None = None
     current: CurrentClip = field(init=False)
 
     def __post_init__(self) -> None:

@@ -125,6 +125,7 @@ KEYS: dict[str, SettingKey] = {
         SettingKey("export/trim_silence", False, _bool),
         SettingKey("voices/favourites", [], _text_list(500)),
         SettingKey("voices/recent", [], _text_list(20)),
+        SettingKey("projects/recent", [], _text_list(20)),
         SettingKey("dictionaries/names", {}, _text_map),
         SettingKey("cache/max_mb", CACHE_MB_DEFAULT, _number(CACHE_MB_MIN, CACHE_MB_MAX, int)),
         SettingKey("app/first_run_done", False, _bool),

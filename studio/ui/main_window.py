@@ -32,6 +32,7 @@ from studio.ui.keys import SpaceKeyGuard
 from studio.ui.layout import SIDE_SHARE, default_size
 from studio.ui.lazy_tabs import LazyTabs
 from studio.ui.presenter import ErrorBanner, Presenter
+from studio.ui.script_mode import ScriptMode
 from studio.ui.take_flows import TakeFlows
 from studio.ui.theme import apply_theme, status_colour
 from studio.ui.voice_panel import VoicePanel
@@ -85,7 +86,10 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 4, 8)
         left_layout.addWidget(self.banner)
-        left_layout.addWidget(self.editor_split, 1)
+        self.modes = QTabWidget(self)  # the single-line editor, and the Script view of projects
+        self.modes.setDocumentMode(True)
+        self.modes.addTab(self.editor_split, icon("synthesize"), "&Quick line")
+        left_layout.addWidget(self.modes, 1)
 
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
@@ -120,6 +124,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.backend_label)
         self.presenter = Presenter(services.messages, self.banner, self.statusBar())
+        self.script: ScriptMode | None = None
+        if services.projects is not None:
+            self.script = ScriptMode(
+                self, services.projects, services.voices, services.messages, self.statusBar(),
+                lambda: services.settings.voice_id,
+            )  # fmt: skip
+            self.modes.addTab(self.script.view, icon("dictionary"), "S&cript")
+            self.script.install_menu(self.menuBar())
+            self.modes.currentChanged.connect(self._on_mode_changed)
 
         self._space_guard = SpaceKeyGuard(self)
         app = QApplication.instance()
@@ -292,7 +305,8 @@ class MainWindow(QMainWindow):
         colour = status_colour("success" if info.kind == "local" else "info")
         self.backend_label.setText(f"<span style='color:{colour}'>●</span> {info.label} ")
         self.backend_label.setToolTip(f"Sending requests to {info.base_url}")
-        self.setWindowTitle(f"{APP_NAME} — {info.label}")
+        title = self.script.title(info.label) if self.script else f"{APP_NAME} — {info.label}"
+        self.setWindowTitle(title)
 
     @Slot(int, object)
     def _on_synthesis_started(self, _job_id: int, job: RenderJob) -> None:
@@ -315,6 +329,13 @@ class MainWindow(QMainWindow):
     def _on_playback_position_changed(self, seconds: float) -> None:
         # The cursor follows the clip on screen only, not a preview or grid cell playing.
         self.waveform.set_position(seconds if self.flows.playing_current else 0.0)
+
+    @Slot(int)
+    def _on_mode_changed(self, index: int) -> None:
+        # The Script tab has its own cast panel; the line's voice settings would only confuse.
+        self.side_scroll.setVisible(
+            self.script is None or self.modes.widget(index) is not self.script.view
+        )
 
     @Slot(str)
     def _on_playback_state_changed(self, state: str) -> None:

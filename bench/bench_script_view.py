@@ -1,0 +1,99 @@
+"""Script view benchmark: the 500-segment, 2-speaker project of bench_project, in the window.
+
+Run: .venv/bin/python bench/bench_script_view.py [--runs N]
+
+- Show: a fresh ScriptView shows the whole project (one row per paragraph, one stripe per
+  sentence) and the event loop settles; the issue's goal for the whole window is 1.0 s.
+- Edit: one sentence edited through ProjectEditor, the view repaints (only the edited row is
+  rebuilt), the event loop settles; the issue's goal for a GUI stall is 16 ms.
+- Summary: the toolbar's count of sentences, sentences to render and duration, computed once
+  at most every 150 ms (not per edit), a separate stall with the same goal.
+Runs are interleaved (show, edit, show, edit…); min / median / max. Offscreen Qt; the machine
+may be shared, so compare medians to the goals rather than single runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_project import _line, _script
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QApplication
+
+from studio.core.project_edit import ProjectEditor
+from studio.core.project_ops import new_project
+from studio.services.messages import MessageBus
+from studio.services.playback import PlaybackService
+from studio.services.project import ProjectService
+from studio.services.project_playback import ProjectPlayer
+from studio.services.settings import Settings
+from studio.ui.script_view import ScriptView
+from tests.fakes import FakeAudioPlayer
+
+
+class _IdleRenderer(QObject):
+    """The renderer's signals and state, with no backend (nothing renders here)."""
+
+    render_progressed = Signal(int, int)
+    render_finished = Signal(int, int)
+    busy = False
+
+
+def main() -> None:
+    """Show the project in fresh views and edit sentences, interleaved."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    folder = Path(tempfile.mkdtemp(prefix="bench-script-view-"))
+    settings = Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    messages = MessageBus()
+    projects = ProjectService(settings, messages)
+    editor = ProjectEditor(new_project("Bench", "emily"))
+    editor.paste(editor.project.chapters[0].chapter_id, 0, _script(random.Random(7)))
+    projects.editor = editor
+    player = ProjectPlayer(projects, PlaybackService(FakeAudioPlayer(), messages), messages)
+    project = editor.project
+    print(f"{len(project.segments())} segments, {sum(len(b.text) for b in project.blocks)} chars")
+    shows: list[float] = []
+    edits: list[float] = []
+    summaries: list[float] = []
+    renderer = _IdleRenderer()
+    for run in range(args.runs):
+        start = time.perf_counter()
+        view = ScriptView(projects, renderer, player)  # type: ignore[arg-type]
+        view.resize(1100, 700)
+        view.show()
+        view.show_project(editor.project)
+        app.processEvents()
+        shows.append((time.perf_counter() - start) * 1000)
+        for n in range(5):
+            block = editor.project.blocks[(run * 5 + n) * 3 % len(editor.project.blocks)]
+            start = time.perf_counter()
+            editor.set_block_text(block.block_id, block.text.replace(".", " today.", 1))
+            view.show_project(editor.project)
+            app.processEvents()
+            edits.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        view._on_summary_timer_timeout()  # what runs at most every 150 ms
+        summaries.append((time.perf_counter() - start) * 1000)
+        view.close()
+        view.deleteLater()
+        app.processEvents()
+    _line("show 500 segments", shows, 1000)
+    _line("edit one sentence + repaint", edits, 16)
+    _line("summary (every 150 ms at most)", summaries, 16)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""The script-project services, built together (app.py composes them into Services)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from studio.library import RenderLibrary
+from studio.services.backend import BackendService
+from studio.services.messages import MessageBus
+from studio.services.playback import PlaybackService
+from studio.services.project import ProjectService
+from studio.services.project_playback import ProjectPlayer
+from studio.services.project_render import ProjectRenderer
+from studio.services.settings import Settings
+
+
+@dataclass
+class ProjectServices:
+    """The open project (files, edits, autosave), its renderer and its read-along player."""
+
+    projects: ProjectService
+    renderer: ProjectRenderer
+    player: ProjectPlayer
+
+    def shutdown(self, timeout_ms: int = 5000) -> None:
+        """Stop renders, write pending edits and close the file (on quit)."""
+        self.renderer.cancel()
+        self.renderer.tasks.shutdown(timeout_ms)
+        self.projects.shutdown(timeout_ms)
+
+
+def build_project_services(
+    settings: Settings,
+    messages: MessageBus,
+    backend: BackendService,
+    library: RenderLibrary | None,
+    playback: PlaybackService,
+) -> ProjectServices:
+    """Create the project services of one run."""
+    projects = ProjectService(settings, messages)
+    renderer = ProjectRenderer(projects, backend, library, messages)
+    return ProjectServices(projects, renderer, ProjectPlayer(projects, playback, messages))

@@ -1,0 +1,269 @@
+"""The Script view: a project's blocks as rows, the selected segment's actions, the cast."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.project import Project
+from studio.services.project import ProjectService
+from studio.services.project_playback import ProjectPlayer
+from studio.services.project_render import ProjectRenderer
+from studio.ui import dialogs
+from studio.ui.script_cast import CastPanel
+from studio.ui.script_edits import ScriptEditing
+from studio.ui.script_rows import BlockRow
+from studio.ui.script_segment_bar import SegmentBar
+from studio.ui.script_summary import summary
+
+# The Render button stops a run that is going on (same letter, so the key stays the same).
+RENDER_LABELS = ("Render chan&ged", "Stop renderin&g")
+
+
+class ScriptView(ScriptEditing, QWidget):
+    """Edits the open project through ProjectService; renders and plays through its services.
+
+    Attributes:
+        rows: BlockRow by block id, in reading order.
+        selected: The selected segment id ("" for none).
+
+    Signals:
+        status(str text): a line for the status bar.
+    """
+
+    status = Signal(str)
+
+    def __init__(
+        self,
+        projects: ProjectService,
+        renderer: ProjectRenderer,
+        player: ProjectPlayer,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.projects, self.renderer, self.player = projects, renderer, player
+        self.rows: dict[str, BlockRow] = {}
+        self.selected = ""
+        self._shown: Project | None = None
+        self._started = time.monotonic()
+        self._order: list[str] = []
+
+        self.render_button = QPushButton(RENDER_LABELS[0], self)
+        self.render_button.clicked.connect(self.render_changed)
+        self.play_button = QPushButton("Pla&y from selected", self)
+        self.play_button.clicked.connect(self.play_project)
+        self.paste_button = QPushButton("Paste scr&ipt", self)
+        self.paste_button.setToolTip("Add the clipboard's text; 'Name: line' assigns speakers")
+        self.paste_button.clicked.connect(self._on_paste_clicked)
+        self.new_button = QPushButton("Ne&w paragraph", self)
+        self.new_button.setToolTip("Add an empty paragraph at the end and type in it")
+        self.new_button.clicked.connect(self.new_paragraph)
+        self.pause_button = QPushButton("Pa&use", self)
+        self.pause_button.setToolTip("Insert a one-second pause at the caret of the paragraph")
+        self.pause_button.clicked.connect(self._on_pause_clicked)
+        self._caret_block = ""
+        self._tools = (
+            self.render_button, self.play_button, self.new_button, self.paste_button,
+            self.pause_button,
+        )  # fmt: skip
+        self.summary = QLabel("", self)
+        self.summary.setAccessibleName("Project summary")
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(150)
+        self._summary_timer.timeout.connect(self._on_summary_timer_timeout)
+        self.progress = QProgressBar(self)
+        self.progress.setAccessibleName("Render progress")
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        top = QHBoxLayout()
+        for widget in self._tools:
+            top.addWidget(widget)
+        top.addStretch(1)
+        top.addWidget(self.summary)
+        top.addWidget(self.progress)
+
+        self.bar = SegmentBar(self)
+        self.bar.play_requested.connect(self.player.play_take)
+        self.bar.regenerate_requested.connect(self._on_regenerate_requested)
+        self.bar.take_chosen.connect(self.choose_take)
+        self.bar.lock_toggled.connect(self._on_lock_toggled)
+        # The selected sentence's actions (tests and the screenshot script reach them here).
+        self.segment_play, self.regenerate_button = self.bar.play_button, self.bar.regenerate_button
+        self.takes_button, self.takes_menu = self.bar.takes_button, self.bar.takes_menu
+        self.lock_button = self.bar.lock_button
+
+        self._rows_box = QWidget(self)
+        self._rows_layout = QVBoxLayout(self._rows_box)
+        self._rows_layout.addStretch(1)
+        self.rows_scroll = QScrollArea(self)
+        self.rows_scroll.setWidgetResizable(True)
+        self.rows_scroll.setWidget(self._rows_box)
+        self.empty_label = QLabel("No project open: File → New project or Open project…", self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cast = CastPanel(self)
+        self.cast.speaker_changed.connect(self._on_speaker_changed)
+        self.cast.add_requested.connect(self._on_add_speaker)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.empty_label)
+        left_layout.addWidget(self.rows_scroll, 1)
+        left_layout.addWidget(self.bar)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(self.cast)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+
+        projects.project_changed.connect(self.show_project)
+        renderer.render_progressed.connect(self._on_render_progressed)
+        renderer.render_finished.connect(self._on_render_finished)
+        player.segment_changed.connect(self._on_speaking_changed)
+        self.show_project(None)
+
+    # -- showing ----------------------------------------------------------------------------
+
+    @Slot(object)
+    def show_project(self, project: Project | None) -> None:
+        """Show `project`: rows are reused by block id, only changed blocks repaint."""
+        self._shown = project
+        has = project is not None
+        self.empty_label.setVisible(not has)
+        self.rows_scroll.setVisible(has)
+        for button in self._tools:
+            button.setEnabled(has)
+        blocks = project.blocks if project is not None else ()
+        ids = [b.block_id for b in blocks]
+        reorder = ids != self._order
+        self._order = ids
+        for block_id in list(self.rows):
+            if block_id not in ids:
+                self.rows.pop(block_id).deleteLater()
+        for n, block in enumerate(blocks):
+            row = self.rows.get(block.block_id)
+            if row is None:
+                row = self.rows[block.block_id] = BlockRow(block.block_id, self._rows_box)
+                row.text_committed.connect(self._on_text_committed)
+                row.speaker_chosen.connect(self._on_speaker_chosen)
+                row.segment_selected.connect(self.select_segment)
+                row.text_entered.connect(self._on_text_entered)
+            if reorder and self._rows_layout.indexOf(row) != n:
+                self._rows_layout.insertWidget(n, row)
+            assert project is not None
+            row.show_block(project, block, self.selected, self.player.current)
+        if project is not None and self.selected and not project.has(self.selected):
+            self.selected = ""
+        self.cast.show_project(project)
+        self._show_selection()
+        # Counting every segment costs a few ms on a long script: at most every 150 ms (not per
+        # edit), and not restarted, so a stream of renders still updates it.
+        if not self._summary_timer.isActive():
+            self._summary_timer.start()
+
+    def select_segment(self, segment_id: str) -> None:
+        """Select a segment (its actions show below the rows); while playing, jump there."""
+        self.selected = segment_id
+        self._refresh_marks()
+        self._show_selection()
+        if self.player.playing:
+            self.player.play_from(segment_id)
+
+    def _refresh_marks(self) -> None:
+        project = self._shown
+        if project is None:
+            return
+        for block in project.blocks:
+            self.rows[block.block_id].show_block(project, block, self.selected, self.player.current)
+
+    def _show_selection(self) -> None:
+        self.bar.show_segment(self._shown, self.selected)
+
+    # -- intents ----------------------------------------------------------------------------
+
+    def render_changed(self) -> None:
+        """Say what Render changed costs, then start it (while a run goes on: stop it)."""
+        if self.renderer.busy:
+            self.renderer.cancel()
+            return
+        plan = self.renderer.plan()
+        if not plan.jobs:
+            self.status.emit("Everything is rendered: nothing to send.")
+            return
+        if plan.unvoiced:
+            self.status.emit(f"Pick a voice for {', '.join(plan.unvoiced)} in the cast first.")
+            return
+        text = (
+            f"Render {plan.requests} segment(s): {plan.characters} characters in "
+            f"{plan.requests} request(s)?"
+        )
+        if dialogs.ask(self, "Render changed", text, default_yes=True):
+            self.status.emit(f"Rendering {plan.requests} segment(s), {plan.characters} characters…")
+            self.renderer.render_segments(plan.jobs)
+
+    def play_project(self) -> None:
+        """Play the chosen takes from the selected segment (from the start when none)."""
+        self.player.play_from(self.selected)
+
+    def choose_take(self, segment_id: str, take_id: str) -> None:
+        """Make a take the one played and exported, and play it."""
+        self.projects.edit(lambda e: e.choose_take(segment_id, take_id))
+        self.player.play_take(take_id)
+
+    @Slot()
+    def _on_summary_timer_timeout(self) -> None:
+        project = self._shown
+        self.summary.setText(summary(project) if project is not None else "")
+
+    @Slot(str)
+    def _on_regenerate_requested(self, segment_id: str) -> None:
+        self.renderer.regenerate(segment_id)
+
+    @Slot(str, bool)
+    def _on_lock_toggled(self, segment_id: str, locked: bool) -> None:
+        self.projects.edit(lambda e: e.set_locked(segment_id, locked))
+
+    @Slot(int, int)
+    def _on_render_progressed(self, done: int, total: int) -> None:
+        if done == 0:
+            self._started = time.monotonic()
+        self.render_button.setText(RENDER_LABELS[1])
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setVisible(done < total)
+        self.progress.setFormat(f"{done}/{total}")
+        eta = ""
+        if 0 < done < total:  # from the pace so far (the jobs are alike: one sentence each)
+            left = (time.monotonic() - self._started) / done * (total - done)
+            eta = f", about {max(1, round(left))} s left"
+        self.status.emit(f"Rendering segments: {done} of {total}{eta}")
+
+    @Slot(int, int)
+    def _on_render_finished(self, rendered: int, failed: int) -> None:
+        self.progress.hide()
+        self.render_button.setText(RENDER_LABELS[0])
+        tail = f", {failed} failed" if failed else ""
+        self.status.emit(f"Rendered {rendered} segment(s){tail}.")
+
+    @Slot(str)
+    def _on_speaking_changed(self, segment_id: str) -> None:
+        self._refresh_marks()
+        row = next((r for r in self.rows.values() if segment_id in r.stripe_buttons), None)
+        if row is not None:
+            self.rows_scroll.ensureWidgetVisible(row)
