@@ -7,10 +7,10 @@ import itertools
 import logging
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.api.client import WavesClient
 from studio.core.errors import StudioError
 from studio.core.project import SegmentTake
 from studio.core.project_ops import new_id
@@ -22,6 +22,9 @@ from studio.services.messages import MessageBus, user_message
 from studio.services.project import ProjectService
 from studio.services.tasks import TaskContext, TaskRunner
 from studio.store.project_file import ProjectFile
+
+if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
+    from studio.api.client import WavesClient
 
 log = logging.getLogger(__name__)
 MAX_PARALLEL = 3  # waves-local and the cloud's default concurrency both take this many
