@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -79,6 +79,49 @@ class StreamSink:
         with self._service._device_lock:
             if self._current() and self._begun:
                 self._service.player.seek(seconds)
+
+    def begin_window(self, sample_rate: int, frames: int, start_s: float) -> bool:
+        """Open a long clip as a bounded window (AudioPlayer.begin_window); False when the
+        player holds whole clips only (a test double), or this sink is no longer current."""
+        service = self._service
+        begin = getattr(service.player, "begin_window", None)
+        if begin is None:
+            return False
+        with service._device_lock:
+            if not self._current():
+                return False
+            try:
+                begin(sample_rate, frames, start_s)
+            except AudioDeviceError as exc:
+                service._pending_error = exc
+                service._next_generation()
+                return False
+            self._begun = True
+        return True
+
+    def window_request(self) -> tuple[int, float] | None:
+        """(epoch, seconds) to read from now; None once this sink is no longer current."""
+        if not self._current():
+            return None
+        request: tuple[int, float] | None = self._service.player.window_request()  # type: ignore[attr-defined]
+        return request
+
+    def window_space_s(self) -> float:
+        """Seconds of audio the player's window can take now."""
+        return float(self._service.player.window_space_s())  # type: ignore[attr-defined]
+
+    def feed_window(self, samples: np.ndarray, epoch: int, last: bool = False) -> bool:
+        """Add a block read for `epoch` (dropped if a seek moved the window since); `last`
+        ends the clip. False when the window has no room for it yet."""
+        with self._service._device_lock:
+            if not self._current():
+                return True
+            player: Any = self._service.player
+            if not player.feed(samples, epoch):
+                return False
+            if last:
+                player.end_stream(epoch)
+            return True
 
     def end(self, cancel: threading.Event | None = None) -> None:
         """No more samples: playback stops when what is queued has played.
