@@ -34,6 +34,7 @@ class ClipReader:
         self._pending = np.zeros(0, np.float32)  # decoded but not yet returned
         self._position = 0  # the sample the next read() starts at
         self._finished = False  # the decoder was flushed at the end of the file
+        self._fed = False  # the decoder has had bytes since it was made
         try:
             if clip.file_format in ("flac", "wav"):
                 import soundfile
@@ -102,9 +103,11 @@ class ClipReader:
             return False
         data = self._handle.read(READ_BYTES)
         if data:
-            block = self._decoder.feed(data)
-        else:
+            block, self._fed = self._decoder.feed(data), True
+        elif self._fed:
             block, self._finished = self._decoder.finish(), True
+        else:  # a seek to the very end: a decoder given nothing has nothing to flush
+            block, self._finished = np.zeros(0, np.float32), True
         if block.size:
             self._pending = np.concatenate([self._pending, block]) if self._pending.size else block
         return True
@@ -112,7 +115,7 @@ class ClipReader:
     def _restart_decoder(self) -> None:
         self._decoder = StreamDecoder(self._clip.file_format, self._clip.sample_rate)
         self._pending = np.zeros(0, np.float32)
-        self._finished = False
+        self._finished = self._fed = False
 
     def _skip_to(self, frame: int) -> None:
         """Decode forward to `frame` (from the start when it lies behind), one block held."""
