@@ -52,7 +52,8 @@ def child(path: str, rate: int) -> None:
     audio = open_clip(Path(path), "pcm", rate)
     spec = RenderSpec("tone-alto", sample_rate=rate, output_format="pcm")
     rendered = Rendered("long", spec, audio, new_client_id("take"), ("r",), ("s",), "sse")
-    service = PlaybackService(AudioPlayer(), MessageBus())
+    player = AudioPlayer()
+    service = PlaybackService(player, MessageBus())
     tick = threading.Event()
 
     def spin_until(condition, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
@@ -67,12 +68,11 @@ def child(path: str, rate: int) -> None:
     idle = status_mb("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
     started = time.monotonic()
-    player = service.player
     service.play_rendered(rendered)
     spin_until(lambda: player.position_s > 3.0)
     for at in (0.46 * audio.duration_s, 0.93 * audio.duration_s, 60.0):
         service.seek(at)
-        spin_until(lambda at=at: at + 2.0 < player.position_s < at + 10)  # type: ignore[misc]
+        spin_until(lambda at=at: at + 2.0 < player.position_s < at + 10)
     elapsed = time.monotonic() - started
     peak = status_mb("VmHWM")
     underruns = player.underruns
