@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
-from studio.audio.clipfile import read_blocks
 from studio.audio.clipreader import ClipReader
 from studio.audio.peaks import EnvelopeBuilder, envelope_of, envelope_rate
 from studio.core.render import SHORT_CLIP_S, ClipFile, Rendered
@@ -46,8 +44,7 @@ def file_feeder(
 
     def feed(ctx: TaskContext) -> None:
         if not sink.begin_window(audio.sample_rate, audio.frames, start_s):
-            _feed_whole(audio, sink, start_s, ctx)
-            return
+            return  # superseded already, or no device (reported)
         reader = ClipReader(audio)
         block = max(1, int(BLOCK_S * audio.sample_rate))
         epoch, done, samples = -1, False, None
@@ -73,30 +70,11 @@ def file_feeder(
     return feed
 
 
-def _feed_whole(audio: ClipFile, sink: SinkLike, start_s: float, ctx: TaskContext) -> None:
-    """Feed every block to a player that holds whole clips (test doubles); with `start_s`,
-    seek once the audio up to it has been fed."""
-    seek_to = round(max(0.0, start_s) * audio.sample_rate)
-    fed = 0
-    for block in read_blocks(audio):
-        if ctx.cancelled.is_set() or not sink.current:
-            return
-        sink.feed(block, audio.sample_rate)
-        fed += len(block)
-        if seek_to and fed > seek_to:
-            sink.seek(seek_to / audio.sample_rate)
-            seek_to = 0
-    sink.end(ctx.cancelled)
-
-
 class SinkLike(Protocol):
     """The parts of playback.StreamSink the feeder uses."""
 
     @property
     def current(self) -> bool: ...
-    def feed(self, samples: np.ndarray, sample_rate: int) -> None: ...
-    def seek(self, seconds: float) -> None: ...
-    def end(self, cancel: threading.Event | None = None) -> None: ...
     def begin_window(self, sample_rate: int, frames: int, start_s: float) -> bool: ...
     def window_request(self) -> tuple[int, float] | None: ...
     def window_space_s(self) -> float: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,6 +37,11 @@ class StreamSink:
 
     def _current(self) -> bool:
         return self._service._generation == self._generation
+
+    @property
+    def begun(self) -> bool:
+        """The player's stream for this sink has been opened."""
+        return self._begun
 
     @property
     def current(self) -> bool:
@@ -81,17 +86,14 @@ class StreamSink:
                 self._service.player.seek(seconds)
 
     def begin_window(self, sample_rate: int, frames: int, start_s: float) -> bool:
-        """Open a long clip as a bounded window (AudioPlayer.begin_window); False when the
-        player holds whole clips only (a test double), or this sink is no longer current."""
+        """Open a long clip as a bounded window (AudioPlayer.begin_window); False when this
+        sink is no longer current or the device failed (reported)."""
         service = self._service
-        begin = getattr(service.player, "begin_window", None)
-        if begin is None:
-            return False
         with service._device_lock:
             if not self._current():
                 return False
             try:
-                begin(sample_rate, frames, start_s)
+                service.player.begin_window(sample_rate, frames, start_s)
             except AudioDeviceError as exc:
                 service._pending_error = exc
                 service._next_generation()
@@ -101,22 +103,19 @@ class StreamSink:
 
     def window_request(self) -> tuple[int, float] | None:
         """(epoch, seconds) to read from now; None once this sink is no longer current."""
-        if not self._current():
-            return None
-        request: tuple[int, float] | None = self._service.player.window_request()  # type: ignore[attr-defined]
-        return request
+        return self._service.player.window_request() if self._current() else None
 
     def window_space_s(self) -> float:
         """Seconds of audio the player's window can take now."""
-        return float(self._service.player.window_space_s())  # type: ignore[attr-defined]
+        return self._service.player.window_space_s()
 
     def feed_window(self, samples: np.ndarray, epoch: int, last: bool = False) -> bool:
         """Add a block read for `epoch` (dropped if a seek moved the window since); `last`
         ends the clip. False when the window has no room for it yet."""
+        player = self._service.player
         with self._service._device_lock:
             if not self._current():
                 return True
-            player: Any = self._service.player
             if not player.feed(samples, epoch):
                 return False
             if last:

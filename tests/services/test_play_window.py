@@ -68,7 +68,7 @@ class Listener:
 
     def ready(self, frames: int) -> bool:
         clip, run = self.player._clip, self.player.output.run
-        if clip is None or run is None:
+        if clip is None or run is None or not self.sd.stream.active:
             return False
         return clip.ended or clip.written - run.read >= frames + LEAD_IN
 
@@ -94,7 +94,12 @@ def seek_and_wait(qtbot, service: PlaybackService, player: AudioPlayer, seconds:
     target = int(seconds * RATE)
     service.seek(seconds)
     qtbot.wait_until(
-        lambda: player.output.run is not None and player.output.run.start == target, timeout=5000
+        lambda: (
+            player.output.run is not None
+            and player.output.run.start == target
+            and player.output.active
+        ),
+        timeout=5000,
     )
 
 
