@@ -174,3 +174,32 @@ def test_seeks_outside_and_inside_the_window_end_replay_and_stop(
 
     service.stop()
     qtbot.wait_until(lambda: service._file_tasks.pool.activeThreadCount() == 0, timeout=5000)
+
+
+@pytest.mark.slow
+def test_a_window_at_a_rate_the_device_refuses_is_resampled(qtbot, tmp_path: Path, bus) -> None:
+    """An 8 kHz clip on a 48 kHz-only device: the window holds device-rate samples, a seek
+    outside it restarts the resampler there, and the clip ends at its own length."""
+    sd = FakeSoundDevice(rates={48000})
+    player = AudioPlayer(backend=sd)
+    service = PlaybackService(player, bus)
+    try:
+        rendered = long_clip(tmp_path, minutes=10.5)
+        service.play_rendered(rendered)
+        qtbot.wait_until(
+            lambda: player.window_request() is not None and player.window_space_s() < 1.0,
+            timeout=10000,
+        )  # the window is full
+        clip = player._clip
+        assert clip is not None and len(clip.data) == int((WINDOW_S + KEEP_S) * 48000)
+        assert player.duration_s == pytest.approx(rendered.duration_s, abs=0.001)
+        service.seek(rendered.duration_s - 2.0)
+        qtbot.wait_until(lambda: player.window_request()[1] > 600, timeout=5000)  # type: ignore[index]
+        qtbot.wait_until(lambda: clip.ended and sd.stream.active, timeout=10000)
+        played = sd.stream.pump_all(4800)
+        assert np.abs(played).max() > 0.1 and player.underruns == 0
+        assert 2.0 <= len(played) / 48000 < 2.6  # lead-in + 2 s + tail
+        assert player.state is PlaybackState.FINISHED
+        assert player.position_s == pytest.approx(rendered.duration_s, abs=0.001)
+    finally:
+        service.shutdown()
