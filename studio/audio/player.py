@@ -34,6 +34,10 @@ class AudioPlayer:
     thread's timer. The PortAudio callback only copies from the clip buffer (playbuffer.py),
     so nothing the GUI does can make it wait, and no method waits for playback.
 
+    A long clip played from its file (begin_window) is held as a bounded ring, WINDOW_S of
+    audio, that its producer keeps filled; a seek or replay outside it asks the producer to
+    read again from there (window_request), so memory does not grow with the clip.
+
     Every stream start sends a short lead-in of silence and every end a tail of silence:
     ALSA's PulseAudio plugin drops the first buffer of a stream and what is still queued
     when it stops (measured against a null sink's monitor), which would clip the speech.
@@ -244,7 +248,8 @@ class AudioPlayer:
         else:
             self._stop(PlaybackState.PAUSED)
             self._paused_at = target
-            self._hold(clip, target)  # a window refills while paused
+            if clip.ring:
+                self._hold(clip, target)  # a window refills from there while paused
 
     def close(self) -> None:
         """Release the device; the player can be used again afterwards."""
