@@ -68,6 +68,7 @@ BENCHES: dict[str, Bench] = {
     "bench_hardening_local": Bench((), (), 300, 120),
     "bench_hardening_client": Bench(("--runs", "3"), ("--runs", "1"), 600, 180),
     "bench_render_memory": Bench((), ("--sizes", "1000,10000", "--rounds", "1"), 1800, 300),
+    "bench_play_window": Bench(("--own-pulse",), ("--own-pulse", "--runs", "1"), 600, 180),
     "bench_gui": Bench(
         ("--own-pulse",),
         ("--own-pulse", "--renders", "10", "--runs", "2"),

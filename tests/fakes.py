@@ -46,6 +46,8 @@ class FakeAudioPlayer:
         self.fed: list[npt.NDArray[np.float32]] = []
         self.sample_rate = 0
         self.fail_next: AudioDeviceError | None = None
+        self._window_frames = 0
+        self._epoch, self._origin = 1, 0.0
 
     @staticmethod
     def list_devices(backend: Any = None) -> list[OutputDevice]:
@@ -83,22 +85,52 @@ class FakeAudioPlayer:
             self._ended = False
             self._last_error = None
             self._state = PlaybackState.BUFFERING
+            self._window_frames = 0  # a window's clip length (begin_window), else 0
+            self._epoch, self._origin = 1, 0.0
 
-    def feed(self, samples: npt.ArrayLike) -> None:
+    def begin_window(self, sample_rate: int, frames: int, start_s: float = 0.0) -> None:
+        """Start a long clip held as a window (never full here), read from `start_s`."""
+        self.begin_stream(sample_rate)
+        self.calls.append(("begin_window", sample_rate, frames, start_s))
+        self._window_frames = frames
+        self._position = self._origin = start_s
+
+    def window_request(self) -> tuple[int, float] | None:
+        """(epoch, seconds) the feeder must read from; None without a window."""
+        return (self._epoch, self._origin) if self._window_frames else None
+
+    def window_space_s(self) -> float:
+        """A fake window always has room."""
+        return 1e9
+
+    def feed(self, samples: npt.ArrayLike, epoch: int | None = None) -> bool:
         """Record samples for the current clip (thread-safe, like the real one)."""
         x = np.array(samples, dtype=np.float32).reshape(-1)
         with self._lock:
             if self.sample_rate == 0 or self._ended or x.size == 0:
-                return
+                return True
+            if self._window_frames and epoch != self._epoch:
+                return True
             self.fed.append(x)
             if self._state is PlaybackState.BUFFERING:
                 self._state = PlaybackState.PLAYING
+            return True
 
-    def end_stream(self) -> None:
+    def end_stream(self, epoch: int | None = None) -> None:
         """Mark the clip complete."""
         with self._lock:
+            if self._window_frames and epoch != self._epoch:
+                return
             self.calls.append(("end_stream",))
             self._ended = True
+
+    def _move_window(self, seconds: float) -> None:
+        """A seek or replay in a window: the feeder reads again from `seconds`."""
+        with self._lock:
+            self._epoch += 1
+            self._origin = seconds
+            self._ended = False
+            self.fed = []
 
     def play(self, samples: npt.ArrayLike, sample_rate: int) -> None:
         """Start a whole clip."""
@@ -120,6 +152,8 @@ class FakeAudioPlayer:
             return
         if self._state in (PlaybackState.FINISHED, PlaybackState.STOPPED):
             self._position = 0.0
+            if self._window_frames:
+                self._move_window(0.0)
         if self._state is not PlaybackState.PLAYING:
             self._state = PlaybackState.PLAYING
 
@@ -133,6 +167,8 @@ class FakeAudioPlayer:
         """Move within what has arrived."""
         self.calls.append(("seek", seconds))
         self._position = min(max(0.0, seconds), self.duration_s)
+        if self._window_frames:
+            self._move_window(self._position)
         if self._state is PlaybackState.FINISHED:
             self._state = PlaybackState.PAUSED
 
@@ -142,6 +178,7 @@ class FakeAudioPlayer:
         self._state = PlaybackState.STOPPED
         self.sample_rate = 0
         self.fed = []
+        self._window_frames = 0
 
     def advance(self, seconds: float) -> None:
         """Let `seconds` of playback happen: the position moves, the end finishes the clip."""
@@ -173,7 +210,9 @@ class FakeAudioPlayer:
 
     @property
     def duration_s(self) -> float:
-        """Seconds of audio fed so far."""
+        """Seconds of audio fed so far (a window's whole clip)."""
+        if self._window_frames:
+            return self._window_frames / self.sample_rate
         return sum(len(x) for x in self.fed) / self.sample_rate if self.sample_rate else 0.0
 
     @property

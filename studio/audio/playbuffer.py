@@ -21,7 +21,12 @@ class PlaybackState(enum.Enum):
 
 
 class ClipBuffer:
-    """The whole clip being played, grown by one producer thread, read by the audio callback.
+    """The clip being played, added to by one producer thread, read by the audio callback.
+
+    Either the whole clip, grown as it arrives (renders as they stream, short clips), or, for
+    a long clip played from its file, a fixed ring (a window of the clip) that the producer
+    keeps filled ahead of the callback: memory then does not grow with the clip. A ring's
+    indices are still sample numbers in the clip; sample n lives at data[n % len(data)].
 
     Single producer, single consumer, no lock: the producer copies samples into `data`
     first and only then publishes the new `written` count (and a grown array *before* the
@@ -36,26 +41,67 @@ class ClipBuffer:
         written: Valid samples.
         ended: The producer will add nothing more.
         underruns: Times playback ran dry mid-stream and was padded with silence.
+        ring: This is a window onto a longer clip, `total` samples long.
+        origin: Ring: the sample the producer (re)started filling from.
+        consumed: The next sample the callback sends (set by the callback).
+        epoch: Ring: bumped by each restart, so the producer drops blocks read before it.
     """
 
-    def __init__(self, capacity: int = 1 << 16) -> None:
+    def __init__(self, capacity: int = 1 << 16, total: int = 0, keep: int = 0) -> None:
+        """A growing buffer, or (`total` > 0) a ring of `capacity` samples over a long clip."""
         self.data = np.zeros(max(1, capacity), np.int16)
         self.written = 0
         self.ended = False
         self.underruns = 0
+        self.ring = total > 0
+        self.total = total
+        self.keep = keep
+        self.origin = 0
+        self.consumed = 0
+        self.epoch = 0
+
+    def space(self) -> int:
+        """Samples the producer may add now (a ring never overwrites what is still to play,
+        nor the `keep` samples just played, which a pause or a short seek back returns to)."""
+        if not self.ring:
+            return 1 << 62
+        return max(0, self.consumed - self.keep + len(self.data) - self.written)
+
+    def holds(self, start: int) -> bool:
+        """Whether playing from `start` can use the samples held now."""
+        if not self.ring:
+            return True
+        return max(self.origin, self.written - len(self.data)) <= start <= self.written
+
+    def restart(self, start: int) -> None:
+        """Empty the ring and ask the producer to fill it from `start` (control thread, with
+        the producer locked out and the callback stopped)."""
+        self.epoch += 1
+        self.ended = False
+        self.origin = self.written = self.consumed = start
 
     def append(self, samples: FloatArray) -> None:
-        """Add samples (producer thread only)."""
+        """Add samples (producer thread only; in a ring, at most `space()` of them)."""
         count = len(samples)
         if count == 0:
             return
         end = self.written + count
-        if end > len(self.data):
-            grown = np.zeros(max(end, 2 * len(self.data)), np.int16)
-            grown[: self.written] = self.data[: self.written]
-            self.data = grown  # published before `written` grows past the old array
         scaled = np.round(np.asarray(samples, np.float32) * np.float32(32768.0))
-        self.data[self.written : end] = np.clip(scaled, -32768, 32767)
+        converted = np.clip(scaled, -32768, 32767).astype(np.int16)
+        if self.ring:
+            if count > self.space():
+                raise ValueError(f"{count} samples do not fit in the window ({self.space()})")
+            size = len(self.data)
+            at = self.written % size
+            first = min(count, size - at)
+            self.data[at : at + first] = converted[:first]
+            self.data[: count - first] = converted[first:]
+        else:
+            if end > len(self.data):
+                grown = np.zeros(max(end, 2 * len(self.data)), np.int16)
+                grown[: self.written] = self.data[: self.written]
+                self.data = grown  # published before `written` grows past the old array
+            self.data[self.written : end] = converted
         self.written = end
 
 
@@ -114,11 +160,16 @@ class PlaybackRun:
         if self.prebuffering(written, ended):
             count = 0  # still filling up: keep sending silence
         if count > 0:
-            source = data[self.read : self.read + count]
-            # int16 times a float32 scalar is float32: no temporary, nothing allocated.
+            # int16 times a float32 scalar is float32: no temporary, nothing allocated. A ring
+            # wraps, so the copy may come in two parts (a growing buffer never wraps).
             gain = np.float32(self.volume / 32768.0)
-            np.multiply(source, gain, out=out[filled : filled + count])
+            at = self.read % len(data)
+            first = min(count, len(data) - at)
+            np.multiply(data[at : at + first], gain, out=out[filled : filled + first])
+            if count > first:
+                np.multiply(data[: count - first], gain, out=out[filled + first : filled + count])
             self.read += count
+            clip.consumed = self.read  # the producer may now reuse what is behind it
             filled += count
             self.starving = False
         if filled == frames:

@@ -18,6 +18,8 @@ __all__ = ["AudioPlayer", "OutputDevice", "PlaybackState"]
 MIN_LEAD_IN_S = 0.05
 TAIL_MARGIN_S = 0.1
 PREBUFFER_S = 0.2  # audio queued before a stream starts (or restarts after running dry)
+WINDOW_S = 30.0  # a long clip played from its file is held as a ring of this many seconds
+KEEP_S = 2.0  # of which this much just-played audio stays, for pause (output latency) and nudges
 DEVICE_LOST = (
     "The sound output stopped working while playing (the device was unplugged or the sound "
     "server stopped). Playback has stopped; you can still save clips."
@@ -31,6 +33,10 @@ class AudioPlayer:
     `feed` from one producer thread (the network worker), and the properties from the GUI
     thread's timer. The PortAudio callback only copies from the clip buffer (playbuffer.py),
     so nothing the GUI does can make it wait, and no method waits for playback.
+
+    A long clip played from its file (begin_window) is held as a bounded ring, WINDOW_S of
+    audio, that its producer keeps filled; a seek or replay outside it asks the producer to
+    read again from there (window_request), so memory does not grow with the clip.
 
     Every stream start sends a short lead-in of silence and every end a tail of silence:
     ALSA's PulseAudio plugin drops the first buffer of a stream and what is still queued
@@ -50,9 +56,10 @@ class AudioPlayer:
         self.output = DeviceStream(backend)
         self._device_name = device_name
         self._volume = 1.0
-        self._lock = threading.Lock()  # producer vs. control; never taken by the callback
+        self._lock = threading.RLock()  # producer vs. control; never taken by the callback
         self._rate = 0  # the buffer's rate (the device's)
         self._resampler: Any = None
+        self._source_rate = 0  # the clip's own rate
         self._clip: ClipBuffer | None = None
         self._mode = PlaybackState.STOPPED  # STOPPED, PAUSED or PLAYING (= stream started)
         self._paused_at = 0
@@ -105,37 +112,59 @@ class AudioPlayer:
         if sample_rate <= 0:
             raise ValueError(f"sample_rate must be positive, got {sample_rate}")
         with self._lock:
-            self._mode = PlaybackState.STOPPED
-            self._clip = None
-            self._last_error = None
-            self._resampler = None
-            self._rate = self.output.open(self._device_name, sample_rate)
-            if self._rate != sample_rate:
-                import soxr
-
-                self._resampler = soxr.ResampleStream(sample_rate, self._rate, 1, "float32")
+            self._open(sample_rate)
             self._clip = ClipBuffer(capacity=self._rate * 10)
             self._start_run(0)
 
-    def feed(self, samples: npt.ArrayLike) -> None:
-        """Queue mono float samples of the current clip (the producer thread only)."""
+    def _open(self, sample_rate: int) -> None:
+        """Drop the clip and open the device for `sample_rate` (resampling if it must)."""
+        self._mode = PlaybackState.STOPPED
+        self._clip = None
+        self._last_error = None
+        self._resampler = None
+        self._source_rate = sample_rate
+        self._rate = self.output.open(self._device_name, sample_rate)
+        self._new_resampler()
+
+    def _new_resampler(self) -> None:
+        self._resampler = None
+        if self._rate != self._source_rate:
+            import soxr
+
+            self._resampler = soxr.ResampleStream(self._source_rate, self._rate, 1, "float32")
+
+    def feed(self, samples: npt.ArrayLike, epoch: int | None = None) -> bool:
+        """Queue mono float samples of the current clip (the producer thread only).
+
+        For a window (begin_window), `epoch` is the one from window_request(): blocks read
+        before a seek moved the window are dropped. Returns False, taking nothing, when a
+        window has no room for the block yet (offer it again later).
+        """
         x = np.asarray(samples, dtype=np.float32).reshape(-1)
         with self._lock:
             clip = self._clip
             if clip is None or clip.ended or x.size == 0:
-                return
+                return True
+            if clip.ring:
+                if epoch != clip.epoch:
+                    return True  # read for a window position that a seek has left
+                needed = int(np.ceil(x.size * self._rate / self._source_rate)) + 64
+                if needed > clip.space():
+                    return False  # checked before the resampler takes the block
             if self._resampler is not None:
                 x = self._resampler.resample_chunk(x)
             clip.append(np.clip(x, -1.0, 1.0))
+            return True
 
-    def end_stream(self) -> None:
+    def end_stream(self, epoch: int | None = None) -> None:
         """No more samples for this clip: playback finishes when what is queued has played."""
         with self._lock:
             clip = self._clip
-            if clip is None or clip.ended:
+            if clip is None or clip.ended or (clip.ring and epoch != clip.epoch):
                 return
             if self._resampler is not None:
-                clip.append(self._resampler.resample_chunk(np.zeros(0, np.float32), last=True))
+                rest = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True)
+                clip.append(rest[: clip.space()])  # a window kept room for it (feeder)
             clip.ended = True
 
     def play(self, samples: npt.ArrayLike, sample_rate: int) -> None:
@@ -147,6 +176,37 @@ class AudioPlayer:
         self.begin_stream(sample_rate)
         self.feed(samples)
         self.end_stream()
+
+    def begin_window(self, sample_rate: int, frames: int, start_s: float = 0.0) -> None:
+        """Start a long clip of `frames` samples held as a bounded window (WINDOW_S).
+
+        A producer keeps the window filled: it asks window_request() where to read from (it
+        changes when a seek or replay lands outside what is held), waits for
+        window_space_s(), and feeds blocks tagged with the request's epoch.
+
+        Raises:
+            AudioDeviceError: no usable output device.
+        """
+        with self._lock:
+            self._open(sample_rate)
+            total = max(1, round(frames * self._rate / sample_rate))
+            size = int((WINDOW_S + KEEP_S) * self._rate)
+            self._clip = ClipBuffer(size, total=total, keep=int(KEEP_S * self._rate))
+            start = min(int(max(0.0, start_s) * self._rate), total)
+            self._clip.restart(start)
+            self._start_run(start)
+
+    def window_request(self) -> tuple[int, float] | None:
+        """(epoch, seconds): where the producer must read from now; None without a window."""
+        clip = self._clip
+        if clip is None or not clip.ring or not self._rate:
+            return None
+        return clip.epoch, clip.origin / self._rate
+
+    def window_space_s(self) -> float:
+        """Seconds of audio the window can take now."""
+        clip = self._clip
+        return clip.space() / self._rate if clip is not None and self._rate else 0.0
 
     def pause(self) -> None:
         """Pause where the listener is; resume() continues from there."""
@@ -165,7 +225,7 @@ class AudioPlayer:
         if clip is None or state in (PlaybackState.PLAYING, PlaybackState.BUFFERING):
             return
         start = self._paused_at if state is PlaybackState.PAUSED else 0
-        self._start_run(0 if start >= clip.written and clip.ended else start)
+        self._start_run(0 if start >= self._frames(clip) and clip.ended else start)
 
     def stop(self) -> None:
         """Stop playing; the clip stays loaded (resume() replays it from the start)."""
@@ -181,13 +241,15 @@ class AudioPlayer:
         clip = self._clip
         if clip is None or not self._rate:
             return
-        target = int(min(max(0.0, seconds) * self._rate, clip.written))
+        target = int(min(max(0.0, seconds) * self._rate, self._frames(clip)))
         if self.state in (PlaybackState.PLAYING, PlaybackState.BUFFERING):
             self._stop(PlaybackState.PAUSED)
             self._start_run(target)
         else:
             self._stop(PlaybackState.PAUSED)
             self._paused_at = target
+            if clip.ring:
+                self._hold(clip, target)  # a window refills from there while paused
 
     def close(self) -> None:
         """Release the device; the player can be used again afterwards."""
@@ -226,7 +288,7 @@ class AudioPlayer:
     def duration_s(self) -> float:
         """Seconds of audio received so far (the whole clip once the stream ended)."""
         clip = self._clip
-        return clip.written / self._rate if clip is not None and self._rate else 0.0
+        return self._frames(clip) / self._rate if clip is not None and self._rate else 0.0
 
     @property
     def underruns(self) -> int:
@@ -258,10 +320,25 @@ class AudioPlayer:
         latency = int(self.output.latency_s * self._rate)
         return min(max(run.start, run.read - latency), clip.written)
 
+    @staticmethod
+    def _frames(clip: ClipBuffer) -> int:
+        """The clip's length as known now: all of a window's clip, what arrived of a stream."""
+        return clip.total if clip.ring else clip.written
+
+    def _hold(self, clip: ClipBuffer, start: int) -> None:
+        """Make a window hold `start`: refill it from there unless it does already."""
+        with self._lock:
+            if not clip.holds(start):
+                clip.restart(start)
+                self._new_resampler()  # its state belongs to the old position
+            clip.consumed = start
+
     def _start_run(self, start: int) -> None:
         clip = self._clip
         if clip is None:
             return
+        if clip.ring:
+            self._hold(clip, start)
         lost = self._last_error is not None  # a dead stream is not restarted: reopen it
         if lost or not self.output.is_open or self.output.device_name != self._device_name:
             self._last_error = None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
-from studio.audio.clipfile import read_blocks
+from studio.audio.clipreader import ClipReader
 from studio.audio.peaks import EnvelopeBuilder, envelope_of, envelope_rate
 from studio.core.render import SHORT_CLIP_S, ClipFile, Rendered
 from studio.services.tasks import TaskContext
@@ -16,6 +15,8 @@ from studio.services.tasks import TaskContext
 # A render of more text than this is drawn from peaks while it streams (about 9 minutes of
 # speech at 15 characters a second): the window never holds a long render's samples.
 LONG_TEXT_CHARS = 8000
+BLOCK_S = 0.25  # a long clip is read into the player's window this much at a time
+IDLE_S = 0.02  # how often a feeder with nothing to do looks again (seek, replay, stop)
 
 
 def waveform_signal(rendered: Rendered) -> tuple[np.ndarray, int]:
@@ -33,25 +34,38 @@ def waveform_signal(rendered: Rendered) -> tuple[np.ndarray, int]:
 def file_feeder(
     audio: ClipFile, sink: SinkLike, start_s: float = 0.0
 ) -> Callable[[TaskContext], None]:
-    """A task that reads `audio` in blocks into a playback sink, until stopped or superseded.
+    """A task that plays `audio` from its file into a playback sink, until stopped or superseded.
 
-    With `start_s`, playback jumps there as soon as the audio up to it has been fed: the
-    player can only seek within what it holds, so a seek sent before the file is read would
-    land at the start.
+    The player holds a bounded window of the clip (AudioPlayer.begin_window), which this
+    keeps filled a block at a time; a seek or replay outside the window makes it read again
+    from there. It stays with the clip while the clip is current (a replay after the end, a
+    seek back), idling in short cancellable waits.
     """
-    start = round(max(0.0, start_s) * audio.sample_rate)
 
     def feed(ctx: TaskContext) -> None:
-        fed, seek_to = 0, start
-        for block in read_blocks(audio):
-            if ctx.cancelled.is_set() or not sink.current:
-                return
-            sink.feed(block, audio.sample_rate)
-            fed += len(block)
-            if seek_to and fed > seek_to:
-                sink.seek(seek_to / audio.sample_rate)
-                seek_to = 0
-        sink.end(ctx.cancelled)
+        if not sink.begin_window(audio.sample_rate, audio.frames, start_s):
+            return  # superseded already, or no device (reported)
+        reader = ClipReader(audio)
+        block = max(1, int(BLOCK_S * audio.sample_rate))
+        epoch, done, samples = -1, False, None
+        try:
+            while not ctx.cancelled.is_set():
+                request = sink.window_request()
+                if request is None:
+                    return  # something else plays, or playback stopped
+                if request[0] != epoch:
+                    epoch, done, samples = request[0], False, None
+                    reader.seek(round(request[1] * audio.sample_rate))
+                if done or sink.window_space_s() < 2 * BLOCK_S:
+                    ctx.cancelled.wait(IDLE_S)  # the window is full, or the clip all sent
+                    continue
+                if samples is None:
+                    samples = reader.read(block)
+                last = len(samples) < block
+                if sink.feed_window(samples, epoch, last=last):
+                    done, samples = last, None  # else a seek back took the room: retry
+        finally:
+            reader.close()
 
     return feed
 
@@ -61,9 +75,10 @@ class SinkLike(Protocol):
 
     @property
     def current(self) -> bool: ...
-    def feed(self, samples: np.ndarray, sample_rate: int) -> None: ...
-    def seek(self, seconds: float) -> None: ...
-    def end(self, cancel: threading.Event | None = None) -> None: ...
+    def begin_window(self, sample_rate: int, frames: int, start_s: float) -> bool: ...
+    def window_request(self) -> tuple[int, float] | None: ...
+    def window_space_s(self) -> float: ...
+    def feed_window(self, samples: np.ndarray, epoch: int, last: bool = False) -> bool: ...
 
 
 class ProgressShape:

@@ -39,6 +39,11 @@ class StreamSink:
         return self._service._generation == self._generation
 
     @property
+    def begun(self) -> bool:
+        """The player's stream for this sink has been opened."""
+        return self._begun
+
+    @property
     def current(self) -> bool:
         """False once something else plays or playback stopped: feeding it is pointless."""
         return self._generation is None or self._current()
@@ -79,6 +84,43 @@ class StreamSink:
         with self._service._device_lock:
             if self._current() and self._begun:
                 self._service.player.seek(seconds)
+
+    def begin_window(self, sample_rate: int, frames: int, start_s: float) -> bool:
+        """Open a long clip as a bounded window (AudioPlayer.begin_window); False when this
+        sink is no longer current or the device failed (reported)."""
+        service = self._service
+        with service._device_lock:
+            if not self._current():
+                return False
+            try:
+                service.player.begin_window(sample_rate, frames, start_s)
+            except AudioDeviceError as exc:
+                service._pending_error = exc
+                service._next_generation()
+                return False
+            self._begun = True
+        return True
+
+    def window_request(self) -> tuple[int, float] | None:
+        """(epoch, seconds) to read from now; None once this sink is no longer current."""
+        return self._service.player.window_request() if self._current() else None
+
+    def window_space_s(self) -> float:
+        """Seconds of audio the player's window can take now."""
+        return self._service.player.window_space_s()
+
+    def feed_window(self, samples: np.ndarray, epoch: int, last: bool = False) -> bool:
+        """Add a block read for `epoch` (dropped if a seek moved the window since); `last`
+        ends the clip. False when the window has no room for it yet."""
+        player = self._service.player
+        with self._service._device_lock:
+            if not self._current():
+                return True
+            if not player.feed(samples, epoch):
+                return False
+            if last:
+                player.end_stream(epoch)
+            return True
 
     def end(self, cancel: threading.Event | None = None) -> None:
         """No more samples: playback stops when what is queued has played.

@@ -2,6 +2,7 @@
 
 import threading
 
+import numpy as np
 import pytest
 import soundfile
 from PySide6.QtCore import Qt
@@ -168,15 +169,18 @@ def test_deleting_the_take_on_screen_takes_it_off_screen(qtbot, make_studio, mon
 
 @pytest.mark.slow
 def test_clicking_a_stopped_long_clip_plays_from_the_click(qtbot, make_studio, tmp_path) -> None:
-    """A long clip plays from its file: a click at 5:00 starts there once the file is read."""
-    from tests.services.test_long_clips import _long_rendered
+    """A long clip plays from its file: a click at 5:00 opens the player's window there and
+    the file is read from there on."""
+    from tests.services.test_long_clips import RATE, _long_rendered
 
     studio = make_studio()
     rendered, samples = _long_rendered(tmp_path)
     studio.services.current.show(rendered)
     studio.window.waveform.seek_requested.emit(300.0)
     player = studio.player
-    qtbot.wait_until(lambda: sum(len(x) for x in player.fed) == len(samples), timeout=20000)
+    rest = samples[300 * RATE :]
+    qtbot.wait_until(lambda: sum(len(x) for x in player.fed) == len(rest), timeout=20000)
+    np.testing.assert_allclose(np.concatenate(player.fed), rest, atol=1.0 / 32768)
     assert player.position_s == pytest.approx(300.0, abs=0.01)
 
 
