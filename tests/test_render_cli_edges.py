@@ -25,3 +25,23 @@ def test_an_unwritable_profile_still_renders(tmp_path, capsys) -> None:
     assert out.stat().st_size > 1000
     assert "Traceback" not in printed.err and "Errno" not in printed.err
     assert "could not be opened" in printed.err and "not kept" in printed.err
+
+
+def test_warnings_go_to_the_log_file_not_the_terminal(tmp_path) -> None:
+    """A warning behind an error (here: the cache skipped for an unknown dictionary) is logged
+    to the profile's log file; the terminal gets the error sentence alone. Run as a real
+    process: pytest's own log capture would hide Python's last-resort stderr handler."""
+    import os
+    import subprocess
+    import sys
+
+    profile = tmp_path / "profile"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-m", "studio", *_render(tmp_path, profile, tmp_path / "x.wav"),
+         "--dict", "nope"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("waves-studio render: ") and done.stderr.count("\n") == 1
+    assert "Render cache skipped" in (profile / "logs" / "waves-studio.log").read_text()
