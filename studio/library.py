@@ -312,9 +312,14 @@ def render_to_file(
     Raises:
         ValidationError: no text, or a library without a backend.
         CancelledError: `cancel` was set.
-        FileExistsExportError: `out` exists and `overwrite` is False.
+        FileExistsExportError: `out` exists and `overwrite` is False (checked first).
+        ExportError: `out`'s folder is missing or not writable (checked first).
         StudioError: any API, network, decode or save failure.
     """
+    from studio.audio.atomic import check_target
+
+    # Before the render: a target that cannot be written must not cost credits first.
+    check_target(out, overwrite)
     if library is not None:
         if backend is None:
             raise ValidationError("Rendering through the library needs its backend.", "backend")

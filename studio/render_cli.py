@@ -11,7 +11,7 @@ from typing import Any
 
 from studio.api.synthesis import SYNTHESIS_DEADLINE_S
 from studio.core import contract as c
-from studio.core.errors import StudioError, ValidationError
+from studio.core.errors import FileExistsExportError, StudioError, ValidationError
 from studio.core.untrusted import safe_text
 from studio.render_text import check_voice, default_out, dict_table, name_template, voice_table
 
@@ -225,6 +225,13 @@ def run_render(args: argparse.Namespace) -> int:
             finally:
                 library.close()
             rendered = done.rendered
+    except FileExistsExportError as exc:
+        print(
+            f"waves-studio render: {safe_text(exc.path, 500)} already exists. Add --overwrite "
+            "to replace it, or choose another --out.",
+            file=sys.stderr,
+        )
+        return 1
     except StudioError as exc:
         print(f"waves-studio render: {safe_text(exc.user_message, 2000)}", file=sys.stderr)
         return 1

@@ -45,3 +45,23 @@ def test_warnings_go_to_the_log_file_not_the_terminal(tmp_path) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith("waves-studio render: ") and done.stderr.count("\n") == 1
     assert "Render cache skipped" in (profile / "logs" / "waves-studio.log").read_text()
+
+
+def test_an_unwritable_out_fails_before_any_request(tmp_path, capsys, monkeypatch, waves_local):
+    """An existing --out without --overwrite, or a missing folder, is refused before the
+    server is asked for audio (no credits spent on a clip that cannot be saved)."""
+    from tests.conftest import WAVES_LOCAL_TEST_KEY
+
+    monkeypatch.setenv("SMALLEST_API_KEY", WAVES_LOCAL_TEST_KEY)
+    taken = tmp_path / "taken.wav"
+    taken.write_bytes(b"keep me")
+    base = ["--profile", str(tmp_path / "p"), "render", "--base-url", waves_local.base_url,
+            "--voice", "tone-alto", "--text", "Not spent."]  # fmt: skip
+    waves_local.stats.reset()
+    assert main([*base, "--out", str(taken)]) == 1
+    err = capsys.readouterr().err
+    assert "already exists" in err and "--overwrite" in err
+    assert main([*base, "--out", str(tmp_path / "missing" / "a.wav")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert waves_local.stats.requests("/waves/v1/tts") == 0
+    assert taken.read_bytes() == b"keep me"
