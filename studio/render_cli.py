@@ -238,13 +238,20 @@ def run_render(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("waves-studio render: cancelled", file=sys.stderr)
         return 130
-    ids = ", ".join(i for i in rendered.server_request_ids if i) or "-"
+    ids = _ids_text([i for i in rendered.server_request_ids if i])
     origin = "from cache: no credits used" if done.from_cache else f"via {rendered.transport}"
     print(
         f"wrote {args.out} ({rendered.duration_s:.2f} s, {fmt}, {rendered.sample_rate} Hz, "
         f"voice {safe_text(voice, 80)}, {origin}); request id: {ids}"
     )
     return 0
+
+
+def _ids_text(ids: list[str], shown: int = 3) -> str:
+    """The server's request ids for the summary line: a long text's hundreds are counted."""
+    if len(ids) <= shown:
+        return ", ".join(ids) or "-"
+    return f"{', '.join(ids[:shown])} and {len(ids) - shown} more"
 
 
 def _timeout_of(args: argparse.Namespace) -> float:

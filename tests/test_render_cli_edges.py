@@ -65,3 +65,16 @@ def test_an_unwritable_out_fails_before_any_request(tmp_path, capsys, monkeypatc
     assert "does not exist" in capsys.readouterr().err
     assert waves_local.stats.requests("/waves/v1/tts") == 0
     assert taken.read_bytes() == b"keep me"
+
+
+def test_a_long_render_summarises_its_request_ids(tmp_path, capsys) -> None:
+    """A text of many requests prints the first ids and a count, not one id per request."""
+    sentence = "This sentence is long enough that only one of it fits a single request. " * 3
+    text = " ".join(f"Part {n}. {sentence}" for n in range(6))
+    out = tmp_path / "long.wav"
+    args = _render(tmp_path, tmp_path / "p", out)
+    args[args.index("An edge case.")] = text
+    assert main(args) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.count("\n") == 0 and " more" in line and ", " in line
+    assert len(line) < 400
