@@ -156,9 +156,17 @@ def _pick_voice(client: Any, language: str) -> str:
 def _read_text(args: argparse.Namespace) -> str:
     if args.file is not None:
         try:
-            return str(args.file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValidationError(f"Could not read {args.file}: {exc}") from exc
+            # utf-8-sig: a byte-order mark (Notepad's UTF-8) is not text to speak.
+            return str(args.file.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                f"{args.file} is not UTF-8 text (byte {exc.start} is not valid UTF-8). Save it "
+                "as UTF-8 and try again.",
+                "file",
+            ) from exc
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise ValidationError(f"Could not read {args.file} ({reason}).", "file") from exc
     return str(args.text or "")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from studio.cli import main
@@ -78,3 +79,26 @@ def test_a_long_render_summarises_its_request_ids(tmp_path, capsys) -> None:
     line = capsys.readouterr().out.strip()
     assert line.count("\n") == 0 and " more" in line and ", " in line
     assert len(line) < 400
+
+
+def test_text_files_bad_or_with_a_bom(tmp_path, capsys) -> None:
+    """--file: a missing file, a folder and UTF-16 each get one plain sentence (no errno, no
+    codec jargon); a UTF-8 byte-order mark is dropped, not sent as text."""
+    from studio.render_cli import _read_text
+
+    base = _render(tmp_path, tmp_path / "p", tmp_path / "x.wav")
+    base = [*base[: base.index("--text")], "--out", str(tmp_path / "x.wav")]
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_text("Hello.", encoding="utf-16")
+    for path, expected in (
+        (tmp_path / "missing.txt", "Could not read"),
+        (tmp_path, "Could not read"),
+        (utf16, "is not UTF-8 text"),
+    ):
+        assert main([*base, "--file", str(path)]) == 1
+        err = capsys.readouterr().err
+        assert expected in err and "Errno" not in err and "codec" not in err
+        assert err.count("\n") == 1
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(b"\xef\xbb\xbfHello there.")
+    assert _read_text(argparse.Namespace(file=bom, text=None)) == "Hello there."
