@@ -45,7 +45,7 @@ def add_clone_parser(sub: Any) -> None:
 
 def run_clone(args: argparse.Namespace) -> int:
     """Run `waves-studio clone …`; returns the exit status (errors go to stderr)."""
-    from studio.render_cli import _client
+    from studio.render_cli import _client, command_message
 
     try:
         with _client(args) as client:
@@ -62,7 +62,7 @@ def run_clone(args: argparse.Namespace) -> int:
                 return 0
             return _create(client, args)
     except StudioError as exc:
-        print(f"waves-studio clone: {safe_text(exc.user_message, 2000)}", file=sys.stderr)
+        print(f"waves-studio clone: {command_message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("waves-studio clone: cancelled", file=sys.stderr)

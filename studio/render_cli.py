@@ -11,7 +11,7 @@ from typing import Any
 
 from studio.api.synthesis import SYNTHESIS_DEADLINE_S
 from studio.core import contract as c
-from studio.core.errors import FileExistsExportError, StudioError, ValidationError
+from studio.core.errors import AuthError, FileExistsExportError, StudioError, ValidationError
 from studio.core.untrusted import safe_text
 from studio.render_text import check_voice, default_out, dict_table, name_template, voice_table
 
@@ -241,7 +241,7 @@ def run_render(args: argparse.Namespace) -> int:
         )
         return 1
     except StudioError as exc:
-        print(f"waves-studio render: {safe_text(exc.user_message, 2000)}", file=sys.stderr)
+        print(f"waves-studio render: {command_message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("waves-studio render: cancelled", file=sys.stderr)
@@ -253,6 +253,17 @@ def run_render(args: argparse.Namespace) -> int:
         f"voice {safe_text(voice, 80)}, {origin}); request id: {ids}"
     )
     return 0
+
+
+def command_message(exc: StudioError) -> str:
+    """The error as a command prints it: inert, and with command-line advice for a refused
+    key (the app's message points to a menu a terminal does not have)."""
+    if isinstance(exc, AuthError) and exc.status == 401:
+        return (
+            "The server refused the API key. Check SMALLEST_API_KEY (or the key saved in the "
+            "app), or use --local for the offline voices."
+        )
+    return safe_text(exc.user_message, 2000)
 
 
 def _ids_text(ids: list[str], shown: int = 3) -> str:

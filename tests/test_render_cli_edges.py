@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pytest
+
 from studio.cli import main
 
 
@@ -102,3 +104,22 @@ def test_text_files_bad_or_with_a_bom(tmp_path, capsys) -> None:
     bom = tmp_path / "bom.txt"
     bom.write_bytes(b"\xef\xbb\xbfHello there.")
     assert _read_text(argparse.Namespace(file=bom, text=None)) == "Hello there."
+
+
+@pytest.mark.parametrize("command", ["render", "clone"])
+def test_a_refused_key_gives_command_line_advice(
+    tmp_path, capsys, monkeypatch, waves_local, command
+):
+    """A 401 names SMALLEST_API_KEY and --local, not the app's menu; the key is not printed."""
+    key = "sk_wrong_key_for_this_test"
+    monkeypatch.setenv("SMALLEST_API_KEY", key)
+    args = (
+        ["render", "--voice", "tone-alto", "--text", "Hi.", "--out", str(tmp_path / "x.wav")]
+        if command == "render"
+        else ["clone", "list"]
+    )
+    profile = ["--profile", str(tmp_path / "p")]
+    assert main([*profile, *args, "--base-url", waves_local.base_url]) == 1
+    err = capsys.readouterr().err
+    assert "SMALLEST_API_KEY" in err and "--local" in err and "Tools" not in err
+    assert key not in err
