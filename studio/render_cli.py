@@ -263,7 +263,10 @@ def command_message(exc: StudioError) -> str:
             "The server refused the API key. Check SMALLEST_API_KEY (or the key saved in the "
             "app), or use --local for the offline voices."
         )
-    return safe_text(exc.user_message, 2000)
+    from studio.logs import redactor
+
+    # A server may quote the key back in its error text: the terminal never shows it.
+    return redactor().redact(safe_text(exc.user_message, 2000))
 
 
 def _ids_text(ids: list[str], shown: int = 3) -> str:
