@@ -198,6 +198,13 @@ def run_render(args: argparse.Namespace) -> int:
     from studio.pipeline import RenderSpec
 
     try:
+        listing = args.list_voices or args.list_dicts
+        # Checked before a server starts or a key is looked up: nothing to say is said at once.
+        text = "" if listing else _read_text(args)
+        if not listing and not text.strip():
+            raise ValidationError(
+                'There is no text to speak: pass --text "..." or --file FILE.', "text"
+            )
         with _client(args) as client:
             if args.list_voices:
                 print(voice_table(client.voices()))
@@ -206,7 +213,6 @@ def run_render(args: argparse.Namespace) -> int:
                 print(dict_table(client.dictionaries()))
                 return 0
             fmt = _format_for(args)
-            text = _read_text(args)
             if args.voice:
                 check_voice(client, args.voice)
             voice = args.voice or _pick_voice(client, args.language)

@@ -123,3 +123,14 @@ def test_a_refused_key_gives_command_line_advice(
     err = capsys.readouterr().err
     assert "SMALLEST_API_KEY" in err and "--local" in err and "Tools" not in err
     assert key not in err
+
+
+def test_no_text_is_refused_at_once_with_the_options_to_use(tmp_path, capsys, monkeypatch):
+    """No --text/--file (or only spaces) says which options give text, before any server or
+    key is needed: it fails the same way without a key."""
+    monkeypatch.delenv("SMALLEST_API_KEY", raising=False)
+    monkeypatch.setattr("studio.secrets.KeyringSecretStore.get", lambda self: None)
+    for extra in ([], ["--text", "  \n "]):
+        assert main(["--profile", str(tmp_path / "p"), "render", *extra]) == 1
+        err = capsys.readouterr().err
+        assert "--text" in err and "--file" in err and "API key" not in err
