@@ -58,14 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return local_main(arguments[1:])
     args = build_parser().parse_args(arguments)
-    if args.command == "render":
-        from studio.render_cli import run_render
-
-        return run_render(args)
-    if args.command == "clone":
-        from studio.clone_cli import run_clone
-
-        return run_clone(args)
+    if args.command in ("render", "clone"):
+        return _run_command(args)
     if args.command == "batch":
         from studio.batch.cli import run_batch
 
@@ -77,6 +71,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     from studio.app import main as run_app
 
     return run_app(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """Run `render` or `clone` with its warnings logged to the profile's log file."""
+    from pathlib import Path
+
+    from studio.logs import setup_command_logging, teardown_logging
+    from studio.profile import Profile
+
+    profile = Profile.from_folder(Path(args.profile)) if args.profile else Profile.default()
+    setup_command_logging(profile.log_dir)
+    try:
+        if args.command == "render":
+            from studio.render_cli import run_render
+
+            return run_render(args)
+        from studio.clone_cli import run_clone
+
+        return run_clone(args)
+    finally:
+        teardown_logging()
 
 
 if __name__ == "__main__":  # pragma: no cover

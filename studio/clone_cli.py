@@ -10,6 +10,7 @@ from typing import Any
 
 from studio.core import contract as c
 from studio.core.errors import StudioError, ValidationError
+from studio.core.untrusted import safe_text
 
 
 def add_clone_parser(sub: Any) -> None:
@@ -44,22 +45,24 @@ def add_clone_parser(sub: Any) -> None:
 
 def run_clone(args: argparse.Namespace) -> int:
     """Run `waves-studio clone …`; returns the exit status (errors go to stderr)."""
-    from studio.render_cli import _client
+    from studio.render_cli import _client, command_message
 
     try:
         with _client(args) as client:
             if args.clone_command == "list":
                 for voice in client.clones():
+                    # Every field is the server's: printed inert (no escape sequences).
                     language = ",".join(voice.language_codes) or "-"
-                    created = voice.created_at[:10] or "-"
+                    created = safe_text(voice.created_at[:10], 10) or "-"
                     print(
-                        f"{voice.voice_id:<18} {voice.status or '-':<11} {created:<10} "
-                        f"{language:<4} {voice.display_name}"
+                        f"{safe_text(voice.voice_id, 80):<18} "
+                        f"{safe_text(voice.status, 20) or '-':<11} {created:<10} "
+                        f"{language:<4} {safe_text(voice.display_name, 200)}"
                     )
                 return 0
             return _create(client, args)
     except StudioError as exc:
-        print(f"waves-studio clone: {exc.user_message}", file=sys.stderr)
+        print(f"waves-studio clone: {command_message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("waves-studio clone: cancelled", file=sys.stderr)
@@ -92,5 +95,8 @@ def _create(client: Any, args: argparse.Namespace) -> int:
     made = create_clone(client, spec, data, mime, f"{args.sample.stem}{ext}")
     if made.status not in ("completed", "failed", ""):
         made = wait_until_settled(client.clones, made.voice_id, cancel=threading.Event())
-    print(f"{made.voice_id}  {made.status or 'created'}  {made.display_name}")
+    print(
+        f"{safe_text(made.voice_id, 80)}  {safe_text(made.status, 20) or 'created'}  "
+        f"{safe_text(made.display_name, 200)}"
+    )
     return 0 if made.status != "failed" else 1

@@ -88,12 +88,12 @@ class RenderLibrary:
             if self.takes.recovered_message:
                 self.open_warning = self.takes.recovered_message
         except (StudioError, OSError) as exc:
-            self.open_warning = getattr(exc, "user_message", str(exc))
+            self.open_warning = _open_message(exc, folder)
         _sweep(folder / WORK_FOLDER)
         try:
             self.cache = RenderCache(folder / CACHE_FOLDER, cache_max_bytes)
         except (StudioError, OSError) as exc:
-            self.open_warning = self.open_warning or getattr(exc, "user_message", str(exc))
+            self.open_warning = self.open_warning or _open_message(exc, folder)
 
     def set_cache_limit(self, max_bytes: int) -> None:
         """Change the cache's size limit (evicting the least recently used audio if needed)."""
@@ -152,7 +152,14 @@ class RenderLibrary:
                             on_samples(block, rendered.sample_rate)
                     take, warning = self._reuse(rendered, backend, source, key, dict_hash)
                     return LibraryRender(_at_take(rendered, take).preload(), True, take, warning)
-        work = self.folder / WORK_FOLDER
+        # A work folder that cannot be written (a read-only profile) renders into the spool
+        # folder instead: a broken history never stops a render.
+        work: Path | None = self.folder / WORK_FOLDER
+        try:
+            (self.folder / WORK_FOLDER).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("Rendering outside the history folder: %s", exc)
+            work = None
         rendered = render_text(client, text, spec, mode, cancel, on_samples, folder=work)
         if self.cache is not None and key:
             try:
@@ -214,6 +221,17 @@ class RenderLibrary:
             log.warning("Take not kept: %s", exc.user_message)
             return None, exc.user_message
         return take, ""
+
+
+def _open_message(exc: BaseException, folder: Path) -> str:
+    """Why the history or cache could not be opened, as a sentence."""
+    if isinstance(exc, StudioError):
+        return exc.user_message
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return (
+        f"The history and render cache in {folder} could not be opened ({reason}), so this "
+        "render is not kept and repeats are not free."
+    )
 
 
 def _sweep(work: Path, max_age_s: float = 24 * 3600) -> None:
@@ -297,9 +315,14 @@ def render_to_file(
     Raises:
         ValidationError: no text, or a library without a backend.
         CancelledError: `cancel` was set.
-        FileExistsExportError: `out` exists and `overwrite` is False.
+        FileExistsExportError: `out` exists and `overwrite` is False (checked first).
+        ExportError: `out`'s folder is missing or not writable (checked first).
         StudioError: any API, network, decode or save failure.
     """
+    from studio.audio.atomic import check_target
+
+    # Before the render: a target that cannot be written must not cost credits first.
+    check_target(out, overwrite)
     if library is not None:
         if backend is None:
             raise ValidationError("Rendering through the library needs its backend.", "backend")

@@ -122,3 +122,30 @@ def setup_logging(log_dir: Path | None = None, level: int = logging.INFO) -> Pat
         _installed.append(handler)
     # urllib3 logs request lines at DEBUG; keep them, the filter redacts headers.
     return path
+
+
+def setup_command_logging(log_dir: Path) -> None:
+    """Logging for the `render` and `clone` commands: to the log file only, redacted.
+
+    A command prints its outcome and its errors as sentences; the warnings behind them
+    (a cache skipped, a stream falling back to HTTP) go to the app's log file, never to the
+    terminal, where Python's last-resort handler would print them bare and unredacted.
+    An unwritable log folder loses the log, not the command. Undo with teardown_logging().
+    """
+    teardown_logging()
+    handler: logging.Handler
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            log_dir / "waves-studio.log", maxBytes=1024 * 1024, backupCount=5, encoding="utf-8"
+        )
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
+    )
+    handler.addFilter(_redactor)
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    _installed.append(handler)

@@ -11,7 +11,7 @@ from typing import Any
 
 from studio.core import contract as c
 from studio.core.contract import SYNTHESIS_DEADLINE_S
-from studio.core.errors import StudioError, ValidationError
+from studio.core.errors import AuthError, FileExistsExportError, StudioError, ValidationError
 from studio.core.untrusted import safe_text
 from studio.render_text import check_voice, default_out, dict_table, name_template, voice_table
 
@@ -166,9 +166,17 @@ def _pick_voice(client: Any, language: str) -> str:
 def _read_text(args: argparse.Namespace) -> str:
     if args.file is not None:
         try:
-            return str(args.file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValidationError(f"Could not read {args.file}: {exc}") from exc
+            # utf-8-sig: a byte-order mark (Notepad's UTF-8) is not text to speak.
+            return str(args.file.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                f"{args.file} is not UTF-8 text (byte {exc.start} is not valid UTF-8). Save it "
+                "as UTF-8 and try again.",
+                "file",
+            ) from exc
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise ValidationError(f"Could not read {args.file} ({reason}).", "file") from exc
     return str(args.text or "")
 
 
@@ -205,6 +213,13 @@ def run_render(args: argparse.Namespace) -> int:
     from studio.pipeline import RenderSpec
 
     try:
+        listing = args.list_voices or args.list_dicts
+        # Checked before a server starts or a key is looked up: nothing to say is said at once.
+        text = "" if listing else _read_text(args)
+        if not listing and not text.strip():
+            raise ValidationError(
+                'There is no text to speak: pass --text "..." or --file FILE.', "text"
+            )
         with _client(args) as client:
             if args.list_voices:
                 print(voice_table(client.voices()))
@@ -213,7 +228,6 @@ def run_render(args: argparse.Namespace) -> int:
                 print(dict_table(client.dictionaries()))
                 return 0
             fmt = _format_for(args)
-            text = _read_text(args)
             if args.voice:
                 check_voice(client, args.voice)
             voice = args.voice or _pick_voice(client, args.language)
@@ -240,19 +254,47 @@ def run_render(args: argparse.Namespace) -> int:
             finally:
                 library.close()
             rendered = done.rendered
+    except FileExistsExportError as exc:
+        print(
+            f"waves-studio render: {safe_text(exc.path, 500)} already exists. Add --overwrite "
+            "to replace it, or choose another --out.",
+            file=sys.stderr,
+        )
+        return 1
     except StudioError as exc:
-        print(f"waves-studio render: {safe_text(exc.user_message, 2000)}", file=sys.stderr)
+        print(f"waves-studio render: {command_message(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("waves-studio render: cancelled", file=sys.stderr)
         return 130
-    ids = ", ".join(i for i in rendered.server_request_ids if i) or "-"
+    ids = _ids_text([i for i in rendered.server_request_ids if i])
     origin = "from cache: no credits used" if done.from_cache else f"via {rendered.transport}"
     print(
         f"wrote {args.out} ({rendered.duration_s:.2f} s, {fmt}, {rendered.sample_rate} Hz, "
         f"voice {safe_text(voice, 80)}, {origin}); request id: {ids}"
     )
     return 0
+
+
+def command_message(exc: StudioError) -> str:
+    """The error as a command prints it: inert, and with command-line advice for a refused
+    key (the app's message points to a menu a terminal does not have)."""
+    if isinstance(exc, AuthError) and exc.status == 401:
+        return (
+            "The server refused the API key. Check SMALLEST_API_KEY (or the key saved in the "
+            "app), or use --local for the offline voices."
+        )
+    from studio.logs import redactor
+
+    # A server may quote the key back in its error text: the terminal never shows it.
+    return redactor().redact(safe_text(exc.user_message, 2000))
+
+
+def _ids_text(ids: list[str], shown: int = 3) -> str:
+    """The server's request ids for the summary line: a long text's hundreds are counted."""
+    if len(ids) <= shown:
+        return ", ".join(ids) or "-"
+    return f"{', '.join(ids[:shown])} and {len(ids) - shown} more"
 
 
 def _timeout_of(args: argparse.Namespace) -> float:

@@ -76,3 +76,18 @@ def test_bad_names_are_refused(tmp_path, capsys, name) -> None:
         main(["clone", "create", str(sample), "--name", name, "--local", "--engine", "tone"]) == 1
     )
     assert "1–500 characters" in capsys.readouterr().err
+
+
+def test_server_strings_are_printed_inert(tmp_path, capsys, monkeypatch, waves_local) -> None:
+    """A clone name the server hands back with escape sequences prints with none of them."""
+    monkeypatch.setenv("SMALLEST_API_KEY", WAVES_LOCAL_TEST_KEY)
+    sample = _sample(tmp_path / "s.wav", 8.0)
+    hostile = "Evil\x1b]0;pwned\x07\x1b[31mRED\u202e"
+    assert main(["clone", "create", str(sample), "--name", hostile, "--base-url",
+                 waves_local.base_url]) == 0  # fmt: skip
+    created = capsys.readouterr().out
+    assert main(["clone", "list", "--base-url", waves_local.base_url]) == 0
+    listed = capsys.readouterr().out
+    for text in (created.splitlines()[-1], listed):
+        assert "Evil" in text and "RED" in text
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text

@@ -320,3 +320,17 @@ def test_an_endless_reply_ends_with_the_size_message(tmp_path, capsys, monkeypat
     assert code == 1
     assert f"more than {RESPONSE_MAX_BYTES // 2**20} MB" in capsys.readouterr().err
     assert not (tmp_path / "x.pcm").exists()
+
+
+@pytest.mark.parametrize("status", [400, 403, 418])
+def test_a_key_the_server_quotes_back_is_not_printed(tmp_path, capsys, monkeypatch, status):
+    """An error reply that repeats the API key (any shape of key) prints without it."""
+    from tests.api import hostile as h
+
+    key = "zq_custom_key_123456789"
+    monkeypatch.setenv("SMALLEST_API_KEY", key)
+    body = {"message": f"bad key {key} (Bearer {key})"}
+    with _serve(h.error_json(status, body)) as server:
+        code = main([*_base(tmp_path, server), "--out", str(tmp_path / "x.wav")])
+    err = capsys.readouterr().err
+    assert code == 1 and "bad key" in err and key not in err

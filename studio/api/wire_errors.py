@@ -123,7 +123,10 @@ def error_from_response(
     if status == 400:
         text = reason or "the request was not valid"
         if "invalid input data" in text.lower() and "voice" not in text.lower():
-            text += ". Check that the chosen pronunciation dictionaries still exist."
+            text = (
+                text.rstrip(". ")
+                + ". Check that the chosen pronunciation dictionaries still exist."
+            )
         return ApiError(f"The server refused the request: {text}", 400, error_type, request_id)
     if status == 404:
         return ApiError(

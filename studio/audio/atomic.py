@@ -91,6 +91,20 @@ def write_chunk(fd: int, chunk: bytes) -> None:
         view = view[written:]
 
 
+def check_target(path: Path, overwrite: bool) -> None:
+    """Fail now, before any costly work, when `path` could not be saved.
+
+    Raises:
+        FileExistsExportError: `path` exists and `overwrite` is False.
+        ExportError: the folder is missing, not a folder, read-only or not writable.
+    """
+    _check_target(path, overwrite)
+    if not os.access(path.parent, os.W_OK):
+        read_only = bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+        code = errno.EROFS if read_only else errno.EACCES
+        raise export_error(OSError(code, os.strerror(code)), path)
+
+
 def _check_target(path: Path, overwrite: bool) -> None:
     try:
         info = os.stat(path.parent)  # names the real problem: missing, not a folder, no access

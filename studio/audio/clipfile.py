@@ -8,6 +8,7 @@ piece is written and summarised into peaks as it decodes.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import uuid
 from collections.abc import Iterator
@@ -69,14 +70,22 @@ class ClipWriter:
     """
 
     def __init__(self, folder: Path, output_format: str) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        """Create the folder and (for kept bytes) the file.
+
+        Raises:
+            StoreError: the folder cannot be made or written (read-only, full, no access).
+        """
         self.output_format = output_format
         self.file_format = stored_format(output_format)
         self.path = folder / f".{uuid.uuid4().hex}.{self.file_format}.partial"
         self._rate = 0
         self._peaks = _Peaks()
         self._sound: Any = None  # a soundfile.SoundFile once the rate is known
-        self._raw = open(self.path, "wb") if self.file_format in KEEP_BYTES else None  # noqa: SIM115
+        self._raw = None
+        with self._writing():
+            folder.mkdir(parents=True, exist_ok=True)
+            if self.file_format in KEEP_BYTES:
+                self._raw = open(self.path, "wb")  # noqa: SIM115
 
     @property
     def frames(self) -> int:
@@ -119,9 +128,15 @@ class ClipWriter:
         try:
             yield
         except (OSError, RuntimeError) as exc:  # LibsndfileError is a RuntimeError
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            advice = (
+                "Make the folder writable (or choose another profile folder) and render again."
+                if isinstance(exc, OSError)
+                and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+                else "Free some disk space and render again."
+            )
             raise StoreError(
-                f"Could not write the render's audio to {self.path.parent} ({exc}). Free some "
-                "disk space and render again."
+                f"Could not write the render's audio to {self.path.parent} ({reason}). {advice}"
             ) from exc
 
     def finish(

@@ -122,6 +122,9 @@ def _save_with_soundfile(clip: ClipFile, target: Path, export_format: str, overw
     remove_stale_partials(target.parent)
     temp = partial_name(target)
     try:
+        # Created here first: a folder that refuses files fails with the OS's reason, not
+        # libsndfile's "System error".
+        os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         try:
             with soundfile.SoundFile(
                 temp, "w", clip.sample_rate, 1, subtype, format=container
@@ -129,10 +132,7 @@ def _save_with_soundfile(clip: ClipFile, target: Path, export_format: str, overw
                 for block in read_blocks(clip):
                     out.write(np.clip(block, -1.0, 1.0))
         except (RuntimeError, ValueError) as exc:  # LibsndfileError is a RuntimeError
-            if "No space" in str(exc):  # libsndfile reports a full disk only in its message
-                raise export_error(
-                    OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), target
-                ) from exc
+            _raise_write_error(temp)
             raise ExportError(f"Could not encode the clip as {export_format}: {exc}") from exc
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -144,3 +144,20 @@ def _save_with_soundfile(clip: ClipFile, target: Path, export_format: str, overw
             raise export_error(exc, target) from exc
         raise
     fsync_folder(target.parent)
+
+
+def _raise_write_error(temp: Path) -> None:
+    """Raise the OSError behind a libsndfile write failure, if it was the disk's.
+
+    libsndfile reports a full disk (or a file size limit) only as "System error"; one more
+    write to the doomed temp file asks the kernel, which names it (ENOSPC, EDQUOT, EFBIG).
+    Returns when the disk takes the write: then the encoder itself failed.
+    """
+    try:
+        with open(temp, "ab") as handle:
+            handle.write(bytes(1 << 16))
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise exc from None

@@ -41,6 +41,7 @@ def test_unknown_voice_and_dictionary_show_the_server_reason(client, mode) -> No
     with pytest.raises(ApiError) as info:
         client.synthesize(make_request(pronunciation_dicts=("0" * 24,)), mode)
     assert "dictionar" in info.value.user_message.lower()
+    assert ".." not in info.value.user_message  # the server's sentence and the hint, joined
 
 
 def test_429_waits_per_retry_after_then_succeeds(client, waves_local, waves_local_faults) -> None:

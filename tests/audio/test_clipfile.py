@@ -12,6 +12,7 @@ from studio.audio import codecs
 from studio.audio.clipfile import ClipWriter, open_clip, read_all, stored_format, wire_bytes
 from studio.audio.decode import decode
 from studio.audio.peaks import peak_block
+from studio.core.errors import StoreError
 from tests.audio.signals import speech_like
 
 RATE = 16000
@@ -85,3 +86,11 @@ def test_a_full_disk_is_a_store_error_and_leaves_nothing(tmp_path: Path, fmt: st
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Free some disk space" in done.stdout
+
+
+@pytest.mark.parametrize("fmt", ["pcm", "mp3"])
+def test_an_unusable_folder_is_a_store_error(tmp_path: Path, fmt: str) -> None:
+    """A folder that cannot be made (here: under a file) is a StoreError, not a raw OSError."""
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="Could not write the render's audio"):
+        ClipWriter(tmp_path / "file" / "renders", fmt)

@@ -226,3 +226,53 @@ def test_a_read_only_file_system_gives_a_clear_error(tmp_path: Path) -> None:
             pytest.skip("mounting a read-only tmpfs needs root with CAP_SYS_ADMIN")
         with pytest.raises(ExportError, match="read-only disk"):
             export_audio(np.zeros(8, np.float32), 8000, tmp_path / "ro" / "a.wav", "wav")
+
+
+STREAMED_SAVE = """
+    import resource, signal, sys, tempfile
+    from pathlib import Path
+    import numpy as np
+    from studio.audio.clipfile import clip_from_samples
+    from studio.audio.export_stream import export_clip_file
+    from studio.core.errors import ExportError
+
+    noise = np.random.default_rng(0).uniform(-0.5, 0.5, 16000 * 30).astype(np.float32)
+    clip = clip_from_samples(noise, 16000, "pcm", Path(tempfile.mkdtemp()))
+    if sys.argv[2] == "limit":  # no mount privilege: a file size limit refuses writes alike
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+    try:
+        export_clip_file(clip, sys.argv[1], sys.argv[3])
+    except ExportError as exc:
+        print(exc.user_message, flush=True)
+"""
+
+
+@pytest.mark.parametrize("fmt", ["flac", "ogg", "mp3"])
+def test_a_full_disk_under_libsndfile_is_named(tmp_path: Path, fmt: str) -> None:
+    """Saving a file-backed clip through libsndfile onto a full disk says the disk is full
+    (libsndfile itself only says "System error"), and leaves no file behind."""
+    mount = tmp_path / "small"
+    with tiny_tmpfs(mount, "size=64k") as mounted:
+        target = mount / f"take.{fmt}"
+        child = run_python(STREAMED_SAVE, str(target), "mount" if mounted else "limit", fmt)
+        out, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+        if mounted:
+            assert out.startswith(f"The disk is full: there is no room for take.{fmt}")
+        else:
+            assert out.startswith(f"take.{fmt} is too large for this disk")
+        assert list(mount.iterdir()) == []
+
+
+def test_a_read_only_disk_under_libsndfile_is_named(tmp_path: Path) -> None:
+    """A FLAC save onto a read-only mount names the read-only disk, not "System error"."""
+    from studio.audio.clipfile import clip_from_samples
+    from studio.audio.export_stream import export_clip_file
+
+    clip = clip_from_samples(np.zeros(800, np.float32), 8000, "pcm", tmp_path / "clips")
+    with tiny_tmpfs(tmp_path / "ro", "ro,size=64k") as mounted:
+        if not mounted:
+            pytest.skip("mounting a read-only tmpfs needs root with CAP_SYS_ADMIN")
+        with pytest.raises(ExportError, match="read-only disk"):
+            export_clip_file(clip, tmp_path / "ro" / "a.flac", "flac")
