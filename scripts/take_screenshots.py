@@ -144,7 +144,23 @@ def main(out_dir: Path, theme: str) -> None:
     bench_dialog.table.selectRow(0)
     grab(bench_dialog, out_dir / "pronunciation-bench.png")
     bench_dialog.reject()
+    grab_batch(window, out_dir)
     window.close()
+
+
+def grab_batch(window: MainWindow, out_dir: Path) -> None:
+    """The Batch window on the example CSV, rendered (offline voice, so some rows fail)."""
+    panel = window.show_batch()
+    assert panel is not None
+    panel.out_edit.setText(tempfile.mkdtemp(prefix="studio-shots-batch-"))
+    panel.open_input(Path(__file__).resolve().parent.parent / "examples/batch/prompts.csv")
+    wait_for(lambda: panel.plan is not None, 30)
+    panel.start()
+    wait_for(lambda: not panel.service.running and panel.progress.value() > 0, 120)
+    settle(500)
+    panel.table.selectRow(3)
+    grab(panel, out_dir / "batch-panel.png")
+    panel.close()
 
 
 if __name__ == "__main__":
