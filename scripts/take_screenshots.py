@@ -149,11 +149,16 @@ def main(out_dir: Path, theme: str) -> None:
 
 
 def grab_batch(window: MainWindow, out_dir: Path) -> None:
-    """The Batch window on the example CSV, rendered (offline voice, so some rows fail)."""
+    """The Batch window after rendering the example CSV with the offline voice."""
     panel = window.show_batch()
     assert panel is not None
-    panel.out_edit.setText(tempfile.mkdtemp(prefix="studio-shots-batch-"))
-    panel.open_input(Path(__file__).resolve().parent.parent / "examples/batch/prompts.csv")
+    folder = Path(tempfile.mkdtemp(prefix="studio-shots-batch-"))
+    source = folder / "prompts.csv"
+    source.write_bytes(
+        (Path(__file__).resolve().parent.parent / "examples/batch/prompts.csv").read_bytes()
+    )
+    panel.out_edit.setText(str(folder / "clips"))
+    panel.open_input(source)
     wait_for(lambda: panel.plan is not None, 30)
     panel.start()
     wait_for(lambda: not panel.service.running and panel.progress.value() > 0, 120)
