@@ -96,7 +96,12 @@ def main(out_dir: Path, theme: str) -> None:
     window.editor_panel.set_text(TEXT)
     window.flows.synthesize()
     wait_for(lambda: window.flows.last_result is not None, 60)
+    # Playback of the fresh take would race the playhead (light and dark would differ): stop it.
+    services.playback.stop()
+    wait_for(lambda: services.playback.state == "stopped", 10)
+    settle()
     window.waveform.set_position(window.waveform.duration_s * 0.35)
+    window.statusBar().clearMessage()  # "Dictionary saved." is from the set-up above
     grab(window, out_dir / f"main-window-{theme}.png")
     if theme != "light":
         return
