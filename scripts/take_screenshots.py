@@ -134,6 +134,7 @@ def main(out_dir: Path, theme: str) -> None:
 
     window.take_flows.show_history()
     wait_for(lambda: window.history_panel.model.rowCount() > 0, 10)
+    window.history_panel.table.selectRow(1)  # a selected take: its actions enabled, as in use
     grab(window, out_dir / "history.png")
 
     window.take_flows.open_pronunciation_bench()
