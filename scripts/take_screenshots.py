@@ -96,7 +96,12 @@ def main(out_dir: Path, theme: str) -> None:
     window.editor_panel.set_text(TEXT)
     window.flows.synthesize()
     wait_for(lambda: window.flows.last_result is not None, 60)
+    # Playback of the fresh take would race the playhead (light and dark would differ): stop it.
+    services.playback.stop()
+    wait_for(lambda: services.playback.state == "stopped", 10)
+    settle()
     window.waveform.set_position(window.waveform.duration_s * 0.35)
+    window.statusBar().clearMessage()  # "Dictionary saved." is from the set-up above
     grab(window, out_dir / f"main-window-{theme}.png")
     if theme != "light":
         return
@@ -129,6 +134,7 @@ def main(out_dir: Path, theme: str) -> None:
 
     window.take_flows.show_history()
     wait_for(lambda: window.history_panel.model.rowCount() > 0, 10)
+    window.history_panel.table.selectRow(1)  # a selected take: its actions enabled, as in use
     grab(window, out_dir / "history.png")
 
     window.take_flows.open_pronunciation_bench()
@@ -144,7 +150,28 @@ def main(out_dir: Path, theme: str) -> None:
     bench_dialog.table.selectRow(0)
     grab(bench_dialog, out_dir / "pronunciation-bench.png")
     bench_dialog.reject()
+    grab_batch(window, out_dir)
     window.close()
+
+
+def grab_batch(window: MainWindow, out_dir: Path) -> None:
+    """The Batch window after rendering the example CSV with the offline voice."""
+    panel = window.show_batch()
+    assert panel is not None
+    folder = Path(tempfile.mkdtemp(prefix="studio-shots-batch-"))
+    source = folder / "prompts.csv"
+    source.write_bytes(
+        (Path(__file__).resolve().parent.parent / "examples/batch/prompts.csv").read_bytes()
+    )
+    panel.out_edit.setText(str(folder / "clips"))
+    panel.open_input(source)
+    wait_for(lambda: panel.plan is not None, 30)
+    panel.start()
+    wait_for(lambda: not panel.service.running and panel.progress.value() > 0, 120)
+    settle(500)
+    panel.table.selectRow(3)
+    grab(panel, out_dir / "batch-panel.png")
+    panel.close()
 
 
 if __name__ == "__main__":

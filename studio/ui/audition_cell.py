@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QMouseEvent
@@ -43,9 +44,12 @@ class CellWidget(QFrame):
     use_requested = Signal(int)
     stars_changed = Signal(int, int)
 
-    def __init__(self, slot: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, slot: int, parent: QWidget | None = None, voice_name: Callable[[str], str] = str
+    ) -> None:
         super().__init__(parent)
         self.slot = slot
+        self._voice_name = voice_name
         self.index = -1
         self._drawn: tuple[int, int] | None = None  # (cell index, render) on the waveform
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -95,7 +99,11 @@ class CellWidget(QFrame):
             self.hide()  # the grid shows as many cells as there are candidates
             return
         self.show()
-        name = html.escape(cell.candidate.voice_id) if reveal else f"Voice {self.slot + 1}"
+        name = (
+            html.escape(self._voice_name(cell.candidate.voice_id))
+            if reveal
+            else f"Voice {self.slot + 1}"
+        )
         warn = status_colour("warning")
         badge_text = f"  <span style='color:{warn}'><b>[{badge}]</b></span>" if badge else ""
         marker = " ▶" if playing else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -41,9 +43,15 @@ class AuditionPanel(QWidget):
     render_requested = Signal(str)
     use_requested = Signal(int)
 
-    def __init__(self, service: AuditionService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: AuditionService,
+        parent: QWidget | None = None,
+        voice_name: Callable[[str], str] = str,
+    ) -> None:
         super().__init__(parent)
         self.service = service
+        self.voice_name = voice_name  # "Joe" for "joe": cells say what the voice menu says
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Audition grid")
         self.preset = QComboBox(self)
@@ -65,7 +73,7 @@ class AuditionPanel(QWidget):
             header.addWidget(widget)
         header.addStretch(1)
         header.addWidget(self.help)
-        self.cells = [CellWidget(slot, self) for slot in range(9)]
+        self.cells = [CellWidget(slot, self, voice_name) for slot in range(9)]
         grid = QGridLayout()
         grid.setSpacing(6)
         for slot, cell in enumerate(self.cells):

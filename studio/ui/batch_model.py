@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from studio.batch.plan import BatchPlan
 from studio.core.batch import QueueItem
@@ -123,3 +124,29 @@ class BatchTableModel(QAbstractTableModel):
     def has_error(self, row: int, key: str) -> bool:
         """True when the cell of table row `row` and column `key` is invalid (for tests)."""
         return key in self._lines[row].errors
+
+
+# The widest value each short column shows; the Text column takes the room that is left, so
+# the whole row (State included) fits at the window's default size without scrolling. Fixed
+# samples instead of ResizeToContents: that would measure every row of a 10,000-line CSV.
+_COLUMN_SAMPLES = {
+    "row": "00000", "id": "game_warning", "voice": "magnus", "language": "Lang",
+    "speed": "Speed", "format": "Format", "sample_rate": "24000", "out": "course_01.mp3",
+    "state": "skipped", "error": "Problem text",
+}  # fmt: skip
+
+
+def size_columns(table: QTableView) -> None:
+    """Size a batch table's columns: short ones as wide as their usual values; Text stretches."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    metrics = table.fontMetrics()
+    for column, (key, title) in enumerate(COLUMNS):
+        if key == "text":
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            continue
+        sample = _COLUMN_SAMPLES.get(key, title)
+        width = max(
+            metrics.horizontalAdvance(sample), header.fontMetrics().horizontalAdvance(title)
+        )
+        header.resizeSection(column, width + 24)  # cell margins + the sort/resize grip

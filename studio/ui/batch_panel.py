@@ -30,7 +30,7 @@ from studio.core.batch import JobCounts, QueueItem
 from studio.services.batch import BatchService
 from studio.services.settings import Settings
 from studio.ui import dialogs
-from studio.ui.batch_model import BatchTableModel
+from studio.ui.batch_model import BatchTableModel, size_columns
 
 
 class BatchPanel(QDialog):
@@ -76,8 +76,8 @@ class BatchPanel(QDialog):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        size_columns(self.table)
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Batch progress")
         self.status_label = QLabel(self)

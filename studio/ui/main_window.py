@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         from studio.ui.audition_panel import AuditionPanel
 
         assert self.services.audition is not None
-        panel = AuditionPanel(self.services.audition, self)
+        panel = AuditionPanel(self.services.audition, self, self.services.voices.display_name)
         panel.render_requested.connect(self.take_flows.render_grid)
         panel.use_requested.connect(self.take_flows.use_grid_cell)
         return panel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from studio.core.project import Project, Segment
 from studio.core.project_state import segment_state
@@ -35,9 +35,10 @@ class SegmentBar(QWidget):
         self.regenerate_button = QPushButton("Regenerate", self)
         self.regenerate_button.setToolTip("Render a new take of this sentence")
         self.regenerate_button.clicked.connect(self._on_regenerate_clicked)
-        self.takes_button = QToolButton(self)
-        self.takes_button.setText("Takes")
-        self.takes_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button, not an instant-popup tool button: Fusion draws a tool button's menu
+        # arrow over the end of its text ("Takes (1)" lost its bracket) and its size hint
+        # leaves no room for the arrow.
+        self.takes_button = QPushButton("Takes", self)
         self.takes_menu = QMenu(self.takes_button)
         self.takes_button.setMenu(self.takes_menu)
         self.lock_button = QPushButton("Lock", self)

@@ -27,6 +27,9 @@ SCREENSHOTS = {
     "audition-grid.png",
     "history.png",
     "pronunciation-bench.png",
+    "script-view.png",
+    "clone-dialog.png",
+    "batch-panel.png",
 }
 
 

@@ -86,7 +86,8 @@ def test_blind_mode_hides_and_reveals(qtbot, make_studio) -> None:
     assert all("tone-" not in t for t in titles) and all("Voice" in t for t in titles)
     assert sorted(audition.order) == [0, 1, 2]
     qtbot.mouseClick(panel.reveal_button, Qt.MouseButton.LeftButton)
-    assert all("tone-" in w.title.text() for w in panel.cells[:3])
+    # Revealed under the names the voice menu uses ("Tone Alto"), not their ids ("tone-alto").
+    assert all("Tone " in w.title.text() and "tone-" not in w.title.text() for w in panel.cells[:3])
 
 
 def test_use_this_one_updates_the_controls(qtbot, make_studio) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from studio.batch.inputs import read_input
 from studio.batch.jobs import JobOptions, create_job
@@ -100,3 +101,21 @@ def test_example_csv_in_the_window(make_studio, qtbot) -> None:
     with qtbot.wait_signal(studio.services.batch.plan_ready, timeout=10000):
         panel.open_input(EXAMPLES / "prompts.csv")
     assert panel.model.rowCount() == 8 and "8 to render, 0 invalid" in panel.summary_label.text()
+
+
+def test_every_column_fits_at_the_default_size(make_studio, qtbot) -> None:
+    """At its default size the table shows every column (State too) without scrolling sideways,
+    and the Text column gets the spare room instead of the Problem column."""
+    studio = make_studio()
+    panel = _panel(studio)
+    with qtbot.wait_signal(studio.services.batch.plan_ready, timeout=10000):
+        panel.open_input(EXAMPLES / "prompts.csv")
+    qtbot.wait_until(lambda: panel.table.viewport().width() > 0)
+    header = panel.table.horizontalHeader()
+    assert header.length() <= panel.table.viewport().width()
+    widths = {panel.model.headerData(c, Qt.Orientation.Horizontal, 0): header.sectionSize(c)
+              for c in range(header.count())}  # fmt: skip
+    assert widths["Text"] == max(widths.values())
+    metrics = panel.table.fontMetrics()
+    for title, sample in (("State", "skipped"), ("Rate", "24000"), ("ID", "game_warning")):
+        assert widths[title] > metrics.horizontalAdvance(sample), title

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QStyle, QWidget
 
 from studio.core.project_state import SegmentState, states
 from studio.ui import dialogs
@@ -98,6 +99,7 @@ def test_script_dialogue_render_edit_takes_lock_undo_reopen(
     assert len(segment.takes) == len(before) + 1
     assert segment.chosen_take == segment.takes[-1].take_id != first_take
     assert view.takes_button.text() == f"Takes ({len(segment.takes)})"
+    _assert_menu_arrow_clears_text(view.takes_button)
     first_index = [t.take_id for t in segment.takes].index(first_take)
     assert view.takes_menu.actions()[-1].text().startswith("✓ ")
     view.takes_menu.actions()[first_index].trigger()
@@ -554,3 +556,13 @@ def test_summary_follows_a_stream_of_changes(qtbot, make_studio, tmp_path) -> No
         qtbot.wait_until(lambda: view.summary.text().startswith("3 sentences"), timeout=2000)
     finally:
         timer.stop()
+
+
+def _assert_menu_arrow_clears_text(button: QWidget) -> None:
+    """The Takes button has room for its text and, beside it, its menu arrow (not over "(2)")."""
+    assert isinstance(button, QAbstractButton)
+    style = button.style()
+    arrow = style.pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, button)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_ButtonMargin, None, button)
+    text = button.fontMetrics().horizontalAdvance(button.text())
+    assert button.sizeHint().width() >= text + arrow + margin  # what the bar's layout gives it
