@@ -23,7 +23,10 @@ def test_an_unwritable_profile_still_renders(tmp_path, capsys) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     out = tmp_path / "clip.wav"
-    assert main(_render(tmp_path, blocker / "profile", out)) == 0
+    # The offline server's own data (dictionaries, clones) lives in the profile too: point it
+    # elsewhere, as --data-dir lets a user do; without it the command says the folder is a file.
+    args = [*_render(tmp_path, blocker / "profile", out), "--data-dir", str(tmp_path / "data")]
+    assert main(args) == 0
     printed = capsys.readouterr()
     assert out.stat().st_size > 1000
     assert "Traceback" not in printed.err and "Errno" not in printed.err
