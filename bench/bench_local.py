@@ -34,6 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from waves_local import post_while
+
 from studio.core.text import split_text
 from studio.local.config import ServerConfig
 from studio.local.server import LocalServer
@@ -185,16 +187,10 @@ def load(server: LocalServer) -> tuple[float, int]:
     budget = LOAD_MAX_REQUESTS // CLIENTS
 
     def client(index: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        while time.perf_counter() < deadline and counts[index] + errors[index] < budget:
-            connection.request("POST", "/waves/v1/tts", body=body.encode(), headers=headers)
-            reply = connection.getresponse()
-            reply.read()
-            if reply.status == 200:
-                counts[index] += 1
-            else:
-                errors[index] += 1
-        connection.close()
+        def more() -> bool:
+            return time.perf_counter() < deadline and counts[index] + errors[index] < budget
+
+        post_while(server.port, body.encode(), headers, more, counts, errors, index)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]

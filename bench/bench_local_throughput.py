@@ -29,6 +29,7 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI, Request
 from starlette.responses import Response
+from waves_local import post_while
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "sk_bench"
@@ -77,17 +78,10 @@ def load(port: int, pid: int, seconds: float) -> tuple[float, float, int]:
     deadline = [0.0]
 
     def client(index: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         start.wait()
-        while time.perf_counter() < deadline[0]:
-            connection.request("POST", "/waves/v1/tts", body=body, headers=HEADERS)
-            reply = connection.getresponse()
-            reply.read()
-            if reply.status == 200:
-                counts[index] += 1
-            else:
-                errors[index] += 1
-        connection.close()
+        post_while(
+            port, body, HEADERS, lambda: time.perf_counter() < deadline[0], counts, errors, index
+        )
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
     for thread in threads:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,3 +70,28 @@ def _first_line(server: subprocess.Popen[str], timeout_s: float) -> str:
         if not selector.select(timeout_s):
             raise SystemExit(f"waves-local printed nothing in {timeout_s:.0f} s")
     return server.stdout.readline().strip()
+
+
+def post_while(
+    port: int,
+    body: bytes,
+    headers: Mapping[str, str],
+    more: Callable[[], bool],
+    counts: list[int],
+    errors: list[int],
+    index: int,
+) -> None:
+    """One load client: POST /waves/v1/tts on one kept-alive connection while `more()`.
+
+    Counts 200 replies in `counts[index]` and any other status in `errors[index]`.
+    """
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while more():
+        connection.request("POST", "/waves/v1/tts", body=body, headers=dict(headers))
+        reply = connection.getresponse()
+        reply.read()
+        if reply.status == 200:
+            counts[index] += 1
+        else:
+            errors[index] += 1
+    connection.close()

@@ -114,25 +114,22 @@ def _format_for(args: argparse.Namespace) -> str:
 
 
 @contextlib.contextmanager
-def _client(args: argparse.Namespace) -> Iterator[Any]:
-    from studio.api.client import WavesClient
+def server_for(
+    local: bool, engine: str, base_url: str, data_dir: Path | None = None
+) -> Iterator[tuple[str, str | None, str]]:
+    """(base URL, API key, backend kind) for a command: an embedded waves-local, or the cloud.
 
-    if args.local:
+    Shared by `render`, `clone` and `batch`. The cloud needs a key (environment or keyring);
+    it is registered with the log redactor before any request can carry it.
+    """
+    if local:
         from studio.local.config import ServerConfig
         from studio.local.server import LocalServer
 
         # In process, not the app's child server: a one-shot command pays the server's imports
         # either way, and a child would add a second interpreter start (~0.2 s) and a pipe.
-        data_dir = getattr(args, "data_dir", None) or _profile(args).local_data_dir
-        config = ServerConfig(port=0, engine=args.engine, data_dir=data_dir)
-        with LocalServer(config) as server:
-            client = WavesClient(
-                server.base_url, "sk_waves_local", synthesis_timeout_s=_timeout_of(args)
-            )
-            try:
-                yield client
-            finally:
-                client.close()
+        with LocalServer(ServerConfig(port=0, engine=engine, data_dir=data_dir)) as server:
+            yield server.base_url, "sk_waves_local", "local"
         return
     from studio.logs import redactor
     from studio.secrets import KeyringSecretStore, resolve_api_key
@@ -144,13 +141,22 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
             "offline voices." + (f" ({key.warning})" if key.warning else "")
         )
     redactor().add_secret(key.value)
-    client = WavesClient(
-        args.base_url or DEFAULT_CLOUD_URL, key.value, synthesis_timeout_s=_timeout_of(args)
-    )
-    try:
-        yield client
-    finally:
-        client.close()
+    yield base_url or DEFAULT_CLOUD_URL, key.value, "cloud"
+
+
+@contextlib.contextmanager
+def _client(args: argparse.Namespace) -> Iterator[Any]:
+    from studio.api.client import WavesClient
+
+    data_dir = None
+    if args.local:
+        data_dir = getattr(args, "data_dir", None) or _profile(args).local_data_dir
+    with server_for(args.local, args.engine, args.base_url or "", data_dir) as (url, key, _):
+        client = WavesClient(url, key, synthesis_timeout_s=_timeout_of(args))
+        try:
+            yield client
+        finally:
+            client.close()
 
 
 def _pick_voice(client: Any, language: str) -> str:

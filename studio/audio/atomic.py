@@ -8,7 +8,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from studio.core.errors import ExportError, FileExistsExportError
@@ -58,21 +58,30 @@ def write_atomically(path: Path, chunks: Iterable[bytes], *, overwrite: bool = F
         ExportError: no permission, read-only or full disk, missing folder…, with a message
             that says what to do. The temp file is removed.
     """
-    folder = path.parent
-    _check_target(path, overwrite)
-    remove_stale_partials(folder)
-    temp = partial_name(path)
-    try:
+    with atomic_target(path, overwrite=overwrite) as temp:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as exc:
-        raise export_error(exc, path) from exc
-    try:
         try:
             for chunk in chunks:
                 write_chunk(fd, chunk)
-            os.fsync(fd)
         finally:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path, *, overwrite: bool) -> Iterator[Path]:
+    """Yield a hidden temp path beside `path`; on a clean exit fsync it and rename it into place.
+
+    The one crash-safe save of the app (`write_atomically`, the streamed clip export, the
+    mixdown, chapters, split exports). On any error the temp file is removed and OSErrors
+    become ExportErrors that say what to do.
+    """
+    _check_target(path, overwrite)
+    remove_stale_partials(path.parent)
+    temp = partial_name(path)
+    try:
+        yield temp
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
         _move_into_place(temp, path, overwrite)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -80,7 +89,7 @@ def write_atomically(path: Path, chunks: Iterable[bytes], *, overwrite: bool = F
         if isinstance(exc, OSError):
             raise export_error(exc, path) from exc
         raise
-    fsync_folder(folder)
+    fsync_folder(path.parent)
 
 
 def write_chunk(fd: int, chunk: bytes) -> None:

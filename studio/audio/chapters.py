@@ -83,7 +83,7 @@ def add_marks(
     path: Path, export_format: str, chapters: Sequence[Chapter], tags: Tags, sample_rate: int
 ) -> None:
     """Add chapters and tags to a finished file atomically (a tagged copy replaces it)."""
-    from studio.audio.mixwriter import atomic_target
+    from studio.audio.atomic import atomic_target
 
     with atomic_target(path, overwrite=True) as temp:
         shutil.copyfile(path, temp)

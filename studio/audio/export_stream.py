@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import struct
@@ -12,19 +11,11 @@ from pathlib import Path
 import numpy as np
 
 from studio.audio import codecs
-from studio.audio.atomic import (
-    _check_target,
-    _move_into_place,
-    export_error,
-    partial_name,
-    remove_stale_partials,
-    write_atomically,
-)
+from studio.audio.atomic import atomic_target, write_atomically
 from studio.audio.clipfile import read_all, read_blocks
 from studio.audio.export import _SOUNDFILE_FORMATS, _check_format, export_audio
 from studio.core.errors import ExportError
 from studio.core.render import ClipFile
-from studio.store.atomic import fsync_folder
 
 _COPY_BYTES = 1 << 20
 
@@ -118,10 +109,7 @@ def _save_with_soundfile(clip: ClipFile, target: Path, export_format: str, overw
     import soundfile
 
     container, subtype = _SOUNDFILE_FORMATS.get(export_format, ("MP3", "MPEG_LAYER_III"))
-    _check_target(target, overwrite)
-    remove_stale_partials(target.parent)
-    temp = partial_name(target)
-    try:
+    with atomic_target(target, overwrite=overwrite) as temp:
         # Created here first: a folder that refuses files fails with the OS's reason, not
         # libsndfile's "System error".
         os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
@@ -134,16 +122,6 @@ def _save_with_soundfile(clip: ClipFile, target: Path, export_format: str, overw
         except (RuntimeError, ValueError) as exc:  # LibsndfileError is a RuntimeError
             _raise_write_error(temp)
             raise ExportError(f"Could not encode the clip as {export_format}: {exc}") from exc
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        _move_into_place(temp, target, overwrite)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(exc, OSError):
-            raise export_error(exc, target) from exc
-        raise
-    fsync_folder(target.parent)
 
 
 def _raise_write_error(temp: Path) -> None:

@@ -13,9 +13,10 @@ import numpy as np
 import numpy.typing as npt
 
 from studio.audio import mixjoin
+from studio.audio.atomic import atomic_target
 from studio.audio.loudstream import LoudnessMeter, TruePeakLimiter
 from studio.audio.mixsource import load_part
-from studio.audio.mixwriter import StreamWriter, atomic_target
+from studio.audio.mixwriter import StreamWriter
 from studio.audio.mp3_export import DEFAULT_BITRATE
 from studio.core.errors import CancelledError, ExportError
 

@@ -3,10 +3,7 @@ block, then renamed into place atomically."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -14,45 +11,15 @@ import numpy as np
 import numpy.typing as npt
 
 from studio.audio import codecs
-
-# The same module's private helpers: one definition of "check the target" and "rename
-# without replacing a file that appeared meanwhile" for every save in the app.
-from studio.audio.atomic import _check_target as check_target
-from studio.audio.atomic import _move_into_place as move_into_place
-from studio.audio.atomic import export_error, partial_name, remove_stale_partials
 from studio.audio.export import EXPORT_FORMATS
 from studio.audio.mp3_export import VBR, max_bitrate
 from studio.core.errors import ExportError
-from studio.store.atomic import fsync_folder
 
 _SOUNDFILE = {
     "flac": ("FLAC", "PCM_16"),
     "ogg": ("OGG", "VORBIS"),
     "mp3": ("MP3", "MPEG_LAYER_III"),
 }
-
-
-@contextlib.contextmanager
-def atomic_target(path: Path, *, overwrite: bool) -> Iterator[Path]:
-    """Yield a hidden temp path beside `path`; on a clean exit fsync it and rename it into place.
-
-    On any error the temp file is removed and OSErrors become ExportErrors that say what to do.
-    """
-    check_target(path, overwrite)
-    remove_stale_partials(path.parent)
-    temp = partial_name(path)
-    try:
-        yield temp
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        move_into_place(temp, path, overwrite)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(exc, OSError):
-            raise export_error(exc, path) from exc
-        raise
-    fsync_folder(path.parent)
 
 
 class StreamWriter:

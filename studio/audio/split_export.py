@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.audio import chapters as ch
+from studio.audio.atomic import atomic_target
 from studio.audio.export import file_extension
 from studio.audio.filenames import sanitize_stem
 from studio.audio.mixdown import MixOptions, MixResult, Part, mixdown
-from studio.audio.mixwriter import atomic_target
 from studio.core.errors import ExportError
 
 DEFAULT_TEMPLATE = "{n:02d} {title}"

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import types
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
 from studio.core import contract as c
-from studio.core.errors import StudioError, ValidationError
+from studio.core.errors import StudioError
 
 EXIT_DONE, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 FORMATS = ("wav", "mp3", "flac", "ogg", "pcm", "ulaw", "alaw")
@@ -85,27 +83,3 @@ def run_batch(args: argparse.Namespace) -> int:
         return start_job(args, profile)
     except StudioError as exc:
         return _fail(exc.user_message)
-
-
-@contextlib.contextmanager
-def server_for(local: bool, engine: str, base_url: str) -> Iterator[tuple[str, str | None, str]]:
-    """(base URL, API key, backend kind) for the run; starts an embedded waves-local if asked."""
-    if local:
-        from studio.local.config import ServerConfig
-        from studio.local.server import LocalServer
-
-        with LocalServer(ServerConfig(port=0, engine=engine)) as server:
-            yield server.base_url, "sk_waves_local", "local"
-        return
-    from studio.logs import redactor
-    from studio.render_cli import DEFAULT_CLOUD_URL
-    from studio.secrets import KeyringSecretStore, resolve_api_key
-
-    key = resolve_api_key(KeyringSecretStore())
-    if not key.value:
-        raise ValidationError(
-            "No API key: set SMALLEST_API_KEY or save a key in the app, or use --local for the "
-            "offline voices." + (f" ({key.warning})" if key.warning else "")
-        )
-    redactor().add_secret(key.value)
-    yield base_url or DEFAULT_CLOUD_URL, key.value, "cloud"

@@ -8,11 +8,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.batch.cli import EXIT_DONE, EXIT_INTERRUPTED, EXIT_SOME_FAILED, server_for
+from studio.batch.cli import EXIT_DONE, EXIT_INTERRUPTED, EXIT_SOME_FAILED
 from studio.batch.inputs import read_input
 from studio.batch.jobs import JobOptions, create_job, job_options, write_outputs
 from studio.batch.plan import BatchDefaults, BatchPlan, plan_batch
 from studio.core.errors import StoreError, ValidationError
+from studio.render_cli import server_for
 from studio.store.queue import QueueStore, open_queue
 
 

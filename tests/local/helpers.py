@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
+import select
+import subprocess
 from typing import Any
 
 import numpy as np
@@ -119,3 +122,25 @@ def ws_turn(ws: ClientConnection, timeout: float = TIMEOUT) -> list[dict[str, An
 def ws_audio(frames: list[dict[str, Any]]) -> bytes:
     """The joined audio of the `chunk` frames."""
     return b"".join(base64.b64decode(f["data"]["audio"]) for f in frames if f["status"] == "chunk")
+
+
+def gone_within(pid: int, seconds: float) -> bool:
+    """Wait (without polling) until process `pid` has exited; False after `seconds`."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], seconds)[0])
+    finally:
+        os.close(fd)
+
+
+def assert_child_dies_with(app: subprocess.Popen[str]) -> None:
+    """kill -9 `app`, which printed its waves-local child's pid: the child is gone in 2 s."""
+    assert app.stdout is not None
+    child = int(app.stdout.readline())
+    assert not gone_within(child, 0.2)
+    app.kill()
+    app.wait(5)
+    assert gone_within(child, 2.0), "waves-local outlived the app"

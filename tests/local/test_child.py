@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -16,21 +15,9 @@ import requests
 
 from studio.local.child import ChildServer, server_command
 from studio.local.config import ServerConfig
+from tests.local.helpers import assert_child_dies_with, gone_within
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs pidfd_open (Linux)")
-
-
-def _gone_within(pid: int, seconds: float) -> bool:
-    """Wait (without polling) until process `pid` has exited; False after `seconds`."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        readable, _, _ = select.select([fd], [], [], seconds)
-        return bool(readable)
-    finally:
-        os.close(fd)
 
 
 def _voices(server: ChildServer) -> int:
@@ -82,7 +69,7 @@ def test_a_crash_is_reported_and_a_stop_is_not(tmp_path: Path) -> None:
     pid = server.pid
     assert pid is not None
     server.stop()
-    assert _gone_within(pid, 5) and exits == [-signal.SIGKILL]
+    assert gone_within(pid, 5) and exits == [-signal.SIGKILL]
 
 
 def test_outlives_the_thread_that_started_it(tmp_path: Path) -> None:
@@ -92,7 +79,7 @@ def test_outlives_the_thread_that_started_it(tmp_path: Path) -> None:
     starter.start()
     starter.join()
     try:
-        assert server.pid is not None and not _gone_within(server.pid, 0.5)
+        assert server.pid is not None and not gone_within(server.pid, 0.5)
         assert _voices(server) > 0
     finally:
         server.stop()
@@ -138,12 +125,7 @@ def test_no_orphan_after_the_app_is_killed(tmp_path: Path) -> None:
         [sys.executable, "-c", APP, str(tmp_path)], stdout=subprocess.PIPE, text=True
     )
     try:
-        assert app.stdout is not None
-        child = int(app.stdout.readline())
-        assert not _gone_within(child, 0.2)
-        app.kill()
-        app.wait(5)
-        assert _gone_within(child, 2.0), "waves-local outlived the app"
+        assert_child_dies_with(app)
     finally:
         app.kill()
         app.communicate()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import select
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from studio.services.backend import CRASHED
 from studio.services.messages import Action
 from studio.ui.main_window import MainWindow
 from tests.fakes import FakeAudioPlayer
+from tests.local.helpers import assert_child_dies_with, gone_within
 
 pytestmark = [
     pytest.mark.gui,
@@ -24,17 +24,6 @@ pytestmark = [
 ]
 
 LINE = "A line cut short by a crash of the offline voices, then spoken again."
-
-
-def _gone_within(pid: int, seconds: float) -> bool:
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        return bool(select.select([fd], [], [], seconds)[0])
-    finally:
-        os.close(fd)
 
 
 @pytest.fixture
@@ -94,9 +83,9 @@ def test_quit_stops_the_child(qtbot, child_studio) -> None:
     """Closing the app (shutdown on aboutToQuit) stops the child process at once."""
     _window, services, servers = child_studio
     pid = servers[0].pid
-    assert pid is not None and not _gone_within(pid, 0.1)
+    assert pid is not None and not gone_within(pid, 0.1)
     shutdown(services)
-    assert _gone_within(pid, 3.0)
+    assert gone_within(pid, 3.0)
 
 
 # The real app (`studio.app.main --local`), told only to print its child's pid once it is up.
@@ -135,12 +124,7 @@ def test_kill_9_of_the_app_leaves_no_server(tmp_path: Path) -> None:
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "STUDIO_NO_ERROR_WINDOWS": "1"},
     )
     try:
-        assert app.stdout is not None
-        child = int(app.stdout.readline())
-        assert not _gone_within(child, 0.2)
-        app.kill()
-        app.wait(5)
-        assert _gone_within(child, 2.0), "waves-local outlived the app"
+        assert_child_dies_with(app)
     finally:
         app.kill()
         app.wait()
