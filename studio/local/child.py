@@ -200,16 +200,20 @@ def watch_parent(stop: threading.Event) -> None:
     """In the child: stop when the parent goes, however it goes (even `kill -9`).
 
     The parent holds our stdin's write end and never writes; the read returns EOF the moment
-    the parent's process is gone. On Linux, PR_SET_PDEATHSIG also turns the parent's death
-    into a SIGTERM. Once the stop is set, a timer makes sure the process is gone within
-    PARENT_GONE_EXIT_S even if a synthesis holds the graceful stop.
+    the parent's process is gone. On Linux, PR_SET_PDEATHSIG also kills us with the parent.
+    Once the stop is set, a timer makes sure the process is gone within PARENT_GONE_EXIT_S
+    even if a synthesis holds the graceful stop.
     """
     if sys.platform.startswith("linux"):
         try:
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+            # SIGKILL, not SIGTERM: a Python handler only runs between bytecodes of the main
+            # thread, which may sit in a long C call (a voice model loading) for seconds. Our
+            # data files are written atomically, so nothing is lost by not stopping politely;
+            # a normal quit closes stdin first and gets the graceful stop.
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
         except (OSError, AttributeError) as exc:  # musl without prctl, a sandbox
             log.info("PR_SET_PDEATHSIG unavailable: %s", exc)
 

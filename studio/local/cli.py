@@ -68,6 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the server; return the exit status (0 after SIGINT/SIGTERM, 2 for bad options)."""
     args = build_parser().parse_args(argv)
+    # Watch the parent first, before the heavy imports below: an app killed while its child
+    # starts must not leave the child behind.
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    if args.parent_watch:
+        from studio.local.child import watch_parent
+
+        watch_parent(stop)
     api_key = args.api_key or os.environ.get(KEY_ENV) or None
     from studio.local.server import LocalServer
 
@@ -88,17 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"waves-local: {exc.user_message}", file=sys.stderr)
         return 2
 
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    if args.parent_watch:
-        from studio.local.child import watch_parent
-
-        watch_parent(stop)
+    if stop.is_set():  # the parent went while we were starting
+        return 0
     try:
         server.start()
     except StudioError as exc:

@@ -15,7 +15,8 @@ from studio.ui.row_model import RowTableModel
 
 COLUMNS = ("When", "Text", "Voice", "Dictionaries", "Speed", "Audio", "Length", "Stars", "Uses")
 TEXT_COLUMN = 1
-NAME_CHARS = 24  # voice and dictionary names longer than this are cut (the tooltip has them)
+NAME_CHARS = 16  # voice and dictionary names longer than this are cut (the tooltip has them):
+# at 1366x768 the table is ~640 px wide and the text must keep most of it
 Index = QModelIndex | QPersistentModelIndex
 
 

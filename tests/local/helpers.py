@@ -137,10 +137,14 @@ def gone_within(pid: int, seconds: float) -> bool:
 
 
 def assert_child_dies_with(app: subprocess.Popen[str]) -> None:
-    """kill -9 `app`, which printed its waves-local child's pid: the child is gone in 2 s."""
+    """kill -9 `app`, which printed its waves-local child's pid: the child is gone soon after.
+
+    The child stops serving at once and is forced out 1.5 s after its stop starts
+    (`PARENT_GONE_EXIT_S`); 5 s leaves scheduling slack on a loaded 2-core CI machine.
+    """
     assert app.stdout is not None
     child = int(app.stdout.readline())
     assert not gone_within(child, 0.2)
     app.kill()
     app.wait(5)
-    assert gone_within(child, 2.0), "waves-local outlived the app"
+    assert gone_within(child, 5.0), "waves-local outlived the app"
