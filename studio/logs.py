@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from studio import APP_NAME
+from studio.core.untrusted import register_secret
 
 REDACTED = "[REDACTED]"
 
@@ -39,6 +40,7 @@ class RedactingFilter(logging.Filter):
         if secret and len(secret) >= 4:
             with self._lock:
                 self._secrets.add(secret)
+            register_secret(secret)  # and out of every server string shown or raised
 
     def redact(self, text: str) -> str:
         """Return text with every secret and key-shaped string replaced by [REDACTED]."""

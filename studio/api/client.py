@@ -27,6 +27,7 @@ from studio.core.models import (
     SynthesisRequest,
     Voice,
 )
+from studio.core.untrusted import register_secret
 
 # The clone endpoint accepts only these spellings (§6.1); mimetypes says audio/x-wav for .wav.
 _CLONE_MIME = {
@@ -67,6 +68,7 @@ class WavesClient:
         synthesis_timeout_s: float = SYNTHESIS_DEADLINE_S,
     ) -> None:
         self.base_url = check_base_url(base_url)
+        register_secret(api_key)  # a server that echoes the key never gets it into a message
         self.transport = Transport(
             self.base_url,
             api_key,

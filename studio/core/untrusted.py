@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 
 # Shown in place of each control character, so a hostile sequence is visible but inert.
@@ -17,6 +18,30 @@ _BIDI_CONTROLS = frozenset(
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
 
 
+# Values no server text may ever show (the API key): a hostile or buggy server can echo the
+# Authorization header back in an error message, which would then reach a banner, a terminal
+# or an exception. Every server string passes through safe_text, so it is scrubbed there.
+REDACTED = "[REDACTED]"
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+
+
+def register_secret(secret: str | None) -> None:
+    """Never let `secret` (e.g. the API key) through safe_text, for the rest of the process."""
+    if secret and len(secret) >= 4:
+        with _secrets_lock:
+            _secrets.add(secret)
+
+
+def redact_secrets(text: str) -> str:
+    """`text` with every registered secret replaced by [REDACTED]."""
+    with _secrets_lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return text
+
+
 def _safe_char(ch: str) -> str:
     if ch in "\t\n\r":
         return " "
@@ -30,9 +55,10 @@ def safe_text(value: object, limit: int = DEFAULT_LIMIT) -> str:
 
     Control characters (ESC, BEL, the C1 range with 8-bit CSI/OSC, DEL), lone surrogates,
     line separators and bidirectional overrides are replaced; tabs and line breaks become
-    spaces. The result is at most `limit` characters, ending with "…" when cut.
+    spaces. Registered secrets (the API key) are replaced first. The result is at most `limit`
+    characters, ending with "…" when cut.
     """
-    text = value if isinstance(value, str) else str(value)
+    text = redact_secrets(value if isinstance(value, str) else str(value))
     head = text[: limit + 1]
     cleaned = "".join(_safe_char(ch) for ch in head)
     if len(text) > limit:
