@@ -58,12 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return local_main(arguments[1:])
     args = build_parser().parse_args(arguments)
-    if args.command in ("render", "clone"):
+    if args.command in ("render", "clone", "batch"):
         return _run_command(args)
-    if args.command == "batch":
-        from studio.batch.cli import run_batch
-
-        return run_batch(args)
     if args.self_test:
         from studio.selftest import run_self_test
 
@@ -74,7 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    """Run `render` or `clone` with its warnings logged to the profile's log file."""
+    """Run `render`, `clone` or `batch` with its warnings logged to the profile's log file.
+
+    A command prints sentences; what lies behind them (a retry, a failed row's traceback) goes
+    to the log, redacted, never bare to the terminal.
+    """
     from pathlib import Path
 
     from studio.logs import setup_command_logging, teardown_logging
@@ -87,6 +87,10 @@ def _run_command(args: argparse.Namespace) -> int:
             from studio.render_cli import run_render
 
             return run_render(args)
+        if args.command == "batch":
+            from studio.batch.cli import run_batch
+
+            return run_batch(args)
         from studio.clone_cli import run_clone
 
         return run_clone(args)
