@@ -6,13 +6,10 @@ import logging
 import logging.handlers
 import re
 import sys
-import threading
 from pathlib import Path
 
 from studio import APP_NAME
-from studio.core.untrusted import register_secret
-
-REDACTED = "[REDACTED]"
+from studio.core.untrusted import REDACTED, redact_secrets, register_secret
 
 # Anything that looks like a Waves key or a bearer credential, wherever it appears.
 _PATTERNS = (
@@ -30,24 +27,17 @@ class RedactingFilter(logging.Filter):
     and stores the results back so no handler ever sees the original.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._secrets: set[str] = set()
-        self._lock = threading.Lock()
-
     def add_secret(self, secret: str | None) -> None:
-        """Redact this exact value too (e.g. a key that does not start with sk_)."""
-        if secret and len(secret) >= 4:
-            with self._lock:
-                self._secrets.add(secret)
-            register_secret(secret)  # and out of every server string shown or raised
+        """Redact this exact value too (e.g. a key that does not start with sk_).
+
+        The value goes into core.untrusted's one registry, so it is also kept out of every
+        server string shown or raised.
+        """
+        register_secret(secret)
 
     def redact(self, text: str) -> str:
         """Return text with every secret and key-shaped string replaced by [REDACTED]."""
-        with self._lock:
-            secrets = sorted(self._secrets, key=len, reverse=True)
-        for secret in secrets:
-            text = text.replace(secret, REDACTED)
+        text = redact_secrets(text)
         for pattern in _PATTERNS:
             text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
         return text
