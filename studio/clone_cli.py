@@ -70,7 +70,7 @@ def run_clone(args: argparse.Namespace) -> int:
 
 
 def _create(client: Any, args: argparse.Namespace) -> int:
-    from studio.api.clones import CloneSpec, create_clone, wait_until_settled
+    from studio.api.clones import SETTLED, CloneSpec, create_clone, wait_until_settled
     from studio.audio.sample_check import (
         check_sample,
         encode_for_upload,
@@ -93,7 +93,7 @@ def _create(client: Any, args: argparse.Namespace) -> int:
         raise ValidationError("The sample failed a check (see above). Fix it, or use --force.")
     data, mime, ext = encode_for_upload(samples, rate)
     made = create_clone(client, spec, data, mime, f"{args.sample.stem}{ext}")
-    if made.status not in ("completed", "failed", ""):
+    if made.status and made.status not in SETTLED:
         made = wait_until_settled(client.clones, made.voice_id, cancel=threading.Event())
     print(
         f"{safe_text(made.voice_id, 80)}  {safe_text(made.status, 20) or 'created'}  "
