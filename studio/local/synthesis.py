@@ -102,9 +102,14 @@ class Synthesizer:
         rules = self.dictionaries.rules(job.pronunciation_dicts)
         return speech_units(apply_rules(job.text if text is None else text, rules))
 
-    async def render_units(self, job: TtsJob, text: str | None = None) -> AsyncIterator[FloatArray]:
-        """Yield each unit's samples at the requested rate as soon as it is rendered."""
-        route = self.route(job.voice_id)
+    async def render_units(
+        self, job: TtsJob, text: str | None = None, route: VoiceRoute | None = None
+    ) -> AsyncIterator[FloatArray]:
+        """Yield each unit's samples at the requested rate as soon as it is rendered.
+
+        `route`: the caller's `route(job.voice_id)`, when it already has it.
+        """
+        route = route or self.route(job.voice_id)
         for unit in self.units_of(job, text):
             yield await self._run(route, _render, route, unit, job)
 
@@ -118,7 +123,7 @@ class Synthesizer:
     async def render_clip(self, job: TtsJob) -> bytes:
         """The whole clip, encoded as one file or stream in the requested format."""
         route = self.route(job.voice_id)
-        parts = [samples async for samples in self.render_units(job)]
+        parts = [samples async for samples in self.render_units(job, route=route)]
         samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
         encode_inline = route.engine.inline and job.output_format != "mp3"
         if encode_inline:  # PCM, WAV and G.711 are a numpy pass: cheaper than a thread hop
