@@ -13,7 +13,7 @@ from typing import Any
 import requests
 
 from studio.api.chunks import AudioChunk
-from studio.api.multipart import ProgressCallback
+from studio.api.multipart import ProgressBody, ProgressCallback, multipart_body
 from studio.api.safety import check_base_url, websocket_url
 from studio.api.synthesis import Synthesizer, collect_clip
 from studio.api.transport import RetryPolicy, Transport
@@ -146,25 +146,41 @@ class WavesClient:
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> Voice:
-        """Upload a clip file and create an instant voice clone (§6.1), reporting upload progress.
-
-        The upload itself (checks, multipart body, plain-language errors) is api.clones'
-        create_clone, the one the app and `waves-studio clone` use.
-        """
-        from studio.api.clones import CloneSpec, create_clone  # it imports this module
-
-        spec = CloneSpec(display_name, language, accent, description, tags, model)
-        spec.validate()
+        """Upload a clip and create an instant voice clone (§6.1), reporting upload progress."""
+        if not 1 <= len(display_name.strip()) <= c.CLONE_NAME_MAX_CHARS:
+            raise ValidationError("Give the clone a name of 1–500 characters.", "displayName")
         try:
             audio = audio_path.read_bytes()
         except OSError as exc:
             raise ValidationError(f"Could not read {audio_path.name}: {exc.strerror}.") from exc
+        if len(audio) > c.CLONE_MAX_BYTES:
+            raise ValidationError("A clone sample must be at most 5 MB (5–15 s of clean speech).")
         mime = _CLONE_MIME.get(audio_path.suffix.lower()) or (
             mimetypes.guess_type(audio_path.name)[0] or "application/octet-stream"
         )
-        return create_clone(
-            self, spec, audio, mime, audio_path.name, progress=progress, cancel=cancel
+        fields = {
+            "displayName": display_name.strip(),
+            "language": language,
+            "model": model,
+            "description": description,
+            "accent": accent,
+            "tags": ", ".join(tags),
+        }
+        body, content_type = multipart_body(
+            {k: v for k, v in fields.items() if v}, ("file", audio_path.name, mime, audio)
         )
+        data = self._json(
+            "POST",
+            "/waves/v1/voice-cloning",
+            cancel=cancel,
+            idempotent=False,
+            data=ProgressBody(body, progress),
+            headers={"Content-Type": content_type},
+        )
+        clone = data.get("data") if isinstance(data, dict) else None
+        if not isinstance(clone, dict) or not clone.get("voiceId"):
+            raise ProtocolError("The server did not return the new clone.")
+        return Voice.from_clone(clone)
 
     # --- pronunciation dictionaries ---------------------------------------------------------
     def dictionaries(self, cancel: threading.Event | None = None) -> list[PronunciationDict]:
