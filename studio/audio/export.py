@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import struct
 from pathlib import Path
 
 import numpy as np
@@ -75,11 +74,7 @@ def encode_for_export(samples: npt.ArrayLike, sample_rate: int, export_format: s
 
 
 def _float_wav(x: npt.NDArray[np.float32], sample_rate: int) -> bytes:
-    data = x.astype("<f4").tobytes()
-    fmt = struct.pack("<HHIIHHH", 3, 1, sample_rate, sample_rate * 4, 4, 32, 0)
-    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
-    body += b"fact" + struct.pack("<II", 4, len(x)) + b"data" + struct.pack("<I", len(data))
-    return b"RIFF" + struct.pack("<I", len(body) + len(data)) + body + data
+    return codecs.float_wav_header(sample_rate, len(x)) + x.astype("<f4").tobytes()
 
 
 def export_audio(

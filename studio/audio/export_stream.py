@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -81,10 +80,7 @@ def _encoded_chunks(clip: ClipFile, export_format: str) -> Iterator[bytes]:
     if export_format == "wav":
         yield codecs.wav_header(rate, frames * 2)
     elif export_format == "wav_float":
-        fmt = struct.pack("<HHIIHHH", 3, 1, rate, rate * 4, 4, 32, 0)
-        body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
-        body += b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", frames * 4)
-        yield b"RIFF" + struct.pack("<I", len(body) + frames * 4) + body
+        yield codecs.float_wav_header(rate, frames)
     encode: Callable[[np.ndarray], bytes] = {
         "wav": codecs.float_to_pcm16,
         "pcm": codecs.float_to_pcm16,
