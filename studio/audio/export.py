@@ -108,14 +108,26 @@ def export_audio(
         ExportError: bad format, no permission, disk full, missing folder…
     """
     target = Path(path)
+    x = processed(samples, sample_rate, target_lufs, true_peak_db, trim)
+    data = encode_for_export(x, sample_rate, export_format)
+    write_atomically(target, [data], overwrite=overwrite)
+    return target
+
+
+def processed(
+    samples: npt.ArrayLike,
+    sample_rate: int,
+    target_lufs: float | None,
+    true_peak_db: float,
+    trim: bool,
+) -> npt.NDArray[np.float32]:
+    """Mono float32 samples with the save's options applied: trimmed, then normalised."""
     x = np.asarray(samples, dtype=np.float32).reshape(-1)
     if trim:
         x = trim_silence(x, sample_rate)
     if target_lufs is not None:
         x = normalize_loudness(x, sample_rate, target_lufs, true_peak_db)
-    data = encode_for_export(x, sample_rate, export_format)
-    write_atomically(target, [data], overwrite=overwrite)
-    return target
+    return x
 
 
 def export_clip(
