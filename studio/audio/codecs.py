@@ -149,6 +149,18 @@ def wav_header(
     )
 
 
+def float_wav_header(sample_rate: int, frames: int) -> bytes:
+    """The header of a mono 32-bit IEEE-float WAV of `frames` samples.
+
+    An 18-byte fmt chunk (format 3) and the fact chunk that non-PCM WAV requires.
+    """
+    data = frames * 4
+    fmt = struct.pack("<HHIIHHH", 3, 1, sample_rate, sample_rate * 4, 4, 32, 0)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", data)
+    return b"RIFF" + struct.pack("<I", len(body) + data) + body
+
+
 def wav_bytes(samples: npt.ArrayLike, sample_rate: int) -> bytes:
     """A complete mono 16-bit WAV file."""
     pcm = float_to_pcm16(samples)

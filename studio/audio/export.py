@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import struct
 from pathlib import Path
 
 import numpy as np
@@ -75,11 +74,7 @@ def encode_for_export(samples: npt.ArrayLike, sample_rate: int, export_format: s
 
 
 def _float_wav(x: npt.NDArray[np.float32], sample_rate: int) -> bytes:
-    data = x.astype("<f4").tobytes()
-    fmt = struct.pack("<HHIIHHH", 3, 1, sample_rate, sample_rate * 4, 4, 32, 0)
-    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
-    body += b"fact" + struct.pack("<II", 4, len(x)) + b"data" + struct.pack("<I", len(data))
-    return b"RIFF" + struct.pack("<I", len(body) + len(data)) + body + data
+    return codecs.float_wav_header(sample_rate, len(x)) + x.astype("<f4").tobytes()
 
 
 def export_audio(
@@ -113,14 +108,26 @@ def export_audio(
         ExportError: bad format, no permission, disk full, missing folder…
     """
     target = Path(path)
+    x = processed(samples, sample_rate, target_lufs, true_peak_db, trim)
+    data = encode_for_export(x, sample_rate, export_format)
+    write_atomically(target, [data], overwrite=overwrite)
+    return target
+
+
+def processed(
+    samples: npt.ArrayLike,
+    sample_rate: int,
+    target_lufs: float | None,
+    true_peak_db: float,
+    trim: bool,
+) -> npt.NDArray[np.float32]:
+    """Mono float32 samples with the save's options applied: trimmed, then normalised."""
     x = np.asarray(samples, dtype=np.float32).reshape(-1)
     if trim:
         x = trim_silence(x, sample_rate)
     if target_lufs is not None:
         x = normalize_loudness(x, sample_rate, target_lufs, true_peak_db)
-    data = encode_for_export(x, sample_rate, export_format)
-    write_atomically(target, [data], overwrite=overwrite)
-    return target
+    return x
 
 
 def export_clip(

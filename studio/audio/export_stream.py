@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
-import struct
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,7 +13,8 @@ import numpy as np
 from studio.audio import codecs
 from studio.audio.atomic import atomic_target, write_atomically
 from studio.audio.clipfile import read_all, read_blocks
-from studio.audio.export import _SOUNDFILE_FORMATS, _check_format, export_audio
+from studio.audio.export import _SOUNDFILE_FORMATS, _check_format, export_audio, processed
+from studio.audio.mp3_export import Mp3Options, encode_mp3, tagged_chunks, write_mp3
 from studio.core.errors import ExportError
 from studio.core.render import ClipFile
 
@@ -69,6 +70,39 @@ def export_clip_file(
     return target
 
 
+def export_clip_mp3(
+    clip: ClipFile,
+    path: str | os.PathLike[str],
+    mp3: Mp3Options,
+    *,
+    overwrite: bool = False,
+    target_lufs: float | None = None,
+    true_peak_db: float = -1.0,
+    trim: bool = False,
+) -> Path:
+    """Save `clip` atomically as a tagged MP3 at `mp3`'s bitrate.
+
+    Always re-encoded: a clip rendered as MP3 has the server's bitrate, not the one the user
+    picked. Without loudness or trim options the clip is encoded block by block from its file
+    (constant memory for any length); with them the whole signal is needed, and it is read
+    for this save only (never kept on the clip, which may be an hour long).
+
+    Raises:
+        FileExistsExportError: the file exists and `overwrite` is False.
+        ExportError: the encoder failed, no permission, disk full, missing folder…
+        DecodeError: the stored audio does not decode.
+    """
+    target, rate = Path(path), clip.sample_rate
+    if target_lufs is not None or trim:
+        samples = processed(read_all(clip), rate, target_lufs, true_peak_db, trim)
+        write_atomically(target, [encode_mp3(samples, rate, mp3)], overwrite=overwrite)
+        return target
+    with tempfile.TemporaryFile() as encoded:
+        write_mp3(read_blocks(clip), rate, mp3, encoded)
+        write_atomically(target, tagged_chunks(encoded, mp3.title, mp3.artist), overwrite=overwrite)
+    return target
+
+
 def _file_chunks(path: Path) -> Iterator[bytes]:
     with open(path, "rb") as handle:
         while data := handle.read(_COPY_BYTES):
@@ -81,10 +115,7 @@ def _encoded_chunks(clip: ClipFile, export_format: str) -> Iterator[bytes]:
     if export_format == "wav":
         yield codecs.wav_header(rate, frames * 2)
     elif export_format == "wav_float":
-        fmt = struct.pack("<HHIIHHH", 3, 1, rate, rate * 4, 4, 32, 0)
-        body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
-        body += b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", frames * 4)
-        yield b"RIFF" + struct.pack("<I", len(body) + frames * 4) + body
+        yield codecs.float_wav_header(rate, frames)
     encode: Callable[[np.ndarray], bytes] = {
         "wav": codecs.float_to_pcm16,
         "pcm": codecs.float_to_pcm16,

@@ -3,7 +3,6 @@ block, then renamed into place atomically."""
 
 from __future__ import annotations
 
-import struct
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -83,15 +82,11 @@ def _wav_header(rate: int, floating: bool, frames: int) -> bytes:
     """The header before the samples; written again with the real sizes at the end.
 
     16-bit: the canonical 44 bytes. Float: an 18-byte fmt (format 3) and the fact chunk that
-    non-PCM WAV requires, as studio/audio/export.py writes them.
+    non-PCM WAV requires.
     """
-    if not floating:
-        return codecs.wav_header(rate, frames * 2)
-    data = frames * 4
-    fmt = struct.pack("<HHIIHHH", 3, 1, rate, rate * 4, 4, 32, 0)
-    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
-    body += b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", data)
-    return b"RIFF" + struct.pack("<I", len(body) + data) + body
+    if floating:
+        return codecs.float_wav_header(rate, frames)
+    return codecs.wav_header(rate, frames * 2)
 
 
 def _open_soundfile(path: Path, export_format: str, sample_rate: int, bitrate: int) -> Any:

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 
-from studio.audio.atomic import write_atomically
-from studio.audio.clipfile import read_all, read_blocks
 from studio.audio.export import EXPORT_FORMATS, file_extension
+from studio.audio.export_stream import export_clip_mp3
 from studio.audio.filenames import suggest_file_name
-from studio.audio.levels import normalize_loudness, trim_silence
-from studio.audio.mp3_export import (
-    BITRATES,
-    VBR,
-    Mp3Options,
-    encode_mp3,
-    max_bitrate,
-    tagged_chunks,
-    write_mp3,
-)
+from studio.audio.mp3_export import BITRATES, VBR, Mp3Options, max_bitrate
 from studio.core.errors import FileExistsExportError
 from studio.pipeline import ExportOptions, Rendered, export_rendered
 from studio.services.messages import MessageBus, user_message
@@ -184,7 +173,15 @@ class ExportService(QObject):
             if mp3 is None:
                 export_rendered(rendered, path, base, overwrite=overwrite, options=options)
             else:
-                _write_mp3(rendered, path, mp3, options, overwrite)
+                export_clip_mp3(
+                    rendered.audio,
+                    path,
+                    mp3,
+                    overwrite=overwrite,
+                    target_lufs=options.normalize_lufs,
+                    true_peak_db=options.true_peak_db,
+                    trim=options.trim_silence,
+                )
             return str(path)
 
         self._tasks.submit(
@@ -238,29 +235,3 @@ class ExportService(QObject):
 
     def _on_drag_failed(self, exc: BaseException) -> None:
         log.warning("Preparing the drag file failed: %s", exc)
-
-
-def _write_mp3(
-    rendered: Rendered, path: Path, mp3: Mp3Options, options: ExportOptions, overwrite: bool
-) -> None:
-    """Encode at the chosen bitrate, with the loudness and trim options, and write atomically.
-
-    Always re-encoded: a clip rendered as MP3 has the server's bitrate, not the one the user
-    picked. Without loudness or trim options the clip is encoded block by block from its file
-    (constant memory for any length); with them the whole signal is needed, and it is read
-    for this save only (never kept on the clip, which may be an hour long).
-    """
-    audio, rate = rendered.audio, rendered.sample_rate
-    if options.trim_silence or options.normalize_lufs is not None:
-        samples = read_all(audio)
-        if options.trim_silence:
-            samples = trim_silence(samples, rate)
-        if options.normalize_lufs is not None:
-            samples = normalize_loudness(
-                samples, rate, options.normalize_lufs, options.true_peak_db
-            )
-        write_atomically(path, [encode_mp3(samples, rate, mp3)], overwrite=overwrite)
-        return
-    with tempfile.TemporaryFile() as encoded:
-        write_mp3(read_blocks(audio), rate, mp3, encoded)
-        write_atomically(path, tagged_chunks(encoded, mp3.title, mp3.artist), overwrite=overwrite)
