@@ -11,16 +11,16 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("STUDIO_NO_ERROR_WINDOWS", "1")
 os.environ.pop("SMALLEST_API_KEY", None)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 import soundfile
-from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
+from take_screenshots import settle, wait_for
 
 from studio.app import Profile, build_services
 from studio.core.clone_prompts import prompt_for
@@ -29,20 +29,6 @@ from studio.secrets import MemorySecretStore
 from studio.ui.clone_dialog import make_clone_dialog
 from studio.ui.main_window import MainWindow
 from studio.ui.theme import apply_theme
-
-
-def wait_for(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
-    """Spin the event loop until `condition()` holds (or fail loudly)."""
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.setInterval(20)
-    timer.timeout.connect(lambda: loop.quit() if condition() else None)
-    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-    timer.start()
-    if not condition():
-        loop.exec()
-    if not condition():
-        raise SystemExit(f"timed out waiting for {condition}")
 
 
 def main(out_dir: Path) -> None:
@@ -54,7 +40,7 @@ def main(out_dir: Path) -> None:
     services.settings.set("app/first_run_done", True)
     window = MainWindow(services)
     services.backend.start(force_local=True)
-    wait_for(lambda: services.voices.voices != ())
+    wait_for(lambda: services.voices.voices != (), 60)
     client = services.backend.client
     assert client is not None
     rendered = render_text(client, prompt_for("en"), RenderSpec("joe", sample_rate=24000), "none")
@@ -64,15 +50,13 @@ def main(out_dir: Path) -> None:
     dialog = make_clone_dialog(services, window)
     dialog.sources.setCurrentIndex(1)
     dialog.load_file(sample)
-    wait_for(lambda: dialog.service.sample is not None)
+    wait_for(lambda: dialog.service.sample is not None, 60)
     dialog.name.setText("My narration voice")
     dialog.tags.setText("narration, calm")
     dialog.accent.setText("general")
     dialog.consent.setChecked(True)
     dialog.show()
-    loop = QEventLoop()
-    QTimer.singleShot(500, loop.quit)
-    loop.exec()
+    settle(500)
     path = out_dir / "clone-dialog.png"
     dialog.grab().save(str(path))
     print(f"wrote {path}")

@@ -61,12 +61,6 @@ class Message:
     action: Action = Action.NONE
     more: tuple[Action, ...] = ()
 
-    @property
-    def actions(self) -> tuple[Action, ...]:
-        """Every step offered, first one first (none: an empty tuple)."""
-        found = (self.action, *self.more)
-        return tuple(dict.fromkeys(a for a in found if a is not Action.NONE))
-
 
 @dataclass(frozen=True)
 class BackendContext:
@@ -206,9 +200,3 @@ def actions_for(
     if isinstance(exc, AudioDeviceError | SecretStoreError):
         return (Action.PREFERENCES,)
     return ()
-
-
-def action_for(exc: StudioError) -> Action:
-    """The first step `actions_for` offers (Action.NONE when there is none)."""
-    actions = actions_for(exc)
-    return actions[0] if actions else Action.NONE

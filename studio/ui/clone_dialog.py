@@ -43,13 +43,17 @@ CONSENT_TEXT = "I have the right to clone this voice (it is my own, or its owner
 MODEL_LABELS = {"lightning-v3.1": "Lightning v3.1", "lightning-v3.1-pro": "Lightning v3.1 Pro"}
 
 
-def make_clone_dialog(services: Services, parent: QWidget | None = None) -> CloneDialog:
-    """The dialog with its own CloneService on the app's general task runner."""
-    service = CloneService(
+def clone_service(services: Services) -> CloneService:
+    """A CloneService on the app's general task runner."""
+    return CloneService(
         services.backend, services.runners[0], services.voices, services.playback,
         services.messages,
     )  # fmt: skip
-    return CloneDialog(service, parent)
+
+
+def make_clone_dialog(services: Services, parent: QWidget | None = None) -> CloneDialog:
+    """The dialog with its own CloneService on the app's general task runner."""
+    return CloneDialog(clone_service(services), parent)
 
 
 class CloneDialog(QDialog):

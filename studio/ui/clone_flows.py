@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from studio.services.clones import CloneService
 from studio.ui import dialogs
-from studio.ui.clone_dialog import make_clone_dialog
+from studio.ui.clone_dialog import clone_service, make_clone_dialog
 
 if TYPE_CHECKING:
     from studio.services.bundle import Services
@@ -24,10 +24,7 @@ def connect_browser(
     info = services.backend.info
     browser.local_clones = info is not None and info.kind == "local"
     # Not the browser's child: a delete may finish after the browser closed.
-    service = CloneService(
-        services.backend, services.runners[0], services.voices, services.playback,
-        services.messages,
-    )  # fmt: skip
+    service = clone_service(services)
     browser.new_clone_requested.connect(partial(_open_on_top, browser, services))
     browser.delete_clone_requested.connect(partial(_delete, browser, service))
 

@@ -251,30 +251,28 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_batch(self) -> BatchPanel | None:
         """Open the Batch window (made on first use)."""
+        panel = self._batch()
+        if panel is not None:
+            panel.show()
+            panel.activateWindow()
+        return panel
+
+    def _batch(self) -> BatchPanel | None:
+        """The Batch window, made and wired on first use (None without the service)."""
         from studio.ui.batch_panel import BatchPanel
 
-        if self.services.batch is None:
-            return None
-        if self.batch_panel is None:
+        if self.services.batch is not None and self.batch_panel is None:
             self.batch_panel = BatchPanel(self.services.batch, self.services.settings, self)
             self.batch_panel.play_requested.connect(self.services.playback.play)
             self.batch_panel.progress_fraction_changed.connect(self._on_batch_progress_changed)
-        self.batch_panel.show()
-        self.batch_panel.activateWindow()
         return self.batch_panel
 
     @Slot(object)
     def _on_batch_unfinished_found(self, jobs: object) -> None:
-        from studio.ui.batch_panel import BatchPanel, offer_resume
+        from studio.ui.batch_panel import offer_resume
 
-        if self.services.batch is not None and jobs:
-            panel = self.batch_panel or BatchPanel(
-                self.services.batch, self.services.settings, self
-            )
-            if self.batch_panel is None:
-                self.batch_panel = panel
-                panel.play_requested.connect(self.services.playback.play)
-                panel.progress_fraction_changed.connect(self._on_batch_progress_changed)
+        panel = self._batch() if jobs else None  # nothing to resume: no window made
+        if self.services.batch is not None and panel is not None:
             offer_resume(self, self.services.batch, panel, jobs)
 
     @Slot(float)

@@ -15,6 +15,7 @@ from studio.pipeline import Rendered
 from studio.services.clipview import waveform_signal
 from studio.services.current_clip import ShownClip
 from studio.services.export import DIALOG_FILTERS, ExportService
+from studio.services.playback import MAIN
 from studio.services.synthesis import RenderResult
 from studio.ui import dialogs
 
@@ -127,8 +128,6 @@ class WindowFlows(QObject):
         """Whether what plays (or is paused) is the window's own clip or render, not a voice
         preview, grid cell, test-bench render or clone sample: the waveform's cursor and
         clicks belong to the clip on screen."""
-        from studio.services.playback import MAIN
-
         return self.services.playback.source == MAIN
 
     @Slot()
