@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -10,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.core.errors import ValidationError
-from studio.core.textfile import decode_text
 
 COLUMNS: tuple[str, ...] = (
     "text", "id", "voice", "language", "speed", "model", "format", "sample_rate", "dicts", "out",
@@ -69,8 +69,8 @@ def read_input(path: Path) -> InputTable:
     """
     if path.is_dir():
         return _read_folder(path)
-    decoded = decode_text(_read_bytes(path), path.name)
-    text, note = decoded.text, decoded.note
+    data = _read_bytes(path)
+    text, note = decode_text(data, path.name)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".tab"):
         table = read_table(text, path, "\t" if suffix != ".csv" else None)
@@ -98,6 +98,30 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"Could not read {path}: {exc.strerror or exc}.", "input") from exc
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """The text of a file and a note when its encoding was guessed ("" when it was certain).
+
+    UTF-8 (with or without a BOM) and UTF-16 with a BOM are certain; UTF-16 without a BOM is
+    recognised by its zero bytes; anything else that is not UTF-8 is read as Windows-1252.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), ""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), ""
+    even, odd = data[0:2000:2], data[1:2000:2]
+    if len(data) >= 4 and (odd.count(0) > 0.4 * len(odd) or even.count(0) > 0.4 * len(even)):
+        encoding = "utf-16-le" if odd.count(0) > even.count(0) else "utf-16-be"
+        return data.decode(encoding, errors="replace"), f"{name} was read as {encoding.upper()}."
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        pass
+    return data.decode("cp1252", errors="replace"), (
+        f"{name} is not UTF-8; it was read as Windows-1252. Check accented letters in the "
+        "preview, or save it as UTF-8."
+    )
 
 
 def _delimiter(first_line: str) -> str:
@@ -180,13 +204,12 @@ def _read_folder(folder: Path) -> InputTable:
     table = InputTable("folder", folder, ("id", "text"))
     for number, file in enumerate(files, start=1):
         try:
-            decoded = decode_text(_read_bytes(file), file.name)
+            text, note = decode_text(_read_bytes(file), file.name)
         except ValidationError as exc:
             table.rows.append(RawRow(number, {"id": file.stem}, (exc.user_message,), file.name))
             continue
-        if decoded.note:
-            table.notes.append(decoded.note)
-        text = decoded.text
+        if note:
+            table.notes.append(note)
         if file.suffix.lower() != ".txt":
             text = _MD_MARKUP.sub(lambda m: m.group(2) or "", text)
         table.rows.append(RawRow(number, {"id": file.stem, "text": text.strip()}, (), file.name))

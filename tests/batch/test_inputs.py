@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from studio.batch.inputs import read_input
+from studio.batch.inputs import decode_text, read_input
 from studio.batch.names import NameAllocator, check_template, render_stem
 from studio.batch.plan import BatchDefaults, plan_batch
 from studio.batch.report import neutralise, write_report
 from studio.core.errors import ValidationError
-from studio.core.textfile import decode_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "batch"
 DEFAULTS = BatchDefaults(voice_id="tone-alto")
@@ -69,7 +68,7 @@ def test_windows_1252_is_read_with_a_note(tmp_path: Path) -> None:
     plan = _plan(tmp_path, "in.csv", "text\nCafé “quoted”\n".encode("cp1252"))
     assert plan.items[0].text == "Café “quoted”"
     assert "Windows-1252" in plan.table.notes[0]
-    assert decode_text(b"plain", "x").note == ""
+    assert decode_text(b"plain", "x")[1] == ""
 
 
 def test_malformed_csv_is_reported_per_row(tmp_path: Path) -> None:
