@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.errors import ExportError
+from studio.core.subtitles import timestamp
 
 FORMATS_WITH_MARKS = ("wav", "wav_float", "flac", "ogg", "mp3")
 
@@ -112,10 +113,7 @@ def youtube_chapters(chapters: Sequence[Chapter], sample_rate: int) -> str:
 
 def vorbis_time(sample: int, sample_rate: int) -> str:
     """HH:MM:SS.mmm, the CHAPTERnnn value."""
-    ms = round(sample * 1000 / sample_rate)
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    return f"{h:02d}:{m:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+    return timestamp(round(sample * 1000 / sample_rate))
 
 
 def _id3(path: Path, chapters: Sequence[Chapter], tags: Tags, rate: int) -> None:

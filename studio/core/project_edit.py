@@ -21,7 +21,7 @@ _GRAVEYARD_SIZE = 5000
 
 class ProjectEditor(CastEdits):
     """The current project, edited through undoable commands (text, speaker, pause, lock, take
-    choice, cast, chapters, title, export settings) and plain updates (renders' takes).
+    choice, cast, chapters, title) and plain updates (renders' takes).
 
     Not thread-safe: use it on the GUI thread and hand `project` (an immutable value) to
     workers. Methods raise ValidationError for bad input and then change nothing.

@@ -1,4 +1,4 @@
-"""The cast, chapter and settings edits of ProjectEditor, and its non-undoable updates."""
+"""The cast, chapter and title edits of ProjectEditor, and its non-undoable updates."""
 
 from __future__ import annotations
 
@@ -6,18 +6,13 @@ from dataclasses import replace
 from typing import Any
 
 from studio.core import project_ops as ops
-from studio.core.errors import ValidationError
-from studio.core.project import Chapter, DictionaryRules, ExportSettings, Project, SegmentTake
+from studio.core.project import Chapter, DictionaryRules, Project, SegmentTake
 from studio.core.project_cast import PALETTE, Speaker
-from studio.core.project_undo import Command, Step, UndoStack, sequence
-
-
-def _move(block_id: str, speaker_id: str) -> Step:
-    return lambda p: ops.set_speaker_of_block(p, block_id, speaker_id)
+from studio.core.project_undo import Command, UndoStack
 
 
 class CastEdits(UndoStack):
-    """Undoable edits of the cast, chapters, title and export settings; plain updates from
+    """Undoable edits of the cast, chapters and title; plain updates from
     renders and dictionary refreshes. ProjectEditor adds the text edits.
 
     Attributes:
@@ -51,20 +46,6 @@ class CastEdits(UndoStack):
         )
         return self.do(self._cast_command("Edit speaker", speakers))
 
-    def remove_speaker(self, speaker_id: str, replacement_id: str) -> Project:
-        """Remove a speaker; their blocks go to `replacement_id`."""
-        if speaker_id == replacement_id:
-            raise ValidationError("Choose another speaker to take over the lines.", "speaker")
-        speakers = tuple(s for s in self.project.cast.speakers if s.speaker_id != speaker_id)
-        moves = [
-            Command("", _move(b.block_id, replacement_id), _move(b.block_id, speaker_id))
-            for b in self.project.blocks
-            if b.speaker_id == speaker_id
-        ]
-        if all(s.speaker_id != replacement_id for s in speakers):
-            raise ValidationError("That speaker is not in the cast.", "speaker")
-        return self.do(sequence("Remove speaker", [*moves, self._cast_command("", speakers)]))
-
     def add_chapter(self, title: str, index: int | None = None) -> str:
         """Add an empty chapter (at the end by default); returns its id."""
         chapter = Chapter(self._ids(), title)
@@ -81,35 +62,12 @@ class CastEdits(UndoStack):
         self.do(Command("Add chapter", add, remove))
         return chapter.chapter_id
 
-    def rename_chapter(self, chapter_id: str, title: str) -> Project:
-        """Retitle a chapter."""
-        ci, _, _ = self.project.locate(chapter_id)
-        old = self.project.chapters[ci].title
-
-        def to(value: str) -> Step:
-            return lambda p: ops.replace_chapter(
-                p, replace(p.chapters[p.locate(chapter_id)[0]], title=value)
-            )
-
-        return self.do(Command("Rename chapter", to(title), to(old)))
-
     def set_title(self, title: str) -> Project:
         """Retitle the project."""
         old = self.project.title
         return self.do(
             Command(
                 "Rename project", lambda p: replace(p, title=title), lambda p: replace(p, title=old)
-            )
-        )
-
-    def set_export(self, export: ExportSettings) -> Project:
-        """Change the export settings."""
-        old = self.project.export
-        return self.do(
-            Command(
-                "Export settings",
-                lambda p: replace(p, export=export),
-                lambda p: replace(p, export=old),
             )
         )
 

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from studio.core.text import split_sentences
+from studio.core.textfile import unix_lines
 
 # A tag is 1–3 capitalised words (letters, apostrophes, hyphens, dots) and a colon, then a
 # space. Digits are refused so that "Chapter 1: …" and "10:30" stay text; "http://" has no space.
@@ -34,7 +35,7 @@ def _tag(paragraph: str) -> tuple[str, str] | None:
 def _raw_paragraphs(text: str) -> list[str]:
     """Paragraphs split at blank lines and before every line that starts with a tag."""
     paragraphs: list[str] = []
-    for chunk in _BLANK_LINE.split(text.replace("\r\n", "\n").replace("\r", "\n")):
+    for chunk in _BLANK_LINE.split(unix_lines(text)):
         current: list[str] = []
         for line in chunk.split("\n"):
             if current and _tag(line) is not None:

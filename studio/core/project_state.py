@@ -6,7 +6,7 @@ import bisect
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -229,7 +229,9 @@ def timeline(project: Project, rates: Mapping[str, float] | None = None) -> list
     return entries
 
 
-def entry_at(entries: list[TimelineEntry], position_s: float) -> int:
-    """Index of the entry playing at `position_s` (its pause included); -1 before the start."""
-    starts = [e.start_s for e in entries]
-    return bisect.bisect_right(starts, position_s) - 1
+def entry_at(entries: Sequence[TimelineEntry], position_s: float) -> int:
+    """Index of the entry playing at `position_s` (its pause included); -1 before the start.
+
+    A binary search of the entries themselves: it runs on every player position update.
+    """
+    return bisect.bisect_right(entries, position_s, key=lambda e: e.start_s) - 1

@@ -104,11 +104,6 @@ def split_block(text: str) -> list[Piece]:
     return pieces
 
 
-def spoken_text(text: str) -> str:
-    """The block text without pause markers (what counts and what find/replace sees)."""
-    return PAUSE_MARKER.sub(" ", text)
-
-
 def check_block_text(text: str) -> str:
     """Refuse a block longer than MAX_BLOCK_CHARS (memory and time stay bounded)."""
     if len(text) > MAX_BLOCK_CHARS:

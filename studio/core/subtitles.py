@@ -176,7 +176,11 @@ def _delta(seconds: float) -> dt.timedelta:
 
 
 def _vtt_time(seconds: float) -> str:
-    ms = round(seconds * 1000)
+    return timestamp(round(seconds * 1000))
+
+
+def timestamp(ms: int) -> str:
+    """HH:MM:SS.mmm of a time in milliseconds (WebVTT cue times; Vorbis CHAPTERnnn values)."""
     h, rest = divmod(ms, 3_600_000)
     m, rest = divmod(rest, 60_000)
     return f"{h:02d}:{m:02d}:{rest // 1000:02d}.{rest % 1000:03d}"

@@ -32,12 +32,12 @@ def decode_text(data: bytes, name: str = "The file") -> DecodedText:
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                           (codecs.BOM_UTF16_BE, "utf-16-be")):  # fmt: skip
         if data.startswith(bom):
-            return DecodedText(_lines(data[len(bom) :].decode(encoding, "replace")), encoding)
+            return DecodedText(unix_lines(data[len(bom) :].decode(encoding, "replace")), encoding)
     sixteen = _utf16_without_bom(data)
     if sixteen is not None:
-        return DecodedText(_lines(data.decode(sixteen, "replace")), sixteen)
+        return DecodedText(unix_lines(data.decode(sixteen, "replace")), sixteen)
     try:
-        return DecodedText(_lines(data.decode("utf-8")), "utf-8")
+        return DecodedText(unix_lines(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
     note = (
@@ -45,10 +45,10 @@ def decode_text(data: bytes, name: str = "The file") -> DecodedText:
         "Check accented letters and quotes."
     )
     try:
-        return DecodedText(_lines(data.decode("cp1252")), "cp1252", note)
+        return DecodedText(unix_lines(data.decode("cp1252")), "cp1252", note)
     except UnicodeDecodeError:
         return DecodedText(
-            _lines(data.decode("latin-1")), "latin-1", note.replace("Windows-1252", "Latin-1")
+            unix_lines(data.decode("latin-1")), "latin-1", note.replace("Windows-1252", "Latin-1")
         )
 
 
@@ -65,5 +65,6 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _lines(text: str) -> str:
+def unix_lines(text: str) -> str:
+    """`text` with Windows ("\\r\\n") and old Mac ("\\r") line ends made "\\n"."""
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -161,7 +161,7 @@ class ProjectPlayer(QObject):
                 self._entries = ()
                 self._set_current("")
             return
-        index = entry_at(list(self._entries), position)
+        index = entry_at(self._entries, position)
         if index >= 0:
             self._set_current(self._entries[index].segment_id)
 

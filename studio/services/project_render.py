@@ -165,8 +165,8 @@ class ProjectRenderer(QObject):
         self._inflight.discard(job.segment_id)
         project = self._projects.project
         # Locked while it rendered: the take is kept, but the locked choice stays.
-        locked = project is not None and project.has(job.segment_id)
-        locked = locked and project is not None and project.segment(job.segment_id).locked
+        sid = job.segment_id
+        locked = project is not None and project.has(sid) and project.segment(sid).locked
         self._projects.edit(lambda e: e.add_take(job.segment_id, take, False if locked else None))
         self._step()
 
@@ -213,7 +213,7 @@ def _render_take(
         samples = rendered.samples
     else:
         rendered = render_text(client, job.text, job.spec, "none", ctx.cancelled)
-        samples = rendered.samples
+        samples = rendered.samples  # decoded from the spool file, so before it is removed
         rendered.audio.path.unlink(missing_ok=True)  # a spool file; the project keeps the audio
     take_id = new_id()
     file.put_audio(take_id, samples, rendered.sample_rate)

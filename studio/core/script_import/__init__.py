@@ -16,7 +16,7 @@ from studio.core.script_import.model import (
     ScriptImportError,
     split_speaker,
 )
-from studio.core.textfile import decode_text
+from studio.core.textfile import decode_text, unix_lines
 
 KINDS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
          ".srt": "srt", ".vtt": "vtt", ".docx": "docx", ".epub": "epub"}  # fmt: skip
@@ -76,7 +76,7 @@ def import_text(data: bytes | str, kind: str, name: str = "The script") -> Impor
         text = decoded.text
         notes.append(decoded.note)
     else:
-        text = data.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        text = unix_lines(data.removeprefix("\ufeff"))
     if kind == "text":
         return plain.parse_text(text, notes)
     if kind == "markdown":
