@@ -68,7 +68,8 @@ def write_outputs(store: QueueStore, job_id: int) -> list[Path]:
     """Write the report (and the merged file when asked); the paths written.
 
     Raises:
-        OSError: the report or merged file could not be written.
+        OSError: the report could not be written.
+        ExportError: the merged file could not be written, or an item file read for it.
     """
     job = store.job(job_id)
     options, invalid = job_options(job)
