@@ -69,7 +69,8 @@ def write_outputs(store: QueueStore, job_id: int) -> list[Path]:
 
     Raises:
         OSError: the report could not be written.
-        ExportError: the merged file could not be written, or an item file read for it.
+        ExportError, DecodeError: the merged file could not be written, or an item's file
+            could not be read for it.
     """
     job = store.job(job_id)
     options, invalid = job_options(job)
@@ -79,7 +80,7 @@ def write_outputs(store: QueueStore, job_id: int) -> list[Path]:
     written = [path]
     if options.merge:
         files = (
-            (out_dir / i.spec.out_name, i.spec.export_format, i.spec.sample_rate)
+            (out_dir / i.spec.out_name, i.spec.sample_rate)
             for i in store.iter_items(job_id)
             if i.state in (DONE, SKIPPED)
         )

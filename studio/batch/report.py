@@ -86,14 +86,13 @@ def output_complete(path: Path, export_format: str, sample_rate: int) -> float |
     return info.frames / info.samplerate if info.frames > 0 and info.samplerate else None
 
 
-def write_merged(
-    path: Path, files: Iterable[tuple[Path, str, int]], pause_s: float, rate: int
-) -> float:
+def write_merged(path: Path, files: Iterable[tuple[Path, int]], pause_s: float, rate: int) -> float:
     """One WAV of every file in order with `pause_s` of silence between, streamed to disk and
     saved atomically.
 
     Args:
-        files: (path, export format, sample rate) per item, in item order.
+        files: (path, sample rate) per item, in item order; each file's format is its
+            extension (as the plan names them).
         rate: The merged file's rate; items at another rate are resampled.
 
     Returns:
@@ -101,12 +100,12 @@ def write_merged(
 
     Raises:
         ExportError: the merged file could not be written (disk full, permissions…).
+        DecodeError: an item's file could not be read.
     """
     import soundfile
 
     from studio.audio.atomic import atomic_target
-    from studio.audio.codecs import resample
-    from studio.audio.decode import decode
+    from studio.audio.mixsource import load_part
 
     frames = 0
     gap = np.zeros(int(pause_s * rate), np.float32)
@@ -116,19 +115,11 @@ def write_merged(
             str(temp), "w", samplerate=rate, channels=1, subtype="PCM_16", format="WAV"
         ) as out,
     ):
-        for index, (file, fmt, item_rate) in enumerate(files):
-            if fmt in ("flac", "ogg"):
-                samples, got_rate = soundfile.read(str(file), dtype="float32")
-            else:
-                audio = decode(file.read_bytes(), fmt, item_rate)
-                samples, got_rate = audio.samples, audio.sample_rate
-            if samples.ndim > 1:
-                samples = samples.mean(axis=1)
-            if got_rate != rate:
-                samples = resample(samples, got_rate, rate)
+        for index, (file, item_rate) in enumerate(files):
+            samples = load_part(file, item_rate, rate)
             if index and gap.size:
                 out.write(gap)
                 frames += gap.size
-            out.write(np.asarray(samples, np.float32))
+            out.write(samples)
             frames += len(samples)
     return frames / rate
