@@ -45,20 +45,23 @@ def remove_stale_partials(folder: Path, max_age_s: float = STALE_AFTER_S) -> lis
     return removed
 
 
-def write_atomically(path: Path, chunks: Iterable[bytes], *, overwrite: bool = False) -> None:
+def write_atomically(
+    path: Path, chunks: Iterable[bytes], *, overwrite: bool = False, sweep: bool = True
+) -> None:
     """Save bytes so that `path` holds either its old content or all of the new, never half.
 
     The bytes go to a hidden temp file in the same folder (same file system, so the rename
     is atomic), which is flushed and fsynced, then renamed over `path`; the folder is
     fsynced so the rename survives a power cut. Without `overwrite` the rename is a hard
-    link, which fails rather than replace a file that appeared meanwhile.
+    link, which fails rather than replace a file that appeared meanwhile. `sweep=False` skips
+    the scan for stale temp files (see `atomic_target`).
 
     Raises:
         FileExistsExportError: `path` exists and `overwrite` is False.
         ExportError: no permission, read-only or full disk, missing folder…, with a message
             that says what to do. The temp file is removed.
     """
-    with atomic_target(path, overwrite=overwrite) as temp:
+    with atomic_target(path, overwrite=overwrite, sweep=sweep) as temp:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         try:
             for chunk in chunks:
@@ -68,15 +71,18 @@ def write_atomically(path: Path, chunks: Iterable[bytes], *, overwrite: bool = F
 
 
 @contextlib.contextmanager
-def atomic_target(path: Path, *, overwrite: bool) -> Iterator[Path]:
+def atomic_target(path: Path, *, overwrite: bool, sweep: bool = True) -> Iterator[Path]:
     """Yield a hidden temp path beside `path`; on a clean exit fsync it and rename it into place.
 
     The one crash-safe save of the app (`write_atomically`, the streamed clip export, the
     mixdown, chapters, split exports). On any error the temp file is removed and OSErrors
-    become ExportErrors that say what to do.
+    become ExportErrors that say what to do. `sweep` first removes stale temp files of the
+    folder; a caller saving thousands of files into one folder (batch) passes False and sweeps
+    once itself, as the scan costs O(files) per save.
     """
     _check_target(path, overwrite)
-    remove_stale_partials(path.parent)
+    if sweep:
+        remove_stale_partials(path.parent)
     temp = partial_name(path)
     try:
         yield temp

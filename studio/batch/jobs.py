@@ -68,7 +68,9 @@ def write_outputs(store: QueueStore, job_id: int) -> list[Path]:
     """Write the report (and the merged file when asked); the paths written.
 
     Raises:
-        OSError: the report or merged file could not be written.
+        OSError: the report could not be written.
+        ExportError, DecodeError: the merged file could not be written, or an item's file
+            could not be read for it.
     """
     job = store.job(job_id)
     options, invalid = job_options(job)
@@ -78,7 +80,7 @@ def write_outputs(store: QueueStore, job_id: int) -> list[Path]:
     written = [path]
     if options.merge:
         files = (
-            (out_dir / i.spec.out_name, i.spec.export_format, i.spec.sample_rate)
+            (out_dir / i.spec.out_name, i.spec.sample_rate)
             for i in store.iter_items(job_id)
             if i.state in (DONE, SKIPPED)
         )

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studio.audio.export import file_extension
 from studio.batch.inputs import InputTable
 from studio.batch.names import ID_TEMPLATE, ROW_TEMPLATE, NameAllocator, render_stem, stem_from_out
 from studio.core import contract as c
@@ -168,14 +169,10 @@ def plan_batch(
         )  # fmt: skip
         item = ItemSpec(
             raw.row, key, text, voice, model, language, speed, rate, fmt,
-            names.allocate(stem, _extension(fmt)), dicts,
+            names.allocate(stem, file_extension(fmt)), dicts,
         )  # fmt: skip
         plan.rows.append(PlannedRow(raw.row, cells, {}, item, len(split_text(text))))
     return plan
-
-
-def _extension(fmt: str) -> str:
-    return {"pcm": "pcm", "ulaw": "ulaw", "alaw": "alaw"}.get(fmt, fmt)
 
 
 _Settings = tuple[str, str, str, float, int, str, tuple[str, ...]]

@@ -7,7 +7,7 @@ import logging
 import os
 from pathlib import Path
 
-from studio.audio.atomic import is_partial
+from studio.audio.atomic import PARTIAL_MARK, is_partial
 from studio.batch.report import output_complete
 from studio.core.batch import ACTIVE, SKIPPED
 from studio.core.errors import ApiError, ExportError, NetworkError, StoreError, StudioError
@@ -47,7 +47,7 @@ def remove_partials(folder: Path, names: set[str]) -> None:
     except OSError:
         return
     for entry in entries:
-        if is_partial(entry.name) and entry.name[1:].rsplit(".partial-", 1)[0] in names:
+        if is_partial(entry.name) and entry.name[1:].rsplit(PARTIAL_MARK, 1)[0] in names:
             try:
                 os.unlink(entry.path)
             except OSError as exc:

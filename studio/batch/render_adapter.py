@@ -126,35 +126,18 @@ def _plain_wav(data: bytes) -> bool:
 
 
 def write_output(path: Path, data: bytes) -> None:
-    """Write an item's file atomically: hidden temp file, fsync, rename, fsync the folder.
+    """Write an item's file atomically, replacing any earlier one.
 
-    Like `audio.atomic.write_atomically` but without its scan of the folder for stale temp
-    files on every save, which costs O(files) per item in a folder of 10,000 outputs; the
-    runner removes its own job's temp files once, when a run starts.
+    Without `audio.atomic`'s scan of the folder for stale temp files on every save, which
+    costs O(files) per item in a folder of 10,000 outputs; the runner removes its own job's
+    temp files once, when a run starts.
 
     Raises:
         ExportError: with the OSError (errno) as its cause: disk full, permissions…
     """
-    import contextlib
-    import os
+    from studio.audio.atomic import write_atomically
 
-    from studio.audio.atomic import export_error, partial_name, write_chunk
-    from studio.store.atomic import fsync_folder
-
-    temp = partial_name(path)
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        try:
-            write_chunk(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise export_error(exc, path) from exc
-    fsync_folder(path.parent)
+    write_atomically(path, [data], overwrite=True, sweep=False)
 
 
 def open_library(data_dir: Path, cache_max_bytes: int) -> RenderLibrary:

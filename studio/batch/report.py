@@ -86,48 +86,40 @@ def output_complete(path: Path, export_format: str, sample_rate: int) -> float |
     return info.frames / info.samplerate if info.frames > 0 and info.samplerate else None
 
 
-def write_merged(
-    path: Path, files: Iterable[tuple[Path, str, int]], pause_s: float, rate: int
-) -> float:
-    """One WAV of every file in order with `pause_s` of silence between, streamed to disk.
+def write_merged(path: Path, files: Iterable[tuple[Path, int]], pause_s: float, rate: int) -> float:
+    """One WAV of every file in order with `pause_s` of silence between, streamed to disk and
+    saved atomically.
 
     Args:
-        files: (path, export format, sample rate) per item, in item order.
+        files: (path, sample rate) per item, in item order; each file's format is its
+            extension (as the plan names them).
         rate: The merged file's rate; items at another rate are resampled.
 
     Returns:
         The merged duration in seconds.
+
+    Raises:
+        ExportError: the merged file could not be written (disk full, permissions…).
+        DecodeError: an item's file could not be read.
     """
     import soundfile
 
-    from studio.audio.atomic import partial_name
-    from studio.audio.codecs import resample
-    from studio.audio.decode import decode
+    from studio.audio.atomic import atomic_target
+    from studio.audio.mixsource import load_part
 
-    temp = partial_name(path)
     frames = 0
     gap = np.zeros(int(pause_s * rate), np.float32)
-    try:
-        with soundfile.SoundFile(
+    with (
+        atomic_target(path, overwrite=True) as temp,
+        soundfile.SoundFile(
             str(temp), "w", samplerate=rate, channels=1, subtype="PCM_16", format="WAV"
-        ) as out:
-            for index, (file, fmt, item_rate) in enumerate(files):
-                if fmt in ("flac", "ogg"):
-                    samples, got_rate = soundfile.read(str(file), dtype="float32")
-                else:
-                    audio = decode(file.read_bytes(), fmt, item_rate)
-                    samples, got_rate = audio.samples, audio.sample_rate
-                if samples.ndim > 1:
-                    samples = samples.mean(axis=1)
-                if got_rate != rate:
-                    samples = resample(samples, got_rate, rate)
-                if index and gap.size:
-                    out.write(gap)
-                    frames += gap.size
-                out.write(np.asarray(samples, np.float32))
-                frames += len(samples)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        ) as out,
+    ):
+        for index, (file, item_rate) in enumerate(files):
+            samples = load_part(file, item_rate, rate)
+            if index and gap.size:
+                out.write(gap)
+                frames += gap.size
+            out.write(samples)
+            frames += len(samples)
     return frames / rate

@@ -220,17 +220,10 @@ class BatchService(QObject):
         """Decode an item's output file off the GUI thread; emits audio_loaded (for Play)."""
 
         def work(_ctx: TaskContext) -> tuple[object, int]:
-            import soundfile
+            from studio.audio.mixsource import load_part
 
-            from studio.audio.decode import decode
-
-            path = out_dir / item.spec.out_name
-            fmt = item.spec.export_format
-            if fmt in ("flac", "ogg"):
-                samples, rate = soundfile.read(str(path), dtype="float32", always_2d=False)
-                return samples, int(rate)
-            audio = decode(path.read_bytes(), fmt, item.spec.sample_rate)
-            return audio.samples, audio.sample_rate
+            rate = item.spec.sample_rate  # the rate it was rendered and written at
+            return load_part(out_dir / item.spec.out_name, rate, rate), rate
 
         self._tasks.submit(
             work,
