@@ -73,3 +73,16 @@ def make_waves_local(tmp_path: Path):
     yield make
     for server in servers:
         server.stop()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Never hang at exit on a thread a failed test left behind (see tests/leaked_threads.py)."""
+    from tests.leaked_threads import exit_if_leaked
+
+    session = getattr(config, "_studio_session", None)
+    exit_if_leaked(int(getattr(session, "exitstatus", 0)))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Keep the session so pytest_unconfigure can pass its exit status on."""
+    session.config._studio_session = session  # type: ignore[attr-defined]

@@ -127,6 +127,20 @@ class BatchRunner:
         if self._exit_on_pause:
             self.concurrency.stop()
 
+    def _pause_for(self, started_under: threading.Event, message: str) -> None:
+        """Pause for an item's failure, unless the user resumed since that item started.
+
+        A write already under way when the user frees space and resumes can still fail with
+        the old error; pausing then would undo the resume with nobody left to resume again.
+        The item is back in the queue either way and meets the disk afresh.
+        """
+        with self._lock:
+            stale = started_under is not self._cancel and not self._paused
+        if stale:
+            log.info("batch %d: ignoring a failure from before the resume", self.job_id)
+            return
+        self.pause(message)
+
     def resume(self) -> None:
         """Carry on after a pause."""
         with self._lock:
@@ -233,7 +247,7 @@ class BatchRunner:
             except ExportError as exc:
                 if disk_full(exc):
                     self._requeue(item, "", refund=True)
-                    self.pause(exc.user_message)
+                    self._pause_for(cancel, exc.user_message)
                 else:
                     self._finish(item, FAILED, error=exc.user_message)
                 return

@@ -112,17 +112,79 @@ def test_full_disk_pauses_then_resume_completes(tmp_path: Path, waves_local, mon
         tmp_path, source, tmp_path / "out", waves_local.base_url, listener=listen
     )
     result: list[object] = []
-    thread = threading.Thread(target=lambda: result.append(runner.run()))
+    thread = threading.Thread(target=lambda: result.append(runner.run()), daemon=True)
     thread.start()
-    assert paused.wait(30)
-    assert "disk is full" in messages[0] and store.job(job_id).state == PAUSED
-    assert store.counts(job_id).failed == 0
-    full.clear()  # space freed
-    runner.resume()
-    thread.join(60)
-    assert result and store.counts(job_id).done == 6
-    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
-    store.close()
+    try:
+        assert paused.wait(30)
+        assert "disk is full" in messages[0] and store.job(job_id).state == PAUSED
+        assert store.counts(job_id).failed == 0
+        full.clear()  # space freed
+        runner.resume()
+        thread.join(60)
+        assert result and store.counts(job_id).done == 6
+        assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    finally:
+        runner.cancel()  # a failed assertion must not leave the run waiting forever
+        thread.join(10)
+        store.close()
+
+
+def test_write_failing_after_resume_does_not_pause_again(
+    tmp_path: Path, waves_local, monkeypatch
+) -> None:
+    """A write already under way when the user resumes fails late: the job carries on.
+
+    Two items write at once; the first finds the disk full and pauses the job. The second's
+    write was started before the user freed space and resumed, and fails only after the
+    resume: that stale failure must requeue its item, not pause the job again (nobody
+    would be there to resume it).
+    """
+    second_writing = threading.Event()
+    resumed = threading.Event()
+    calls: list[int] = []
+    calls_lock = threading.Lock()
+    real_write = atomic_module.write_chunk
+
+    def write_chunk(fd: int, chunk: bytes) -> None:
+        with calls_lock:
+            calls.append(fd)
+            call = len(calls)
+        if call == 1:
+            second_writing.wait(20)  # both writes in flight when the disk fills
+            raise OSError(errno.ENOSPC, "No space left on device")
+        if call == 2:
+            second_writing.set()
+            resumed.wait(20)  # ... and this one fails only after the resume
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(fd, chunk)
+
+    monkeypatch.setattr(atomic_module, "write_chunk", write_chunk)
+    paused = threading.Event()
+
+    def listen(event: object) -> None:
+        if isinstance(event, Progress) and event.paused and event.message:
+            paused.set()
+
+    source = write_lines_csv(tmp_path / "in.csv", 4)
+    runner, store, job_id = make_runner(
+        tmp_path, source, tmp_path / "out", waves_local.base_url, concurrency=2, listener=listen
+    )
+    result: list[object] = []
+    thread = threading.Thread(target=lambda: result.append(runner.run()), daemon=True)
+    thread.start()
+    try:
+        assert paused.wait(30)
+        runner.resume()
+        resumed.set()
+        thread.join(60)
+        assert not runner.paused
+        assert result and store.counts(job_id).done == 4
+        assert store.job(job_id).state == FINISHED
+    finally:
+        runner.cancel()
+        resumed.set()
+        thread.join(10)
+        store.close()
 
 
 def test_pause_interrupts_in_flight_and_cancel_stops(tmp_path: Path, make_waves_local) -> None:
