@@ -9,6 +9,7 @@ The shift renders at speed / ratio and then resamples by the ratio, so the lengt
 from __future__ import annotations
 
 import threading
+import weakref
 
 from studio.audio import codecs
 from studio.audio.pitch import median_pitch, semitones
@@ -17,20 +18,24 @@ from studio.local.engines.base import Engine, FloatArray
 
 MAX_SHIFT_SEMITONES = 7.0  # beyond a fifth the catalogue voice stops sounding like speech
 REFERENCE_SENTENCE = "The quick brown fox jumps over the lazy dog, and then it rests."
-_base_pitches: dict[tuple[int, str], float | None] = {}
+# Per engine object (weakly: an engine that is dropped takes its pitches with it, and a new
+# engine that happens to reuse the old one's id() never inherits them).
+_base_pitches: weakref.WeakKeyDictionary[Engine, dict[str, float | None]] = (
+    weakref.WeakKeyDictionary()
+)
 _lock = threading.Lock()
 
 
 def base_pitch(engine: Engine, voice_id: str) -> float | None:
     """The median pitch of a catalogue voice, measured once per process on a reference line."""
-    key = (id(engine), voice_id)
     with _lock:
-        if key in _base_pitches:
-            return _base_pitches[key]
+        known = _base_pitches.setdefault(engine, {})
+        if voice_id in known:
+            return known[voice_id]
     samples, rate = engine.synthesize(REFERENCE_SENTENCE, voice_id, 1.0, 24000)
     pitch = median_pitch(samples, rate)
     with _lock:
-        _base_pitches[key] = pitch
+        known[voice_id] = pitch
     return pitch
 
 

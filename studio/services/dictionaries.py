@@ -77,7 +77,9 @@ class DictionaryService(QObject):
         self._dicts: list[PronunciationDict] = []
         self._changes = 0  # finished create/update/delete calls, to spot stale lists
         self._creates = 0  # create() requests made, to number them
+        self._names: dict[str, str] | None = None  # id -> shown name, rebuilt after a change
         backend.backend_changed.connect(self._on_backend_changed)
+        settings.changed.connect(self._on_setting_changed)
 
     @property
     def dictionaries(self) -> list[NamedDictionary]:
@@ -88,6 +90,22 @@ class DictionaryService(QObject):
     def find(self, dict_id: str) -> NamedDictionary | None:
         """The listed dictionary with this id, if any."""
         return next((d for d in self.dictionaries if d.id == dict_id), None)
+
+    def display_name(self, dict_id: str) -> str:
+        """A dictionary's name: listed, or remembered locally, else the start of its id.
+
+        History asks this for every cell of every repaint, so the names are gathered once
+        per change of the list or of the remembered names, not per call.
+        """
+        if self._names is None:
+            remembered: dict[str, str] = self._settings.get("dictionaries/names")
+            listed = {d.id: remembered.get(d.id) or default_name(d) for d in self._dicts}
+            self._names = {**remembered, **listed}
+        return self._names.get(dict_id) or f"{dict_id[:8]}…"
+
+    def _on_setting_changed(self, key: str) -> None:
+        if key == "dictionaries/names":
+            self._names = None
 
     def _on_backend_changed(self, _info: object) -> None:
         self.refresh()
@@ -160,6 +178,7 @@ class DictionaryService(QObject):
             self.refresh()
             return
         self._dicts = list(dicts)
+        self._names = None
         self.dictionaries_changed.emit(self.dictionaries)
 
     def _on_saved(self, name: str | None, created_by: int | None, saved: PronunciationDict) -> None:
@@ -172,6 +191,7 @@ class DictionaryService(QObject):
             if len(others) == len(self._dicts)
             else [saved if d.id == saved.id else d for d in self._dicts]
         )
+        self._names = None
         if created_by is not None:
             entry = self.find(saved.id)
             self.dictionary_created.emit(created_by, entry)
@@ -181,6 +201,7 @@ class DictionaryService(QObject):
     def _on_deleted(self, dict_id: str, _result: object) -> None:
         self._changes += 1
         self._dicts = [d for d in self._dicts if d.id != dict_id]
+        self._names = None
         names: dict[str, str] = self._settings.get("dictionaries/names")
         names.pop(dict_id, None)
         self._settings.set("dictionaries/names", names)

@@ -37,7 +37,7 @@ class TakeFlows(QObject):
 
     def setup_history_panel(self, panel: HistoryPanel) -> None:
         """Wire the history panel when it is first built (it is built on first use)."""
-        panel.set_names(self.services.voices.display_name, self.dictionary_name)
+        panel.set_names(self.services.voices.display_name, self.services.dictionaries.display_name)
         self.services.voices.voices_changed.connect(panel.refresh_names)
         self.services.dictionaries.dictionaries_changed.connect(panel.refresh_names)
         panel.play_requested.connect(self.play_take)
@@ -45,14 +45,6 @@ class TakeFlows(QObject):
         panel.restore_requested.connect(self.restore_take)
         state = self.services.current.state
         panel.set_current_take(state.take_id if state.usable else None)
-
-    def dictionary_name(self, dict_id: str) -> str:
-        """A dictionary's name: loaded, or remembered locally, else the start of its id."""
-        entry = self.services.dictionaries.find(dict_id)
-        if entry is not None:
-            return entry.name
-        names: dict[str, str] = self.services.settings.get("dictionaries/names")
-        return names.get(dict_id) or f"{dict_id[:8]}…"
 
     @Slot(object)
     def _on_current_changed(self, state: ShownClip) -> None:

@@ -95,3 +95,38 @@ def test_an_injected_clone_error_carries_its_code(waves_local: LocalServer) -> N
         waves_local.set_faults("")
     assert reply.status_code == 500
     assert reply.json()["error_code"] == "voice_clone_timeout"
+
+
+def test_base_pitch_is_measured_once_per_engine_and_dropped_with_it() -> None:
+    """Measured once per engine; a dropped engine's figures go with it.
+
+    (Keyed by id(), they stayed for ever, and a new engine reusing a dropped one's address
+    would have inherited its pitch.)
+    """
+    import gc
+
+    from studio.local import clone_voice
+    from studio.local.engines.base import Engine
+
+    class Hum(Engine):
+        """An engine humming at one pitch, counting its renders."""
+
+        def __init__(self, f0: float) -> None:
+            self.f0, self.renders = f0, 0
+
+        def voices(self) -> list:  # type: ignore[type-arg]
+            return []
+
+        def synthesize(self, sentence, voice_id, speed, sample_rate):  # type: ignore[no-untyped-def]
+            self.renders += 1
+            t = np.arange(sample_rate) / sample_rate
+            return (0.3 * np.sin(2 * np.pi * self.f0 * t)).astype(np.float32), sample_rate
+
+    before = len(clone_voice._base_pitches)
+    low, high = Hum(110.0), Hum(220.0)
+    pitches = [clone_voice.base_pitch(e, "v") for e in (low, high, low, high)]
+    assert low.renders == 1 and high.renders == 1
+    assert abs(pitches[0] - 110.0) < 10 and abs(pitches[1] - 220.0) < 15  # type: ignore[operator]
+    del low, high
+    gc.collect()
+    assert len(clone_voice._base_pitches) == before

@@ -43,3 +43,32 @@ def test_unnamed_dictionaries_get_readable_names() -> None:
 
     d = PronunciationDict("a" * 24, tuple(PronunciationItem(w, "x") for w in "ABCD"))
     assert default_name(d) == "A, B, C…"
+
+
+def test_display_name_follows_changes_without_rereading_per_call(
+    local_backend, settings, sync_runner, bus, qtbot, monkeypatch
+) -> None:
+    """History asks for a name per cell per repaint: answered from one gathering per change.
+
+    Names still follow a rename, a delete, and a name remembered for an unlisted dictionary.
+    """
+    service = DictionaryService(local_backend, settings, sync_runner, bus)
+    service.create("Brand names", [PronunciationItem("Waves", "wayvz")])
+    entry = next(d for d in service.dictionaries if d.name == "Brand names")
+    reads: list[str] = []
+    real_get = settings.get
+
+    def counting_get(name: str):  # type: ignore[no-untyped-def]
+        reads.append(name)
+        return real_get(name)
+
+    monkeypatch.setattr(settings, "get", counting_get)
+    names = [service.display_name(entry.id) for _ in range(500)]
+    assert set(names) == {"Brand names"} and reads.count("dictionaries/names") <= 1
+    service.rename(entry.id, "Brands")
+    assert service.display_name(entry.id) == "Brands"
+    settings.set("dictionaries/names", {**real_get("dictionaries/names"), "gone12345": "Old"})
+    assert service.display_name("gone12345") == "Old"
+    assert service.display_name("unknown-dictionary-id") == "unknown-…"
+    service.delete(entry.id)
+    assert service.display_name(entry.id) == f"{entry.id[:8]}…"
