@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QPlainTextEdit,
     QSizePolicy,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -26,17 +27,30 @@ STATE_LOOK: dict[SegmentState, tuple[str, str]] = {
     SegmentState.LOCKED: ("#1565c0", "🔒"),
     SegmentState.FAILED: ("#c62828", "✕"),
 }
+# A sentence with its own voice or speed (not the speaker's) carries this mark.
+OVERRIDE_MARK = "✱"
+# Find matches: dark text on amber, the current one deeper (readable on either theme).
+MATCH_LOOK = (QColor("#ffe082"), QColor("#ffa726"), QColor("#000000"))
 
 
 class BlockText(QPlainTextEdit):
     """A paragraph's text; the edit is committed when the caret leaves (or Ctrl+Enter).
 
+    Enter splits the paragraph at the caret, Shift+Enter breaks the line (a new segment, the
+    same paragraph), Backspace at the very start joins it to the paragraph before. The
+    document's modified flag means "typed, not yet committed".
+
     Signals:
         committed(str text): the text as it stands, when editing ends.
+        entered(): the caret came in.
+        split_requested(int offset, str text): Enter at `offset` of `text`.
+        join_requested(str text): Backspace at the start.
     """
 
     committed = Signal(str)
     entered = Signal()
+    split_requested = Signal(int, str)
+    join_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,21 +69,67 @@ class BlockText(QPlainTextEdit):
         super().focusInEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.committed.emit(self.toPlainText())
+        self._commit()
         super().focusOutEvent(event)
 
+    def _commit(self) -> None:
+        self.document().setModified(False)
+        self.committed.emit(self.toPlainText())
+
     def event(self, event: QEvent) -> bool:
-        # The window's Ctrl+Enter renders the single line; here it ends the paragraph's edit.
-        if event.type() == QEvent.Type.ShortcutOverride and _is_commit(event):
-            event.accept()
-            return True
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            # The window's Ctrl+Enter renders the single line; here it ends the paragraph's edit.
+            if _is_commit(event):
+                event.accept()
+                return True
+            # With no typing of its own to undo, Ctrl+Z goes to the project (un-split, …).
+            document = self.document()
+            if (
+                event.matches(QKeySequence.StandardKey.Undo) and not document.isUndoAvailable()
+            ) or (event.matches(QKeySequence.StandardKey.Redo) and not document.isRedoAvailable()):
+                event.ignore()
+                return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
         if _is_commit(event):
-            self.committed.emit(self.toPlainText())
+            self._commit()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            mods & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            cursor = self.textCursor()
+            cursor.removeSelectedText()
+            self.document().setModified(False)  # the split takes the text as typed
+            self.split_requested.emit(cursor.position(), self.toPlainText())
+            return
+        cursor = self.textCursor()
+        if key == Qt.Key.Key_Backspace and cursor.position() == 0 and not cursor.hasSelection():
+            self.document().setModified(False)
+            self.join_requested.emit(self.toPlainText())
             return
         super().keyPressEvent(event)
+
+    def show_text(self, text: str) -> None:
+        """Show the model's text unless the user has typed something not yet committed."""
+        if not self.document().isModified() and self.toPlainText() != text:
+            self.setPlainText(text)
+
+    def set_matches(self, spans: list[tuple[int, int]], current: int = -1) -> None:
+        """Highlight find matches; `current` (an index into spans) is the one gone to."""
+        selections = []
+        for n, (start, end) in enumerate(spans):
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            fmt = selection.format  # type: ignore[attr-defined]
+            fmt.setBackground(MATCH_LOOK[1] if n == current else MATCH_LOOK[0])
+            fmt.setForeground(MATCH_LOOK[2])
+            selections.append(selection)
+        self.setExtraSelections(selections)
 
 
 def _is_commit(event: QEvent) -> bool:
@@ -89,12 +149,18 @@ class BlockRow(QWidget):
         speaker_chosen(str block_id, str speaker_id)
         segment_selected(str segment_id)
         text_entered(str block_id): the caret went into this block's text.
+        split_requested(str block_id, int offset, str text): Enter in the text.
+        join_requested(str block_id, str text): Backspace at its start.
+        text_typed(str block_id): the text changed in the field (not yet committed).
     """
 
     text_committed = Signal(str, str)
     speaker_chosen = Signal(str, str)
     segment_selected = Signal(str)
     text_entered = Signal(str)
+    split_requested = Signal(str, int, str)
+    join_requested = Signal(str, str)
+    text_typed = Signal(str)
 
     def __init__(self, block_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +176,11 @@ class BlockRow(QWidget):
         self.text.setAccessibleName("Paragraph text")
         self.text.committed.connect(self._on_text_committed)
         self.text.entered.connect(lambda: self.text_entered.emit(self.block_id))
+        self.text.split_requested.connect(
+            lambda offset, text: self.split_requested.emit(self.block_id, offset, text)
+        )
+        self.text.join_requested.connect(lambda text: self.join_requested.emit(self.block_id, text))
+        self.text.textChanged.connect(self._on_text_changed)
         self.stripes = QHBoxLayout()
         self.stripes.setSpacing(2)
         self.stripe_buttons: dict[str, QToolButton] = {}
@@ -141,8 +212,7 @@ class BlockRow(QWidget):
             " border-radius: 3px; padding: 2px 4px; }"
         )
         self.speaker.blockSignals(False)
-        if not self.text.hasFocus() and self.text.toPlainText() != block.text:
-            self.text.setPlainText(block.text)
+        self.text.show_text(block.text)
         self._show_segments(project, block)
         self._mark(selected, speaking, force=True)
 
@@ -161,6 +231,9 @@ class BlockRow(QWidget):
             duration = f" {take.duration_s:.1f} s" if take is not None else ""
             if segment.pause_after_s:
                 duration += f" ⏸{segment.pause_after_s:g} s"
+            own = override_text(segment.voice_id, segment.speed)
+            if own:
+                duration += f" {OVERRIDE_MARK}"
             button = QToolButton(self)
             button.setCheckable(True)
             button.setText(f"{symbol} {n}{duration}")
@@ -172,8 +245,9 @@ class BlockRow(QWidget):
                 f" border-bottom: 3px solid {colour}; }}"
             )
             preview = segment.text[:60] + ("…" if len(segment.text) > 60 else "")
-            button.setToolTip(f"Sentence {n}: {state.value}{duration}\n{preview}")
-            button.setAccessibleName(f"Sentence {n}, {state.value}{duration}")
+            own = f", {own}" if own else ""
+            button.setToolTip(f"Sentence {n}: {state.value}{duration}{own}\n{preview}")
+            button.setAccessibleName(f"Sentence {n}, {state.value}{duration}{own}")
             button.clicked.connect(
                 lambda _=False, sid=segment.segment_id: self.segment_selected.emit(sid)
             )
@@ -193,6 +267,15 @@ class BlockRow(QWidget):
             font.setUnderline(segment_id == speaking)
             button.setFont(font)
 
+    def retire(self) -> None:
+        """The block is gone: a late focus-out must not commit text for it."""
+        self.block = None
+
+    @Slot()
+    def _on_text_changed(self) -> None:
+        if self.text.document().isModified():
+            self.text_typed.emit(self.block_id)
+
     @Slot(int)
     def _on_speaker_activated(self, index: int) -> None:
         self.speaker_chosen.emit(self.block_id, str(self.speaker.itemData(index)))
@@ -202,3 +285,13 @@ class BlockRow(QWidget):
         # A blank paragraph is reported too: the view removes it.
         if self.block is not None and (text != self.block.text or not text.strip()):
             self.text_committed.emit(self.block_id, text)
+
+
+def override_text(voice_id: str | None, speed: float | None) -> str:
+    """ "own voice emily, own speed 1.2×" for a sentence's overrides ("" for none)."""
+    parts = []
+    if voice_id is not None:
+        parts.append(f"own voice {voice_id or '(default)'}")
+    if speed is not None:
+        parts.append(f"own speed {speed:g}×")
+    return ", ".join(parts)
