@@ -185,7 +185,10 @@ class ScriptFinder(QObject):
                 found[block.block_id] = kept
                 matches += [Match(block.block_id, s, e) for s, e in kept[1]]
             self._found, self.matches = found, matches
-            self.current = self._nearest(project, at) if at is not None and matches else -1
+            if not matches:
+                self.current = -1
+            else:  # the match at or after the one gone to before (the first after none)
+                self.current = self._nearest(project, at) if at is not None else 0
         self._paint()
 
     def _nearest(self, project: Project, at: Match) -> int:

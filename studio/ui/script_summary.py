@@ -15,7 +15,7 @@ INTERVAL_MS = 150
 
 
 def _clock(seconds: float) -> str:
-    whole = round(seconds)
+    whole = int(seconds + 0.5)  # half up (round() would make 2.5 s read 0:02)
     hours, rest = divmod(whole, 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
