@@ -55,10 +55,10 @@ def block_figures(project: Project, block: Block) -> BlockFigures:
     )
     for segment in block.segments:
         pauses += segment.pause_after_s
-        for take in segment.takes:
-            if take.duration_s > 0 and take.text:
-                c, s = measured.get(take.voice_id, (0, 0.0))
-                measured[take.voice_id] = (c + len(take.text), s + take.duration_s * take.speed)
+        for t in segment.takes:
+            if t.duration_s > 0 and t.text:
+                c, s = measured.get(t.voice_id, (0, 0.0))
+                measured[t.voice_id] = (c + len(t.text), s + t.duration_s * t.speed)
         if not segment.text:
             continue
         sentences += 1

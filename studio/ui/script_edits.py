@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import cast as typed
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
+from studio.core.project_edit import ProjectEditor
 from studio.core.project_state import newly_stale
 from studio.services.dictionaries import DictionaryService, NamedDictionary
 from studio.services.project import ProjectService
@@ -171,7 +173,7 @@ class ScriptEditing:
             found = service.find(dict_id) if service is not None else None
             if found is not None:
                 rules = tuple((i.word, i.pronunciation) for i in found.dictionary.items)
-                self.projects.edit(lambda e, d=dict_id, r=rules: e.set_dictionary_rules(d, r))
+                self.projects.edit(partial(_set_rules, dict_id, rules))
 
     @Slot(str, str)
     def _on_speaker_chosen(self, block_id: str, speaker_id: str) -> None:
@@ -201,3 +203,7 @@ class ScriptEditing:
         )
         if name and name.strip():
             self.projects.edit(lambda e: e.add_speaker(name))
+
+
+def _set_rules(dict_id: str, rules: tuple[tuple[str, str], ...], editor: ProjectEditor) -> object:
+    return editor.set_dictionary_rules(dict_id, rules)

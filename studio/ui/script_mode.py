@@ -62,9 +62,9 @@ class ScriptMode(QObject):
         self.undo_action = self._action("&Undo", "Ctrl+Z", projects.undo, self.view)
         self.redo_action = self._action("&Redo", "Ctrl+Shift+Z", projects.redo, self.view)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.find_action = self._action("&Find…", "Ctrl+F", self.view.find, self.view)
+        self.find_action = self._action("&Find…", "Ctrl+F", self.view.open_find, self.view)
         self.replace_action = self._action(
-            "Find and &replace…", "Ctrl+H", lambda: self.view.find(replace=True), self.view
+            "Find and &replace…", "Ctrl+H", lambda: self.view.open_find(replace=True), self.view
         )
         projects.file_changed.connect(self._on_file_changed)
         projects.open_failed.connect(self._on_open_failed)

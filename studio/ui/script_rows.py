@@ -124,8 +124,8 @@ class BlockText(QPlainTextEdit):
             cursor = QTextCursor(self.document())
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor  # type: ignore[attr-defined]
-            fmt = selection.format  # type: ignore[attr-defined]
+            selection.cursor = cursor
+            fmt = selection.format
             fmt.setBackground(MATCH_LOOK[1] if n == current else MATCH_LOOK[0])
             fmt.setForeground(MATCH_LOOK[2])
             selections.append(selection)

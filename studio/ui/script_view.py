@@ -220,7 +220,7 @@ class ScriptView(ScriptEditing, QWidget):
             self.status.emit(f"Rendering {plan.requests} segment(s), {plan.characters} characters…")
             self.renderer.render_segments(plan.jobs)
 
-    def find(self, replace: bool = False) -> None:
+    def open_find(self, replace: bool = False) -> None:
         """Open the find bar (Ctrl+F), with the replace fields (Ctrl+H)."""
         if self._shown is not None:
             self.finder.open(replace)

@@ -74,8 +74,8 @@ def test_find_and_replace_across_the_project(qtbot, make_studio, tmp_path) -> No
     qtbot.mouseClick(bar.replace_all_button, Qt.MouseButton.LeftButton)
     texts = [b.text for b in projects.project.blocks]
     assert texts == ["The bird sat down. A dog ran off.", "My bird is here. Nothing else happened."]
-    assert sorted(_stale(projects)) == sorted([before.blocks[0].segments[0].segment_id,
-                                               before.blocks[1].segments[0].segment_id])  # fmt: skip
+    cats = [before.blocks[0].segments[0].segment_id, before.blocks[1].segments[0].segment_id]
+    assert sorted(_stale(projects)) == sorted(cats)
     assert bar.count_label.text() == "No matches"
     assert studio.window.statusBar().currentMessage() == "Replaced 2 match(es) in 2 paragraph(s)."
     assert studio.window.script.undo_action.text() == "&Undo Replace all"
