@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QSize, Signal, Slot
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,7 +26,7 @@ from studio.ui import dialogs
 
 
 def _swatch(colour: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
+    pixmap = QPixmap(28, 14)
     pixmap.fill(QColor(colour))
     return QIcon(pixmap)
 
@@ -55,9 +55,8 @@ class SpeakerEditor(QGroupBox):
         self.speed.setSingleStep(0.1)
         self.speed.setSuffix("×")
         self.speed.editingFinished.connect(self._on_speed_edited)
-        self.colour_button = QPushButton("Colour…", self)
+        self.colour_button = QPushButton("Change…", self)
         self.colour_button.setAccessibleName("Speaker colour")
-        self.colour_button.setToolTip("The colour of this speaker's chips and frame")
         self.colour_button.clicked.connect(self._on_colour_clicked)
         self.dictionaries: list[NamedDictionary] = []
         self.dict_button = QPushButton("None", self)
@@ -93,7 +92,8 @@ class SpeakerEditor(QGroupBox):
         if not self.speed.hasFocus():
             self.speed.setValue(speaker.speed)
         self.colour_button.setIcon(_swatch(speaker.colour))
-        self.colour_button.setText(speaker.colour)
+        self.colour_button.setIconSize(QSize(28, 14))
+        self.colour_button.setToolTip(f"{speaker.colour}: pick another colour for the chips")
         self._show_dictionaries()
 
     def set_dictionaries(self, dictionaries: list[NamedDictionary]) -> None:

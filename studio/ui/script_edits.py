@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from studio.core.project_edit import ProjectEditor
 from studio.core.project_state import newly_stale
+from studio.core.project_text import pause_marker
 from studio.services.dictionaries import DictionaryService, NamedDictionary
 from studio.services.project import ProjectService
 from studio.ui import dialogs
@@ -66,7 +67,16 @@ class ScriptEditing:
             if block_id == self._caret_block
             else len(text.toPlainText())
         )
+        before = self.projects.project
         self.projects.edit(lambda e: e.insert_pause(block_id, offset, seconds))
+        after = self.projects.project
+        if after is not before and after is not None and block_id == self._caret_block:
+            # Back to typing, just after the marker (the edit spaced it from its neighbours).
+            head = before.block(block_id).text[:offset].rstrip() if before is not None else ""
+            marker = pause_marker(seconds)
+            self._caret_to(
+                block_id, after.block(block_id).text.find(marker, len(head)) + len(marker) + 1
+            )
 
     @Slot()
     def _on_pause_clicked(self) -> None:

@@ -90,7 +90,7 @@ class SegmentBar(QWidget):
         own = QHBoxLayout()
         own.setContentsMargins(0, 0, 0, 0)
         own.addStretch(1)
-        own.addWidget(QLabel("Sentence voice", self))
+        own.addWidget(QLabel("This sentence:", self))
         own.addWidget(self.voice_combo)
         own.addWidget(self.speed_spin)
         own.addWidget(self.clear_button)

@@ -67,8 +67,10 @@ class ScriptSummary(QLabel):
         self._timer.timeout.connect(self.recount)
 
     def show_project(self, project: Project | None) -> None:
-        """The project changed (typing in progress is committed by now)."""
-        self._project, self._typing = project, None
+        """The project changed (a render, an edit, another project)."""
+        if project is None:
+            self._typing = None  # (a paragraph typed in stays counted until its row goes)
+        self._project = project
         self._soon()
 
     def typed(self, block_id: str, text: Callable[[], str]) -> None:
@@ -91,6 +93,11 @@ class ScriptSummary(QLabel):
         figures = self.tally.update(project)
         if self._typing is not None:
             block_id, text = self._typing
-            figures = self.tally.preview(block_id, text()) or figures
+            try:
+                typed = text()
+            except RuntimeError:  # its row was deleted (the paragraph went)
+                self._typing = None
+            else:
+                figures = self.tally.preview(block_id, typed) or figures
         self.setText(summary_text(figures))
         self.setToolTip(summary_tip(figures))

@@ -227,7 +227,7 @@ def test_speaker_colour_and_dictionaries(qtbot, make_studio, tmp_path, monkeypat
     monkeypatch.setattr(dialogs, "pick_colour", lambda _p, _t, colour: "#123456")
     qtbot.mouseClick(editor.colour_button, Qt.MouseButton.LeftButton)
     assert projects.project.cast.get(bob.speaker_id).colour == "#123456"
-    assert editor.colour_button.text() == "#123456"
+    assert editor.colour_button.toolTip().startswith("#123456")
     bob_row = view.rows[projects.project.blocks[1].block_id]
     assert "#123456" in bob_row.speaker.styleSheet()
     assert _stale(projects) == []  # a colour is not a voicing change
@@ -256,3 +256,25 @@ def test_speaker_colour_and_dictionaries(qtbot, make_studio, tmp_path, monkeypat
         assert reopened.project.cast.get(bob.speaker_id).colour == "#123456"
     finally:
         reopened.close()
+
+
+def test_pause_puts_the_caret_back_after_the_marker(qtbot, make_studio, tmp_path) -> None:
+    """Pause inserts `[pause 1s]` at the caret and typing goes on right after it; one undo."""
+    studio = make_studio(start=False)
+    view, projects = _script_tab(studio, qtbot, tmp_path / "Pause.wavesproj")
+    view.paste_script("Alice: Hello there. How are you today?")
+    row = next(iter(view.rows.values()))
+    qtbot.mouseClick(row.text.viewport(), Qt.MouseButton.LeftButton)
+    cursor = row.text.textCursor()
+    cursor.setPosition(len("Hello there."))
+    row.text.setTextCursor(cursor)
+    qtbot.mouseClick(view.pause_button, Qt.MouseButton.LeftButton)
+    assert row.text.hasFocus()
+    assert row.text.textCursor().position() == len("Hello there. [pause 1s] ")
+    qtbot.keyClicks(row.text, "Well. ")
+    qtbot.keyClick(row.text, Qt.Key.Key_Return, CTRL)
+    block = projects.project.blocks[0]
+    assert block.text == "Hello there. [pause 1s] Well. How are you today?"
+    studio.window.script.undo_action.trigger()
+    studio.window.script.undo_action.trigger()
+    assert projects.project.blocks[0].text == "Hello there. How are you today?"
