@@ -187,20 +187,23 @@ class ProjectEditor(CastEdits):
         self.do(sequence("Split paragraph", [cut, place, fill]))
         return new.block_id
 
-    def join_previous(self, block_id: str, text: str | None = None) -> int:
+    def join_previous(
+        self, block_id: str, text: str | None = None, previous_text: str | None = None
+    ) -> int:
         """Join a block to the one before it in its chapter (Backspace at its start), which
         keeps its speaker; sentences keep their takes. Returns where the join is in the
         joined text, or -1 when the block is the first of its chapter (nothing changes).
 
         Args:
             text: The block's text as typed (default: its text now).
+            previous_text: The previous block's text as typed (Delete at its end).
         """
         ci, bi, _ = self.project.locate(block_id)
         if bi == 0:
             return -1
         chapter = self.project.chapters[ci]
         block, before = chapter.blocks[bi], chapter.blocks[bi - 1]
-        head = before.text.rstrip()
+        head = (before.text if previous_text is None else previous_text).rstrip()
         tail = (block.text if text is None else text).strip()
         joined = f"{head} {tail}" if head and tail else head + tail
         # The reverse of split_block: empty the block (its segments go to the graveyard),

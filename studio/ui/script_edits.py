@@ -151,6 +151,21 @@ class ScriptEditing:
         else:
             self._keep_typing(block_id, text)
 
+    @Slot(str, str)
+    def _on_join_next_requested(self, block_id: str, text: str) -> None:
+        project = self.projects.project
+        if project is None or not project.has(block_id):
+            return
+        ci, bi, _ = project.locate(block_id)
+        blocks = project.chapters[ci].blocks
+        if bi + 1 < len(blocks):
+            next_id = blocks[bi + 1].block_id
+            at = self.projects.edit(lambda e: e.join_previous(next_id, previous_text=text))
+            if at is not None and at >= 0:
+                self._caret_to(block_id, len(text.rstrip()))
+                return
+        self._keep_typing(block_id, text)
+
     @Slot(str)
     def _on_text_typed(self, block_id: str) -> None:
         row = self.rows.get(block_id)

@@ -168,6 +168,7 @@ class ScriptView(ScriptEditing, QWidget):
                 row.text_entered.connect(self._on_text_entered)
                 row.split_requested.connect(self._on_split_requested)
                 row.join_requested.connect(self._on_join_requested)
+                row.join_next_requested.connect(self._on_join_next_requested)
                 row.text_typed.connect(self._on_text_typed)
             if reorder and self._rows_layout.indexOf(row) != n:
                 self._rows_layout.insertWidget(n, row)

@@ -121,8 +121,9 @@ def test_summary_counts_words_characters_and_length_while_typing(
 def test_enter_splits_backspace_joins_shift_enter_breaks_all_undoable(
     qtbot, make_studio, tmp_path
 ) -> None:
-    """Enter splits at the caret (takes kept), Backspace at a start joins, Shift+Enter adds a
-    line in the same paragraph; Ctrl+Z in the new paragraph undoes the split."""
+    """Enter splits at the caret (takes kept), Backspace at a start and Delete at an end join,
+    Shift+Enter adds a line in the same paragraph; Ctrl+Z in the new paragraph undoes the
+    split."""
     studio = make_studio(start=False)
     view, projects = _script_tab(studio, qtbot, tmp_path / "Split.wavesproj")
     view.paste_script("Narrator: First sentence. Second sentence.")
@@ -165,6 +166,17 @@ def test_enter_splits_backspace_joins_shift_enter_breaks_all_undoable(
     assert first.text == "First sentence.\nA new line"
     assert [s.text for s in first.segments] == ["First sentence.", "A new line"]
     assert len(projects.project.blocks) == 2
+
+    # Delete at the end joins the next paragraph, with the typing not yet committed: one step.
+    row.text.moveCursor(row.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(row.text, " here.")
+    qtbot.keyClick(row.text, Qt.Key.Key_Delete)
+    (joined,) = projects.project.blocks
+    assert joined.text == "First sentence.\nA new line here. Second sentence."
+    assert row.text.hasFocus()
+    assert row.text.textCursor().position() == len("First sentence.\nA new line here.")
+    studio.window.script.undo_action.trigger()
+    assert [b.text for b in projects.project.blocks] == [first.text, "Second sentence."]
 
 
 def test_sentence_voice_and_speed_overrides(qtbot, make_studio, tmp_path) -> None:
