@@ -3,13 +3,14 @@ a sentence's own voice and speed, speaker colours and dictionaries; each undoabl
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from studio.core.models import PronunciationItem
 from studio.core.project import SegmentTake
 from studio.core.project_state import SegmentState, segment_key, states, voicing
 from studio.ui import dialogs
-from tests.ui.test_script_view import _open_new
+from tests.ui.test_script_view import TTS, _open_new, _render
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 PETS = "Alice: The cat sat down. A dog ran off.\n\nBob: My Cat is here. Nothing else happened."
@@ -290,3 +291,37 @@ def test_pause_puts_the_caret_back_after_the_marker(qtbot, make_studio, tmp_path
     studio.window.script.undo_action.trigger()
     studio.window.script.undo_action.trigger()
     assert projects.project.blocks[0].text == "Hello there. How are you today?"
+
+
+@pytest.mark.slow
+def test_replace_all_and_a_sentence_voice_rerender_only_those(
+    qtbot, make_studio, waves_local, tmp_path, monkeypatch
+) -> None:
+    """Against waves-local: after Replace all and one sentence's own voice, Render changed
+    sends exactly the changed sentences, and the overridden one is spoken by its own voice."""
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    studio = make_studio()
+    view, projects = _script_tab(studio, qtbot, tmp_path / "Rerender.wavesproj")
+    view.paste_script(PETS)
+    _render(qtbot, studio)
+    view.open_find(replace=True)
+    view.find_bar.find_edit.setText("cat")
+    view.find_bar.replace_edit.setText("bird")
+    qtbot.mouseClick(view.find_bar.replace_all_button, Qt.MouseButton.LeftButton)
+    target = projects.project.blocks[1].segments[1]  # "Nothing else happened."
+    view.select_segment(target.segment_id)
+    speaker_voice = projects.project.cast.get(projects.project.blocks[1].speaker_id).voice_id
+    index = next(
+        i
+        for i in range(1, view.bar.voice_combo.count())
+        if view.bar.voice_combo.itemData(i) != speaker_voice
+    )
+    view.bar.voice_combo.setCurrentIndex(index)
+    view.bar.voice_combo.activated.emit(index)
+    own_voice = view.bar.voice_combo.itemData(index)
+    assert len(_stale(projects)) == 3
+    waves_local.stats.reset()
+    _render(qtbot, studio)
+    assert waves_local.stats.requests(TTS) == 3
+    assert projects.project.segment(target.segment_id).take().voice_id == own_voice
+    assert _stale(projects) == []
