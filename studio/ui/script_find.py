@@ -110,7 +110,9 @@ class ScriptFinder(QObject):
         self.current = -1
         self._pattern: re.Pattern[str] | None = None
         self._found: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-        self._lit: set[str] = set()
+        # What each row shows now (its text, spans, current index): renders arriving while
+        # the bar is open repaint no row whose matches did not change.
+        self._lit: dict[str, tuple[str, tuple[tuple[int, int], ...], int]] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(100)  # after edits and renders: at most ten searches a second
@@ -208,23 +210,28 @@ class ScriptFinder(QObject):
         for match in self.matches:
             by_block.setdefault(match.block_id, []).append((match.start, match.end))
         current = self.matches[self.current] if 0 <= self.current < len(self.matches) else None
-        for block_id in self._lit | set(by_block):  # rows lit before or now: no others
+        lit: dict[str, tuple[str, tuple[tuple[int, int], ...], int]] = {}
+        for block_id in self._lit.keys() | by_block.keys():  # rows lit before or now: no others
+            spans = by_block.get(block_id, [])
+            index = spans.index((current.start, current.end)) if (
+                current is not None and current.block_id == block_id
+            ) else -1  # fmt: skip
+            text = self._found.get(block_id, ("", []))[0]
+            shown = (text, tuple(spans), index)
             row = rows.get(block_id)
-            if row is not None:
-                spans = by_block.get(block_id, [])
-                index = spans.index((current.start, current.end)) if (
-                    current is not None and current.block_id == block_id
-                ) else -1  # fmt: skip
+            if row is not None and self._lit.get(block_id) != shown:
                 row.text.set_matches(spans, index)
-        self._lit = set(by_block)
+            if spans:
+                lit[block_id] = shown
+        self._lit = lit
         total = len(self.matches)
         if self._pattern is None:
             self.bar.count_label.setText("")
         elif not total:
             self.bar.count_label.setText("No matches")
         else:
-            shown = self.current + 1 if self.current >= 0 else 0
-            self.bar.count_label.setText(f"{shown} of {total}")
+            number = self.current + 1 if self.current >= 0 else 0
+            self.bar.count_label.setText(f"{number} of {total}")
         for button in (self.bar.next_button, self.bar.previous_button, self.bar.replace_button):
             button.setEnabled(bool(total))
         self.bar.replace_all_button.setEnabled(bool(total))
