@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from studio.core.project import Block, Project
@@ -34,6 +34,7 @@ class BlockRow(QWidget):
         join_requested(str block_id, str text): Backspace at its start.
         join_next_requested(str block_id, str text): Delete at its end.
         text_typed(str block_id): the text changed in the field (not yet committed).
+        segment_menu_requested(str segment_id, QPoint global_pos): a right-click on a stripe.
     """
 
     text_committed = Signal(str, str)
@@ -44,6 +45,7 @@ class BlockRow(QWidget):
     join_requested = Signal(str, str)
     join_next_requested = Signal(str, str)
     text_typed = Signal(str)
+    segment_menu_requested = Signal(str, QPoint)
 
     def __init__(self, block_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,11 +120,9 @@ class BlockRow(QWidget):
             if segment.pause_after_s:
                 duration += f" ⏸{segment.pause_after_s:g} s"
             own = override_text(segment.voice_id, segment.speed)
-            if own:
-                duration += f" {OVERRIDE_MARK}"
             button = QToolButton(self)
             button.setCheckable(True)
-            button.setText(f"{symbol} {n}{duration}")
+            button.setText(f"{symbol} {n}{duration}" + (f" {OVERRIDE_MARK}" if own else ""))
             button.setProperty("state", state.value)
             button.setStyleSheet(
                 f"QToolButton {{ color: {colour}; border: 1px solid transparent;"
@@ -136,6 +136,12 @@ class BlockRow(QWidget):
             button.setAccessibleName(f"Sentence {n}, {state.value}{duration}{own}")
             button.clicked.connect(
                 lambda _=False, sid=segment.segment_id: self.segment_selected.emit(sid)
+            )
+            button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            button.customContextMenuRequested.connect(
+                lambda pos, sid=segment.segment_id, b=button: self.segment_menu_requested.emit(
+                    sid, b.mapToGlobal(pos)
+                )
             )
             self.stripes.addWidget(button)
             self.stripe_buttons[segment.segment_id] = button

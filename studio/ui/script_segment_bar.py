@@ -22,6 +22,8 @@ from studio.core.project import Project, Segment
 from studio.core.project_state import segment_state
 from studio.ui.script_rows import OVERRIDE_MARK, override_text
 
+# Speeds the context menu offers for a sentence (the spin box takes any other).
+SPEED_PRESETS = (0.8, 0.9, 1.1, 1.2, 1.5)
 # The speed box's lowest step stands for "no override" (shown as SPEAKERS_SPEED).
 _NO_SPEED = round(c.SPEED_MIN - 0.1, 2)
 SPEAKERS_VOICE, SPEAKERS_SPEED = "Speaker's voice", "Speaker's speed"
@@ -175,6 +177,40 @@ class SegmentBar(QWidget):
     def _on_lock_clicked(self, locked: bool) -> None:
         if self.segment is not None:
             self.lock_toggled.emit(self.segment.segment_id, locked)
+
+    def context_menu(self, parent: QWidget) -> QMenu:
+        """The selected sentence's actions as a menu (a right-click on its stripe)."""
+        menu = QMenu(parent)
+        segment = self.segment
+        if segment is None:
+            return menu
+        sid = segment.segment_id
+        for button in (self.play_button, self.regenerate_button):
+            action = menu.addAction(button.text(), button.click)
+            action.setEnabled(button.isEnabled())
+        lock = menu.addAction("Unlock" if segment.locked else "Lock")
+        lock.triggered.connect(lambda: self.lock_toggled.emit(sid, not segment.locked))
+        menu.addSeparator()
+        voices = menu.addMenu("Voice")
+        for n in range(self.voice_combo.count()):
+            voice = self.voice_combo.itemData(n)
+            action = voices.addAction(self.voice_combo.itemText(n))
+            action.setCheckable(True)
+            action.setChecked(voice == segment.voice_id)
+            action.triggered.connect(
+                lambda _=False, v=voice: self.overrides_changed.emit(sid, v, segment.speed)
+            )
+        speeds = menu.addMenu("Speed")
+        for speed in (None, *SPEED_PRESETS):
+            action = speeds.addAction(SPEAKERS_SPEED if speed is None else f"{speed:g}×")
+            action.setCheckable(True)
+            action.setChecked(speed == segment.speed)
+            action.triggered.connect(
+                lambda _=False, s=speed: self.overrides_changed.emit(sid, segment.voice_id, s)
+            )
+        clear = menu.addAction(self.clear_button.text(), self.clear_button.click)
+        clear.setEnabled(self.clear_button.isEnabled())
+        return menu
 
     @Slot()
     def _on_override_edited(self) -> None:

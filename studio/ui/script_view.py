@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -100,6 +101,7 @@ class ScriptView(ScriptEditing, QWidget):
         self.takes_button, self.takes_menu = self.bar.takes_button, self.bar.takes_menu
         self.lock_button = self.bar.lock_button
         self.bar.overrides_changed.connect(self._on_overrides_changed)
+        self.segment_menu: QMenu | None = None  # the last sentence context menu shown
         self.find_bar = FindBar(self)
         self.finder = ScriptFinder(self, self.find_bar)
 
@@ -170,6 +172,7 @@ class ScriptView(ScriptEditing, QWidget):
                 row.join_requested.connect(self._on_join_requested)
                 row.join_next_requested.connect(self._on_join_next_requested)
                 row.text_typed.connect(self._on_text_typed)
+                row.segment_menu_requested.connect(self._on_segment_menu_requested)
             if reorder and self._rows_layout.indexOf(row) != n:
                 self._rows_layout.insertWidget(n, row)
             assert project is not None
@@ -234,6 +237,14 @@ class ScriptView(ScriptEditing, QWidget):
         """Make a take the one played and exported, and play it."""
         self.projects.edit(lambda e: e.choose_take(segment_id, take_id))
         self.player.play_take(take_id)
+
+    @Slot(str, QPoint)
+    def _on_segment_menu_requested(self, segment_id: str, pos: QPoint) -> None:
+        self.select_segment(segment_id)
+        if self.segment_menu is not None:
+            self.segment_menu.deleteLater()
+        self.segment_menu = self.bar.context_menu(self)
+        self.segment_menu.popup(pos)
 
     @Slot(str)
     def _on_regenerate_requested(self, segment_id: str) -> None:
