@@ -183,7 +183,15 @@ class ScriptEditing:
         the project, so editing a rule makes the segments that apply it stale)."""
         self.dictionaries = service
         service.dictionaries_changed.connect(self._on_dictionaries_changed)
+        self.projects.file_changed.connect(self._on_project_file_changed)
         self.cast.set_dictionaries(service.dictionaries)
+
+    @Slot(str)
+    def _on_project_file_changed(self, path: str) -> None:
+        # Rules edited while the project was closed: its snapshots catch up on opening.
+        project = self.projects.project
+        if path and project is not None:
+            self._snapshot_rules({d for s in project.cast.speakers for d in s.dictionaries})
 
     @Slot(object)
     def _on_dictionaries_changed(self, listed: list[NamedDictionary]) -> None:

@@ -22,7 +22,9 @@ def _fake_render(projects) -> None:
         for segment in block.segments:
             key = segment_key(projects.project, block, segment)
             voice = voicing(projects.project, block, segment).voice_id
-            take = SegmentTake("t" + segment.segment_id, key, segment.text, 1.0, 24000, voice)
+            take = SegmentTake(
+                f"t{segment.segment_id}-{len(segment.takes)}", key, segment.text, 1.0, 24000, voice
+            )
             projects.edit(lambda e, s=segment, t=take: e.add_take(s.segment_id, t))
 
 
@@ -277,6 +279,9 @@ def test_speaker_colour_and_dictionaries(qtbot, make_studio, tmp_path, monkeypat
     studio.window.script.undo_action.trigger()
     assert projects.project.cast.get(bob.speaker_id).dictionaries == ()
     assert _stale(projects) == []
+    studio.window.script.redo_action.trigger()
+    _fake_render(projects)  # rendered with the dictionary
+    assert _stale(projects) == []
 
     with qtbot.wait_signal(projects.file_changed, timeout=5000):
         projects.close()
@@ -288,6 +293,13 @@ def test_speaker_colour_and_dictionaries(qtbot, make_studio, tmp_path, monkeypat
         assert reopened.project.cast.get(bob.speaker_id).colour == "#123456"
     finally:
         reopened.close()
+    # A rule edited while the project is closed: on opening, Bob's sentences are stale.
+    with qtbot.wait_signal(dictionaries.dictionaries_changed, timeout=5000):
+        dictionaries.update(names.id, [PronunciationItem("Bob", "Bobby")])
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        studio.window.script.open_path(path)
+    assert projects.project.rules(names.id) == (("Bob", "Bobby"),)
+    assert len(_stale(projects)) == 2
 
 
 def test_pause_puts_the_caret_back_after_the_marker(qtbot, make_studio, tmp_path) -> None:
