@@ -10,6 +10,8 @@ Run: .venv/bin/python bench/bench_script_view.py [--runs N]
   (at most every 150 ms): in full when a project opens, then after one edited sentence (only
   the changed block is counted again), then with a paragraph being typed in (its uncommitted
   text counted: what each keystroke costs); stalls with the same 16 ms goal.
+- Find: a one-letter query ("t", thousands of matches) searched across the project, the rows
+  on and near the screen highlighted, the first match gone to; the same 16 ms goal.
 Runs are interleaved (show, edit, show, edit…); min / median / max. Offscreen Qt; the machine
 may be shared, so compare medians to the goals rather than single runs.
 """
@@ -73,7 +75,9 @@ def main() -> None:
     summaries: list[float] = []
     recounts: list[float] = []
     typing: list[float] = []
+    finds: list[float] = []
     renderer = _IdleRenderer()
+    matches = 0
     for run in range(args.runs):
         start = time.perf_counter()
         view = ScriptView(projects, renderer, player)  # type: ignore[arg-type]
@@ -100,6 +104,14 @@ def main() -> None:
         start = time.perf_counter()
         view.summary.recount()  # what a burst of keystrokes costs
         typing.append((time.perf_counter() - start) * 1000)
+        view.open_find()
+        app.processEvents()
+        start = time.perf_counter()
+        view.find_bar.find_edit.setText("t")
+        view.finder.refresh_query()  # what the query timer runs once typing pauses
+        app.processEvents()
+        finds.append((time.perf_counter() - start) * 1000)
+        matches = len(view.finder.matches)
         view.close()
         view.deleteLater()
         app.processEvents()
@@ -108,6 +120,7 @@ def main() -> None:
     _line("summary, full (on open)", summaries, 16)
     _line("summary after an edit", recounts, 16)
     _line("summary while typing", typing, 16)
+    _line(f"find 't' ({matches} matches)", finds, 16)
 
 
 if __name__ == "__main__":

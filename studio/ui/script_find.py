@@ -5,90 +5,18 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import QObject, QTimer, Slot
 
 from studio.core.errors import ValidationError
 from studio.core.project import Project
 from studio.core.project_find import Match, compile_query, text_matches
 from studio.core.project_text import block_spans
+from studio.ui.script_find_bar import FindBar
+
+QUERY_DELAY_MS = 120  # a query is searched once its typing pauses this long
 
 if TYPE_CHECKING:
     from studio.ui.script_view import ScriptView
-
-
-class FindBar(QWidget):
-    """The fields and buttons of find and replace (hidden until Ctrl+F or Ctrl+H).
-
-    Signals:
-        closed(): Esc or the close button.
-    """
-
-    closed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.find_edit = QLineEdit(self)
-        self.find_edit.setPlaceholderText("Find in the script")
-        self.find_edit.setAccessibleName("Find")
-        self.find_edit.setClearButtonEnabled(True)
-        self.replace_edit = QLineEdit(self)
-        self.replace_edit.setPlaceholderText("Replace with")
-        self.replace_edit.setAccessibleName("Replace with")
-        self.case_box = QCheckBox("Match case", self)
-        self.word_box = QCheckBox("Whole words", self)
-        self.previous_button = QPushButton("Previous", self)
-        self.previous_button.setToolTip("Previous match (Shift+Enter)")
-        self.next_button = QPushButton("Next", self)
-        self.next_button.setToolTip("Next match (Enter)")
-        self.replace_button = QPushButton("Replace", self)
-        self.replace_button.setToolTip("Replace this match and go to the next")
-        self.replace_all_button = QPushButton("Replace all", self)
-        self.replace_all_button.setToolTip("Replace every match in the project (one undo step)")
-        self.count_label = QLabel("", self)
-        self.count_label.setAccessibleName("Matches")
-        self.close_button = QPushButton("Close", self)
-        self.close_button.setToolTip("Close the find bar (Esc)")
-        self.close_button.clicked.connect(self.closed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (
-            self.find_edit, self.previous_button, self.next_button, self.count_label,
-            self.case_box, self.word_box, self.replace_edit, self.replace_button,
-            self.replace_all_button, self.close_button,
-        ):  # fmt: skip
-            layout.addWidget(widget)
-        layout.setStretch(0, 2)
-        layout.setStretch(6, 1)
-        for edit in (self.find_edit, self.replace_edit):
-            edit.installEventFilter(self)
-        self.hide()
-
-    def show_replace(self, on: bool) -> None:
-        """Show or hide the replace part (Ctrl+H shows it, Ctrl+F leaves it as it was)."""
-        for widget in (self.replace_edit, self.replace_button, self.replace_all_button):
-            widget.setVisible(on)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Esc is the window's Stop shortcut: in these fields it closes the bar instead.
-        if isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
-            if event.type() == QEvent.Type.ShortcutOverride:
-                event.accept()
-                return True
-            if event.type() == QEvent.Type.KeyPress:
-                self.closed.emit()
-                return True
-        if (
-            watched is self.find_edit
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            (self.previous_button if shift else self.next_button).click()
-            return True
-        return super().eventFilter(watched, event)
 
 
 class ScriptFinder(QObject):
@@ -112,12 +40,17 @@ class ScriptFinder(QObject):
         self._found: dict[str, tuple[str, list[tuple[int, int]]]] = {}
         # What each row shows now (its text, spans, current index): renders arriving while
         # the bar is open repaint no row whose matches did not change.
-        self._lit: dict[str, tuple[str, tuple[tuple[int, int], ...], int]] = {}
+        self._lit: dict[str, tuple[tuple[str, list[tuple[int, int]]], int]] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(100)  # after edits and renders: at most ten searches a second
         self._timer.timeout.connect(self.refresh)
-        bar.find_edit.textChanged.connect(self._on_query_changed)
+        # Typing a query searches once the typing pauses: "t" alone can match thousands.
+        self._query_timer = QTimer(self)
+        self._query_timer.setSingleShot(True)
+        self._query_timer.setInterval(QUERY_DELAY_MS)
+        self._query_timer.timeout.connect(self._on_query_changed)
+        bar.find_edit.textChanged.connect(self._on_query_typed)
         bar.case_box.toggled.connect(self._on_query_changed)
         bar.word_box.toggled.connect(self._on_query_changed)
         bar.next_button.clicked.connect(lambda: self.go(+1))
@@ -125,6 +58,12 @@ class ScriptFinder(QObject):
         bar.replace_button.clicked.connect(self.replace_current)
         bar.replace_all_button.clicked.connect(self.replace_all)
         bar.closed.connect(self.close)
+        view.rows_scroll.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    @Slot(int)
+    def _on_scrolled(self, _value: int) -> None:
+        if self._pattern is not None:
+            self._paint()
 
     def open(self, replace: bool) -> None:
         """Show the bar (with the replace fields when `replace`), the query selected."""
@@ -152,8 +91,28 @@ class ScriptFinder(QObject):
         if self._pattern is not None and not self._timer.isActive():
             self._timer.start()
 
+    def _flush(self) -> bool:
+        """Search for a query typed in the last moments now; True when there was one."""
+        if not self._query_timer.isActive():
+            return False
+        self._on_query_changed()
+        return True
+
+    @Slot(str)
+    def _on_query_typed(self, text: str) -> None:
+        self._query_timer.start()
+        # A click before the search runs searches first (see _flush), so the buttons work.
+        for button in (self.bar.next_button, self.bar.previous_button, self.bar.replace_button):
+            button.setEnabled(bool(text))
+        self.bar.replace_all_button.setEnabled(bool(text))
+
+    def refresh_query(self) -> None:
+        """Search for the query now, without waiting for the typing to pause."""
+        self._on_query_changed()
+
     @Slot()
     def _on_query_changed(self) -> None:
+        self._query_timer.stop()
         bar = self.bar
         try:
             self._pattern = compile_query(
@@ -165,12 +124,14 @@ class ScriptFinder(QObject):
             self._pattern = None
         self._found = {}
         self.current = -1
-        self.refresh()
+        self.refresh(paint=not self._pattern)
         if self.matches:
-            self.go(0)
+            self.go(0)  # (which paints)
+        else:
+            self._paint()
 
     @Slot()
-    def refresh(self) -> None:
+    def refresh(self, paint: bool = True) -> None:
         """Search the project shown (blocks unchanged since the last search are not)."""
         project = self._view.projects.project
         pattern = self._pattern
@@ -191,7 +152,8 @@ class ScriptFinder(QObject):
                 self.current = -1
             else:  # the match at or after the one gone to before (the first after none)
                 self.current = self._nearest(project, at) if at is not None else 0
-        self._paint()
+        if paint:
+            self._paint()
 
     def _nearest(self, project: Project, at: Match) -> int:
         """The match at or after `at` in reading order (wrapping to the first)."""
@@ -204,20 +166,33 @@ class ScriptFinder(QObject):
                 return n
         return 0
 
+    def _near_rows(self) -> set[str]:
+        """Rows on screen or within a screen of it."""
+        scroll = self._view.rows_scroll
+        height = scroll.viewport().height()
+        top = scroll.verticalScrollBar().value() - height
+        bottom = top + 3 * height
+        return {
+            block_id
+            for block_id, row in self._view.rows.items()
+            if row.y() < bottom and row.y() + row.height() > top
+        }
+
+    @Slot()
     def _paint(self) -> None:
-        rows = self._view.rows
-        by_block: dict[str, list[tuple[int, int]]] = {}
-        for match in self.matches:
-            by_block.setdefault(match.block_id, []).append((match.start, match.end))
+        rows, found = self._view.rows, self._found
         current = self.matches[self.current] if 0 <= self.current < len(self.matches) else None
-        lit: dict[str, tuple[str, tuple[tuple[int, int], ...], int]] = {}
-        for block_id in self._lit.keys() | by_block.keys():  # rows lit before or now: no others
-            spans = by_block.get(block_id, [])
+        lit: dict[str, tuple[tuple[str, list[tuple[int, int]]], int]] = {}
+        # Only rows on or near the screen are lit ("t" can match thousands of times); the rest
+        # are lit as they scroll near, and rows lit before are cleared when they need it.
+        near = {b for b in self._near_rows() if b in found and found[b][1]}
+        for block_id in self._lit.keys() | near:
+            kept = found.get(block_id, ("", []))
+            spans = kept[1] if block_id in near else []
             index = spans.index((current.start, current.end)) if (
-                current is not None and current.block_id == block_id
+                current is not None and current.block_id == block_id and spans
             ) else -1  # fmt: skip
-            text = self._found.get(block_id, ("", []))[0]
-            shown = (text, tuple(spans), index)
+            shown = (kept, index)
             row = rows.get(block_id)
             if row is not None and self._lit.get(block_id) != shown:
                 row.text.set_matches(spans, index)
@@ -239,8 +214,8 @@ class ScriptFinder(QObject):
     def go(self, step: int) -> None:
         """Go to the next (+1), previous (-1) or the current (0) match: scroll to its row and
         select its sentence."""
-        if not self.matches:
-            return
+        if self._flush() or not self.matches:
+            return  # a query still being typed goes to its first match
         self.current = (max(self.current, 0) + step) % len(self.matches)
         self._paint()
         match = self.matches[self.current]
@@ -258,6 +233,7 @@ class ScriptFinder(QObject):
     @Slot()
     def replace_current(self) -> None:
         """Replace the match gone to, then go to the next one."""
+        self._flush()
         project = self._view.projects.project
         if project is None or self._pattern is None or not 0 <= self.current < len(self.matches):
             return
@@ -276,6 +252,7 @@ class ScriptFinder(QObject):
     @Slot()
     def replace_all(self) -> None:
         """Replace every match in the project as one undo step and say how many."""
+        self._flush()
         bar = self.bar
         query, total = bar.find_edit.text(), len(self.matches)
         if not total:

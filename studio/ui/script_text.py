@@ -4,7 +4,7 @@ split and join paragraphs, find matches highlighted."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
 
 # Find matches: dark text on amber, the current one deeper (readable on either theme).
@@ -110,11 +110,20 @@ class BlockText(QPlainTextEdit):
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             selection.cursor = cursor
-            fmt = selection.format
-            fmt.setBackground(MATCH_LOOK[1] if n == current else MATCH_LOOK[0])
-            fmt.setForeground(MATCH_LOOK[2])
+            selection.format = _MATCH_FORMATS[n == current]
             selections.append(selection)
         self.setExtraSelections(selections)
+
+
+def _match_format(background: QColor) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setBackground(background)
+    fmt.setForeground(MATCH_LOOK[2])
+    return fmt
+
+
+# Built once: a long script can show thousands of matches.
+_MATCH_FORMATS = (_match_format(MATCH_LOOK[0]), _match_format(MATCH_LOOK[1]))
 
 
 def _is_commit(event: QEvent) -> bool:

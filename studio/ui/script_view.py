@@ -24,7 +24,8 @@ from studio.services.project_render import ProjectRenderer
 from studio.ui import dialogs
 from studio.ui.script_cast import CastPanel
 from studio.ui.script_edits import ScriptEditing
-from studio.ui.script_find import FindBar, ScriptFinder
+from studio.ui.script_find import ScriptFinder
+from studio.ui.script_find_bar import FindBar
 from studio.ui.script_rows import BlockRow
 from studio.ui.script_segment_bar import SegmentBar
 from studio.ui.script_summary import ScriptSummary
@@ -102,8 +103,6 @@ class ScriptView(ScriptEditing, QWidget):
         self.lock_button = self.bar.lock_button
         self.bar.overrides_changed.connect(self._on_overrides_changed)
         self.segment_menu: QMenu | None = None  # the last sentence context menu shown
-        self.find_bar = FindBar(self)
-        self.finder = ScriptFinder(self, self.find_bar)
 
         self._rows_box = QWidget(self)
         self._rows_layout = QVBoxLayout(self._rows_box)
@@ -111,6 +110,8 @@ class ScriptView(ScriptEditing, QWidget):
         self.rows_scroll = QScrollArea(self)
         self.rows_scroll.setWidgetResizable(True)
         self.rows_scroll.setWidget(self._rows_box)
+        self.find_bar = FindBar(self)
+        self.finder = ScriptFinder(self, self.find_bar)
         self.empty_label = QLabel("No project open: File → New project or Open project…", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cast = CastPanel(self)

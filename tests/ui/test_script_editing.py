@@ -54,7 +54,7 @@ def test_find_and_replace_across_the_project(qtbot, make_studio, tmp_path) -> No
     assert bar.isVisible() and not bar.replace_edit.isVisible()
     assert bar.find_edit.hasFocus()
     qtbot.keyClicks(bar.find_edit, "cat")
-    assert bar.count_label.text() == "1 of 2"
+    qtbot.wait_until(lambda: bar.count_label.text() == "1 of 2", timeout=2000)  # once typing stops
     assert [len(r.text.extraSelections()) for r in rows] == [1, 1]
     first = projects.project.blocks[0].segments[0].segment_id
     assert view.selected == first
