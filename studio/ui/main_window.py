@@ -335,6 +335,8 @@ class MainWindow(QMainWindow):
         self.side_scroll.setVisible(not script)
         # There Ctrl+H is Find and replace (History stays in the Speech menu).
         self.commands.history.setShortcuts([] if script else [QKeySequence("Ctrl+H")])
+        if self.script is not None:
+            self.script.set_active(script)
 
     @Slot(str)
     def _on_playback_state_changed(self, state: str) -> None:

@@ -62,10 +62,15 @@ class ScriptMode(QObject):
         self.undo_action = self._action("&Undo", "Ctrl+Z", projects.undo, self.view)
         self.redo_action = self._action("&Redo", "Ctrl+Shift+Z", projects.redo, self.view)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.find_action = self._action("&Find…", "Ctrl+F", self.view.open_find, self.view)
+        # Window-wide but enabled only while the Script tab is shown (set_active): Ctrl+F works
+        # with the focus on the tab bar too.
+        self.find_action = self._action("&Find…", "Ctrl+F", self.view.open_find)
         self.replace_action = self._action(
-            "Find and &replace…", "Ctrl+H", lambda: self.view.open_find(replace=True), self.view
+            "Find and &replace…", "Ctrl+H", lambda: self.view.open_find(replace=True)
         )
+        for action in (self.find_action, self.replace_action):
+            window.addAction(action)
+        self.set_active(False)
         projects.file_changed.connect(self._on_file_changed)
         projects.open_failed.connect(self._on_open_failed)
         projects.project_changed.connect(self._on_project_changed)
@@ -86,6 +91,11 @@ class ScriptMode(QObject):
             scope.addAction(action)
         action.triggered.connect(slot)
         return action
+
+    def set_active(self, active: bool) -> None:
+        """The Script tab is shown (or not): its window-wide shortcuts follow."""
+        for action in (self.find_action, self.replace_action):
+            action.setEnabled(active)
 
     def install_menu(self, menu_bar: QMenuBar) -> None:
         """Put the project commands at the top of the File menu."""

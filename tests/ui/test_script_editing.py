@@ -48,8 +48,9 @@ def test_find_and_replace_across_the_project(qtbot, make_studio, tmp_path) -> No
     view.paste_script(PETS)
     _fake_render(projects)
     rows = [view.rows[b.block_id] for b in projects.project.blocks]
-    view.render_button.setFocus()
-    qtbot.keyClick(view.render_button, Qt.Key.Key_F, CTRL)
+    tabs = studio.window.modes.tabBar()
+    tabs.setFocus()  # as after a click on the Script tab
+    qtbot.keyClick(tabs, Qt.Key.Key_F, CTRL)
     bar = view.find_bar
     assert bar.isVisible() and not bar.replace_edit.isVisible()
     assert bar.find_edit.hasFocus()
@@ -96,6 +97,8 @@ def test_find_and_replace_across_the_project(qtbot, make_studio, tmp_path) -> No
     assert [len(r.text.extraSelections()) for r in rows] == [0, 0]
     studio.window.modes.setCurrentIndex(0)
     assert studio.window.commands.history.shortcuts()[0].toString() == "Ctrl+H"
+    qtbot.keyClick(tabs, Qt.Key.Key_F, CTRL)  # the Quick line tab has no find bar
+    assert not bar.isVisible()
 
 
 def test_summary_counts_words_characters_and_length_while_typing(
