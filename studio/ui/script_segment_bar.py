@@ -68,6 +68,7 @@ class SegmentBar(QWidget):
         self.lock_button.setToolTip("Render changed leaves a locked sentence alone")
         self.lock_button.clicked.connect(self._on_lock_clicked)
         self.voices: tuple[Voice, ...] = ()
+        self._speaker: tuple[str, float] = ("", c.DEFAULT_SPEED)  # the selected one's speaker
         self.voice_combo = QComboBox(self)
         self.voice_combo.setAccessibleName("Sentence voice")
         self.voice_combo.setToolTip("Speak this sentence with another voice than its speaker's")
@@ -110,16 +111,21 @@ class SegmentBar(QWidget):
 
     def _show_overrides(self, segment: Segment | None) -> None:
         voice = segment.voice_id if segment is not None else None
+        names = {v.voice_id: v.display_name or v.voice_id for v in self.voices}
+        # What "the speaker's" means for this sentence, so an override is chosen knowingly.
+        speaker_voice, speaker_speed = self._speaker
         self.voice_combo.blockSignals(True)
         self.voice_combo.clear()
-        self.voice_combo.addItem(SPEAKERS_VOICE, None)
-        for v in self.voices:
-            self.voice_combo.addItem(v.display_name or v.voice_id, v.voice_id)
+        mine = f" ({names.get(speaker_voice, speaker_voice)})" if speaker_voice else ""
+        self.voice_combo.addItem(SPEAKERS_VOICE + mine, None)
+        for voice_id, name in names.items():
+            self.voice_combo.addItem(name, voice_id)
         if voice is not None and self.voice_combo.findData(voice) < 0:
             self.voice_combo.addItem(voice or "(default voice)", voice)
         self.voice_combo.setCurrentIndex(max(0, self.voice_combo.findData(voice)))
         self.voice_combo.blockSignals(False)
         speed = segment.speed if segment is not None else None
+        self.speed_spin.setSpecialValueText(f"{SPEAKERS_SPEED} ({speaker_speed:g}×)")
         self.speed_spin.blockSignals(True)
         self.speed_spin.setValue(_NO_SPEED if speed is None else speed)
         self.speed_spin.blockSignals(False)
@@ -133,6 +139,9 @@ class SegmentBar(QWidget):
         has = project is not None and bool(segment_id) and project.has(segment_id)
         segment = project.segment(segment_id) if has and project is not None else None
         self.segment = segment
+        if segment is not None and project is not None:
+            speaker = project.cast.get(project.block_of(segment_id).speaker_id)
+            self._speaker = (speaker.voice_id, speaker.speed)
         for widget in (self.play_button, self.regenerate_button, self.takes_button):
             widget.setEnabled(segment is not None)
         self.lock_button.setEnabled(segment is not None)

@@ -219,7 +219,11 @@ def test_sentence_voice_and_speed_overrides(qtbot, make_studio, tmp_path) -> Non
     segment = projects.project.segment(target)
     assert (segment.voice_id, segment.speed) == (None, None)
     assert _stale(projects) == []  # the speaker's voice again: the take is current
-    assert bar.speed_spin.text() == "Speaker's speed" and bar.voice_combo.currentIndex() == 0
+    assert bar.speed_spin.text() == "Speaker's speed (1×)" and bar.voice_combo.currentIndex() == 0
+    name = next(
+        v.display_name for v in studio.services.voices.voices if v.voice_id == speaker_voice
+    )
+    assert bar.voice_combo.currentText() == f"Speaker's voice ({name})"
     studio.window.script.undo_action.trigger()
     assert projects.project.segment(target).speed == 1.3
     studio.window.script.undo_action.trigger()
