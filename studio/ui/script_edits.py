@@ -199,6 +199,9 @@ class ScriptEditing:
         project = self.projects.project
         if project is not None:
             self._snapshot_rules({d for s in project.cast.speakers for d in s.dictionaries})
+            after = self.projects.project
+            if after is not None and after is not project:  # a rule changed: say what it cost
+                self.cast.show_stale(newly_stale(project, after))
 
     def _snapshot_rules(self, dict_ids: set[str]) -> None:
         service = self.dictionaries

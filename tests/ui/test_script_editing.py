@@ -307,6 +307,13 @@ def test_speaker_colour_and_dictionaries(qtbot, make_studio, tmp_path, monkeypat
         studio.window.script.open_path(path)
     assert projects.project.rules(names.id) == (("Bob", "Bobby"),)
     assert len(_stale(projects)) == 2
+    # And while it is open: the cast panel says what the rule change cost.
+    _fake_render(projects)
+    view.cast.show_stale(0)
+    with qtbot.wait_signal(dictionaries.dictionaries_changed, timeout=5000):
+        dictionaries.update(names.id, [PronunciationItem("Bob", "Robert")])
+    assert len(_stale(projects)) == 2
+    assert view.cast.stale_label.text() == "2 segments changed"
 
 
 def test_pause_puts_the_caret_back_after_the_marker(qtbot, make_studio, tmp_path) -> None:
