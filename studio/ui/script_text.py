@@ -99,7 +99,13 @@ class BlockText(QPlainTextEdit):
     def show_text(self, text: str) -> None:
         """Show the model's text unless the user has typed something not yet committed."""
         if not self.document().isModified() and self.toPlainText() != text:
-            self.setPlainText(text)
+            # textChanged means typing to listeners; the document marks itself modified while
+            # its text is being set, so this is kept from them.
+            self.blockSignals(True)
+            try:
+                self.setPlainText(text)
+            finally:
+                self.blockSignals(False)
 
     def set_matches(self, spans: list[tuple[int, int]], current: int = -1) -> None:
         """Highlight find matches; `current` (an index into spans) is the one gone to."""

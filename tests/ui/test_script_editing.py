@@ -102,7 +102,7 @@ def test_find_and_replace_across_the_project(qtbot, make_studio, tmp_path) -> No
 
 
 def test_summary_counts_words_characters_and_length_while_typing(
-    qtbot, make_studio, tmp_path
+    qtbot, make_studio, tmp_path, monkeypatch
 ) -> None:
     """The summary gives words, characters and the length (takes as rendered, the rest at the
     voice's measured rate) and follows text typed before it is committed."""
@@ -122,6 +122,21 @@ def test_summary_counts_words_characters_and_length_while_typing(
     qtbot.wait_until(lambda: "13 words" in view.summary.text(), timeout=2000)
     assert view.summary.text() == "3 sentences · 1 to render · 0:07 · 13 words · 72 characters"
     assert len(projects.project.segments()) == 2
+
+    # A keystroke recounts that paragraph only (another paragraph is left alone).
+    view.paste_script("Bob: Another paragraph.")
+    qtbot.wait_until(lambda: "15 words" in view.summary.text(), timeout=2000)
+    import studio.core.project_stats as stats
+
+    counted: list[str] = []
+    real = stats.block_figures
+    monkeypatch.setattr(
+        stats, "block_figures", lambda p, b: counted.append(b.block_id) or real(p, b)
+    )
+    row.text.setFocus()
+    qtbot.keyClicks(row.text, " Fourteen.")
+    qtbot.wait_until(lambda: "16 words" in view.summary.text(), timeout=2000)
+    assert set(counted) == {row.block_id}
 
 
 def test_enter_splits_backspace_joins_shift_enter_breaks_all_undoable(
