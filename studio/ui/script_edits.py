@@ -62,11 +62,7 @@ class ScriptEditing:
         block_id = self._caret_block if project.has(self._caret_block) else ""
         block_id = block_id or project.blocks[-1].block_id
         text = self.rows[block_id].text
-        offset = (
-            text.textCursor().position()
-            if block_id == self._caret_block
-            else len(text.toPlainText())
-        )
+        offset = text.caret() if block_id == self._caret_block else len(text.toPlainText())
         before = self.projects.project
         self.projects.edit(lambda e: e.insert_pause(block_id, offset, seconds))
         after = self.projects.project
@@ -108,9 +104,7 @@ class ScriptEditing:
         row = self.rows.get(block_id)
         if row is not None:
             row.text.setFocus()
-            cursor = row.text.textCursor()
-            cursor.setPosition(min(offset, len(row.text.toPlainText())))
-            row.text.setTextCursor(cursor)
+            row.text.set_caret(offset)
             self.rows_scroll.ensureWidgetVisible(row)
 
     def _keep_typing(self, block_id: str, text: str) -> None:

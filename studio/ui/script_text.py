@@ -82,19 +82,31 @@ class BlockText(QPlainTextEdit):
             cursor = self.textCursor()
             cursor.removeSelectedText()
             self.document().setModified(False)  # the split takes the text as typed
-            self.split_requested.emit(cursor.position(), self.toPlainText())
+            text = self.toPlainText()
+            self.split_requested.emit(from_qt(text, cursor.position()), text)
             return
         cursor = self.textCursor()
         if key == Qt.Key.Key_Backspace and cursor.position() == 0 and not cursor.hasSelection():
             self.document().setModified(False)
             self.join_requested.emit(self.toPlainText())
             return
-        at_end = cursor.position() == len(self.toPlainText())
+        at_end = cursor.atEnd()
         if key == Qt.Key.Key_Delete and at_end and not cursor.hasSelection():
             self.document().setModified(False)
             self.join_next_requested.emit(self.toPlainText())
             return
         super().keyPressEvent(event)
+
+    def caret(self) -> int:
+        """The caret as an index into the text (Qt counts UTF-16 units, Python characters)."""
+        return from_qt(self.toPlainText(), self.textCursor().position())
+
+    def set_caret(self, index: int) -> None:
+        """Put the caret at an index into the text."""
+        text = self.toPlainText()
+        cursor = self.textCursor()
+        cursor.setPosition(to_qt(text, min(index, len(text))))
+        self.setTextCursor(cursor)
 
     def show_text(self, text: str) -> None:
         """Show the model's text unless the user has typed something not yet committed."""
@@ -109,12 +121,13 @@ class BlockText(QPlainTextEdit):
 
     def set_matches(self, spans: list[tuple[int, int]], current: int = -1) -> None:
         """Highlight find matches; `current` (an index into spans) is the one gone to."""
+        text = self.toPlainText()
         selections = []
         for n, (start, end) in enumerate(spans):
             selection = QTextEdit.ExtraSelection()
             cursor = QTextCursor(self.document())
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(to_qt(text, start))
+            cursor.setPosition(to_qt(text, end), QTextCursor.MoveMode.KeepAnchor)
             selection.cursor = cursor
             selection.format = _MATCH_FORMATS[n == current]
             selections.append(selection)
@@ -130,6 +143,25 @@ def _match_format(background: QColor) -> QTextCharFormat:
 
 # Built once: a long script can show thousands of matches.
 _MATCH_FORMATS = (_match_format(MATCH_LOOK[0]), _match_format(MATCH_LOOK[1]))
+
+
+def from_qt(text: str, position: int) -> int:
+    """A Qt position in `text` (UTF-16 units: an emoji counts two) as a Python index."""
+    if text.isascii():
+        return position
+    units = 0
+    for index, char in enumerate(text):
+        if units >= position:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text)
+
+
+def to_qt(text: str, index: int) -> int:
+    """A Python index into `text` as a Qt position."""
+    if text.isascii():
+        return index
+    return index + sum(1 for char in text[:index] if ord(char) > 0xFFFF)
 
 
 def _is_commit(event: QEvent) -> bool:

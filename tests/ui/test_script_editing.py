@@ -385,3 +385,23 @@ def test_replace_all_and_a_sentence_voice_rerender_only_those(
     assert waves_local.stats.requests(TTS) == 3
     assert projects.project.segment(target.segment_id).take().voice_id == own_voice
     assert _stale(projects) == []
+
+
+def test_enter_and_find_count_an_emoji_as_one_character(qtbot, make_studio, tmp_path) -> None:
+    """Qt counts an emoji as two positions: Enter after one still splits at the caret, and a
+    match after one is highlighted on its own letters."""
+    studio = make_studio(start=False)
+    view, projects = _script_tab(studio, qtbot, tmp_path / "Emoji.wavesproj")
+    view.paste_script("Narrator: Wow 😀 great. Then the cat left.")
+    row = next(iter(view.rows.values()))
+    row.text.setFocus()
+    row.text.set_caret(len("Wow 😀 great. "))  # before "Then"
+    assert row.text.textCursor().position() == len("Wow 😀 great. ") + 1  # UTF-16 units
+    qtbot.keyClick(row.text, Qt.Key.Key_Return)
+    assert [b.text for b in projects.project.blocks] == ["Wow 😀 great.", "Then the cat left."]
+    projects.edit(lambda e: e.undo())
+    view.open_find()
+    view.find_bar.find_edit.setText("cat")
+    view.finder.refresh_query()
+    (selection,) = row.text.extraSelections()
+    assert selection.cursor.selectedText() == "cat"
