@@ -80,11 +80,16 @@ class ScriptFinder(QObject):
 
     @Slot()
     def close(self) -> None:
-        """Hide the bar and its highlights."""
+        """Hide the bar and its highlights; the caret goes to the match gone to."""
+        at = self.matches[self.current] if 0 <= self.current < len(self.matches) else None
         self.bar.hide()
         self._pattern = None
         self.matches, self.current, self._found = [], -1, {}
         self._paint()
+        row = self._view.rows.get(at.block_id) if at is not None else None
+        if row is not None and at is not None:
+            row.text.setFocus()
+            row.text.set_caret(at.start)
 
     def project_changed(self) -> None:
         """The project changed: search the changed blocks again, soon."""
@@ -105,6 +110,13 @@ class ScriptFinder(QObject):
         for button in (self.bar.next_button, self.bar.previous_button, self.bar.replace_button):
             button.setEnabled(bool(text))
         self.bar.replace_all_button.setEnabled(bool(text))
+
+    def _current(self) -> bool:
+        """Bring the matches up to date with edits not searched yet; True when there are any."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.refresh(paint=False)
+        return bool(self.matches)
 
     def refresh_query(self) -> None:
         """Search for the query now, without waiting for the typing to pause."""
@@ -214,7 +226,7 @@ class ScriptFinder(QObject):
     def go(self, step: int) -> None:
         """Go to the next (+1), previous (-1) or the current (0) match: scroll to its row and
         select its sentence."""
-        if self._flush() or not self.matches:
+        if self._flush() or not self._current():
             return  # a query still being typed goes to its first match
         self.current = (max(self.current, 0) + step) % len(self.matches)
         self._paint()
@@ -234,6 +246,7 @@ class ScriptFinder(QObject):
     def replace_current(self) -> None:
         """Replace the match gone to, then go to the next one."""
         self._flush()
+        self._current()
         project = self._view.projects.project
         if project is None or self._pattern is None or not 0 <= self.current < len(self.matches):
             return

@@ -28,11 +28,11 @@ class FindBar(QWidget):
         self.case_box = QCheckBox("Match case", self)
         self.word_box = QCheckBox("Whole words", self)
         self.previous_button = QPushButton("Previous", self)
-        self.previous_button.setToolTip("Previous match (Shift+Enter)")
+        self.previous_button.setToolTip("Previous match (Shift+Enter in the find field)")
         self.next_button = QPushButton("Next", self)
-        self.next_button.setToolTip("Next match (Enter)")
+        self.next_button.setToolTip("Next match (Enter in the find field)")
         self.replace_button = QPushButton("Replace", self)
-        self.replace_button.setToolTip("Replace this match and go to the next")
+        self.replace_button.setToolTip("Replace this match and go to the next (Enter)")
         self.replace_all_button = QPushButton("Replace all", self)
         self.replace_all_button.setToolTip("Replace every match in the project (one undo step)")
         self.count_label = QLabel("", self)
@@ -69,12 +69,15 @@ class FindBar(QWidget):
                 self.closed.emit()
                 return True
         if (
-            watched is self.find_edit
-            and isinstance(event, QKeyEvent)
+            isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         ):
+            # Enter: next match (Shift: previous); in the replace field, replace this one.
             shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            (self.previous_button if shift else self.next_button).click()
+            if watched is self.replace_edit:
+                self.replace_button.click()
+            else:
+                (self.previous_button if shift else self.next_button).click()
             return True
         return super().eventFilter(watched, event)

@@ -87,14 +87,16 @@ def test_find_and_replace_across_the_project(qtbot, make_studio, tmp_path) -> No
     assert projects.project.blocks == before.blocks
     qtbot.wait_until(lambda: bar.count_label.text() == "1 of 2", timeout=2000)
 
-    # Replace: this match only, then on to the next.
-    qtbot.mouseClick(bar.replace_button, Qt.MouseButton.LeftButton)
+    # Replace (Enter in its field): this match only, then on to the next.
+    bar.replace_edit.setFocus()
+    qtbot.keyClick(bar.replace_edit, Qt.Key.Key_Return)
     assert projects.project.blocks[0].text.startswith("The bird sat")
     assert projects.project.blocks[1].text.startswith("My Cat")
     assert bar.count_label.text() == "1 of 1"
     qtbot.keyClick(bar.find_edit, Qt.Key.Key_Escape)
     assert not bar.isVisible()
     assert [len(r.text.extraSelections()) for r in rows] == [0, 0]
+    assert rows[1].text.hasFocus() and rows[1].text.caret() == len("My ")  # back at the match
     studio.window.modes.setCurrentIndex(0)
     assert studio.window.commands.history.shortcuts()[0].toString() == "Ctrl+H"
     qtbot.keyClick(tabs, Qt.Key.Key_F, CTRL)  # the Quick line tab has no find bar
