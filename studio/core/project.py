@@ -7,9 +7,10 @@ Design note (what the Script view, Render changed, read-along and `project rende
   (`store.project_rows`), undo keeps commands, and a `Project` goes to a worker thread as is.
 - **Editing** (GUI thread): `project_edit.ProjectEditor` (`undo`/`redo`, `undo_label`,
   `version` counts every change). Typing: `set_block_text(id, text, typing=True)`, `seal()` when
-  the caret leaves; Enter `split_block`; paste `paste` (`Name: line` makes speakers); Pause
-  button `insert_pause`; `set_locked`, `choose_take`, `set_overrides`, cast/chapter edits,
-  `replace_all` (`project_find.find` for hits, `counts` for words/characters).
+  the caret leaves; Enter `split_block`, Backspace/Delete `join_previous`; paste `paste`
+  (`Name: line` makes speakers); Pause button `insert_pause`; `set_locked`, `choose_take`,
+  `set_overrides`, cast/chapter edits, `replace_all` (`project_find.find` for hits);
+  `project_stats.ProjectTally` for words, characters and length, per changed block.
 - **Text.** A block's `text` is as typed, `[pause 1.5s]` markers included;
   `project_text.split_block` makes one segment per sentence (over 250 characters: cut at
   clauses), a marker ends a segment and becomes its pause, `block_spans` maps segments to

@@ -168,11 +168,17 @@ class ProjectEditor(CastEdits):
         place = self._placing("Delete", where)
         return self.do(Command("Delete", place.backward, place.forward))
 
-    def split_block(self, block_id: str, offset: int) -> str:
-        """Split a block at `offset` (Enter); the sentences after it keep their takes."""
+    def split_block(self, block_id: str, offset: int, text: str | None = None) -> str:
+        """Split a block at `offset` (Enter); the sentences after it keep their takes.
+
+        Args:
+            text: The block's text as typed (default: its text now); typing not yet taken is
+                part of the same undo step.
+        """
         block = self.project.block(block_id)
         ci, bi, _ = self.project.locate(block_id)
-        head, tail = block.text[:offset].rstrip(), block.text[offset:].lstrip()
+        typed = block.text if text is None else text
+        head, tail = typed[:offset].rstrip(), typed[offset:].lstrip()
         new = Block(self._ids(), block.speaker_id, "")
         chapter_id = self.project.chapters[ci].chapter_id
         cut = self._text_command(block_id, head)
@@ -180,6 +186,40 @@ class ProjectEditor(CastEdits):
         fill = Command("", self._text_step(new.block_id, tail), self._text_step(new.block_id, ""))
         self.do(sequence("Split paragraph", [cut, place, fill]))
         return new.block_id
+
+    def join_previous(
+        self, block_id: str, text: str | None = None, previous_text: str | None = None
+    ) -> int:
+        """Join a block to the one before it in its chapter (Backspace at its start), which
+        keeps its speaker; sentences keep their takes. Returns where the join is in the
+        joined text, or -1 when the block is the first of its chapter (nothing changes).
+
+        Args:
+            text: The block's text as typed (default: its text now).
+            previous_text: The previous block's text as typed (Delete at its end).
+        """
+        ci, bi, _ = self.project.locate(block_id)
+        if bi == 0:
+            return -1
+        chapter = self.project.chapters[ci]
+        block, before = chapter.blocks[bi], chapter.blocks[bi - 1]
+        head = (before.text if previous_text is None else previous_text).rstrip()
+        tail = (block.text if text is None else text).strip()
+        joined = f"{head} {tail}" if head and tail else head + tail
+        # The reverse of split_block: empty the block (its segments go to the graveyard),
+        # remove it, then the longer text revives them in the block before.
+        empty = Command("", self._text_step(block_id, ""), self._text_step(block_id, block.text))
+        gone = Block(block_id, block.speaker_id, "", (), block.pause_after_s)
+        place = self._placing("", [(chapter.chapter_id, bi, gone)])
+        join = Command(
+            "",
+            self._text_step(before.block_id, joined),
+            self._text_step(before.block_id, before.text),
+        )
+        self.do(
+            sequence("Join paragraphs", [empty, Command("", place.backward, place.forward), join])
+        )
+        return len(head) + (1 if head and tail else 0)
 
     def paste(self, chapter_id: str, index: int, text: str) -> list[str]:
         """Insert pasted text as blocks at `index`; `Name: line` tags assign speakers, creating

@@ -40,6 +40,18 @@ def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     ]
 
 
+def compile_query(
+    query: str, *, case_sensitive: bool = False, whole_word: bool = False
+) -> re.Pattern[str]:
+    """The pattern `find` uses (raises ValidationError for an empty or overlong query)."""
+    return _pattern(query, case_sensitive, whole_word)
+
+
+def text_matches(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """[start, end) spans of `pattern` in one block's text, outside pause markers."""
+    return _spans(pattern, text)
+
+
 def find(
     project: Project, query: str, *, case_sensitive: bool = False, whole_word: bool = False
 ) -> list[Match]:

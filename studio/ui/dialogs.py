@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 
 def ask(parent: QWidget | None, title: str, text: str, default_yes: bool = False) -> bool:
@@ -57,6 +65,12 @@ def ask_name(parent: QWidget | None, title: str, label: str, text: str) -> str |
     """Ask for a name; None when cancelled."""
     dialog = name_dialog(parent, title, label, text)
     return dialog.textValue() if dialog.exec() else None
+
+
+def pick_colour(parent: QWidget | None, title: str, colour: str) -> str | None:
+    """Ask for a colour, starting from `colour`; "#rrggbb", or None when cancelled."""
+    picked = QColorDialog.getColor(QColor(colour), parent, title)
+    return picked.name() if picked.isValid() else None
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         if services.projects is not None:
             self.script = ScriptMode(
                 self, services.projects, services.voices, services.messages, self.statusBar(),
-                lambda: services.settings.voice_id,
+                lambda: services.settings.voice_id, services.dictionaries,
             )  # fmt: skip
             self.modes.addTab(self.script.view, icon("dictionary"), "S&cript")
             self.script.install_menu(self.menuBar())
@@ -331,9 +331,12 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_mode_changed(self, index: int) -> None:
         # The Script tab has its own cast panel; the line's voice settings would only confuse.
-        self.side_scroll.setVisible(
-            self.script is None or self.modes.widget(index) is not self.script.view
-        )
+        script = self.script is not None and self.modes.widget(index) is self.script.view
+        self.side_scroll.setVisible(not script)
+        # There Ctrl+H is Find and replace (History stays in the Speech menu).
+        self.commands.history.setShortcuts([] if script else [QKeySequence("Ctrl+H")])
+        if self.script is not None:
+            self.script.set_active(script)
 
     @Slot(str)
     def _on_playback_state_changed(self, state: str) -> None:

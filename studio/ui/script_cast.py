@@ -1,8 +1,9 @@
-"""The cast panel of the Script view: speakers, their voice and speed."""
+"""The cast panel of the Script view: speakers, their colour, voice, speed and dictionaries."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QSize, Signal, Slot
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -19,10 +21,18 @@ from studio.core import contract as c
 from studio.core.models import Voice
 from studio.core.project import Project
 from studio.core.project_cast import Speaker
+from studio.services.dictionaries import NamedDictionary
+from studio.ui import dialogs
+
+
+def _swatch(colour: str) -> QIcon:
+    pixmap = QPixmap(28, 14)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
 
 
 class SpeakerEditor(QGroupBox):
-    """One speaker: name, voice from the catalogue, speed.
+    """One speaker: name, colour, voice from the catalogue, speed, dictionaries.
 
     Signals:
         changed(str speaker_id, object changes): a dict for ProjectEditor.update_speaker.
@@ -45,10 +55,21 @@ class SpeakerEditor(QGroupBox):
         self.speed.setSingleStep(0.1)
         self.speed.setSuffix("×")
         self.speed.editingFinished.connect(self._on_speed_edited)
+        self.colour_button = QPushButton("Change…", self)
+        self.colour_button.setAccessibleName("Speaker colour")
+        self.colour_button.clicked.connect(self._on_colour_clicked)
+        self.dictionaries: list[NamedDictionary] = []
+        self.dict_button = QPushButton("None", self)
+        self.dict_button.setAccessibleName("Speaker dictionaries")
+        self.dict_button.setToolTip("Pronunciation dictionaries this speaker's sentences apply")
+        self.dict_menu = QMenu(self.dict_button)
+        self.dict_button.setMenu(self.dict_menu)
         form = QFormLayout(self)
         form.addRow("Name", self.name)
+        form.addRow("Colour", self.colour_button)
         form.addRow("Voice", self.voice)
         form.addRow("Speed", self.speed)
+        form.addRow("Dictionaries", self.dict_button)
         self.show_speaker(speaker, voices)
 
     def show_speaker(self, speaker: Speaker, voices: tuple[Voice, ...]) -> None:
@@ -70,6 +91,45 @@ class SpeakerEditor(QGroupBox):
         self.voice.blockSignals(False)
         if not self.speed.hasFocus():
             self.speed.setValue(speaker.speed)
+        self.colour_button.setIcon(_swatch(speaker.colour))
+        self.colour_button.setIconSize(QSize(28, 14))
+        self.colour_button.setToolTip(f"{speaker.colour}: pick another colour for the chips")
+        self._show_dictionaries()
+
+    def set_dictionaries(self, dictionaries: list[NamedDictionary]) -> None:
+        """The dictionaries to pick from (the backend's list)."""
+        self.dictionaries = dictionaries
+        self._show_dictionaries()
+
+    def _show_dictionaries(self) -> None:
+        chosen = self.speaker.dictionaries
+        names = {d.id: d.name for d in self.dictionaries}
+        for action in self.dict_menu.actions():  # later: one of them may be emitting now
+            self.dict_menu.removeAction(action)
+            action.deleteLater()
+        # A picked id the backend no longer lists stays, marked, so it can be unticked.
+        for dict_id in [*names, *(d for d in chosen if d not in names)]:
+            action = self.dict_menu.addAction(names.get(dict_id, f"{dict_id} (missing)"))
+            action.setCheckable(True)
+            action.setChecked(dict_id in chosen)
+            action.toggled.connect(lambda on, d=dict_id: self._on_dictionary_toggled(d, on))
+        if not self.dict_menu.actions():
+            self.dict_menu.addAction("No dictionaries on this backend").setEnabled(False)
+        picked = [names.get(d, d) for d in chosen]
+        self.dict_button.setText(", ".join(picked) if picked else "None")
+
+    def _on_dictionary_toggled(self, dict_id: str, on: bool) -> None:
+        chosen = [d for d in self.speaker.dictionaries if d != dict_id]
+        if on:
+            chosen.append(dict_id)
+        if tuple(chosen) != self.speaker.dictionaries:
+            self.changed.emit(self.speaker_id, {"dictionaries": tuple(chosen)})
+
+    @Slot()
+    def _on_colour_clicked(self) -> None:
+        colour = dialogs.pick_colour(self, f"Colour of {self.speaker.name}", self.speaker.colour)
+        if colour and colour.lower() != self.speaker.colour.lower():
+            self.changed.emit(self.speaker_id, {"colour": colour.lower()})
 
     @Slot()
     def _on_name_edited(self) -> None:
@@ -103,6 +163,7 @@ class CastPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.voices: tuple[Voice, ...] = ()
+        self.dictionaries: list[NamedDictionary] = []
         self.editors: dict[str, SpeakerEditor] = {}
         self._list = QVBoxLayout()
         self.add_button = QPushButton("Add spea&ker", self)
@@ -124,6 +185,12 @@ class CastPanel(QWidget):
         for editor in self.editors.values():
             editor.show_speaker(editor.speaker, voices)
 
+    def set_dictionaries(self, dictionaries: list[NamedDictionary]) -> None:
+        """The dictionaries each speaker can pick."""
+        self.dictionaries = dictionaries
+        for editor in self.editors.values():
+            editor.set_dictionaries(dictionaries)
+
     def show_project(self, project: Project | None) -> None:
         """Show the project's cast (reusing editors, so a field being typed in stays)."""
         speakers = project.cast.speakers if project is not None else ()
@@ -137,6 +204,7 @@ class CastPanel(QWidget):
                 editor = self.editors[speaker.speaker_id] = SpeakerEditor(
                     speaker, self.voices, self
                 )
+                editor.set_dictionaries(self.dictionaries)
                 editor.changed.connect(self.speaker_changed)
                 self._list.insertWidget(n, editor)
             elif editor.speaker is not speaker:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QStatusBar, QTabWidget, QWidget
 
 from studio import APP_NAME
+from studio.services.dictionaries import DictionaryService
 from studio.services.messages import MessageBus
 from studio.services.project_bundle import ProjectServices
 from studio.services.voices import VoiceCatalog
@@ -27,6 +28,7 @@ class ScriptMode(QObject):
     Attributes:
         view: The ScriptView (the window puts it in a tab).
         new_action, open_action, save_as_action, close_action, undo_action, redo_action
+        find_action, replace_action: Ctrl+F and Ctrl+H on the Script tab.
         recent_menu: File → Open Recent.
     """
 
@@ -38,6 +40,7 @@ class ScriptMode(QObject):
         messages: MessageBus,
         status_bar: QStatusBar,
         default_voice: Callable[[], str],
+        dictionaries: DictionaryService | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -59,11 +62,22 @@ class ScriptMode(QObject):
         self.undo_action = self._action("&Undo", "Ctrl+Z", projects.undo, self.view)
         self.redo_action = self._action("&Redo", "Ctrl+Shift+Z", projects.redo, self.view)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # Window-wide but enabled only while the Script tab is shown (set_active): Ctrl+F works
+        # with the focus on the tab bar too.
+        self.find_action = self._action("&Find…", "Ctrl+F", self.view.open_find)
+        self.replace_action = self._action(
+            "Find and &replace…", "Ctrl+H", lambda: self.view.open_find(replace=True)
+        )
+        for action in (self.find_action, self.replace_action):
+            window.addAction(action)
+        self.set_active(False)
         projects.file_changed.connect(self._on_file_changed)
         projects.open_failed.connect(self._on_open_failed)
         projects.project_changed.connect(self._on_project_changed)
-        voices.voices_changed.connect(lambda _list: self.view.cast.set_voices(voices.voices))
-        self.view.cast.set_voices(voices.voices)
+        voices.voices_changed.connect(self._on_voices_changed)
+        self._on_voices_changed()
+        if dictionaries is not None:
+            self.view.set_dictionaries(dictionaries)
         self._on_file_changed("")
 
     def _action(
@@ -77,6 +91,11 @@ class ScriptMode(QObject):
             scope.addAction(action)
         action.triggered.connect(slot)
         return action
+
+    def set_active(self, active: bool) -> None:
+        """The Script tab is shown (or not): its window-wide shortcuts follow."""
+        for action in (self.find_action, self.replace_action):
+            action.setEnabled(active)
 
     def install_menu(self, menu_bar: QMenuBar) -> None:
         """Put the project commands at the top of the File menu."""
@@ -170,6 +189,11 @@ class ScriptMode(QObject):
         self.save_as_action.setEnabled(has)
         self.close_action.setEnabled(has)
         self._window.setWindowTitle(self.title())
+
+    @Slot(object)
+    def _on_voices_changed(self, _voices: object = None) -> None:
+        self.view.cast.set_voices(self._voices.voices)
+        self.view.bar.set_voices(self._voices.voices)
 
     @Slot(str)
     def _on_open_failed(self, message: str) -> None:

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QFocusEvent, QKeyEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QPlainTextEdit,
-    QSizePolicy,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from studio.core.project import Block, Project
 from studio.core.project_cast import Cast
 from studio.core.project_state import SegmentState, block_states
+from studio.ui.script_text import BlockText
 
 # Colour plus a symbol and text, so the state never rests on colour alone.
 STATE_LOOK: dict[SegmentState, tuple[str, str]] = {
@@ -26,59 +18,8 @@ STATE_LOOK: dict[SegmentState, tuple[str, str]] = {
     SegmentState.LOCKED: ("#1565c0", "🔒"),
     SegmentState.FAILED: ("#c62828", "✕"),
 }
-
-
-class BlockText(QPlainTextEdit):
-    """A paragraph's text; the edit is committed when the caret leaves (or Ctrl+Enter).
-
-    Signals:
-        committed(str text): the text as it stands, when editing ends.
-    """
-
-    committed = Signal(str)
-    entered = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTabChangesFocus(True)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.document().contentsChanged.connect(self._fit)
-        self._fit()
-
-    @Slot()
-    def _fit(self) -> None:
-        lines = max(1, min(8, int(self.document().size().height())))
-        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 12)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        self.entered.emit()
-        super().focusInEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.committed.emit(self.toPlainText())
-        super().focusOutEvent(event)
-
-    def event(self, event: QEvent) -> bool:
-        # The window's Ctrl+Enter renders the single line; here it ends the paragraph's edit.
-        if event.type() == QEvent.Type.ShortcutOverride and _is_commit(event):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if _is_commit(event):
-            self.committed.emit(self.toPlainText())
-            return
-        super().keyPressEvent(event)
-
-
-def _is_commit(event: QEvent) -> bool:
-    """Ctrl+Enter."""
-    return (
-        isinstance(event, QKeyEvent)
-        and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-    )
+# A sentence with its own voice or speed (not the speaker's) carries this mark.
+OVERRIDE_MARK = "✱"
 
 
 class BlockRow(QWidget):
@@ -89,12 +30,22 @@ class BlockRow(QWidget):
         speaker_chosen(str block_id, str speaker_id)
         segment_selected(str segment_id)
         text_entered(str block_id): the caret went into this block's text.
+        split_requested(str block_id, int offset, str text): Enter in the text.
+        join_requested(str block_id, str text): Backspace at its start.
+        join_next_requested(str block_id, str text): Delete at its end.
+        text_typed(str block_id): the text changed in the field (not yet committed).
+        segment_menu_requested(str segment_id, QPoint global_pos): a right-click on a stripe.
     """
 
     text_committed = Signal(str, str)
     speaker_chosen = Signal(str, str)
     segment_selected = Signal(str)
     text_entered = Signal(str)
+    split_requested = Signal(str, int, str)
+    join_requested = Signal(str, str)
+    join_next_requested = Signal(str, str)
+    text_typed = Signal(str)
+    segment_menu_requested = Signal(str, QPoint)
 
     def __init__(self, block_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +61,14 @@ class BlockRow(QWidget):
         self.text.setAccessibleName("Paragraph text")
         self.text.committed.connect(self._on_text_committed)
         self.text.entered.connect(lambda: self.text_entered.emit(self.block_id))
+        self.text.split_requested.connect(
+            lambda offset, text: self.split_requested.emit(self.block_id, offset, text)
+        )
+        self.text.join_requested.connect(lambda text: self.join_requested.emit(self.block_id, text))
+        self.text.join_next_requested.connect(
+            lambda text: self.join_next_requested.emit(self.block_id, text)
+        )
+        self.text.textChanged.connect(self._on_text_changed)
         self.stripes = QHBoxLayout()
         self.stripes.setSpacing(2)
         self.stripe_buttons: dict[str, QToolButton] = {}
@@ -141,8 +100,7 @@ class BlockRow(QWidget):
             " border-radius: 3px; padding: 2px 4px; }"
         )
         self.speaker.blockSignals(False)
-        if not self.text.hasFocus() and self.text.toPlainText() != block.text:
-            self.text.setPlainText(block.text)
+        self.text.show_text(block.text)
         self._show_segments(project, block)
         self._mark(selected, speaking, force=True)
 
@@ -161,9 +119,10 @@ class BlockRow(QWidget):
             duration = f" {take.duration_s:.1f} s" if take is not None else ""
             if segment.pause_after_s:
                 duration += f" ⏸{segment.pause_after_s:g} s"
+            own = override_text(segment.voice_id, segment.speed)
             button = QToolButton(self)
             button.setCheckable(True)
-            button.setText(f"{symbol} {n}{duration}")
+            button.setText(f"{symbol} {n}{duration}" + (f" {OVERRIDE_MARK}" if own else ""))
             button.setProperty("state", state.value)
             button.setStyleSheet(
                 f"QToolButton {{ color: {colour}; border: 1px solid transparent;"
@@ -172,10 +131,17 @@ class BlockRow(QWidget):
                 f" border-bottom: 3px solid {colour}; }}"
             )
             preview = segment.text[:60] + ("…" if len(segment.text) > 60 else "")
-            button.setToolTip(f"Sentence {n}: {state.value}{duration}\n{preview}")
-            button.setAccessibleName(f"Sentence {n}, {state.value}{duration}")
+            own = f", {own}" if own else ""
+            button.setToolTip(f"Sentence {n}: {state.value}{duration}{own}\n{preview}")
+            button.setAccessibleName(f"Sentence {n}, {state.value}{duration}{own}")
             button.clicked.connect(
                 lambda _=False, sid=segment.segment_id: self.segment_selected.emit(sid)
+            )
+            button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            button.customContextMenuRequested.connect(
+                lambda pos, sid=segment.segment_id, b=button: self.segment_menu_requested.emit(
+                    sid, b.mapToGlobal(pos)
+                )
             )
             self.stripes.addWidget(button)
             self.stripe_buttons[segment.segment_id] = button
@@ -193,6 +159,15 @@ class BlockRow(QWidget):
             font.setUnderline(segment_id == speaking)
             button.setFont(font)
 
+    def retire(self) -> None:
+        """The block is gone: a late focus-out must not commit text for it."""
+        self.block = None
+
+    @Slot()
+    def _on_text_changed(self) -> None:
+        if self.text.document().isModified():
+            self.text_typed.emit(self.block_id)
+
     @Slot(int)
     def _on_speaker_activated(self, index: int) -> None:
         self.speaker_chosen.emit(self.block_id, str(self.speaker.itemData(index)))
@@ -202,3 +177,13 @@ class BlockRow(QWidget):
         # A blank paragraph is reported too: the view removes it.
         if self.block is not None and (text != self.block.text or not text.strip()):
             self.text_committed.emit(self.block_id, text)
+
+
+def override_text(voice_id: str | None, speed: float | None) -> str:
+    """ "own voice emily, own speed 1.2×" for a sentence's overrides ("" for none)."""
+    parts = []
+    if voice_id is not None:
+        parts.append(f"own voice {voice_id or '(default)'}")
+    if speed is not None:
+        parts.append(f"own speed {speed:g}×")
+    return ", ".join(parts)

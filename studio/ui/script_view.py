@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -23,9 +24,11 @@ from studio.services.project_render import ProjectRenderer
 from studio.ui import dialogs
 from studio.ui.script_cast import CastPanel
 from studio.ui.script_edits import ScriptEditing
+from studio.ui.script_find import ScriptFinder
+from studio.ui.script_find_bar import FindBar
 from studio.ui.script_rows import BlockRow
 from studio.ui.script_segment_bar import SegmentBar
-from studio.ui.script_summary import summary
+from studio.ui.script_summary import ScriptSummary
 
 # The Render button stops a run that is going on (same letter, so the key stays the same).
 RENDER_LABELS = ("Render chan&ged", "Stop renderin&g")
@@ -77,12 +80,7 @@ class ScriptView(ScriptEditing, QWidget):
             self.render_button, self.play_button, self.new_button, self.paste_button,
             self.pause_button,
         )  # fmt: skip
-        self.summary = QLabel("", self)
-        self.summary.setAccessibleName("Project summary")
-        self._summary_timer = QTimer(self)
-        self._summary_timer.setSingleShot(True)
-        self._summary_timer.setInterval(150)
-        self._summary_timer.timeout.connect(self._on_summary_timer_timeout)
+        self.summary = ScriptSummary(self)
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName("Render progress")
         self.progress.setMaximumWidth(160)
@@ -103,6 +101,8 @@ class ScriptView(ScriptEditing, QWidget):
         self.segment_play, self.regenerate_button = self.bar.play_button, self.bar.regenerate_button
         self.takes_button, self.takes_menu = self.bar.takes_button, self.bar.takes_menu
         self.lock_button = self.bar.lock_button
+        self.bar.overrides_changed.connect(self._on_overrides_changed)
+        self.segment_menu: QMenu | None = None  # the last sentence context menu shown
 
         self._rows_box = QWidget(self)
         self._rows_layout = QVBoxLayout(self._rows_box)
@@ -110,6 +110,8 @@ class ScriptView(ScriptEditing, QWidget):
         self.rows_scroll = QScrollArea(self)
         self.rows_scroll.setWidgetResizable(True)
         self.rows_scroll.setWidget(self._rows_box)
+        self.find_bar = FindBar(self)
+        self.finder = ScriptFinder(self, self.find_bar)
         self.empty_label = QLabel("No project open: File → New project or Open project…", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cast = CastPanel(self)
@@ -120,6 +122,7 @@ class ScriptView(ScriptEditing, QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
+        left_layout.addWidget(self.find_bar)
         left_layout.addWidget(self.empty_label)
         left_layout.addWidget(self.rows_scroll, 1)
         left_layout.addWidget(self.bar)
@@ -155,7 +158,9 @@ class ScriptView(ScriptEditing, QWidget):
         self._order = ids
         for block_id in list(self.rows):
             if block_id not in ids:
-                self.rows.pop(block_id).deleteLater()
+                gone = self.rows.pop(block_id)
+                gone.retire()
+                gone.deleteLater()
         for n, block in enumerate(blocks):
             row = self.rows.get(block.block_id)
             if row is None:
@@ -164,6 +169,11 @@ class ScriptView(ScriptEditing, QWidget):
                 row.speaker_chosen.connect(self._on_speaker_chosen)
                 row.segment_selected.connect(self.select_segment)
                 row.text_entered.connect(self._on_text_entered)
+                row.split_requested.connect(self._on_split_requested)
+                row.join_requested.connect(self._on_join_requested)
+                row.join_next_requested.connect(self._on_join_next_requested)
+                row.text_typed.connect(self._on_text_typed)
+                row.segment_menu_requested.connect(self._on_segment_menu_requested)
             if reorder and self._rows_layout.indexOf(row) != n:
                 self._rows_layout.insertWidget(n, row)
             assert project is not None
@@ -172,10 +182,8 @@ class ScriptView(ScriptEditing, QWidget):
             self.selected = ""
         self.cast.show_project(project)
         self._show_selection()
-        # Counting every segment costs a few ms on a long script: at most every 150 ms (not per
-        # edit), and not restarted, so a stream of renders still updates it.
-        if not self._summary_timer.isActive():
-            self._summary_timer.start()
+        self.summary.show_project(project)  # recounts the changed blocks, at most every 150 ms
+        self.finder.project_changed()
 
     def select_segment(self, segment_id: str) -> None:
         """Select a segment (its actions show below the rows); while playing, jump there."""
@@ -217,6 +225,11 @@ class ScriptView(ScriptEditing, QWidget):
             self.status.emit(f"Rendering {plan.requests} segment(s), {plan.characters} characters…")
             self.renderer.render_segments(plan.jobs)
 
+    def open_find(self, replace: bool = False) -> None:
+        """Open the find bar (Ctrl+F), with the replace fields (Ctrl+H)."""
+        if self._shown is not None:
+            self.finder.open(replace)
+
     def play_project(self) -> None:
         """Play the chosen takes from the selected segment (from the start when none)."""
         self.player.play_from(self.selected)
@@ -226,10 +239,13 @@ class ScriptView(ScriptEditing, QWidget):
         self.projects.edit(lambda e: e.choose_take(segment_id, take_id))
         self.player.play_take(take_id)
 
-    @Slot()
-    def _on_summary_timer_timeout(self) -> None:
-        project = self._shown
-        self.summary.setText(summary(project) if project is not None else "")
+    @Slot(str, QPoint)
+    def _on_segment_menu_requested(self, segment_id: str, pos: QPoint) -> None:
+        self.select_segment(segment_id)
+        if self.segment_menu is not None:
+            self.segment_menu.deleteLater()
+        self.segment_menu = self.bar.context_menu(self)
+        self.segment_menu.popup(pos)
 
     @Slot(str)
     def _on_regenerate_requested(self, segment_id: str) -> None:
