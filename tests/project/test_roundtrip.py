@@ -31,7 +31,8 @@ def rendered(tmp_path_factory, waves_local) -> Path:
     folder = tmp_path_factory.mktemp("roundtrip")
     path = folder / "lighthouse.wavesproj"
     code = main(["project", "import", str(EXAMPLES / "two-voices.md"), "--out", str(path),
-                 "--voice", "tone-alto", "--speaker-voice", "Bob=tone-bass", "--title", "lighthouse"])  # fmt: skip
+                 "--voice", "tone-alto", "--speaker-voice", "Bob=tone-bass",
+                 "--title", "lighthouse"])  # fmt: skip
     assert code == 0
     assert render_project(path, waves_local) == 10
     return path
