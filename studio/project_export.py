@@ -9,6 +9,7 @@ existing files are refused before any work unless `force` is given.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -132,7 +133,9 @@ def export_project(
     stage = Path(tempfile.mkdtemp(prefix=f".{stem}.export-", dir=request.out_dir))
     try:
         measure = bool(request.subtitles) or project.timed
-        takes = extract_takes(file, [i.take_id for i in items], stage, measure)
+        # A take followed by a dubbed cue ends with its speech, not its padding.
+        trim = {a.take_id for a, b in itertools.pairwise(items) if b.cue_s is not None}
+        takes = extract_takes(file, [i.take_id for i in items], stage, measure, trim)
         rate = request.sample_rate or project.export.sample_rate
         options = MixOptions(
             request.export_format, rate, request.crossfade_ms, "crossfade",

@@ -3,13 +3,15 @@ speech is (for subtitles and dubbing)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from studio.audio.speech import speech_regions
 from studio.core.project_dub import TakeTiming
 from studio.store.project_file import ProjectFile
+
+TAIL_S = 0.05  # kept after the last speech when a tail is trimmed (the word's own decay)
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,17 @@ def measure(samples: object, sample_rate: int) -> tuple[tuple[float, float], ...
 
 
 def extract_takes(
-    file: ProjectFile, take_ids: Iterable[str], folder: Path, measure_speech: bool
+    file: ProjectFile,
+    take_ids: Iterable[str],
+    folder: Path,
+    measure_speech: bool,
+    trim: Collection[str] = (),
 ) -> dict[str, TakeAudio]:
     """Write each take once to `folder` (one in memory at a time: memory stays bounded by the
     longest take, not the project).
+
+    Takes in `trim` lose their silent tail past TAIL_S after the speech: a dubbed cue's take
+    must not push the next cue late with padding nobody hears (engines add up to ~0.5 s).
 
     Raises:
         ProjectFileError: a take's audio is missing from the file.
@@ -61,8 +70,10 @@ def extract_takes(
             continue
         samples, rate = file.read_audio(take_id)
         path = folder / f"{take_id}.wav"
+        speech = measure(samples, rate) if measure_speech or take_id in trim else ()
+        if take_id in trim and speech:
+            samples = samples[: min(len(samples), round((speech[-1][1] + TAIL_S) * rate))]
         soundfile.write(path, samples, rate, subtype="PCM_16")
-        speech = measure(samples, rate) if measure_speech else ()
         out[take_id] = TakeAudio(path, rate, len(samples), speech)
     return out
 
