@@ -15,27 +15,26 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from studio.audio import chapters as ch
 from studio.audio.atomic import atomic_target
 from studio.audio.export import file_extension
 from studio.audio.filenames import sanitize_stem
-from studio.audio.mixdown import MixOptions, MixResult, Part, mixdown
+from studio.audio.mixdown import MixOptions, MixResult, mixdown
 from studio.audio.mp3_export import DEFAULT_BITRATE
 from studio.audio.split_export import DEFAULT_TEMPLATE, piece_names
 from studio.core.errors import ExportError, FileExistsExportError
-from studio.core.project import Project
-from studio.core.project_mix import MixItem, NotReadyError, mix_items, unready
+from studio.core.project_mix import NotReadyError, mix_items, unready
 from studio.core.subtitles import SpokenPart, make_cues, to_srt, to_vtt
-from studio.project_takes import TakeAudio, extract_takes
+from studio.project_pieces import parts_of, pieces_of, spoken_parts, timing_warnings
+from studio.project_takes import extract_takes
 from studio.store.atomic import fsync_folder
 from studio.store.project_file import ProjectFile
 
 SUBTITLE_FORMATS = ("srt", "vtt")
 SPLITS = ("none", "chapter", "segment")
-LATE_S = 0.05  # a cue whose speech lands this much late (or runs on) is reported
 
 
 @dataclass(frozen=True)
@@ -89,12 +88,6 @@ class ExportReport:
     warnings: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Piece:
-    title: str
-    items: tuple[int, ...]  # indices into the item list
-
-
 def export_project(
     file: ProjectFile, request: ExportRequest, progress: Callable[[str], None] | None = None
 ) -> ExportReport:
@@ -111,7 +104,7 @@ def export_project(
     _check(request)
     items = mix_items(project)
     stem = sanitize_stem(project.title or file.path.stem)
-    pieces = _pieces(project, items, request.split, stem)
+    pieces = pieces_of(project, items, request.split, stem)
     ext = file_extension(request.export_format)
     audio_names = (
         [f"{stem}.{ext}"]
@@ -146,15 +139,15 @@ def export_project(
         for n, (piece, name) in enumerate(zip(pieces, audio_names, strict=True)):
             if progress is not None:
                 progress(name)
-            parts = _parts(items, piece, takes, request.split)
+            parts = parts_of(items, piece, takes, request.split)
             track = n + 1 if request.split != "none" else 0
             tags = ch.Tags(piece.title, artist, project.title, track)
             result = mixdown(parts, stage / name, options, _marker(request, tags))
             results.append(result)
-            spoken = _spoken(items, piece, takes, result)
+            spoken = spoken_parts(items, piece, takes, result)
             cues = max(cues, _write_subtitles(stage, Path(name).stem, spoken, request.subtitles))
             if project.timed and request.split == "none":
-                warnings += _timing_warnings(items, piece, takes, result)
+                warnings += timing_warnings(items, piece, takes, result)
         if request.chapters and request.split == "none":
             marks = ch.chapters_from_starts(results[0].chapters, results[0].frames)
             text = ch.youtube_chapters(marks, results[0].sample_rate)
@@ -176,24 +169,6 @@ def _check(request: ExportRequest) -> None:
         raise ExportError(f"{request.export_format} files have no room for chapter marks.")
 
 
-def _pieces(project: Project, items: list[MixItem], split: str, stem: str) -> list[_Piece]:
-    if split == "none":
-        return [_Piece(project.title or stem, tuple(range(len(items))))]
-    if split == "segment":
-        return [_Piece(_first_words(it.text), (n,)) for n, it in enumerate(items) if it.text]
-    groups: list[tuple[str, list[int]]] = []
-    for n, item in enumerate(items):
-        if item.chapter is not None or not groups:
-            groups.append((item.chapter or project.title, []))
-        groups[-1][1].append(n)
-    return [_Piece(title, tuple(members)) for title, members in groups]
-
-
-def _first_words(text: str, limit: int = 40) -> str:
-    words = text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0]
-    return words.rstrip(" ,;:.!?") or "segment"
-
-
 def _all_names(audio: list[str], request: ExportRequest, stem: str) -> list[str]:
     names = list(audio)
     for name in audio:
@@ -203,60 +178,12 @@ def _all_names(audio: list[str], request: ExportRequest, stem: str) -> list[str]
     return names
 
 
-def _parts(
-    items: list[MixItem], piece: _Piece, takes: dict[str, TakeAudio], split: str
-) -> list[Part]:
-    """The piece's parts: takes as files, pause-only segments as silence, dubbed cues placed
-    so that their speech (not their first sample) starts on the cue."""
-    parts: list[Part] = []
-    origin: float | None = None
-    for n in piece.items:
-        item = items[n]
-        start = None
-        if item.cue_s is not None and split != "segment":
-            lead = takes[item.take_id].speech_start_s if item.take_id else 0.0
-            start = max(0.0, item.cue_s - lead)
-            if split == "chapter":  # each file starts at its first cue
-                origin = start if origin is None else origin
-                start -= origin
-        if item.take_id:
-            take = takes[item.take_id]
-            source: object = take.path
-            rate = take.sample_rate
-        else:
-            source, rate = _silence(), 24000
-        parts.append(Part(source, rate, item.pause_after_s, start, item.chapter))  # type: ignore[arg-type]
-    if split != "none" and parts and parts[-1].start_s is None:
-        parts[-1] = replace(parts[-1], pause_after_s=0.0)  # no trailing pause in a split file
-    return parts
-
-
-def _silence() -> object:
-    import numpy as np
-
-    return np.zeros(0, dtype=np.float32)
-
-
 def _marker(request: ExportRequest, tags: ch.Tags) -> Callable[[Path, MixResult], None]:
     def finish(temp: Path, result: MixResult) -> None:
         marks = ch.chapters_from_starts(result.chapters, result.frames) if request.chapters else ()
         ch.write_marks(temp, request.export_format, marks, tags, result.sample_rate)
 
     return finish
-
-
-def _spoken(
-    items: list[MixItem], piece: _Piece, takes: dict[str, TakeAudio], result: MixResult
-) -> list[SpokenPart]:
-    out = []
-    for n, span in zip(piece.items, result.spans, strict=True):
-        item = items[n]
-        if not item.text or not item.take_id:
-            continue
-        at = span.start / result.sample_rate
-        speech = tuple((at + a, at + b) for a, b in takes[item.take_id].speech)
-        out.append(SpokenPart(item.text, at, span.end / result.sample_rate, speech))
-    return out
 
 
 def _write_subtitles(
@@ -269,35 +196,6 @@ def _write_subtitles(
         text = to_srt(cues) if fmt == "srt" else to_vtt(cues)
         (stage / f"{stem}.{fmt}").write_text(text, encoding="utf-8")
     return len(cues)
-
-
-def _timing_warnings(
-    items: list[MixItem], piece: _Piece, takes: dict[str, TakeAudio], result: MixResult
-) -> list[str]:
-    """Dubbed cues whose speech starts late (pushed by the cue before) or runs past the next
-    cue's start; each says what to do."""
-    cues: list[list[float]] = []  # [cue start, speech onset, speech end] (-1: no speech yet)
-    for n, span in zip(piece.items, result.spans, strict=True):
-        item = items[n]
-        at = span.start / result.sample_rate
-        if item.cue_s is not None:
-            cues.append([item.cue_s, -1.0, -1.0])
-        speech = takes[item.take_id].speech if item.take_id else ()
-        if cues and speech:
-            if cues[-1][1] < 0:
-                cues[-1][1] = at + speech[0][0]
-            cues[-1][2] = at + speech[-1][1]
-    out = []
-    for k, (cue, onset, end) in enumerate(cues):
-        if onset >= 0 and onset - cue > LATE_S:
-            out.append(f"Cue {k + 1} starts {onset - cue:.2f} s late: the cue before runs long.")
-        following = cues[k + 1][0] if k + 1 < len(cues) else None
-        if following is not None and end > following:
-            out.append(
-                f"Cue {k + 1} runs {end - following:.2f} s into cue {k + 2}: run "
-                "'waves-studio project fit', render again, or shorten its text."
-            )
-    return out
 
 
 def _publish(stage: Path, names: list[str], final: list[Path], request: ExportRequest) -> None:
