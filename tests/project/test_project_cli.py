@@ -207,3 +207,30 @@ def test_a_version_1_project_file_opens_without_cues(tmp_path) -> None:
         assert file.project.blocks[0].cue is None and not file.project.timed
         assert file.project.title == "Old"
     assert new_project("x").blocks == ()
+
+
+def test_epub_imports_with_chapters_from_its_contents(tmp_path) -> None:
+    """An EPUB: each spine document is a chapter named by the table of contents."""
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("id-1")
+    book.set_title("Two Chapters")
+    book.set_language("en")
+    chapters = []
+    for n, (title, text) in enumerate([("Dawn", "The sun rose."), ("Dusk", "It set.")]):
+        page = epub.EpubHtml(title=title, file_name=f"c{n}.xhtml", lang="en")
+        page.content = f"<html><body><h1>{title}</h1><p>{text}</p></body></html>"
+        book.add_item(page)
+        chapters.append(page)
+    book.toc = tuple(chapters)
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *chapters]
+    epub.write_epub(str(tmp_path / "book.epub"), book)
+    assert _import(tmp_path, tmp_path / "book.epub") == 0
+    with ProjectFile.open(tmp_path / "p.wavesproj") as file:
+        project = file.project
+    titles = [c.title for c in project.chapters]
+    assert titles[-2:] == ["Dawn", "Dusk"]
+    assert [s.text for s in project.chapters[-1].blocks[0].segments] == ["It set."]
