@@ -121,9 +121,9 @@ def export_project(
                 raise FileExistsExportError(str(path))
     try:
         request.out_dir.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{stem}.export-", dir=request.out_dir))
     except OSError as exc:
-        raise ExportError(f"Could not create {request.out_dir}: {exc.strerror or exc}.") from exc
-    stage = Path(tempfile.mkdtemp(prefix=f".{stem}.export-", dir=request.out_dir))
+        raise ExportError(f"Could not write in {request.out_dir}: {exc.strerror or exc}.") from exc
     try:
         measure = bool(request.subtitles) or project.timed
         # A take followed by a dubbed cue ends with its speech, not its padding.
@@ -153,6 +153,8 @@ def export_project(
             text = ch.youtube_chapters(marks, results[0].sample_rate)
             (stage / f"{stem}.chapters.txt").write_text(text, encoding="utf-8")
         _publish(stage, names, final, request)
+    except OSError as exc:  # the subtitles or chapter list (audio errors are ExportErrors)
+        raise ExportError(f"Could not write in {request.out_dir}: {exc.strerror or exc}.") from exc
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     duration = sum(r.frames / r.sample_rate for r in results)

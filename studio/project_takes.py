@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.audio.speech import speech_regions
+from studio.core.errors import ExportError
 from studio.core.project_dub import TakeTiming
 from studio.store.project_file import ProjectFile
 
@@ -60,7 +61,7 @@ def extract_takes(
     must not push the next cue late with padding nobody hears (engines add up to ~0.5 s).
 
     Raises:
-        ProjectFileError: a take's audio is missing from the file.
+        ProjectFileError: a take's audio is missing from the file. ExportError: a write failed.
     """
     import soundfile
 
@@ -73,7 +74,10 @@ def extract_takes(
         speech = measure(samples, rate) if measure_speech or take_id in trim else ()
         if take_id in trim and speech:
             samples = samples[: min(len(samples), round((speech[-1][1] + TAIL_S) * rate))]
-        soundfile.write(path, samples, rate, subtype="PCM_16")
+        try:
+            soundfile.write(path, samples, rate, subtype="PCM_16")
+        except (OSError, RuntimeError) as exc:  # RuntimeError: libsndfile's (e.g. disk full)
+            raise ExportError(f"Could not write a take for the export: {exc}.") from exc
         out[take_id] = TakeAudio(path, rate, len(samples), speech)
     return out
 

@@ -234,3 +234,13 @@ def test_epub_imports_with_chapters_from_its_contents(tmp_path) -> None:
     titles = [c.title for c in project.chapters]
     assert titles[-2:] == ["Dawn", "Dusk"]
     assert [s.text for s in project.chapters[-1].blocks[0].segments] == ["It set."]
+
+
+def test_a_project_open_elsewhere_is_refused_clearly(tmp_path, capsys) -> None:
+    """Export while the app holds the project: exit 2, says where it is open, writes nothing."""
+    assert _import(tmp_path, EXAMPLES / "two-voices.md") == 0
+    out = tmp_path / "out"
+    with ProjectFile.open(tmp_path / "p.wavesproj"):
+        assert main(["project", "export", str(tmp_path / "p.wavesproj"), "--out", str(out)]) == 2
+    assert "open in another Waves Studio window" in capsys.readouterr().err
+    assert not out.exists()
