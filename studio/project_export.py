@@ -212,14 +212,18 @@ def _publish(stage: Path, names: list[str], final: list[Path], request: ExportRe
                 method = zipfile.ZIP_DEFLATED if packed else zipfile.ZIP_STORED
                 archive.write(stage / name, name, compress_type=method)
         return
-    for name, path in zip(names, final, strict=True):
-        try:
+    placed: list[Path] = []
+    try:
+        for name, path in zip(names, final, strict=True):
             if request.force:
                 os.replace(stage / name, path)
             else:
                 os.link(stage / name, path)  # fails rather than replace a file made meanwhile
-        except FileExistsError:
-            raise FileExistsExportError(str(path)) from None
-        except OSError as exc:
-            raise ExportError(f"Could not save {path}: {exc.strerror or exc}.") from exc
+                placed.append(path)
+    except OSError as exc:
+        for path in placed:  # all or nothing: take back what this export had put there
+            path.unlink(missing_ok=True)
+        if isinstance(exc, FileExistsError):
+            raise FileExistsExportError(str(exc.filename2 or exc.filename)) from None
+        raise ExportError(f"Could not save in {request.out_dir}: {exc.strerror or exc}.") from exc
     fsync_folder(request.out_dir)

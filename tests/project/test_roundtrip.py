@@ -134,3 +134,28 @@ def test_existing_outputs_are_kept_unless_forced(rendered, tmp_path, capsys) -> 
     assert sorted(p.name for p in out.iterdir()) == ["lighthouse.srt", "lighthouse.wav"]
     assert main([*argv, "--force"]) == 0
     assert (out / "lighthouse.srt").read_text(encoding="utf-8").startswith("1\n")
+
+
+def test_a_file_appearing_mid_export_takes_back_the_others(
+    rendered, tmp_path, capsys, monkeypatch
+) -> None:
+    """If another program creates one of the outputs while the export runs, the export stops
+    (exit 2), keeps that file, and removes the ones it had already put in place."""
+    import os
+
+    from studio import project_export
+
+    out = tmp_path / "race"
+    real_link = os.link
+
+    def link(source, target):
+        if str(target).endswith(".vtt"):  # someone saves this name first
+            Path(target).write_text("theirs", encoding="utf-8")
+        real_link(source, target)
+
+    monkeypatch.setattr(project_export.os, "link", link)
+    argv = ["project", "export", str(rendered), "--out", str(out), "--subtitles", "srt,vtt"]
+    assert main(argv) == 2
+    assert "lighthouse.vtt already exists" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["lighthouse.vtt"]
+    assert (out / "lighthouse.vtt").read_text(encoding="utf-8") == "theirs"
