@@ -220,4 +220,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def is_project_usage_error(arguments: Sequence[str], code: object) -> bool:
     """True when argparse rejected a `project` command line (it exits 2; the issue wants 1)."""
-    return code == 2 and "project" in arguments
+    words = iter(arguments)
+    for word in words:
+        if word == "--profile":
+            next(words, None)  # its value
+        elif not word.startswith("-"):
+            return code == 2 and word == "project"
+    return False

@@ -244,3 +244,13 @@ def test_a_project_open_elsewhere_is_refused_clearly(tmp_path, capsys) -> None:
         assert main(["project", "export", str(tmp_path / "p.wavesproj"), "--out", str(out)]) == 2
     assert "open in another Waves Studio window" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_only_project_usage_errors_become_exit_1(tmp_path, capsys) -> None:
+    """Other commands keep argparse's 2, even when an argument happens to read 'project'."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["render", "--text", "project", "--bogus"])
+    assert stopped.value.code == 2
+    capsys.readouterr()
+    code = main(["--profile", str(tmp_path), "project", "import", "x.md", "--bogus"])
+    assert code == 1
