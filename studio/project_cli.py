@@ -93,17 +93,29 @@ def _add_export(commands: Any) -> None:
     )
     p.add_argument("project", type=Path, metavar="FILE.wavesproj")
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
-    p.add_argument("--format", default="wav", choices=EXPORT_CHOICES)
+    p.add_argument(
+        "--format", choices=EXPORT_CHOICES, help="default: the project's export format (wav)"
+    )
     p.add_argument("--subtitles", type=_subtitles, default=(), metavar="srt,vtt")
-    p.add_argument("--split", default="none", choices=("none", "chapter", "segment"))
+    p.add_argument(
+        "--split",
+        choices=("none", "chapter", "segment"),
+        help="one file (default), one per chapter or per sentence",
+    )
     p.add_argument("--zip", action="store_true", help="pack everything into one ZIP")
     p.add_argument(
         "--loudness",
         type=_loudness,
         metavar="LUFS",
-        help="loudness target, e.g. -16 (or podcast -16, broadcast -23, mono -19)",
+        help="loudness target, e.g. -16 (or podcast -16, broadcast -23, mono -19; default: the "
+        "project's, else none)",
     )
-    p.add_argument("--true-peak", type=float, default=-1.0, metavar="DBTP", help="default -1")
+    p.add_argument(
+        "--true-peak",
+        type=_bounded(-20.0, 0.0, "dBTP"),
+        metavar="DBTP",
+        help="ceiling with a loudness target (default: the project's, -1)",
+    )
     p.add_argument("--chapters", action="store_true", help="chapter marks and a chapters .txt")
     p.add_argument("--bitrate", type=int, default=None, metavar="KBPS", help="MP3 (8–320)")
     p.add_argument("--sample-rate", type=int, default=None, metavar="HZ")

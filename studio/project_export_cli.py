@@ -21,33 +21,38 @@ def export_file(args: argparse.Namespace) -> int:
     from studio.project_export import ExportRequest, export_project
     from studio.store.project_file import ProjectFile
 
-    if args.bitrate is not None and args.format != "mp3":
-        return usage_error("--bitrate applies to --format mp3 only.")
     if args.bitrate is not None and not 8 <= args.bitrate <= 320:
         return usage_error("--bitrate is 8 to 320 kbps.")
     if args.sample_rate is not None and not 8000 <= args.sample_rate <= 192000:
         return usage_error("--sample-rate is 8000 to 192000 Hz.")
-    if args.chapters and args.format in _RAW:
-        return usage_error(f"--chapters needs a format with room for them, not {args.format}.")
     if args.out.exists() and not args.out.is_dir():
         return usage_error(f"--out must be a folder; {args.out} is a file.")
-    request = ExportRequest(
-        out_dir=args.out,
-        export_format=args.format,
-        subtitles=tuple(args.subtitles),
-        split=args.split,
-        zip=args.zip,
-        loudness_lufs=args.loudness,
-        true_peak_db=args.true_peak,
-        chapters=args.chapters,
-        bitrate=args.bitrate or DEFAULT_BITRATE,
-        sample_rate=args.sample_rate,
-        crossfade_ms=args.crossfade_ms,
-        force=args.force,
-        template=args.template,
-    )
+    if args.format and _format_error(args, args.format):  # said before the project is opened
+        return usage_error(_format_error(args, args.format))
     with ProjectFile.open(args.project) as file:
-        report = export_project(file, request)
+        # Options left out take the project's own export settings (what the window saved).
+        settings = file.project.export
+        fmt = args.format or settings.output_format
+        if _format_error(args, fmt):
+            return usage_error(_format_error(args, fmt))
+        split = args.split or ("chapter" if settings.split_chapters else "none")
+        request = ExportRequest(
+            out_dir=args.out,
+            export_format=fmt,
+            subtitles=tuple(args.subtitles),
+            split=split,
+            zip=args.zip,
+            loudness_lufs=args.loudness if args.loudness is not None else settings.normalize_lufs,
+            true_peak_db=args.true_peak if args.true_peak is not None else settings.true_peak_db,
+            chapters=args.chapters,
+            bitrate=args.bitrate or DEFAULT_BITRATE,
+            sample_rate=args.sample_rate,
+            crossfade_ms=args.crossfade_ms,
+            force=args.force,
+            template=args.template,
+        )
+        progress = _progress if sys.stderr.isatty() else None
+        report = export_project(file, request, progress)
     cues = f", {report.cues} subtitle cue(s)" if args.subtitles else ""
     print(
         f"wrote {len(report.files)} file(s) to {args.out} "
@@ -67,3 +72,17 @@ def _clock(seconds: float) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{rest:04.1f}"
     return f"{minutes}:{rest:04.1f}" if minutes else f"{rest:.1f} s"
+
+
+def _format_error(args: argparse.Namespace, fmt: str) -> str:
+    """What is wrong with the options for this format ("" when nothing)."""
+    if args.bitrate is not None and fmt != "mp3":
+        return f"--bitrate applies to mp3 only; this export is {fmt}."
+    if args.chapters and fmt in _RAW:
+        return f"--chapters needs a format with room for them, not {fmt}."
+    return ""
+
+
+def _progress(name: str) -> None:
+    """On a terminal: which file is being made (a long per-chapter MP3 export takes a while)."""
+    print(f"{PROG}: making {name}…", file=sys.stderr)

@@ -126,7 +126,7 @@ def test_export_before_rendering_lists_the_segments(tmp_path, capsys) -> None:
     ("argv", "message"),
     [
         (["--subtitles", "ass"], "subtitles are srt, vtt"),
-        (["--format", "flac", "--bitrate", "128"], "--bitrate applies to --format mp3"),
+        (["--format", "flac", "--bitrate", "128"], "--bitrate applies to mp3 only"),
         (["--loudness", "-99"], "LUFS"),
         (["--format", "pcm", "--chapters"], "--chapters needs a format"),
         (["--crossfade-ms", "80"], "0 to 50"),

@@ -159,3 +159,30 @@ def test_a_file_appearing_mid_export_takes_back_the_others(
     assert "lighthouse.vtt already exists" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["lighthouse.vtt"]
     assert (out / "lighthouse.vtt").read_text(encoding="utf-8") == "theirs"
+
+
+def test_left_out_options_take_the_projects_export_settings(rendered, tmp_path, capsys) -> None:
+    """A project saved with FLAC, split by chapter and -20 LUFS exports that way by default;
+    options given on the command line win."""
+    import shutil
+    from dataclasses import replace
+
+    from studio.core.project import ExportSettings
+
+    copy = tmp_path / "copy.wavesproj"
+    shutil.copyfile(rendered, copy)
+    with ProjectFile.open(copy) as file:
+        settings = ExportSettings("flac", 24000, -20.0, split_chapters=True)
+        file.save(replace(file.project, export=settings))
+    assert main(["project", "export", str(copy), "--out", str(tmp_path / "a")]) == 0
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == ["01 The Lighthouse.flac", "02 The Storm.flac"]
+    x, rate = soundfile.read(tmp_path / "a" / names[0], dtype="float32")
+    from studio.audio.loudstream import LoudnessMeter
+
+    meter = LoudnessMeter(rate)
+    meter.feed(x)
+    assert meter.integrated() == pytest.approx(-20.0, abs=1.0)
+    argv = ["--format", "ogg", "--split", "none"]
+    assert main(["project", "export", str(copy), "--out", str(tmp_path / "b"), *argv]) == 0
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["lighthouse.ogg"]
