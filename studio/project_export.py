@@ -13,6 +13,7 @@ import itertools
 import os
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from studio.project_takes import extract_takes
 from studio.store.atomic import fsync_folder
 from studio.store.project_file import ProjectFile
 
+Progress = Callable[[float, str], None]
 SUBTITLE_FORMATS = ("srt", "vtt")
 SPLITS = ("none", "chapter", "segment")
 
@@ -89,13 +91,24 @@ class ExportReport:
 
 
 def export_project(
-    file: ProjectFile, request: ExportRequest, progress: Callable[[str], None] | None = None
+    file: ProjectFile,
+    request: ExportRequest,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> ExportReport:
-    """Export the project of an open file as `request` says.
+    """Export the project of an open file as `request` says (a worker thread's job: it reads
+    the file and writes minutes of audio).
+
+    Args:
+        file: The open project file.
+        request: What to write.
+        progress: Called with (fraction 0–1 of the audio files, the file being made).
+        cancel: Set it to stop before the next take; nothing is left behind.
 
     Raises:
         NotReadyError: segments without audio. FileExistsExportError: an output exists and
         `force` is False. ExportError, DecodeError: bad options, a failed write or take.
+        CancelledError: `cancel` was set.
     """
     project = file.project
     missing = unready(project)
@@ -137,12 +150,17 @@ def export_project(
         artist = ", ".join(s.name for s in project.cast.speakers)
         results, cues, warnings = [], 0, []
         for n, (piece, name) in enumerate(zip(pieces, audio_names, strict=True)):
-            if progress is not None:
-                progress(name)
             parts = parts_of(items, piece, takes, request.split)
             track = n + 1 if request.split != "none" else 0
             tags = ch.Tags(piece.title, artist, project.title, track)
-            result = mixdown(parts, stage / name, options, _marker(request, tags))
+
+            def step(fraction: float, n: int = n, name: str = name) -> None:
+                if progress is not None:
+                    progress((n + fraction) / len(pieces), name)
+
+            result = mixdown(
+                parts, stage / name, options, _marker(request, tags), progress=step, cancel=cancel
+            )
             results.append(result)
             spoken = spoken_parts(items, piece, takes, result)
             cues = max(cues, _write_subtitles(stage, Path(name).stem, spoken, request.subtitles))

@@ -51,7 +51,7 @@ def export_file(args: argparse.Namespace) -> int:
             force=args.force,
             template=args.template,
         )
-        progress = _progress if sys.stderr.isatty() else None
+        progress = _Progress() if sys.stderr.isatty() else None
         report = export_project(file, request, progress)
     cues = f", {report.cues} subtitle cue(s)" if args.subtitles else ""
     print(
@@ -83,6 +83,14 @@ def _format_error(args: argparse.Namespace, fmt: str) -> str:
     return ""
 
 
-def _progress(name: str) -> None:
-    """On a terminal: which file is being made (a long per-chapter MP3 export takes a while)."""
-    print(f"{PROG}: making {name}…", file=sys.stderr)
+class _Progress:
+    """On a terminal: which file is being made, once each (a per-chapter MP3 export of a long
+    book takes a while)."""
+
+    def __init__(self) -> None:
+        self._last = ""
+
+    def __call__(self, fraction: float, name: str) -> None:
+        if name != self._last:
+            self._last = name
+            print(f"{PROG}: making {name} ({fraction:.0%} done)", file=sys.stderr)

@@ -62,3 +62,25 @@ def test_loudness_target_rate_and_crossfade_are_applied(project, tmp_path) -> No
     meter.feed(x)
     assert meter.integrated() == pytest.approx(-20.0, abs=1.0)
     assert float(np.abs(x).max()) <= 10 ** (-1 / 20) + 0.01
+
+
+def test_progress_rises_and_cancel_leaves_nothing(project, tmp_path) -> None:
+    """export_project reports rising progress per file; a cancel stops it and removes all."""
+    import threading
+
+    from studio.core.errors import CancelledError
+    from studio.project_export import ExportRequest, export_project
+    from studio.store.project_file import ProjectFile
+
+    seen: list[tuple[float, str]] = []
+    with ProjectFile.open(project) as file:
+        request = ExportRequest(tmp_path / "a", split="chapter")
+        export_project(file, request, lambda f, name: seen.append((f, name)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert {name for _, name in seen} == {"01 Start.wav", "02 End.wav"}
+
+    cancel = threading.Event()
+    with ProjectFile.open(project) as file, pytest.raises(CancelledError):
+        export_project(file, ExportRequest(tmp_path / "b"), lambda *_: cancel.set(), cancel)
+    assert list((tmp_path / "b").iterdir()) == []
