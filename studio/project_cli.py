@@ -127,6 +127,12 @@ def _add_export(commands: Any) -> None:
         help=f"join crossfade, 0–{MAX_JOIN_MS:g} (default 10)",
     )
     p.add_argument(
+        "--join",
+        choices=("crossfade", "zero"),
+        default="crossfade",
+        help="joins: equal-power crossfade (default) or cuts at zero crossings",
+    )
+    p.add_argument(
         "--template",
         default=DEFAULT_TEMPLATE,
         help=f"names of split files: {{n}} {{title}} {{project}} (default '{DEFAULT_TEMPLATE}')",

@@ -9,18 +9,20 @@ existing files are refused before any work unless `force` is given.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from studio.audio import chapters as ch
-from studio.audio.atomic import atomic_target
+from studio.audio.atomic import STALE_AFTER_S, atomic_target
 from studio.audio.export import file_extension
 from studio.audio.filenames import sanitize_stem
 from studio.audio.mixdown import MixOptions, MixResult, mixdown
@@ -35,6 +37,7 @@ from studio.store.atomic import fsync_folder
 from studio.store.project_file import ProjectFile
 
 Progress = Callable[[float, str], None]
+STAGE_PREFIX = ".export-partial-"
 SUBTITLE_FORMATS = ("srt", "vtt")
 SPLITS = ("none", "chapter", "segment")
 
@@ -54,6 +57,7 @@ class ExportRequest:
         chapters: Chapter marks in the file(s) and, for one mixed file, a chapters .txt.
         bitrate: MP3 kbps. sample_rate: output rate (None: the project's).
         crossfade_ms: Join treatment, 0–50 ms.
+        join_mode: "crossfade" (equal-power) or "zero" (cuts at zero crossings).
         force: Replace existing files.
         template: File names of split files ({n}, {title}, {project}).
     """
@@ -69,6 +73,7 @@ class ExportRequest:
     bitrate: int = DEFAULT_BITRATE
     sample_rate: int | None = None
     crossfade_ms: float = 10.0
+    join_mode: str = "crossfade"
     force: bool = False
     template: str = DEFAULT_TEMPLATE
 
@@ -134,7 +139,8 @@ def export_project(
                 raise FileExistsExportError(str(path))
     try:
         request.out_dir.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{stem}.export-", dir=request.out_dir))
+        _sweep(request.out_dir)
+        stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{stem}-", dir=request.out_dir))
     except OSError as exc:
         raise ExportError(f"Could not write in {request.out_dir}: {exc.strerror or exc}.") from exc
     try:
@@ -144,7 +150,7 @@ def export_project(
         takes = extract_takes(file, [i.take_id for i in items], stage, measure, trim)
         rate = request.sample_rate or project.export.sample_rate
         options = MixOptions(
-            request.export_format, rate, request.crossfade_ms, "crossfade",
+            request.export_format, rate, request.crossfade_ms, request.join_mode,
             request.loudness_lufs, request.true_peak_db, request.bitrate, overwrite=True,
         )  # fmt: skip
         artist = ", ".join(s.name for s in project.cast.speakers)
@@ -177,6 +183,15 @@ def export_project(
         shutil.rmtree(stage, ignore_errors=True)
     duration = sum(r.frames / r.sample_rate for r in results)
     return ExportReport(tuple(final), duration, cues, tuple(warnings))
+
+
+def _sweep(folder: Path) -> None:
+    """Remove staging folders of exports that died (kill -9, power cut) over 15 minutes ago."""
+    now = time.time()
+    for entry in folder.glob(f"{STAGE_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if entry.is_dir() and now - entry.stat().st_mtime > STALE_AFTER_S:
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 def _check(request: ExportRequest) -> None:

@@ -48,6 +48,7 @@ def export_file(args: argparse.Namespace) -> int:
             bitrate=args.bitrate or DEFAULT_BITRATE,
             sample_rate=args.sample_rate,
             crossfade_ms=args.crossfade_ms,
+            join_mode=args.join,
             force=args.force,
             template=args.template,
         )

@@ -84,3 +84,20 @@ def test_progress_rises_and_cancel_leaves_nothing(project, tmp_path) -> None:
     with ProjectFile.open(project) as file, pytest.raises(CancelledError):
         export_project(file, ExportRequest(tmp_path / "b"), lambda *_: cancel.set(), cancel)
     assert list((tmp_path / "b").iterdir()) == []
+
+
+def test_zero_crossing_joins_and_a_dead_exports_leftovers_are_swept(project, tmp_path) -> None:
+    """--join zero exports; a staging folder a killed export left over 15 min ago is removed,
+    a recent one (an export running now) is not."""
+    import os
+    import time
+
+    old, recent = tmp_path / ".export-partial-Day-old", tmp_path / ".export-partial-Day-new"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "take.wav").write_bytes(b"x")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    assert _export(project, tmp_path, "--join", "zero", "--crossfade-ms", "5") == 0
+    assert not old.exists() and recent.exists()
+    assert (tmp_path / "Day.wav").exists()
