@@ -136,3 +136,19 @@ def test_fit_speeds_up_a_long_cue_within_the_maximum_and_flags_the_impossible() 
     overrides = speed_overrides(fits)
     assert set(overrides) == {*first.segment_ids, *second.segment_ids}
     assert len(first.segment_ids) == 2
+
+
+def test_editing_a_dubbed_block_keeps_its_cue_through_save_and_open(tmp_path) -> None:
+    """Retyping a cue's text, changing its speaker or pause keeps the cue; the file keeps it."""
+    from studio.store.project_file import ProjectFile
+
+    script = import_text("1\n00:00:02,000 --> 00:00:04,000\nHi there.\n", "srt")
+    editor = ProjectEditor(project_from_script(script, "d", ids=_ids()), _ids())
+    block = editor.project.blocks[0].block_id
+    editor.set_block_text(block, "Hello there. Again.")
+    editor.set_block_pause(block, 1.0)
+    assert editor.project.block(block).cue == (2.0, 4.0)
+    with ProjectFile.create(tmp_path / "d.wavesproj", editor.project):
+        pass
+    with ProjectFile.open(tmp_path / "d.wavesproj") as file:
+        assert file.project == editor.project and file.project.timed
