@@ -13,6 +13,8 @@ from studio.core.untrusted import safe_text
 from studio.project_cli import PROG, usage_error
 from studio.store.project_file import SUFFIX
 
+_PACKAGES = {"docx": "python-docx"}  # module -> the package to install
+
 
 def import_to_file(args: argparse.Namespace) -> int:
     """Import `args.script` into a new project file at `args.out`; returns the exit status.
@@ -41,7 +43,14 @@ def import_to_file(args: argparse.Namespace) -> int:
         voices.append((name.strip(), voice.strip()))
     if out.exists() and not args.force:
         raise FileExistsExportError(str(out))
-    script = import_script(args.script)
+    try:
+        script = import_script(args.script)
+    except ModuleNotFoundError as exc:  # a packager left out python-docx or ebooklib
+        raise ValidationError(
+            f"Importing {args.script.suffix} files needs the Python package "
+            f"'{_PACKAGES.get(exc.name or '', exc.name)}', which "
+            "is not installed here. Save the script as .txt or .md, or install it."
+        ) from exc
     project = project_from_script(
         script,
         args.title or args.script.stem,

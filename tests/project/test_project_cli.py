@@ -254,3 +254,11 @@ def test_only_project_usage_errors_become_exit_1(tmp_path, capsys) -> None:
     capsys.readouterr()
     code = main(["--profile", str(tmp_path), "project", "import", "x.md", "--bogus"])
     assert code == 1
+
+
+def test_a_missing_document_library_is_said_plainly(tmp_path, capsys, monkeypatch) -> None:
+    """Without python-docx installed, a .docx import says so (exit 2), no traceback."""
+    (tmp_path / "play.docx").write_bytes(b"PK\x03\x04")
+    monkeypatch.setitem(sys.modules, "docx", None)
+    assert _import(tmp_path, tmp_path / "play.docx") == 2
+    assert "needs the Python package 'python-docx'" in capsys.readouterr().err
