@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.batch.cli import add_batch_parser
 
     add_batch_parser(sub)
+    from studio.project_cli import add_project_parser
+
+    add_project_parser(sub)
     sub.add_parser(
         "local-server",
         help="run waves-local, the offline Waves server (same options as waves-local)",
@@ -57,8 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from studio.local.cli import main as local_main
 
         return local_main(arguments[1:])
-    args = build_parser().parse_args(arguments)
-    if args.command in ("render", "clone", "batch"):
+    try:
+        args = build_parser().parse_args(arguments)
+    except SystemExit as exc:
+        from studio.project_cli import USAGE, is_project_usage_error
+
+        if is_project_usage_error(arguments, exc.code):
+            return USAGE  # argparse printed the usage; `project` says 1 for a usage error
+        raise
+    if args.command in ("render", "clone", "batch", "project"):
         return _run_command(args)
     if args.self_test:
         from studio.selftest import run_self_test
@@ -70,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    """Run `render`, `clone` or `batch` with its warnings logged to the profile's log file.
+    """Run `render`, `clone`, `batch` or `project` with its warnings logged to the profile's log.
 
     A command prints sentences; what lies behind them (a retry, a failed row's traceback) goes
     to the log, redacted, never bare to the terminal.
@@ -91,6 +101,10 @@ def _run_command(args: argparse.Namespace) -> int:
             from studio.batch.cli import run_batch
 
             return run_batch(args)
+        if args.command == "project":
+            from studio.project_cli import run_project
+
+            return run_project(args)
         from studio.clone_cli import run_clone
 
         return run_clone(args)

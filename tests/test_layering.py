@@ -19,6 +19,13 @@ PURE_LAYERS = (
     "testbench.py",
     "render_cli.py",
     "batch",
+    "project_cli.py",
+    "project_import_cli.py",
+    "project_fit_cli.py",
+    "project_export_cli.py",
+    "project_export.py",
+    "project_pieces.py",
+    "project_takes.py",
 )
 QT_MODULES = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
 

@@ -124,6 +124,9 @@ class Block:
         text: As typed, pause markers included.
         segments: Derived from `text` by project_text.split_block (kept in step by the editor).
         pause_after_s: Pause after the block; None uses the project's paragraph pause.
+        cue: (start, end) seconds of the subtitle cue it dubs (a block imported from SRT or
+            WebVTT); its speech starts at the cue's start in the mix. None: it follows the
+            block before it.
     """
 
     block_id: str
@@ -131,6 +134,7 @@ class Block:
     text: str
     segments: tuple[Segment, ...] = ()
     pause_after_s: float | None = None
+    cue: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,11 @@ class Project:
     chapters: tuple[Chapter, ...]
     export: ExportSettings = field(default_factory=ExportSettings)
     dictionaries: tuple[DictionaryRules, ...] = ()
+
+    @property
+    def timed(self) -> bool:
+        """True for a project dubbed to subtitle timing (some block has a cue)."""
+        return any(b.cue is not None for b in self.blocks)
 
     @property
     def blocks(self) -> tuple[Block, ...]:

@@ -48,7 +48,7 @@ def _raw_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def _cut(text: str) -> list[str]:
+def cut_paragraph(text: str) -> list[str]:
     """A paragraph cut at sentence ends into pieces of at most PASTE_BLOCK_CHARS."""
     if len(text) <= PASTE_BLOCK_CHARS:
         return [text]
@@ -93,5 +93,5 @@ def parse_script(text: str, known_speakers: tuple[str, ...] = ()) -> list[Paragr
             folded = tag[0].casefold()
             if folded in known or counts[folded] >= 2 or all_tagged:
                 speaker, body = tag
-        result.extend(Paragraph(piece, speaker) for piece in _cut(body))
+        result.extend(Paragraph(piece, speaker) for piece in cut_paragraph(body))
     return result

@@ -51,14 +51,20 @@ _V1 = sql_steps(
     "CREATE INDEX takes_segment ON takes (segment_id)",
 )
 
+# Version 2: a block dubbed to a subtitle cue keeps the cue's times (issue 16's timed projects).
+_V2 = sql_steps(
+    "ALTER TABLE blocks ADD COLUMN cue_start REAL",
+    "ALTER TABLE blocks ADD COLUMN cue_end REAL",
+)
+
 # migrations[n] turns version n into n + 1. Append only; never edit a released step.
-MIGRATIONS: tuple[Migration, ...] = (_V1,)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
 
 UPSERT = {
     "speakers": "INSERT OR REPLACE INTO speakers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "dictionaries": "INSERT OR REPLACE INTO dictionaries VALUES (?, ?, ?)",
     "chapters": "INSERT OR REPLACE INTO chapters VALUES (?, ?, ?)",
-    "blocks": "INSERT OR REPLACE INTO blocks VALUES (?, ?, ?, ?, ?, ?)",
+    "blocks": "INSERT OR REPLACE INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "segments": "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "takes": "INSERT OR REPLACE INTO takes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 }
@@ -72,7 +78,8 @@ def speaker_row(s: Speaker, position: int) -> tuple[Any, ...]:
 
 def block_row(b: Block, chapter_id: str, position: int) -> tuple[Any, ...]:
     """The blocks row of a block."""
-    return (b.block_id, chapter_id, position, b.speaker_id, b.text, b.pause_after_s)
+    cue = b.cue or (None, None)
+    return (b.block_id, chapter_id, position, b.speaker_id, b.text, b.pause_after_s, *cue)
 
 
 def segment_row(s: Segment, block_id: str, position: int) -> tuple[Any, ...]:
@@ -115,7 +122,8 @@ def load(conn: sqlite3.Connection) -> Project:
         )
     blocks: dict[str, list[Block]] = defaultdict(list)
     for r in conn.execute("SELECT * FROM blocks ORDER BY chapter_id, position"):
-        blocks[r[1]].append(Block(r[0], r[3], r[4], tuple(segments[r[0]]), r[5]))
+        cue = (r[6], r[7]) if r[6] is not None and r[7] is not None else None
+        blocks[r[1]].append(Block(r[0], r[3], r[4], tuple(segments[r[0]]), r[5], cue))
     chapters = tuple(
         Chapter(r[0], r[2], tuple(blocks[r[0]]))
         for r in conn.execute("SELECT * FROM chapters ORDER BY position")

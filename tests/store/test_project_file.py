@@ -144,7 +144,7 @@ def test_newer_format_says_why_and_leaves_the_file(tmp_path: Path) -> None:
 
 
 def test_older_format_is_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A version-1 file opens in a version that adds a migration, and is upgraded."""
+    """A file of the current format opens in a version that adds a migration, and is upgraded."""
     editor = _editor()
     _file(tmp_path, editor).close()
     step = db.sql_steps("ALTER TABLE blocks ADD COLUMN note TEXT NOT NULL DEFAULT ''")
@@ -152,7 +152,7 @@ def test_older_format_is_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with ProjectFile.open(tmp_path / "script.wavesproj") as opened:
         assert opened.project == editor.project
     with sqlite3.connect(tmp_path / "script.wavesproj") as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
     conn.close()
 
 

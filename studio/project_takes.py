@@ -1,0 +1,95 @@
+"""The chosen takes of a project, out of its file and onto disk for the mixdown, with where their
+speech is (for subtitles and dubbing)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.audio.speech import speech_regions
+from studio.core.errors import ExportError
+from studio.core.project_dub import TakeTiming
+from studio.store.project_file import ProjectFile
+
+TAIL_S = 0.05  # kept after the last speech when a tail is trimmed (the word's own decay)
+
+
+@dataclass(frozen=True)
+class TakeAudio:
+    """One take on disk.
+
+    Attributes:
+        path: A 16-bit WAV (takes are stored as 16-bit FLAC: nothing is lost).
+        sample_rate, frames: Of the audio.
+        speech: (start, end) seconds of each stretch of speech in it (empty: not measured).
+    """
+
+    path: Path
+    sample_rate: int
+    frames: int
+    speech: tuple[tuple[float, float], ...] = ()
+
+    @property
+    def speech_start_s(self) -> float:
+        """Where its speech starts (0 when not measured or silent)."""
+        return self.speech[0][0] if self.speech else 0.0
+
+    @property
+    def timing(self) -> TakeTiming:
+        """Its timing for core.project_dub."""
+        end = self.speech[-1][1] if self.speech else 0.0
+        return TakeTiming(self.frames / self.sample_rate, self.speech_start_s, end)
+
+
+def measure(samples: object, sample_rate: int) -> tuple[tuple[float, float], ...]:
+    """Stretches of speech in a take (audio.speech.speech_regions)."""
+    return tuple(speech_regions(samples, sample_rate))  # type: ignore[arg-type]
+
+
+def extract_takes(
+    file: ProjectFile,
+    take_ids: Iterable[str],
+    folder: Path,
+    measure_speech: bool,
+    trim: Collection[str] = (),
+) -> dict[str, TakeAudio]:
+    """Write each take once to `folder` (one in memory at a time: memory stays bounded by the
+    longest take, not the project).
+
+    Takes in `trim` lose their silent tail past TAIL_S after the speech: a dubbed cue's take
+    must not push the next cue late with padding nobody hears (engines add up to ~0.5 s).
+
+    Raises:
+        ProjectFileError: a take's audio is missing from the file. ExportError: a write failed.
+    """
+    import soundfile
+
+    out: dict[str, TakeAudio] = {}
+    for take_id in take_ids:
+        if not take_id or take_id in out:
+            continue
+        samples, rate = file.read_audio(take_id)
+        path = folder / f"{take_id}.wav"
+        speech = measure(samples, rate) if measure_speech or take_id in trim else ()
+        if take_id in trim and speech:
+            samples = samples[: min(len(samples), round((speech[-1][1] + TAIL_S) * rate))]
+        try:
+            soundfile.write(path, samples, rate, subtype="PCM_16")
+        except (OSError, RuntimeError) as exc:  # RuntimeError: libsndfile's (e.g. disk full)
+            raise ExportError(f"Could not write a take for the export: {exc}.") from exc
+        out[take_id] = TakeAudio(path, rate, len(samples), speech)
+    return out
+
+
+def take_timings(file: ProjectFile, take_ids: Iterable[str]) -> dict[str, TakeTiming]:
+    """The measured timing of each take (for fitting a dubbed project to its cues)."""
+    timings: dict[str, TakeTiming] = {}
+    for take_id in take_ids:
+        if take_id and take_id not in timings:
+            samples, rate = file.read_audio(take_id)
+            speech = measure(samples, rate)
+            end = speech[-1][1] if speech else 0.0
+            start = speech[0][0] if speech else 0.0
+            timings[take_id] = TakeTiming(len(samples) / rate, start, end)
+    return timings
