@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from studio.core.errors import StudioError, ValidationError
 from studio.core.models import PronunciationDict
 from studio.core.render import Rendered, RenderSpec
+from studio.core.text import check_render_length
 from studio.pipeline import ExportOptions, SamplesCallback, export_rendered, render_text
 from studio.store.cache import RenderCache
 from studio.store.keys import dictionary_hash, render_key, rules_by_id
@@ -128,6 +129,7 @@ class RenderLibrary:
         what the server will apply now, not what this app saw earlier. A caller that just
         fetched them (the test bench, once per run) passes them as `dictionaries`.
         """
+        check_render_length(text)  # before the text is hashed into a key
         key, dict_hash, warning = "", "", ""
         if self.cache is not None:
             try:
