@@ -35,6 +35,7 @@ class PlayerLike(Protocol):
     def feed(self, samples: np.ndarray, epoch: int | None = None) -> bool: ...
     def end_stream(self, epoch: int | None = None) -> None: ...
     def begin_window(self, sample_rate: int, frames: int, start_s: float = 0.0) -> None: ...
+    def extend_window(self, frames: int) -> None: ...
     def window_request(self) -> tuple[int, float] | None: ...
     def window_space_s(self) -> float: ...
     def play(self, samples: np.ndarray, sample_rate: int) -> None: ...
@@ -108,12 +109,23 @@ class PlaybackService(QObject):
         and clicks must leave alone."""
         return self._source
 
-    def open_sink(self, deferred: bool = False, source: str = MAIN) -> StreamSink:
+    def open_sink(
+        self, deferred: bool = False, source: str = MAIN, live: bool = False
+    ) -> StreamSink:
         """A sink for a new streamed render; it stops what plays now, or (`deferred`) only when
-        its own audio starts."""
+        its own audio starts. A `live` sink (a long render) plays through the player's bounded
+        window from a spool on disk, fed by its own task, so memory stays flat."""
+        spool = None
+        if live:
+            from studio.audio.livespool import LiveSpool
+            from studio.services.clipview import live_feeder
+
+            spool = LiveSpool()  # its file is made by the render's worker, not here
+        sink = StreamSink(self, None if deferred else self._next_generation(source), spool)
+        if spool is not None:
+            self._file_tasks.submit(live_feeder(spool, sink), on_failure=self._on_device_failed)
         if deferred:
-            return StreamSink(self, None)
-        sink = StreamSink(self, self._next_generation(source))
+            return sink
 
         def stop_unless_begun(player: PlayerLike) -> None:
             # The sink's worker may begin before this runs (both under the device lock);
