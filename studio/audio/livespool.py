@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
@@ -34,9 +35,10 @@ class LiveSpool:
         ended: The render will add nothing more.
     """
 
-    def __init__(self, folder: str | None = None) -> None:
-        """A spool whose file (in `folder`, default the system's temp folder) is made with the
-        first samples, on the writer's thread: making it costs the GUI thread nothing."""
+    def __init__(self, folder: Path | None = None) -> None:
+        """A spool whose file is made with the first samples, on the writer's thread (making
+        it costs the GUI thread nothing), in `folder`: a folder on disk, since the system's
+        temp folder is often in memory (tmpfs), which is where it goes if `folder` fails."""
         self._folder = folder
         self._file: BinaryIO | None = None
         self._changed = threading.Condition()
@@ -56,7 +58,7 @@ class LiveSpool:
             if not data or self.closed:
                 return
             if self._file is None:
-                self._file = tempfile.TemporaryFile(dir=self._folder)  # noqa: SIM115
+                self._file = _unnamed_file(self._folder)
             os.pwrite(self._file.fileno(), data, self.frames * 2)
             self.sample_rate = sample_rate
             self.frames += len(data) // 2
@@ -89,3 +91,14 @@ class LiveSpool:
             if self._file is not None:
                 self._file.close()
             self._changed.notify_all()
+
+
+def _unnamed_file(folder: Path | None) -> BinaryIO:
+    """A file with no name in `folder` (made if needed), else in the system's temp folder."""
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return tempfile.TemporaryFile(dir=folder)
+        except OSError:
+            pass  # a read-only profile: the temp folder still plays the render
+    return tempfile.TemporaryFile()

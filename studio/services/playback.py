@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -64,10 +65,17 @@ class PlaybackService(QObject):
     devices_listed = Signal(object)
 
     def __init__(
-        self, player: PlayerLike, messages: MessageBus, parent: QObject | None = None
+        self,
+        player: PlayerLike,
+        messages: MessageBus,
+        parent: QObject | None = None,
+        spool_dir: Path | None = None,
     ) -> None:
+        """`spool_dir`: where a long render playing as it arrives spools its samples (a folder
+        on disk; default: the system's temp folder)."""
         super().__init__(parent)
         self.player = player
+        self._spool_dir = spool_dir
         self._messages = messages
         # Serialises player control between the device thread and render workers. The GUI
         # thread and the audio callback never take it.
@@ -120,7 +128,7 @@ class PlaybackService(QObject):
             from studio.audio.livespool import LiveSpool
             from studio.services.clipview import live_feeder
 
-            spool = LiveSpool()  # its file is made by the render's worker, not here
+            spool = LiveSpool(self._spool_dir)  # its file is made by the render's worker
         sink = StreamSink(self, None if deferred else self._next_generation(source), spool)
         if spool is not None:
             self._file_tasks.submit(live_feeder(spool, sink), on_failure=self._on_device_failed)

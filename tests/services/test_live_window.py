@@ -5,12 +5,15 @@ callback the test runs; the test thread is the render's worker (it feeds far fas
 real time, as a fast server does), so every sample can be checked.
 """
 
+import os
 import tracemalloc
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from studio.audio.livespool import LiveSpool
 from studio.audio.player import KEEP_S, WINDOW_S, AudioPlayer, PlaybackState
 from studio.services.playback import PlaybackService
 from tests.audio.fake_sounddevice import FakeSoundDevice
@@ -80,9 +83,11 @@ def test_a_long_live_render_is_held_as_a_window_and_seeks_within_what_arrived(
     np.testing.assert_array_equal(played[start : start + 2 * RATE], expected)
     assert player.state is PlaybackState.FINISHED
 
-    spool = service._file_tasks  # the feeder stays for a replay until something else plays
+    # The feeder stays with the clip (a replay, a seek back) until something else plays.
+    assert sink._spool is not None and not sink._spool.closed
     service.stop()
-    qtbot.wait_until(lambda: spool.pool.activeThreadCount() == 0, timeout=5000)
+    qtbot.wait_until(lambda: service._file_tasks.pool.activeThreadCount() == 0, timeout=5000)
+    assert sink._spool.closed  # its file (and disk space) went with the feeder
 
 
 def test_a_queued_long_render_waits_for_the_clip_before_it(
@@ -106,3 +111,22 @@ def test_a_queued_long_render_waits_for_the_clip_before_it(
     np.testing.assert_array_equal(played[LEAD_IN:], expected)
     service.stop()
     qtbot.wait_until(lambda: service._file_tasks.pool.activeThreadCount() == 0, timeout=5000)
+
+
+def test_a_spool_lives_in_its_folder_and_reads_back_what_arrived(tmp_path: Path) -> None:
+    """The file is made (unnamed) in the given folder with the first samples; reads stop at
+    what arrived; a closed spool takes no more."""
+    folder = tmp_path / "renders"
+    spool = LiveSpool(folder)
+    assert not folder.exists()  # nothing on disk until samples come (not on the GUI thread)
+    spool.append(level(0, 1000).astype(np.float32) / 32768, RATE)
+    assert folder.is_dir() and list(folder.iterdir()) == []  # unnamed: nothing to leave behind
+    assert spool._file is not None and os.readlink(
+        f"/proc/self/fd/{spool._file.fileno()}"
+    ).startswith(str(folder))
+    np.testing.assert_array_equal(
+        spool.read(990, 50), level(990, 10).astype(np.float32) / 32768
+    )  # only the 10 that arrived
+    spool.close()
+    spool.append(level(0, 10).astype(np.float32) / 32768, RATE)
+    assert spool.frames == 1000 and spool.read(0, 10).size == 0
