@@ -113,11 +113,12 @@ class StreamSink:
             self._gave_up = True
             spool.end()
             service._pending_error = AudioDeviceError(
-                f"Playback of this render stopped: its audio could not be spooled to the "
-                f"temporary folder ({exc.strerror or exc}). The render goes on; play it when it "
-                "is done."
+                f"Playback of this render stopped: its audio could not be spooled to disk "
+                f"({exc.strerror or exc}). The render goes on; play it when it is done."
             )
             return
+        if not spool.frames:
+            return  # nothing to open the window with yet
         with service._device_lock:
             if self._generation is None:
                 if self._player_busy():

@@ -130,3 +130,31 @@ def test_a_spool_lives_in_its_folder_and_reads_back_what_arrived(tmp_path: Path)
     spool.close()
     spool.append(level(0, 10).astype(np.float32) / 32768, RATE)
     assert spool.frames == 1000 and spool.read(0, 10).size == 0
+
+
+def test_a_full_disk_stops_live_playback_with_a_message_and_plays_what_arrived(
+    qtbot, monkeypatch, sd: FakeSoundDevice, player: AudioPlayer, service: PlaybackService, bus
+) -> None:
+    """The spool cannot grow (disk full): one message says the render goes on; what was
+    spooled still plays to its end."""
+    import errno
+
+    from studio.audio import livespool
+
+    sink = service.open_sink(live=True)
+    arrive(sink, 0, RATE)
+    real_pwrite = livespool.os.pwrite
+
+    def full(fd: int, data: bytes, offset: int) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(livespool.os, "pwrite", full)
+    arrive(sink, RATE, RATE)
+    monkeypatch.setattr(livespool.os, "pwrite", real_pwrite)
+    assert sink.gave_up and sink._spool is not None and sink._spool.frames == RATE
+    qtbot.wait_until(lambda: any("could not be spooled" in m.text for m in bus.seen), timeout=5000)
+    sink.end()
+    qtbot.wait_until(lambda: player._clip is not None and player._clip.ended, timeout=5000)
+    played = sd.stream.pump_all(CHUNK)
+    assert np.count_nonzero(played) == pytest.approx(RATE, abs=2)  # the second that arrived
+    assert player.state is PlaybackState.FINISHED
