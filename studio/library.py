@@ -307,7 +307,7 @@ def render_to_file(
     overwrite: bool = False,
     options: ExportOptions | None = None,
 ) -> LibraryRender:
-    """Render text of any length and save it to `out` (atomically), in constant memory.
+    """Render text (up to RENDER_MAX_CHARS) and save it to `out` atomically, in constant memory.
 
     The one entry point for headless renders (the `render` command, render queues): with a
     `library` (and its `backend`) the render goes through the cache and is kept as a take;
@@ -315,7 +315,7 @@ def render_to_file(
     and the save transcodes it block by block.
 
     Raises:
-        ValidationError: no text, or a library without a backend.
+        ValidationError: no text, too much text, or a library without a backend.
         CancelledError: `cancel` was set.
         FileExistsExportError: `out` exists and `overwrite` is False (checked first).
         ExportError: `out`'s folder is missing or not writable (checked first).

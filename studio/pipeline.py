@@ -50,7 +50,8 @@ def render_text(
     on_samples: SamplesCallback | None = None,
     folder: Path | None = None,
 ) -> Rendered:
-    """Render `text` of any length into a file; call `on_samples(samples, rate)` as it decodes.
+    """Render `text` (up to RENDER_MAX_CHARS) into a file; call `on_samples(samples, rate)` as
+    it decodes.
 
     Each piece is written to the clip's file as it arrives (memory stays flat whatever the
     length); the file lands in `folder` (default: this process's spool folder).
