@@ -16,7 +16,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from studio import APP_ID, APP_NAME, ORG_NAME, __version__
-from studio.library import RenderLibrary
+from studio.library import WORK_FOLDER, RenderLibrary
 from studio.logs import setup_logging
 from studio.profile import Profile
 from studio.secrets import KeyringSecretStore, SecretStore
@@ -89,7 +89,7 @@ def build_services(
     library = RenderLibrary(profile.data_dir, int(settings.get("cache/max_mb")) * 1024 * 1024)
     if library.open_warning:
         messages.warning(library.open_warning)
-    playback = PlaybackService(the_player, messages)
+    playback = PlaybackService(the_player, messages, spool_dir=profile.data_dir / WORK_FOLDER)
     playback.set_volume(float(settings.get("audio/volume")))
     backend = BackendService(
         settings,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from studio.core.errors import StudioError, ValidationError
 from studio.core.models import PronunciationDict
 from studio.core.render import Rendered, RenderSpec
+from studio.core.text import check_render_length
 from studio.pipeline import ExportOptions, SamplesCallback, export_rendered, render_text
 from studio.store.cache import RenderCache
 from studio.store.keys import dictionary_hash, render_key, rules_by_id
@@ -128,6 +129,7 @@ class RenderLibrary:
         what the server will apply now, not what this app saw earlier. A caller that just
         fetched them (the test bench, once per run) passes them as `dictionaries`.
         """
+        check_render_length(text)  # before the text is hashed into a key
         key, dict_hash, warning = "", "", ""
         if self.cache is not None:
             try:
@@ -305,7 +307,7 @@ def render_to_file(
     overwrite: bool = False,
     options: ExportOptions | None = None,
 ) -> LibraryRender:
-    """Render text of any length and save it to `out` (atomically), in constant memory.
+    """Render text (up to RENDER_MAX_CHARS) and save it to `out` atomically, in constant memory.
 
     The one entry point for headless renders (the `render` command, render queues): with a
     `library` (and its `backend`) the render goes through the cache and is kept as a take;
@@ -313,7 +315,7 @@ def render_to_file(
     and the save transcodes it block by block.
 
     Raises:
-        ValidationError: no text, or a library without a backend.
+        ValidationError: no text, too much text, or a library without a backend.
         CancelledError: `cancel` was set.
         FileExistsExportError: `out` exists and `overwrite` is False (checked first).
         ExportError: `out`'s folder is missing or not writable (checked first).

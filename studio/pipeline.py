@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import atexit
 import functools
+import itertools
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from studio.audio.decode import StreamDecoder
 from studio.core.errors import CancelledError, DecodeError, ValidationError
 from studio.core.models import SynthesisRequest, new_client_id
 from studio.core.render import ClipFile, Rendered, RenderSpec
-from studio.core.text import split_text
+from studio.core.text import check_render_length, iter_pieces
 
 __all__ = ["ClipFile", "ExportOptions", "RenderSpec", "Rendered", "export_rendered", "render_text"]
 
@@ -49,32 +50,38 @@ def render_text(
     on_samples: SamplesCallback | None = None,
     folder: Path | None = None,
 ) -> Rendered:
-    """Render `text` of any length into a file; call `on_samples(samples, rate)` as it decodes.
+    """Render `text` (up to RENDER_MAX_CHARS) into a file; call `on_samples(samples, rate)` as
+    it decodes.
 
     Each piece is written to the clip's file as it arrives (memory stays flat whatever the
     length); the file lands in `folder` (default: this process's spool folder).
 
     Raises:
-        ValidationError: no text.
+        ValidationError: no text, or more than one render takes (RENDER_MAX_CHARS).
         CancelledError: `cancel` was set.
         StudioError: any API, network or decode failure.
     """
-    pieces_text = split_text(text)
-    if not pieces_text:
-        raise ValidationError("There is no text to speak. Type a line first.", "text")
+    check_render_length(text)
     session_id = new_client_id("take")
-    requests_ = [spec.request(piece, session_id) for piece in pieces_text]
+    # One request at a time, made as the previous one finishes: a long script never holds a
+    # list of its pieces or requests, only their ids.
+    requests_ = (spec.request(piece, session_id) for piece in iter_pieces(text))
+    first = next(requests_, None)
+    if first is None:
+        raise ValidationError("There is no text to speak. Type a line first.", "text")
     target = folder or spool_folder()
     writer = ClipWriter(target, spec.output_format)
+    request_ids: list[str] = []
     try:
         server_ids, transport, streams = _stream_pieces(
-            client, requests_, spec, mode, cancel, writer, on_samples
-        )
+            client, itertools.chain((first,), requests_), spec, mode, cancel, writer, on_samples,
+            request_ids,
+        )  # fmt: skip
         if writer.frames == 0:
             raise DecodeError("The server sent no audible audio for this text.")
         audio = writer.finish(
             target / f"{session_id}.{writer.file_format}",
-            requests_[0].request_id,
+            first.request_id,
             server_ids[0],
             streams,
         )
@@ -86,7 +93,7 @@ def render_text(
         spec,
         audio,
         session_id,
-        tuple(r.request_id for r in requests_),
+        tuple(request_ids),
         tuple(server_ids),
         transport,
     ).preload()
@@ -94,18 +101,21 @@ def render_text(
 
 def _stream_pieces(
     client: WavesClient,
-    requests_: list[SynthesisRequest],
+    requests_: Iterable[SynthesisRequest],
     spec: RenderSpec,
     mode: str,
     cancel: threading.Event | None,
     writer: ClipWriter,
     on_samples: SamplesCallback | None,
+    request_ids: list[str],
 ) -> tuple[list[str], str, int]:
-    """Request each piece in turn, writing and forwarding its audio as it decodes."""
+    """Request each piece in turn, writing and forwarding its audio as it decodes; each
+    request's id goes to `request_ids` as it is sent."""
     server_ids: list[str] = []
     transport = ""  # set by each chunk (a render without chunks fails in the caller)
     rate = streams = 0
     for request in requests_:
+        request_ids.append(request.request_id)
         decoder = StreamDecoder(spec.output_format, spec.sample_rate)
         server_id = ""
         for chunk in client.stream(request, mode, cancel):

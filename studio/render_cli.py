@@ -171,19 +171,16 @@ def _pick_voice(client: Any, language: str) -> str:
 
 def _read_text(args: argparse.Namespace) -> str:
     if args.file is not None:
-        try:
-            # utf-8-sig: a byte-order mark (Notepad's UTF-8) is not text to speak.
-            return str(args.file.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise ValidationError(
-                f"{args.file} is not UTF-8 text (byte {exc.start} is not valid UTF-8). Save it "
-                "as UTF-8 and try again.",
-                "file",
-            ) from exc
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise ValidationError(f"Could not read {args.file} ({reason}).", "file") from exc
-    return str(args.text or "")
+        from studio.core.textfile import read_utf8_text
+
+        # In blocks, and refused past the limit: a huge file never lands in memory whole.
+        return read_utf8_text(args.file, c.RENDER_MAX_CHARS)
+    text = str(args.text or "")
+    if len(text) > c.RENDER_MAX_CHARS:
+        from studio.core.text import too_long_for_one_render
+
+        raise ValidationError(too_long_for_one_render("The --text"), "text")
+    return text
 
 
 def _default_out(args: argparse.Namespace, fmt: str, voice: str, text: str) -> Path:

@@ -95,6 +95,10 @@ class FakeAudioPlayer:
         self._window_frames = frames
         self._position = self._origin = start_s
 
+    def extend_window(self, frames: int) -> None:
+        """A window's clip grew (a live render): record the new length."""
+        self._window_frames = max(self._window_frames, frames)
+
     def window_request(self) -> tuple[int, float] | None:
         """(epoch, seconds) the feeder must read from; None without a window."""
         return (self._epoch, self._origin) if self._window_frames else None

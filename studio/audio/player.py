@@ -11,22 +11,18 @@ import numpy.typing as npt
 from studio.audio.devices import OutputDevice, list_output_devices, load_backend
 from studio.audio.outstream import DeviceStream
 from studio.audio.playbuffer import ClipBuffer, PlaybackRun, PlaybackState
+from studio.audio.player_status import DEVICE_LOST, StatusMixin
+from studio.audio.player_window import KEEP_S, WINDOW_S, WindowMixin
 from studio.core.errors import AudioDeviceError
 
-__all__ = ["AudioPlayer", "OutputDevice", "PlaybackState"]
+__all__ = ["DEVICE_LOST", "KEEP_S", "WINDOW_S", "AudioPlayer", "OutputDevice", "PlaybackState"]
 
 MIN_LEAD_IN_S = 0.05
 TAIL_MARGIN_S = 0.1
 PREBUFFER_S = 0.2  # audio queued before a stream starts (or restarts after running dry)
-WINDOW_S = 30.0  # a long clip played from its file is held as a ring of this many seconds
-KEEP_S = 2.0  # of which this much just-played audio stays, for pause (output latency) and nudges
-DEVICE_LOST = (
-    "The sound output stopped working while playing (the device was unplugged or the sound "
-    "server stopped). Playback has stopped; you can still save clips."
-)
 
 
-class AudioPlayer:
+class AudioPlayer(StatusMixin, WindowMixin):
     """Plays whole clips or streamed chunks through PortAudio, with pause, seek and volume.
 
     Control methods may be called from any one thread at a time (the app's device worker),
@@ -34,9 +30,8 @@ class AudioPlayer:
     thread's timer. The PortAudio callback only copies from the clip buffer (playbuffer.py),
     so nothing the GUI does can make it wait, and no method waits for playback.
 
-    A long clip played from its file (begin_window) is held as a bounded ring, WINDOW_S of
-    audio, that its producer keeps filled; a seek or replay outside it asks the producer to
-    read again from there (window_request), so memory does not grow with the clip.
+    A long clip, played from its file or as it arrives, is held as a bounded ring that its
+    producer keeps filled (player_window.py), so memory does not grow with the clip.
 
     Every stream start sends a short lead-in of silence and every end a tail of silence:
     ALSA's PulseAudio plugin drops the first buffer of a stream and what is still queued
@@ -177,37 +172,6 @@ class AudioPlayer:
         self.feed(samples)
         self.end_stream()
 
-    def begin_window(self, sample_rate: int, frames: int, start_s: float = 0.0) -> None:
-        """Start a long clip of `frames` samples held as a bounded window (WINDOW_S).
-
-        A producer keeps the window filled: it asks window_request() where to read from (it
-        changes when a seek or replay lands outside what is held), waits for
-        window_space_s(), and feeds blocks tagged with the request's epoch.
-
-        Raises:
-            AudioDeviceError: no usable output device.
-        """
-        with self._lock:
-            self._open(sample_rate)
-            total = max(1, round(frames * self._rate / sample_rate))
-            size = int((WINDOW_S + KEEP_S) * self._rate)
-            self._clip = ClipBuffer(size, total=total, keep=int(KEEP_S * self._rate))
-            start = min(int(max(0.0, start_s) * self._rate), total)
-            self._clip.restart(start)
-            self._start_run(start)
-
-    def window_request(self) -> tuple[int, float] | None:
-        """(epoch, seconds): where the producer must read from now; None without a window."""
-        clip = self._clip
-        if clip is None or not clip.ring or not self._rate:
-            return None
-        return clip.epoch, clip.origin / self._rate
-
-    def window_space_s(self) -> float:
-        """Seconds of audio the window can take now."""
-        clip = self._clip
-        return clip.space() / self._rate if clip is not None and self._rate else 0.0
-
     def pause(self) -> None:
         """Pause where the listener is; resume() continues from there."""
         if self.state in (PlaybackState.PLAYING, PlaybackState.BUFFERING):
@@ -257,81 +221,6 @@ class AudioPlayer:
             self._mode = PlaybackState.STOPPED
             self.output.close()
             self._clip = None
-
-    @property
-    def state(self) -> PlaybackState:
-        """The current state (cheap; polled by a GUI timer)."""
-        run, clip, mode = self.output.run, self._clip, self._mode
-        if mode is not PlaybackState.PLAYING or run is None or clip is None:
-            return mode
-        if self._device_lost(run):
-            return PlaybackState.STOPPED
-        if run.completed:
-            return PlaybackState.PLAYING if self.output.active else PlaybackState.FINISHED
-        ended = clip.ended  # read before `written`, as the callback does
-        if run.prebuffering(clip.written, ended):
-            return PlaybackState.BUFFERING  # waiting for the producer
-        return PlaybackState.PLAYING
-
-    @property
-    def position_s(self) -> float:
-        """Seconds into the clip the listener is (output latency accounted for)."""
-        if not self._rate or self._clip is None:
-            return 0.0
-        if self._mode is not PlaybackState.PLAYING:
-            return self._paused_at / self._rate
-        if self.state is PlaybackState.FINISHED:
-            return self.duration_s
-        return self._heard_frames() / self._rate
-
-    @property
-    def duration_s(self) -> float:
-        """Seconds of audio received so far (the whole clip once the stream ended)."""
-        clip = self._clip
-        return self._frames(clip) / self._rate if clip is not None and self._rate else 0.0
-
-    @property
-    def underruns(self) -> int:
-        """How often playback ran dry mid-stream and was padded with silence."""
-        return self._clip.underruns if self._clip is not None else 0
-
-    @property
-    def last_error(self) -> AudioDeviceError | None:
-        """The device failure that stopped playback (e.g. device lost), or None."""
-        run = self.output.run
-        if self._last_error is None and run is not None and self._device_lost(run):
-            self._last_error = AudioDeviceError(DEVICE_LOST)
-        return self._last_error
-
-    def _device_lost(self, run: PlaybackRun) -> bool:
-        """The stream stopped by itself before the end: the device went away."""
-        generation = self.output.generation
-        if self._mode is not PlaybackState.PLAYING or run.completed:
-            return False
-        active = self.output.active
-        # A verdict only if no start or stop ran while we looked (they bump the generation).
-        return not active and generation == self.output.generation and self.output.run is run
-
-    def _heard_frames(self) -> int:
-        """The sample the listener hears now: what was sent minus what is still buffered."""
-        run, clip = self.output.run, self._clip
-        if run is None or clip is None:
-            return self._paused_at
-        latency = int(self.output.latency_s * self._rate)
-        return min(max(run.start, run.read - latency), clip.written)
-
-    @staticmethod
-    def _frames(clip: ClipBuffer) -> int:
-        """The clip's length as known now: all of a window's clip, what arrived of a stream."""
-        return clip.total if clip.ring else clip.written
-
-    def _hold(self, clip: ClipBuffer, start: int) -> None:
-        """Make a window hold `start`: refill it from there unless it does already."""
-        with self._lock:
-            if not clip.holds(start):
-                clip.restart(start)
-                self._new_resampler()  # its state belongs to the old position
-            clip.consumed = start
 
     def _start_run(self, start: int) -> None:
         clip = self._clip

@@ -51,6 +51,10 @@ DEFAULT_SPEED = 1.0
 # is unconfirmed; waves-local enforces 250 so that a client that forgets to split fails loudly.
 TEXT_IDEAL_CHARS = 140
 TEXT_MAX_CHARS = 250
+# The most one render takes: about 18 hours of speech, 3.2 GB as 24 kHz WAV (a WAV file stops at
+# 4 GB). Longer input is refused with a sentence before it is read whole, so a huge file costs
+# no more memory than this much text (a few MB) whatever its size.
+RENDER_MAX_CHARS = 1_000_000
 
 # The most one reply may send. A synthesis request holds at most TEXT_MAX_CHARS of speech, about
 # 35 s even at speed 0.5: 3.1 MB of 44.1 kHz 16-bit PCM, 4.1 MB once base64 in SSE/WS frames. The

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from pathlib import Path
+
+from studio.core.errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -68,3 +71,44 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def unix_lines(text: str) -> str:
     """`text` with Windows ("\\r\\n") and old Mac ("\\r") line ends made "\\n"."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+READ_BLOCK_BYTES = 1 << 20
+
+
+def read_utf8_text(path: Path, max_chars: int) -> str:
+    """The UTF-8 text of a file (a byte-order mark dropped), read in blocks and refused as soon
+    as it passes `max_chars`: a huge or endless file costs no more memory than that much text.
+
+    Raises:
+        ValidationError: the file cannot be read, is not UTF-8, or is too long (each says what
+            to do).
+    """
+    from studio.core.text import too_long_for_one_render
+
+    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    parts: list[str] = []
+    chars = offset = 0
+    try:
+        with open(path, "rb") as handle:
+            while True:
+                block = handle.read(READ_BLOCK_BYTES)
+                held = len(decoder.getstate()[0])  # a sequence cut by the last block's end
+                try:
+                    part = decoder.decode(block, final=not block)
+                except UnicodeDecodeError as exc:
+                    raise ValidationError(
+                        f"{path} is not UTF-8 text (byte {offset - held + exc.start} is not valid "
+                        "UTF-8). Save it as UTF-8 and try again.",
+                        "file",
+                    ) from exc
+                chars += len(part)
+                if chars > max_chars:
+                    raise ValidationError(too_long_for_one_render(str(path), max_chars), "file")
+                parts.append(part)
+                offset += len(block)
+                if not block:
+                    return "".join(parts)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ValidationError(f"Could not read {path} ({reason}).", "file") from exc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -12,9 +12,15 @@ from studio.audio.peaks import EnvelopeBuilder, envelope_of, envelope_rate
 from studio.core.render import SHORT_CLIP_S, ClipFile, Rendered
 from studio.services.tasks import TaskContext
 
+if TYPE_CHECKING:
+    from studio.audio.livespool import LiveSpool
+
 # A render of more text than this is drawn from peaks while it streams (about 9 minutes of
 # speech at 15 characters a second): the window never holds a long render's samples.
 LONG_TEXT_CHARS = 8000
+# A render of more text than this plays as it arrives from a spool on disk through the player's
+# bounded window (about 2 minutes of speech): the player never holds a long render whole.
+LIVE_WINDOW_CHARS = 2000
 BLOCK_S = 0.25  # a long clip is read into the player's window this much at a time
 IDLE_S = 0.02  # how often a feeder with nothing to do looks again (seek, replay, stop)
 
@@ -70,8 +76,56 @@ def file_feeder(
     return feed
 
 
+def live_feeder(spool: LiveSpool, sink: LiveSinkLike) -> Callable[[TaskContext], None]:
+    """A task that plays a render from its spool as it arrives, until stopped or superseded.
+
+    The render's worker spools the samples and opens the player's window (StreamSink); this
+    keeps the window filled from the spool, a block at a time, waiting at the live edge for
+    more. A seek within what has arrived reads again from there. It owns the spool: the file
+    goes when this ends (something else plays, playback stopped, or the render never began
+    to play).
+    """
+
+    def feed(ctx: TaskContext) -> None:
+        epoch, at, done, last = -1, 0, False, False
+        samples: np.ndarray | None = None
+        try:
+            while not ctx.cancelled.is_set():
+                if not sink.begun:
+                    if sink.gave_up or spool.closed:
+                        return  # superseded, failed or cancelled before a sample played
+                    if spool.frames:
+                        ctx.cancelled.wait(IDLE_S)  # queued behind the clip playing now
+                    else:
+                        spool.wait_beyond(0, IDLE_S)
+                    continue
+                request = sink.window_request()
+                if request is None:
+                    return  # something else plays, or playback stopped
+                if request[0] != epoch:
+                    epoch, done, samples = request[0], False, None
+                    at = round(request[1] * spool.sample_rate)
+                if done or sink.window_space_s() < 2 * BLOCK_S:
+                    ctx.cancelled.wait(IDLE_S)  # the window is full, or the clip all sent
+                    continue
+                if samples is None:
+                    ended = spool.ended  # read first: once ended, the length is final
+                    samples = spool.read(at, max(1, int(BLOCK_S * spool.sample_rate)))
+                    last = ended and at + len(samples) >= spool.frames
+                    if not samples.size and not last:
+                        samples = None
+                        spool.wait_beyond(at, IDLE_S)  # at the live edge: wait for more
+                        continue
+                if sink.feed_window(samples, epoch, last=last):
+                    at, done, samples = at + len(samples), last, None
+        finally:
+            spool.close()
+
+    return feed
+
+
 class SinkLike(Protocol):
-    """The parts of playback.StreamSink the feeder uses."""
+    """The parts of playback.StreamSink the feeders use."""
 
     @property
     def current(self) -> bool: ...
@@ -79,6 +133,15 @@ class SinkLike(Protocol):
     def window_request(self) -> tuple[int, float] | None: ...
     def window_space_s(self) -> float: ...
     def feed_window(self, samples: np.ndarray, epoch: int, last: bool = False) -> bool: ...
+
+
+class LiveSinkLike(SinkLike, Protocol):
+    """What the live feeder also needs of a StreamSink."""
+
+    @property
+    def begun(self) -> bool: ...
+    @property
+    def gave_up(self) -> bool: ...
 
 
 class ProgressShape:
@@ -101,4 +164,7 @@ class ProgressShape:
         return self._envelope.add(samples), self._envelope.rate
 
 
-__all__ = ["LONG_TEXT_CHARS", "SHORT_CLIP_S", "ProgressShape", "file_feeder", "waveform_signal"]
+__all__ = [
+    "LIVE_WINDOW_CHARS", "LONG_TEXT_CHARS", "SHORT_CLIP_S", "ProgressShape", "file_feeder",
+    "live_feeder", "waveform_signal",
+]  # fmt: skip

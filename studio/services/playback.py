@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -35,6 +36,7 @@ class PlayerLike(Protocol):
     def feed(self, samples: np.ndarray, epoch: int | None = None) -> bool: ...
     def end_stream(self, epoch: int | None = None) -> None: ...
     def begin_window(self, sample_rate: int, frames: int, start_s: float = 0.0) -> None: ...
+    def extend_window(self, frames: int) -> None: ...
     def window_request(self) -> tuple[int, float] | None: ...
     def window_space_s(self) -> float: ...
     def play(self, samples: np.ndarray, sample_rate: int) -> None: ...
@@ -63,10 +65,17 @@ class PlaybackService(QObject):
     devices_listed = Signal(object)
 
     def __init__(
-        self, player: PlayerLike, messages: MessageBus, parent: QObject | None = None
+        self,
+        player: PlayerLike,
+        messages: MessageBus,
+        parent: QObject | None = None,
+        spool_dir: Path | None = None,
     ) -> None:
+        """`spool_dir`: where a long render playing as it arrives spools its samples (a folder
+        on disk; default: the system's temp folder)."""
         super().__init__(parent)
         self.player = player
+        self._spool_dir = spool_dir
         self._messages = messages
         # Serialises player control between the device thread and render workers. The GUI
         # thread and the audio callback never take it.
@@ -108,12 +117,23 @@ class PlaybackService(QObject):
         and clicks must leave alone."""
         return self._source
 
-    def open_sink(self, deferred: bool = False, source: str = MAIN) -> StreamSink:
+    def open_sink(
+        self, deferred: bool = False, source: str = MAIN, live: bool = False
+    ) -> StreamSink:
         """A sink for a new streamed render; it stops what plays now, or (`deferred`) only when
-        its own audio starts."""
+        its own audio starts. A `live` sink (a long render) plays through the player's bounded
+        window from a spool on disk, fed by its own task, so memory stays flat."""
+        spool = None
+        if live:
+            from studio.audio.livespool import LiveSpool
+            from studio.services.clipview import live_feeder
+
+            spool = LiveSpool(self._spool_dir)  # its file is made by the render's worker
+        sink = StreamSink(self, None if deferred else self._next_generation(source), spool)
+        if spool is not None:
+            self._file_tasks.submit(live_feeder(spool, sink), on_failure=self._on_device_failed)
         if deferred:
-            return StreamSink(self, None)
-        sink = StreamSink(self, self._next_generation(source))
+            return sink
 
         def stop_unless_begun(player: PlayerLike) -> None:
             # The sink's worker may begin before this runs (both under the device lock);

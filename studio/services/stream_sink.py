@@ -11,6 +11,7 @@ import numpy as np
 from studio.core.errors import AudioDeviceError
 
 if TYPE_CHECKING:
+    from studio.audio.livespool import LiveSpool
     from studio.services.playback import PlaybackService
 
 BUSY_STATES = ("playing", "buffering", "paused")
@@ -27,13 +28,23 @@ class StreamSink:
     A *deferred* sink (a queued render) must not cut off the render playing before it: it
     keeps its samples (the download carries on) until the player has finished the previous
     clip, then takes a generation and plays them back to back.
+
+    A *live window* sink (a long render, given a LiveSpool) holds nothing itself: samples go
+    to the spool on disk, the player holds a bounded window of them, and a live feeder task
+    (clipview.live_feeder) keeps that window filled, so memory stays flat however long the
+    render and however far the download runs ahead of playback.
     """
 
-    def __init__(self, service: PlaybackService, generation: int | None) -> None:
+    def __init__(
+        self, service: PlaybackService, generation: int | None, spool: LiveSpool | None = None
+    ) -> None:
+        """A sink for `generation` (None: deferred); with a `spool`, a live window (below)."""
         self._service = service
         self._generation = generation
         self._begun = False
+        self._gave_up = False
         self._pending: list[tuple[np.ndarray, int]] = []
+        self._spool = spool
 
     def _current(self) -> bool:
         return self._service._generation == self._generation
@@ -42,6 +53,14 @@ class StreamSink:
     def begun(self) -> bool:
         """The player's stream for this sink has been opened."""
         return self._begun
+
+    @property
+    def gave_up(self) -> bool:
+        """This sink will never begin: superseded, stopped, failed, or its render ended
+        (cancelled or failed) before it could play."""
+        if self._gave_up:
+            return True
+        return self._generation is not None and not self._current()
 
     @property
     def current(self) -> bool:
@@ -54,6 +73,9 @@ class StreamSink:
 
     def feed(self, samples: np.ndarray, sample_rate: int) -> None:
         """Queue samples for playback; the first played samples open the stream."""
+        if self._spool is not None:
+            self._feed_live(self._spool, samples, sample_rate)
+            return
         service = self._service
         with service._device_lock:
             if self._generation is None:
@@ -78,6 +100,43 @@ class StreamSink:
         except AudioDeviceError as exc:
             service._pending_error = exc
             service._next_generation()  # stop trying for this render
+
+    def _feed_live(self, spool: LiveSpool, samples: np.ndarray, sample_rate: int) -> None:
+        """Spool the samples, open the player's window with the first ones, and let the window
+        know how much has arrived since."""
+        service = self._service
+        if self.gave_up:
+            return  # nobody will play them: spool nothing more
+        try:
+            spool.append(samples, sample_rate)
+        except OSError as exc:
+            self._gave_up = True
+            spool.end()
+            service._pending_error = AudioDeviceError(
+                f"Playback of this render stopped: its audio could not be spooled to disk "
+                f"({exc.strerror or exc}). The render goes on; play it when it is done."
+            )
+            return
+        if not spool.frames:
+            return  # nothing to open the window with yet
+        with service._device_lock:
+            if self._generation is None:
+                if self._player_busy():
+                    return  # queued: the spool keeps the samples, on disk
+                self._generation = service._next_generation(MAIN)
+            if not self._current():
+                return
+            if self._begun:
+                service.player.extend_window(spool.frames)
+                return
+            try:
+                service.player.begin_window(spool.sample_rate, spool.frames, 0.0)
+            except AudioDeviceError as exc:
+                self._gave_up = True
+                service._pending_error = exc
+                service._next_generation()
+                return
+            self._begun = True
 
     def seek(self, seconds: float) -> None:
         """Jump within what this sink has fed so far (nothing once it is no longer current)."""
@@ -129,6 +188,9 @@ class StreamSink:
         the previous clip to finish, then plays them.
         """
         service = self._service
+        if self._spool is not None:
+            self._end_live(self._spool, cancel)
+            return
         while self._generation is None and self._pending:
             with service._device_lock:
                 if not self._player_busy():
@@ -136,10 +198,37 @@ class StreamSink:
                     held, rate = self._pending.pop()
                     self._play(held, rate)
                     break
-            if cancel is not None and cancel.wait(0.02):
+            if not _pause(cancel):
                 return
-            if cancel is None:
-                time.sleep(0.02)
         with service._device_lock:
             if self._current() and self._begun:
                 service.player.end_stream()
+
+    def _end_live(self, spool: LiveSpool, cancel: threading.Event | None) -> None:
+        """The render is over: the feeder plays the spool to its end; a queued sink waits for
+        the clip before it to finish, then opens its window."""
+        spool.end()
+        try:
+            while not self._begun and not self.gave_up and spool.frames:
+                if self._generation is None and self._player_busy():
+                    if not _pause(cancel):
+                        return
+                    continue
+                self._feed_live_opening(spool)
+        finally:
+            if not self._begun:
+                self._gave_up = True  # the feeder lets the spool go
+
+    def _feed_live_opening(self, spool: LiveSpool) -> None:
+        """Open the window for a spool that is complete (nothing new to add)."""
+        self._feed_live(spool, np.zeros(0, np.float32), spool.sample_rate)
+        if not self._begun:
+            self._gave_up = True  # superseded or failed meanwhile
+
+
+def _pause(cancel: threading.Event | None) -> bool:
+    """Wait a moment in a worker; False when `cancel` was set."""
+    if cancel is not None:
+        return not cancel.wait(0.02)
+    time.sleep(0.02)
+    return True

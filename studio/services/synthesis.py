@@ -17,7 +17,7 @@ from studio.core.errors import CancelledError, StudioError
 from studio.library import LibraryRender, RenderLibrary
 from studio.pipeline import RenderSpec, render_text
 from studio.services.backend import BackendInfo, BackendService
-from studio.services.clipview import ProgressShape
+from studio.services.clipview import LIVE_WINDOW_CHARS, ProgressShape
 from studio.services.messages import GENERIC_FAILURE, Action, MessageBus
 from studio.services.playback import PlaybackService, StreamSink
 from studio.services.tasks import TaskContext, TaskRunner
@@ -194,7 +194,8 @@ class SynthesisService(QObject):
             self.cancel("restart")
         sink: StreamSink | None = None
         if play and self._playback is not None:
-            sink = self._playback.open_sink(deferred=queue)
+            # A long text plays from a spool through a bounded window (flat memory).
+            sink = self._playback.open_sink(deferred=queue, live=len(text) > LIVE_WINDOW_CHARS)
         self._after_restart = self._cut_job = None
         job = RenderJob(next(self._job_ids), text, spec, streaming, info, play, source, retry_of)
         self._jobs[job.job_id] = job
