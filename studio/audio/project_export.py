@@ -23,13 +23,12 @@ from studio.audio.export import file_extension
 from studio.audio.filenames import sanitize_stem
 from studio.audio.mixdown import MixOptions, MixResult, Part, mixdown
 from studio.core.errors import CancelledError, ExportError, FileExistsExportError
+from studio.core.export_choices import SPLITS
 from studio.core.project import Project
 from studio.core.project_state import SegmentState, segment_state
 from studio.core.subtitles import SpokenPart, make_cues, to_srt, to_vtt
 from studio.store.atomic import fsync_folder
 
-SPLITS = ("none", "chapter", "segment")
-SUBTITLE_FORMATS = ("srt", "vtt")
 ReadAudio = Callable[[str], tuple[npt.NDArray[np.float32], int]]
 Progress = Callable[[float], None]
 _SPOOL_SHARE = 0.15  # of the progress bar: copying the takes out of the project file

@@ -3,6 +3,7 @@ undoable append to an open one."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 from studio.core import project_ops as ops
@@ -88,7 +89,7 @@ def _speaker(speakers: list[Speaker], name: str | None, ids: ops.IdFactory) -> S
 def _cue_pauses(paragraphs: list[Paragraph]) -> dict[int, float]:
     """Index -> silence before the next cue (clamped to 0–60 s); the last cue gets none."""
     pauses: dict[int, float] = {}
-    for i, (here, after) in enumerate(zip(paragraphs, paragraphs[1:], strict=False)):
+    for i, (here, after) in enumerate(itertools.pairwise(paragraphs)):
         if here.end_s is not None and after.start_s is not None:
             pauses[i] = round(min(max(after.start_s - here.end_s, 0.0), MAX_PAUSE_S), 3)
     return pauses
@@ -108,9 +109,26 @@ def project_from_script(
 
 
 def import_command(project: Project, content: ScriptContent, label: str = "Import") -> Command:
-    """One undoable edit that adds `content` to the end of `project` (undo removes exactly
-    what it added, keeping edits and takes made elsewhere since)."""
-    old_cast = project.cast.speakers
+    """One undoable edit that adds `content` to the end of `project`.
+
+    Undo removes exactly what it added, keeping edits and takes made elsewhere since. A
+    project with no text yet (a fresh one) is filled instead: its empty chapter gives way to
+    the script's chapters.
+    """
+    known = {s.speaker_id for s in project.cast.speakers}
+    added = tuple(s for s in content.speakers if s.speaker_id not in known)
+    if is_empty(project):
+        old_chapters, old_cast = project.chapters, project.cast.speakers
+        first = [replace(old_chapters[0], blocks=content.into_last)] if content.into_last else []
+        filled = (*first, *content.chapters) or old_chapters
+
+        def fill(p: Project) -> Project:
+            return ops.set_cast(replace(p, chapters=filled), (*p.cast.speakers, *added))
+
+        def empty(p: Project) -> Project:
+            return ops.set_cast(replace(p, chapters=old_chapters), old_cast)
+
+        return Command(label, fill, empty)
     last_id = project.chapters[-1].chapter_id
     block_ids = [b.block_id for b in content.into_last]
     chapter_ids = {c.chapter_id for c in content.chapters}
@@ -123,7 +141,7 @@ def import_command(project: Project, content: ScriptContent, label: str = "Impor
         placed = [(last_id, end + i, b) for i, b in enumerate(stash)]
         p = ops.insert_blocks(p, placed) if placed else p
         p = replace(p, chapters=(*p.chapters, *stash_chapters))
-        return ops.set_cast(p, content.speakers)
+        return ops.set_cast(p, (*p.cast.speakers, *added))
 
     def backward(p: Project) -> Project:
         p, where = ops.remove_blocks(p, block_ids)
@@ -131,7 +149,7 @@ def import_command(project: Project, content: ScriptContent, label: str = "Impor
         stash[:] = [b for _, _, b in where]
         stash_chapters[:] = [c for c in p.chapters if c.chapter_id in chapter_ids]
         p = replace(p, chapters=tuple(c for c in p.chapters if c.chapter_id not in chapter_ids))
-        kept = {s.speaker_id for s in old_cast}
-        return ops.set_cast(p, tuple(s for s in p.cast.speakers if s.speaker_id in kept))
+        gone = {s.speaker_id for s in added}
+        return ops.set_cast(p, tuple(s for s in p.cast.speakers if s.speaker_id not in gone))
 
     return Command(label, forward, backward)
