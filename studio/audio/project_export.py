@@ -185,6 +185,8 @@ def export_project(
         _write_subtitles(items, speech, results, request, work)
         if request.zip:
             _zip(work, names, work / finals[0])
+        if cancel is not None and cancel.is_set():  # the last chance: nothing is in place yet
+            raise CancelledError("Export cancelled.")
         for name in finals:  # each rename is atomic; all are ready before the first one
             try:
                 os.replace(work / name, request.folder / name)

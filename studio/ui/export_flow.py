@@ -71,7 +71,7 @@ class ExportFlow(QObject):
         if not self._services.transfer.exporting and self._after_render is None:
             self.dialog.load(project.title)
         self.dialog.show()
-        self.dialog.raise_()
+        self.dialog.activateWindow()
         return self.dialog
 
     @Slot(object)
