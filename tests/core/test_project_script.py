@@ -16,7 +16,10 @@ from studio.core.project_script import (
 from studio.core.project_state import segment_key
 from studio.core.script_import import import_text
 
-MD = b"Intro before any heading.\n\n# Part one\n\nAlice: Hi.\n\nBob: Hello.\n\n# Part two\n\nALICE: Bye.\n"
+MD = (
+    b"Intro before any heading.\n\n# Part one\n\nAlice: Hi.\n\nBob: Hello.\n\n"
+    b"# Part two\n\nALICE: Bye.\n"
+)
 SRT = b"1\n00:00:01,000 --> 00:00:02,000\nOne.\n\n2\n00:00:02,750 --> 00:00:03,000\nTwo.\n"
 
 
