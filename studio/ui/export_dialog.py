@@ -48,13 +48,15 @@ def _combo(parent: QWidget, name: str, items: Sequence[tuple[object, str]]) -> Q
     return combo
 
 
-def _row(*widgets: QWidget) -> QWidget:
+def _row(*widgets: QWidget, stretch: bool = True) -> QWidget:
+    """Widgets side by side; with `stretch` they keep their size, else the first one grows."""
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        layout.addWidget(widget)
-    layout.addStretch(1)
+    for n, widget in enumerate(widgets):
+        layout.addWidget(widget, 0 if stretch or n else 1)
+    if stretch:
+        layout.addStretch(1)
     return row
 
 
@@ -110,11 +112,11 @@ class ExportDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("File &name:", self.name)
-        form.addRow("&Folder:", _row(self.folder, browse))
+        form.addRow("&Folder:", _row(self.folder, browse, stretch=False))
         form.addRow("F&ormat:", _row(self.format, self.bitrate))
-        form.addRow("Sample &rate:", self.rate)
+        form.addRow("Sample &rate:", _row(self.rate))
         form.addRow("Fi&les:", _row(self.split, self.zip))
-        form.addRow("Names of &files:", self.template)
+        form.addRow("Name &template:", self.template)
         form.addRow("Subtitles:", _row(self.srt, self.vtt))
         form.addRow("Chapters:", self.chapters)
         form.addRow("Lou&dness:", _row(self.loudness, QLabel("ceiling", self), self.peak))
@@ -132,7 +134,7 @@ class ExportDialog(QDialog):
             "&Export", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.show_folder_button = self.buttons.addButton(
-            "Show in &folder", QDialogButtonBox.ButtonRole.ActionRole
+            "S&how in folder", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.show_folder_button.hide()
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -244,6 +246,7 @@ class ExportDialog(QDialog):
         self.set_running(False, text)
         self._folder_done = folder
         self.show_folder_button.setVisible(folder is not None)
+        (self.show_folder_button if folder is not None else self.export_button).setFocus()
 
     @Slot()
     def show_in_folder(self) -> None:
