@@ -80,27 +80,34 @@ class ExportFlow(QObject):
 
         from studio.audio.project_export import output_names, unrendered
         from studio.core.errors import StudioError
-        from studio.core.project_state import SegmentState
 
         project, dialog = self._services.projects.project, self.dialog
-        if project is None or dialog is None:
+        if dialog is None:
+            return
+        if project is None:
+            dialog.finish("No project is open any more: nothing was exported.")
             return
         missing = unrendered(project)
         if missing:
             listed = "\n".join(f"• {m.text[:70]} ({m.state.value})" for m in missing[:MAX_LISTED])
             if len(missing) > MAX_LISTED:
                 listed += f"\n…and {len(missing) - MAX_LISTED} more"
-            renderable = any(m.state is not SegmentState.LOCKED for m in missing)
-            choices = ["Export without them"]
-            if renderable and not self._rendered_first:
-                choices.insert(0, f"Render {len(missing)} first")
             text = f"{len(missing)} segment(s) have no current take:\n\n{listed}"
+            plan = self._services.renderer.plan()  # locked segments are not rendered
+            choices = ["Export without them"]
+            if plan.unvoiced:
+                text += f"\n\nPick a voice for {', '.join(plan.unvoiced)} to render them."
+            elif plan.jobs and not self._rendered_first:
+                choices.insert(0, f"Render {plan.requests} first")
+                text += (
+                    f"\n\nRendering sends {plan.requests} request(s), {plan.characters} characters."
+                )
             choice = dialogs.choose(dialog, "Export project", text, choices)
             if choice < 0:
                 self._rendered_first = False
                 return
             if choices[choice].startswith("Render"):
-                self._render_first(request, len(missing))
+                self._render_first(request, plan.requests)
                 return
         self._rendered_first = False
         try:

@@ -164,6 +164,7 @@ def test_unrendered_segments_are_listed_then_left_out_or_rendered_first(
     assert choices == ["Render 1 first", "Export without them"]
     assert text.startswith("1 segment(s) have no current take:")
     assert "• A lantern for the harbour. (not rendered)" in text
+    assert text.endswith("Rendering sends 1 request(s), 26 characters.")
     subtitles = (out / "Lighthouse.srt").read_text(encoding="utf-8")
     assert "lantern" not in subtitles
     assert soundfile.info(out / "Lighthouse.ogg").format == "OGG"
