@@ -29,10 +29,10 @@ class ReadScript:
 
 
 class ProjectTransfer(QObject):
-    """Imports scripts and exports the open project on one worker thread of its own.
+    """Imports scripts and exports the open project on worker threads of its own.
 
     Attributes:
-        tasks: The runner (one thread: an export never competes with another).
+        tasks: The runner of imports and exports.
 
     Signals:
         script_read(object ReadScript): a script file was parsed.
@@ -60,7 +60,8 @@ class ProjectTransfer(QObject):
     ) -> None:
         super().__init__(parent)
         self._projects = projects
-        self.tasks = tasks or TaskRunner(max_threads=1, parent=self)
+        # Two threads: a script can be read while an export runs (the dialog allows one export).
+        self.tasks = tasks or TaskRunner(max_threads=2, parent=self)
         self._export_task = 0
 
     @property
