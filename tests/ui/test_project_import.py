@@ -136,7 +136,9 @@ def _drop(target, paths: list[Path]) -> QDropEvent:
     return drop
 
 
-def test_dropping_a_script_on_the_window_imports_it(qtbot, make_studio, tmp_path) -> None:
+def test_dropping_a_script_on_the_window_imports_it(
+    qtbot, make_studio, tmp_path, monkeypatch
+) -> None:
     """A Markdown file dropped on the window (here on a text field inside it) is imported into
     the open (empty) project; a dropped audio file is left to the widget, as before."""
     studio = make_studio()
@@ -144,11 +146,32 @@ def test_dropping_a_script_on_the_window_imports_it(qtbot, make_studio, tmp_path
     editor = studio.window.editor_panel.editor
     audio = tmp_path / "clip.wav"
     audio.write_bytes(b"RIFF")
+    transfer = studio.services.projects.transfer
+    reads: list[Path] = []
+    real_read = transfer.read_script
+    monkeypatch.setattr(transfer, "read_script", lambda path: reads.append(path) or real_read(path))
     drop = _drop(editor, [audio])
-    assert studio.services.projects.transfer.tasks.pool.activeThreadCount() == 0
-    assert projects.project.blocks == ()
+    assert reads == []
     with qtbot.wait_signal(projects.project_changed, timeout=10000):
         drop = _drop(editor, [EXAMPLES / "two-voices.md"])
-    assert drop.isAccepted()
+    assert drop.isAccepted() and reads == [EXAMPLES / "two-voices.md"]
     assert [c.title for c in projects.project.chapters] == ["The Lighthouse", "The Storm"]
     assert studio.window.modes.currentWidget() is studio.window.script.view
+
+
+def test_a_script_dropped_on_the_batch_window_stays_a_batch_input(
+    qtbot, make_studio, tmp_path, monkeypatch
+) -> None:
+    """The Batch window is its own window: a text file dropped there opens as batch input and
+    is not imported into the project."""
+    studio = make_studio()
+    projects = _open_with_text(qtbot, studio, tmp_path / "Keep.wavesproj", "")
+    transfer = studio.services.projects.transfer
+    reads: list[Path] = []
+    monkeypatch.setattr(transfer, "read_script", reads.append)
+    panel = studio.window.show_batch()
+    lines = tmp_path / "lines.txt"
+    lines.write_text("One line.\nAnother line.\n", encoding="utf-8")
+    drop = _drop(panel, [lines])
+    assert drop.isAccepted() and panel.input_path == lines
+    assert reads == [] and projects.project.blocks == ()
