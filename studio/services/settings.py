@@ -127,6 +127,7 @@ KEYS: dict[str, SettingKey] = {
         SettingKey("voices/favourites", [], _text_list(500)),
         SettingKey("voices/recent", [], _text_list(20)),
         SettingKey("projects/recent", [], _text_list(20)),
+        SettingKey("projects/import_folder", "", _text()),
         # File -> Export... of a project (the dialog's last choices).
         SettingKey("project_export/format", "wav", _choice(EXPORT_FORMATS)),
         SettingKey("project_export/mp3_bitrate", DEFAULT_BITRATE, _choice((VBR, *BITRATES))),

@@ -28,6 +28,7 @@ SCRIPT_FILTERS = [
     "All files (*)",
 ]
 PROJECT_FILTERS = [f"Waves Studio projects (*{SUFFIX})"]
+FOLDER_KEY = "projects/import_folder"
 _DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 
 
@@ -63,7 +64,8 @@ class ProjectIO(QObject):
         self._messages = messages
         self._show_view = show_view
         self._voices = voices
-        self._appending: ReadScript | None = None
+        self._appending: ReadScript | None = None  # waiting for its blocks to be built
+        self._creating: ReadScript | None = None  # waiting for its new project file
         self.import_action = QAction("&Import into project…", window)
         self.import_action.setStatusTip("Read a script (text, Markdown, SRT, WebVTT, Word, EPUB)")
         self.import_action.triggered.connect(self.import_script)
@@ -72,11 +74,12 @@ class ProjectIO(QObject):
         transfer.script_read.connect(self._on_script_read)
         transfer.import_failed.connect(self._on_import_failed)
         transfer.content_ready.connect(self._on_content_ready)
+        services.projects.file_changed.connect(self._on_file_changed)
+        services.projects.open_failed.connect(self._on_open_failed)
         window.setAcceptDrops(True)
         app = QApplication.instance()
         if app is not None:  # on the app: a drop on any text field of the window lands here too
-            app.installEventFilter(self)
-            window.destroyed.connect(lambda: app.removeEventFilter(self))
+            app.installEventFilter(self)  # (Qt drops a deleted filter by itself)
 
     def install_menu(self, menu_bar: QMenuBar, before: QAction) -> None:
         """Put Import and Export in the File menu, before `before` (one of its commands)."""
@@ -91,9 +94,10 @@ class ProjectIO(QObject):
     @Slot()
     def import_script(self) -> None:
         """Ask for a script file and import it."""
-        folder = str(self._settings.get("project_export/folder")) or str(Path.home())
+        folder = str(self._settings.get(FOLDER_KEY)) or str(Path.home())
         path = dialogs.open_file_name(self._window, "Import into project", folder, SCRIPT_FILTERS)
         if path:
+            self._settings.set(FOLDER_KEY, str(Path(path).parent))
             self.import_path(Path(path))
 
     def import_path(self, path: Path) -> None:
@@ -137,9 +141,19 @@ class ProjectIO(QObject):
             # The narrator starts with the voice chosen for single lines, as File → New does.
             catalogue = self._voices.voices
             voice = self._settings.voice_id or (catalogue[0].voice_id if catalogue else "")
+            self._creating = read
             self._services.transfer.create_project(Path(path), voice, read.script)
+
+    @Slot(str)
+    def _on_file_changed(self, path: str) -> None:
+        read, self._creating = self._creating, None
+        if read is not None and path:
             self._show_view()
             self._say_imported(read)
+
+    @Slot(str)
+    def _on_open_failed(self, _message: str) -> None:
+        self._creating = None  # the Script mode shows why
 
     @Slot(object)
     def _on_content_ready(self, content: ScriptContent) -> None:

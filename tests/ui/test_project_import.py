@@ -51,6 +51,7 @@ def test_import_markdown_as_new_project_fills_the_script_tab(
     qtbot.wait_until(lambda: len(view.rows) == 6)
     assert view.rows[project.blocks[3].block_id].text.toPlainText() == project.blocks[3].text
     assert "Imported 6 paragraph(s) in 2 chapter(s)" in window.statusBar().currentMessage()
+    assert studio.services.settings.get("projects/import_folder") == str(EXAMPLES)
 
 
 def _open_with_text(qtbot, studio, path: Path, text: str):
