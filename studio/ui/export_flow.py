@@ -48,6 +48,7 @@ class ExportFlow(QObject):
         transfer.export_cancelled.connect(self._on_export_cancelled)
         services.projects.project_changed.connect(self._on_project_changed)
         services.renderer.render_finished.connect(self._on_render_finished)
+        services.renderer.render_progressed.connect(self._on_render_progressed)
         self._on_project_changed()
 
     @Slot(object)
@@ -127,10 +128,14 @@ class ExportFlow(QObject):
     def _render_first(self, request: ProjectExport, count: int) -> None:
         assert self.dialog is not None
         self._after_render, self._rendered_first = request, True
-        if self._services.renderer.render_changed() == 0:
-            self._on_render_finished(0, 0)
-            return
         self.dialog.set_running(True, f"Rendering {count} segment(s) first…")
+        if self._services.renderer.render_changed() == 0:  # nothing to do after all
+            self._on_render_finished(0, 0)
+
+    @Slot(int, int)
+    def _on_render_progressed(self, done: int, total: int) -> None:
+        if self._after_render is not None and self.dialog is not None and total:
+            self.dialog.set_progress(done / total)
 
     @Slot(int, int)
     def _on_render_finished(self, _rendered: int, _failed: int) -> None:

@@ -170,7 +170,12 @@ def test_unrendered_segments_are_listed_then_left_out_or_rendered_first(
     assert soundfile.info(out / "Lighthouse.ogg").format == "OGG"
 
     answer[0] = "Render 1 first"
+    during: list[tuple[int, str]] = []
+    studio.services.projects.renderer.render_progressed.connect(
+        lambda *_: during.append((dialog.progress.value(), dialog.message.text()))
+    )
     files = _export(qtbot, studio, dialog)  # renders, then exports (replacing: ask -> yes)
+    assert during[-1] == (1000, "Rendering 1 segment(s) first…")  # the bar follows the render
     assert len(asked) == 2  # rendered: no second question
     assert "A lantern for the harbour." in (out / "Lighthouse.srt").read_text(encoding="utf-8")
     assert {p.name for p in files} >= {"Lighthouse.ogg", "Lighthouse.srt"}
