@@ -33,11 +33,11 @@ _DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 
 
 def script_paths(mime: QMimeData) -> list[Path]:
-    """The local script files (by extension) among dropped URLs."""
+    """The local script and project files (by extension) among dropped URLs."""
     if not mime.hasUrls():
         return []
     paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-    return [p for p in paths if p.suffix.lower() in KINDS]
+    return [p for p in paths if p.suffix.lower() in KINDS or p.suffix == SUFFIX]
 
 
 class ProjectIO(QObject):
@@ -202,6 +202,10 @@ class ProjectIO(QObject):
         event.acceptProposedAction()
         if event.type() == QEvent.Type.Drop:
             if len(paths) > 1:
-                self._messages.warning(f"One script at a time: importing {paths[0].name}.")
-            self.import_path(paths[0])
+                self._messages.warning(f"One file at a time: opening {paths[0].name}.")
+            if paths[0].suffix == SUFFIX:  # a project file opens, as File → Open does
+                self._services.projects.open(paths[0])
+                self._show_view()
+            else:
+                self.import_path(paths[0])
         return True

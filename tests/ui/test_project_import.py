@@ -160,6 +160,22 @@ def test_dropping_a_script_on_the_window_imports_it(
     assert studio.window.modes.currentWidget() is studio.window.script.view
 
 
+def test_dropping_a_project_file_opens_it(qtbot, make_studio, tmp_path) -> None:
+    """A .wavesproj dropped on the window opens in the Script tab, as File → Open does."""
+    studio = make_studio()
+    projects = _open_with_text(qtbot, studio, tmp_path / "First.wavesproj", "First text.")
+    second = tmp_path / "Second.wavesproj"
+    _open_with_text(qtbot, studio, second, "Second text.")
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        projects.close()
+    studio.window.modes.setCurrentIndex(0)
+    with qtbot.wait_signal(projects.file_changed, timeout=5000) as opened:
+        _drop(studio.window.editor_panel.editor, [second])
+    assert opened.args == [str(second)]
+    assert [b.text for b in projects.project.blocks] == ["Second text."]
+    assert studio.window.modes.currentWidget() is studio.window.script.view
+
+
 def test_a_script_dropped_on_the_batch_window_stays_a_batch_input(
     qtbot, make_studio, tmp_path, monkeypatch
 ) -> None:
