@@ -43,7 +43,8 @@ def main(out_dir: Path) -> None:
     window.show()
     services.backend.start(force_local=True)
     wait_for(lambda: services.voices.voices != ())
-    assert window.project_io is not None and services.projects is not None
+    assert window.project_io is not None
+    assert services.projects is not None
     ps = services.projects
     english = [v.voice_id for v in services.voices.voices if "english" in v.languages]
     services.settings.set(
@@ -62,19 +63,19 @@ def main(out_dir: Path) -> None:
     out.mkdir()
     dialog = window.project_io.exports.export()
     assert dialog is not None
-    dialog.folder.setText(str(out))
-    dialog.format.setCurrentIndex(dialog.format.findData("mp3"))
-    dialog.bitrate.setCurrentIndex(dialog.bitrate.findData(192))
-    dialog.rate.setCurrentIndex(dialog.rate.findData(44100))
-    dialog.srt.setChecked(True)
-    dialog.vtt.setChecked(True)
-    dialog.chapters.setChecked(True)
-    dialog.loudness.setCurrentIndex(dialog.loudness.findData(-16.0))
-    dialog.crossfade.setValue(10)
+    dialog.fields.folder.setText(str(out))
+    dialog.fields.format.setCurrentIndex(dialog.fields.format.findData("mp3"))
+    dialog.fields.bitrate.setCurrentIndex(dialog.fields.bitrate.findData(192))
+    dialog.fields.rate.setCurrentIndex(dialog.fields.rate.findData(44100))
+    dialog.fields.srt.setChecked(True)
+    dialog.fields.vtt.setChecked(True)
+    dialog.fields.chapters.setChecked(True)
+    dialog.fields.loudness.setCurrentIndex(dialog.fields.loudness.findData(-16.0))
+    dialog.fields.crossfade.setValue(10)
     dialog.adjustSize()
     dialog.resize(max(dialog.width(), 620), dialog.height())
     dialog.export_button.click()
-    wait_for(lambda: dialog.show_folder_button.isVisible(), 120)
+    wait_for(dialog.show_folder_button.isVisible, 120)
     settle(200)
     grab(dialog, out_dir / "export-dialog.png")
     dialog.close()

@@ -1,67 +1,35 @@
-"""File → Export… of a script project: format, files, subtitles, chapters, loudness, joins."""
+"""File → Export… of a script project: the choices, then progress, Cancel and the result."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from studio.audio.mixdown import MixOptions
-from studio.audio.mp3_export import BITRATES, VBR
 from studio.audio.project_export import ProjectExport
-from studio.core import export_choices as x
+from studio.core.errors import StudioError
 from studio.services.settings import Settings
-from studio.ui import dialogs
-from studio.ui.preferences_dialog import EXPORTS
+from studio.ui.export_fields import ExportFields
 
-SPLIT_LABELS = (
-    ("none", "One mixed file"),
-    ("chapter", "One file per chapter"),
-    ("segment", "One file per segment"),
-)
-K = "project_export/"
-
-
-def _combo(parent: QWidget, name: str, items: Sequence[tuple[object, str]]) -> QComboBox:
-    combo = QComboBox(parent)
-    combo.setAccessibleName(name)
-    for value, label in items:
-        combo.addItem(label, value)
-    return combo
-
-
-def _row(*widgets: QWidget, stretch: bool = True) -> QWidget:
-    """Widgets side by side; with `stretch` they keep their size, else the first one grows."""
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for n, widget in enumerate(widgets):
-        layout.addWidget(widget, 0 if stretch or n else 1)
-    if stretch:
-        layout.addStretch(1)
-    return row
+PREVIEW_NAMES = 4  # files named under the choices; the rest are counted
 
 
 class ExportDialog(QDialog):
     """The export choices (remembered in the settings), then progress, Cancel and the result.
+
+    Attributes:
+        fields: The choices (ExportFields).
+        names_for: Lists the files a request would write (set by the export flow).
 
     Signals:
         export_requested(object ProjectExport): the user pressed Export.
@@ -77,56 +45,19 @@ class ExportDialog(QDialog):
         self._settings = settings
         self._running = False
         self._folder_done: Path | None = None
-        self.name = QLineEdit(self)
-        self.name.setAccessibleName("File name")
-        self.folder = QLineEdit(self)
-        self.folder.setAccessibleName("Output folder")
-        browse = QPushButton("&Browse…", self)
-        browse.clicked.connect(self._on_browse_clicked)
-        self.format = _combo(self, "Format", list(EXPORTS))
-        self.bitrate = _combo(
-            self,
-            "MP3 bitrate",
-            [(VBR, "VBR (about 190 kbps)")] + [(b, f"{b} kbps") for b in BITRATES],
-        )
-        self.rate = _combo(self, "Sample rate", [(r, f"{r:,} Hz") for r in x.MIX_RATES])
-        self.split = _combo(self, "Files", list(SPLIT_LABELS))
-        self.template = QLineEdit(self)
-        self.template.setAccessibleName("File names")
-        self.template.setToolTip("{n} is the number, {title} the chapter or segment, {project}")
-        self.zip = QCheckBox("Pack everything in one &ZIP", self)
-        self.srt = QCheckBox("&SRT", self)
-        self.vtt = QCheckBox("&WebVTT", self)
-        self.chapters = QCheckBox("Chapter &marks in the audio and a chapters list (.txt)", self)
-        self.loudness = _combo(self, "Loudness", list(x.LOUDNESS_TARGETS.items()))
-        self.peak = QDoubleSpinBox(self)
-        self.peak.setAccessibleName("True-peak ceiling")
-        self.peak.setRange(-9.0, 0.0)
-        self.peak.setSingleStep(0.5)
-        self.peak.setSuffix(" dBTP")
-        self.crossfade = QSpinBox(self)
-        self.crossfade.setAccessibleName("Crossfade")
-        self.crossfade.setRange(0, int(x.MAX_CROSSFADE_MS))
-        self.crossfade.setSuffix(" ms")
-        self.crossfade.setToolTip("An equal-power crossfade at each join, so no join clicks")
-
-        form = QFormLayout()
-        form.addRow("File &name:", self.name)
-        form.addRow("&Folder:", _row(self.folder, browse, stretch=False))
-        form.addRow("F&ormat:", _row(self.format, self.bitrate))
-        form.addRow("Sample &rate:", _row(self.rate))
-        form.addRow("Fi&les:", _row(self.split, self.zip))
-        form.addRow("Name &template:", self.template)
-        form.addRow("Subtitles:", _row(self.srt, self.vtt))
-        form.addRow("Chapters:", self.chapters)
-        form.addRow("Lou&dness:", _row(self.loudness, QLabel("ceiling", self), self.peak))
-        form.addRow("&Joins:", _row(self.crossfade, QLabel("crossfade", self)))
-        self.form = form
-
+        self.fields = ExportFields(self)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
         self.progress.setAccessibleName("Export progress")
         self.progress.hide()
+        self.preview = QLabel(self)
+        self.preview.setWordWrap(True)
+        self.preview.setAccessibleName("Files to write")
+        self.names_for: Callable[[ProjectExport], list[str]] | None = None
+        self._preview_timer = QTimer(self)  # a name typed letter by letter: one update
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(150)
+        self._preview_timer.timeout.connect(self.update_preview)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(self)
@@ -142,91 +73,43 @@ class ExportDialog(QDialog):
         self.show_folder_button.clicked.connect(self.show_in_folder)
         self.close_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.preview)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        for combo in (self.format, self.split, self.loudness):
-            combo.currentIndexChanged.connect(self._update_enabled)
-
-    # -- settings ---------------------------------------------------------------------------
+        self.fields.edited.connect(self._preview_timer.start)
 
     def load(self, project_title: str) -> None:
         """Fill in the last choices (the name is the project's title) and reset the status."""
-        s = self._settings
-        self.name.setText(project_title)
-        self.folder.setText(str(s.get(K + "folder")) or str(Path.home()))
-        for combo, key in ((self.format, "format"), (self.bitrate, "mp3_bitrate"),
-                           (self.rate, "sample_rate"), (self.split, "split"),
-                           (self.loudness, "loudness")):  # fmt: skip
-            combo.setCurrentIndex(max(0, combo.findData(s.get(K + key))))
-        self.template.setText(str(s.get(K + "name_template")))
-        self.zip.setChecked(bool(s.get(K + "zip")))
-        subtitles = s.get(K + "subtitles")
-        self.srt.setChecked("srt" in subtitles)
-        self.vtt.setChecked("vtt" in subtitles)
-        self.chapters.setChecked(bool(s.get(K + "chapters")))
-        self.peak.setValue(float(s.get(K + "true_peak_db")))
-        self.crossfade.setValue(round(float(s.get(K + "crossfade_ms"))))
+        self.fields.load(self._settings, project_title)
         self.show_folder_button.hide()
         self.progress.hide()
         self.message.clear()
-        self._update_enabled()
+        self.update_preview()
 
-    def _save(self) -> None:
-        s = self._settings
-        values = {
-            "folder": self.folder.text().strip(),
-            "format": self.format.currentData(),
-            "mp3_bitrate": self.bitrate.currentData(),
-            "sample_rate": self.rate.currentData(),
-            "split": self.split.currentData(),
-            "name_template": self.template.text(),
-            "zip": self.zip.isChecked(),
-            "subtitles": self._subtitles(),
-            "chapters": self.chapters.isChecked(),
-            "loudness": self.loudness.currentData(),
-            "true_peak_db": self.peak.value(),
-            "crossfade_ms": float(self.crossfade.value()),
-        }
-        for key, value in values.items():
-            s.set(K + key, value)
-
-    def _subtitles(self) -> list[str]:
-        return [k for k, box in (("srt", self.srt), ("vtt", self.vtt)) if box.isChecked()]
-
-    def request(self) -> ProjectExport:
-        """The export the dialog describes."""
-        loudness = float(self.loudness.currentData())
-        options = MixOptions(
-            export_format=str(self.format.currentData()),
-            sample_rate=int(self.rate.currentData()),
-            join_ms=float(self.crossfade.value()),
-            target_lufs=None if loudness == x.LOUDNESS_OFF else loudness,
-            true_peak_db=self.peak.value(),
-            bitrate=int(self.bitrate.currentData()),
-        )
-        return ProjectExport(
-            folder=Path(self.folder.text().strip()).expanduser(),
-            name=self.name.text().strip(),
-            options=options,
-            split=str(self.split.currentData()),
-            template=self.template.text(),
-            zip=self.zip.isChecked(),
-            subtitles=tuple(self._subtitles()),
-            chapters=self.chapters.isChecked(),
-        )
+    @Slot()
+    def update_preview(self) -> None:
+        """List the files the export will write (from `names_for`, given by the flow)."""
+        self._preview_timer.stop()
+        if self.names_for is None:
+            return
+        try:
+            names = self.names_for(self.fields.request())
+        except StudioError as exc:  # e.g. a template with an unknown field
+            self.preview.setText(exc.user_message)
+            return
+        shown = ", ".join(names[:PREVIEW_NAMES])
+        if len(names) > PREVIEW_NAMES:
+            shown += f" and {len(names) - PREVIEW_NAMES} more"
+        self.preview.setText(f"Writes {shown}." if names else "")
 
     # -- running ----------------------------------------------------------------------------
 
     def set_running(self, running: bool, text: str = "") -> None:
         """Show progress and turn Close into Cancel while an export (or a render first) runs."""
         self._running = running
-        for i in range(self.form.rowCount()):
-            item = self.form.itemAt(i, QFormLayout.ItemRole.FieldRole)
-            field = item.widget() if item is not None else None
-            if field is not None:
-                field.setEnabled(not running)
+        self.fields.setEnabled(not running)
         self.export_button.setEnabled(not running)
         self.close_button.setText("Cancel" if running else "Close")
         self.progress.setVisible(running)
@@ -234,8 +117,6 @@ class ExportDialog(QDialog):
             self.progress.setValue(0)
             self.show_folder_button.hide()
         self.message.setText(text)
-        if not running:
-            self._update_enabled()
 
     def set_progress(self, fraction: float) -> None:
         """Move the bar (0.0–1.0)."""
@@ -257,28 +138,15 @@ class ExportDialog(QDialog):
     # -- slots ------------------------------------------------------------------------------
 
     @Slot()
-    def _update_enabled(self) -> None:
-        self.bitrate.setEnabled(self.format.currentData() == "mp3" and not self._running)
-        split = self.split.currentData() != "none"
-        self.template.setEnabled(split and not self._running)
-        self.peak.setEnabled(self.loudness.currentData() != x.LOUDNESS_OFF and not self._running)
-
-    @Slot()
-    def _on_browse_clicked(self) -> None:
-        folder = dialogs.folder_name(self, "Export to folder", self.folder.text())
-        if folder:
-            self.folder.setText(folder)
-
-    @Slot()
     def _on_export_clicked(self) -> None:
-        request = self.request()
+        request = self.fields.request()
         if not request.name:
             self.message.setText("Give the export a file name.")
             return
         if not request.folder.is_dir():
             self.message.setText(f"The folder {request.folder} does not exist. Choose another.")
             return
-        self._save()
+        self.fields.save(self._settings)
         self.export_requested.emit(request)
 
     def reject(self) -> None:

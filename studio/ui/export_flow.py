@@ -67,6 +67,7 @@ class ExportFlow(QObject):
             from studio.ui.export_dialog import ExportDialog
 
             self.dialog = ExportDialog(self._settings, self._window)
+            self.dialog.names_for = self._names_for
             self.dialog.export_requested.connect(self._on_export_requested)
             self.dialog.cancel_requested.connect(self._on_cancel_requested)
         if not self._services.transfer.exporting and self._after_render is None:
@@ -74,6 +75,12 @@ class ExportFlow(QObject):
         self.dialog.show()
         self.dialog.activateWindow()
         return self.dialog
+
+    def _names_for(self, request: ProjectExport) -> list[str]:
+        from studio.audio.project_export import output_names
+
+        project = self._services.projects.project
+        return output_names(project, request) if project is not None else []
 
     @Slot(object)
     def _on_export_requested(self, request: ProjectExport) -> None:

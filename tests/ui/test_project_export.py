@@ -44,12 +44,12 @@ def _rendered(qtbot, studio, tmp_path: Path, monkeypatch):
 
 def _dialog(studio, folder: Path, fmt: str = "flac"):
     dialog = studio.window.project_io.exports.export()
-    dialog.folder.setText(str(folder))
-    dialog.format.setCurrentIndex(dialog.format.findData(fmt))
-    dialog.split.setCurrentIndex(dialog.split.findData("none"))
-    dialog.srt.setChecked(True)
-    dialog.vtt.setChecked(True)
-    dialog.chapters.setChecked(True)
+    dialog.fields.folder.setText(str(folder))
+    dialog.fields.format.setCurrentIndex(dialog.fields.format.findData(fmt))
+    dialog.fields.split.setCurrentIndex(dialog.fields.split.findData("none"))
+    dialog.fields.srt.setChecked(True)
+    dialog.fields.vtt.setChecked(True)
+    dialog.fields.chapters.setChecked(True)
     return dialog
 
 
@@ -70,8 +70,12 @@ def test_export_dialog_writes_flac_subtitles_and_chapters_that_validate(
     out = tmp_path / "out"
     out.mkdir()
     dialog = _dialog(studio, out)
-    dialog.loudness.setCurrentIndex(dialog.loudness.findData(-16.0))
-    dialog.crossfade.setValue(20)
+    dialog.fields.loudness.setCurrentIndex(dialog.fields.loudness.findData(-16.0))
+    dialog.fields.crossfade.setValue(20)
+    qtbot.wait_until(lambda: dialog.preview.text().startswith("Writes Lighthouse.flac, "))
+    assert dialog.preview.text() == (
+        "Writes Lighthouse.flac, Lighthouse.srt, Lighthouse.vtt, Lighthouse.chapters.txt."
+    )
     files = _export(qtbot, studio, dialog)
     names = sorted(p.name for p in files)
     assert names == sorted(
@@ -98,10 +102,16 @@ def test_export_dialog_writes_flac_subtitles_and_chapters_that_validate(
     assert settings.get("project_export/format") == "flac"
     assert settings.get("project_export/folder") == str(out)
     assert settings.get("project_export/subtitles") == ["srt", "vtt"]
+    dialog.fields.split.setCurrentIndex(dialog.fields.split.findData("chapter"))
+    dialog.fields.template.setText("{n} {nope}")
+    qtbot.wait_until(lambda: "not {nope}" in dialog.preview.text())  # said before exporting
+    dialog.fields.template.setText("{n:02d} {title}")
+    qtbot.wait_until(lambda: dialog.preview.text().startswith("Writes 01 The Lighthouse.flac"))
+    dialog.fields.split.setCurrentIndex(dialog.fields.split.findData("none"))
     dialog.close()
     again = studio.window.project_io.exports.export()  # the same choices come back
-    assert again.format.currentData() == "flac" and again.folder.text() == str(out)
-    assert again.loudness.currentData() == -16.0 and again.crossfade.value() == 20
+    assert again.fields.format.currentData() == "flac" and again.fields.folder.text() == str(out)
+    assert again.fields.loudness.currentData() == -16.0 and again.fields.crossfade.value() == 20
 
 
 def test_cancel_mid_export_leaves_nothing_in_the_folder(
@@ -126,7 +136,7 @@ def test_cancel_mid_export_leaves_nothing_in_the_folder(
     out = tmp_path / "out"
     out.mkdir()
     dialog = _dialog(studio, out, "wav")
-    dialog.split.setCurrentIndex(dialog.split.findData("chapter"))
+    dialog.fields.split.setCurrentIndex(dialog.fields.split.findData("chapter"))
     transfer = studio.services.projects.transfer
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert dialog.close_button.text() == "Cancel"
