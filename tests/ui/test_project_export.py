@@ -18,7 +18,6 @@ from studio.core.script_import import import_script
 from studio.ui import dialogs
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scripts"
-pytestmark = pytest.mark.slow
 
 
 def _rendered(qtbot, studio, tmp_path: Path, monkeypatch):
@@ -60,6 +59,7 @@ def _export(qtbot, studio, dialog) -> list[Path]:
     return done.args[0]
 
 
+@pytest.mark.slow
 def test_export_dialog_writes_flac_subtitles_and_chapters_that_validate(
     qtbot, make_studio, tmp_path, monkeypatch
 ) -> None:
@@ -114,6 +114,7 @@ def test_export_dialog_writes_flac_subtitles_and_chapters_that_validate(
     assert again.fields.loudness.currentData() == -16.0 and again.fields.crossfade.value() == 20
 
 
+@pytest.mark.slow
 def test_cancel_mid_export_leaves_nothing_in_the_folder(
     qtbot, make_studio, tmp_path, monkeypatch
 ) -> None:
@@ -150,6 +151,7 @@ def test_cancel_mid_export_leaves_nothing_in_the_folder(
     assert dialog.close_button.text() == "Close" and dialog.export_button.isEnabled()
 
 
+@pytest.mark.slow
 def test_unrendered_segments_are_listed_then_left_out_or_rendered_first(
     qtbot, make_studio, tmp_path, monkeypatch
 ) -> None:
@@ -189,3 +191,33 @@ def test_unrendered_segments_are_listed_then_left_out_or_rendered_first(
     assert len(asked) == 2  # rendered: no second question
     assert "A lantern for the harbour." in (out / "Lighthouse.srt").read_text(encoding="utf-8")
     assert {p.name for p in files} >= {"Lighthouse.ogg", "Lighthouse.srt"}
+
+
+@pytest.mark.gui
+def test_export_dialog_text_fits_and_mp3_only_options_follow_the_format(qtbot, tmp_path) -> None:
+    """Every label, button and combo item shows in full at the dialog's own size; the bitrate,
+    name template and true-peak ceiling are enabled only where they apply."""
+    from PySide6.QtCore import QSettings
+
+    from studio.services.settings import Settings
+    from studio.ui.export_dialog import ExportDialog
+    from tests.ui.fit import clipped
+
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    dialog = ExportDialog(settings)
+    qtbot.add_widget(dialog)
+    dialog.load("A project")
+    dialog.show()
+    assert clipped(dialog) == []
+    fields = dialog.fields
+    assert fields.folder.text() == str(Path.home()) and fields.name.text() == "A project"
+    assert not fields.bitrate.isEnabled() and not fields.template.isEnabled()
+    assert not fields.peak.isEnabled()  # loudness is off by default
+    fields.format.setCurrentIndex(fields.format.findData("mp3"))
+    fields.split.setCurrentIndex(fields.split.findData("segment"))
+    fields.loudness.setCurrentIndex(fields.loudness.findData(-23.0))
+    assert fields.bitrate.isEnabled() and fields.template.isEnabled() and fields.peak.isEnabled()
+    dialog.set_running(True, "Exporting…")
+    assert not fields.isEnabled() and not dialog.export_button.isEnabled()
+    dialog.set_running(False)
+    assert fields.bitrate.isEnabled() and dialog.export_button.isEnabled()
