@@ -25,7 +25,7 @@ from studio.audio.mixdown import MixOptions, MixResult, Part, mixdown
 from studio.core.errors import CancelledError, ExportError, FileExistsExportError
 from studio.core.export_choices import SPLITS
 from studio.core.project import Project
-from studio.core.project_state import SegmentState, segment_state
+from studio.core.project_mix import MixItem, mix_items
 from studio.core.subtitles import SpokenPart, make_cues, to_srt, to_vtt
 from studio.store.atomic import fsync_folder
 
@@ -59,65 +59,7 @@ class ProjectExport:
     chapters: bool = True
 
 
-@dataclass(frozen=True)
-class Unrendered:
-    """A segment with text but no current chosen take: its id, text and state."""
-
-    segment_id: str
-    text: str
-    state: SegmentState
-
-
-@dataclass(frozen=True)
-class _Item:
-    text: str
-    take_id: str
-    pause_after_s: float
-    chapter: str | None
-
-
-def unrendered(project: Project) -> list[Unrendered]:
-    """Segments an export would leave out: not rendered, stale or failed (locked segments
-    with a take are exported as they are)."""
-    out = []
-    for block in project.blocks:
-        for segment in block.segments:
-            state = segment_state(project, block, segment)
-            ready = state is SegmentState.RENDERED or (
-                state is SegmentState.LOCKED and segment.take() is not None
-            )
-            if segment.text and not ready:
-                out.append(Unrendered(segment.segment_id, segment.text, state))
-    return out
-
-
-def _plan(project: Project) -> list[_Item]:
-    """The takes to mix in order; left-out segments' pauses go to the part before them."""
-    left_out = {u.segment_id for u in unrendered(project)}
-    items: list[_Item] = []
-    for chapter in project.chapters:
-        title: str | None = chapter.title or "Chapter"
-        for block in chapter.blocks:
-            block_pause = (
-                block.pause_after_s
-                if block.pause_after_s is not None
-                else project.export.paragraph_pause_s
-            )
-            for n, segment in enumerate(block.segments):
-                pause = segment.pause_after_s + (block_pause if n == len(block.segments) - 1 else 0)
-                take = segment.take()
-                if take is None or not segment.text or segment.segment_id in left_out:
-                    if items:
-                        last = items[-1]
-                        items[-1] = _Item(last.text, last.take_id, last.pause_after_s + pause,
-                                          last.chapter)  # fmt: skip
-                    continue
-                items.append(_Item(segment.text, take.take_id, pause, title))
-                title = None
-    return items
-
-
-def _titles(project: Project, items: Sequence[_Item], how: str) -> list[str]:
+def _titles(project: Project, items: Sequence[MixItem], how: str) -> list[str]:
     if how == "chapter":
         return [i.chapter or "" for i in items if i.chapter is not None]
     return [" ".join(i.text.split()[:6]) for i in items]
@@ -125,11 +67,11 @@ def _titles(project: Project, items: Sequence[_Item], how: str) -> list[str]:
 
 def output_names(project: Project, request: ProjectExport) -> list[str]:
     """The names the export puts in the folder (ask before replacing any of them)."""
-    names = _inner_names(project, _plan(project), request)
+    names = _inner_names(project, mix_items(project), request)
     return [f"{sanitize_stem(request.name)}.zip"] if request.zip else names
 
 
-def _inner_names(project: Project, items: Sequence[_Item], request: ProjectExport) -> list[str]:
+def _inner_names(project: Project, items: Sequence[MixItem], request: ProjectExport) -> list[str]:
     ext = file_extension(request.options.export_format)
     stem = sanitize_stem(request.name)
     if request.split == "none":
@@ -151,9 +93,10 @@ def export_project(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> list[Path]:
-    """Export the chosen takes of `project` (unrendered segments are left out; see
-    `unrendered`). Everything is made in a hidden folder inside `request.folder` and moved
-    into place at the very end, so a cancel or a failure leaves nothing behind.
+    """Export the chosen takes of `project`; segments without a current take are left out
+    (studio.core.project_mix.unrendered). Everything is made in a hidden folder inside
+    `request.folder` and moved into place at the very end, so a cancel or a failure leaves
+    nothing behind.
 
     Returns:
         The files written, in the folder.
@@ -164,7 +107,7 @@ def export_project(
     """
     if request.split not in SPLITS:
         raise ExportError(f"Split must be one of {', '.join(SPLITS)}.")
-    items = _plan(project)
+    items = mix_items(project)
     if not items:
         raise ExportError("There is nothing to export yet: no segment has a current take.")
     names = _inner_names(project, items, request)
@@ -173,26 +116,17 @@ def export_project(
         for name in finals:
             if (request.folder / name).exists():
                 raise FileExistsExportError(f"{name} already exists in {request.folder}.")
-    work = Path(tempfile.mkdtemp(prefix=".export-", dir=request.folder))
     try:
-        parts, speech = _spool(items, read_audio, work, progress, cancel)
-
-        def step(fraction: float) -> None:
-            if progress is not None:
-                progress(_SPOOL_SHARE + (1 - _SPOOL_SHARE) * 0.97 * fraction)
-
-        results = _mix(project, items, parts, request, names, work, step, cancel)
-        _write_subtitles(items, speech, results, request, work)
-        if request.zip:
-            _zip(work, names, work / finals[0])
-        if cancel is not None and cancel.is_set():  # the last chance: nothing is in place yet
-            raise CancelledError("Export cancelled.")
+        work = Path(tempfile.mkdtemp(prefix=".export-", dir=request.folder))
+    except OSError as exc:
+        raise export_error(exc, request.folder / finals[0]) from exc
+    try:
+        _make(project, items, read_audio, request, names, finals, work, progress, cancel)
         for name in finals:  # each rename is atomic; all are ready before the first one
-            try:
-                os.replace(work / name, request.folder / name)
-            except OSError as exc:
-                raise export_error(exc, request.folder / name) from exc
+            os.replace(work / name, request.folder / name)
         fsync_folder(request.folder)
+    except OSError as exc:  # a full disk, a folder gone meanwhile…: said in words
+        raise export_error(exc, request.folder / finals[0]) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
@@ -200,8 +134,34 @@ def export_project(
     return [request.folder / name for name in finals]
 
 
+def _make(
+    project: Project,
+    items: Sequence[MixItem],
+    read_audio: ReadAudio,
+    request: ProjectExport,
+    names: list[str],
+    finals: list[str],
+    work: Path,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> None:
+    """Every output file, complete, in `work`."""
+    parts, speech = _spool(items, read_audio, work, progress, cancel)
+
+    def step(fraction: float) -> None:
+        if progress is not None:
+            progress(_SPOOL_SHARE + (1 - _SPOOL_SHARE) * 0.97 * fraction)
+
+    results = _mix(project, items, parts, request, names, work, step, cancel)
+    _write_subtitles(items, speech, results, request, work)
+    if request.zip:
+        _zip(work, names, work / finals[0])
+    if cancel is not None and cancel.is_set():  # the last chance: nothing is in place yet
+        raise CancelledError("Export cancelled.")
+
+
 def _spool(
-    items: Sequence[_Item],
+    items: Sequence[MixItem],
     read_audio: ReadAudio,
     work: Path,
     progress: Progress | None,
@@ -229,7 +189,7 @@ def _spool(
 
 def _mix(
     project: Project,
-    items: Sequence[_Item],
+    items: Sequence[MixItem],
     parts: list[Part],
     request: ProjectExport,
     names: list[str],
@@ -269,7 +229,7 @@ def _mix(
 
 
 def _write_subtitles(
-    items: Sequence[_Item],
+    items: Sequence[MixItem],
     speech: Sequence[list[tuple[float, float]]],
     results: Sequence[tuple[MixResult, range]],
     request: ProjectExport,

@@ -86,8 +86,9 @@ class ExportFlow(QObject):
     def _on_export_requested(self, request: ProjectExport) -> None:
         from dataclasses import replace
 
-        from studio.audio.project_export import output_names, unrendered
+        from studio.audio.project_export import output_names
         from studio.core.errors import StudioError
+        from studio.core.project_mix import unrendered
 
         project, dialog = self._services.projects.project, self.dialog
         if dialog is None:

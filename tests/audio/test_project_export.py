@@ -14,10 +14,11 @@ import soundfile
 import srt
 
 from studio.audio.mixdown import MixOptions
-from studio.audio.project_export import ProjectExport, export_project, output_names, unrendered
+from studio.audio.project_export import ProjectExport, export_project, output_names
 from studio.core import project_ops as ops
-from studio.core.errors import CancelledError, FileExistsExportError
+from studio.core.errors import CancelledError, ExportError, FileExistsExportError
 from studio.core.project import SegmentTake
+from studio.core.project_mix import unrendered
 from studio.core.project_script import project_from_script
 from studio.core.project_state import SegmentState, segment_key
 from studio.core.script_import import import_text
@@ -121,6 +122,13 @@ def test_cancel_after_a_finished_piece_leaves_nothing(tmp_path: Path) -> None:
             progress=progress, cancel=cancel,
         )  # fmt: skip
     assert seen and list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_folder_is_said_in_words(tmp_path: Path) -> None:
+    """An output folder that is gone gives an ExportError that says so, not an OSError."""
+    project, audio = _project()
+    with pytest.raises(ExportError, match="does not exist"):
+        export_project(project, audio.__getitem__, _request(tmp_path / "gone"))
 
 
 def test_existing_files_are_not_replaced_unless_asked(tmp_path: Path) -> None:
