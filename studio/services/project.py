@@ -85,6 +85,12 @@ class ProjectService(QObject):
         project = new_project(path.stem, voice_id)
         self._run_open(lambda: ProjectFile.create(path, project))
 
+    def create(self, path: Path, build: Callable[[], Project]) -> None:
+        """Create a project file at `path` from `build()` (run on the file runner: an imported
+        book takes a while to split) and open it."""
+        path = _with_suffix(path)
+        self._run_open(lambda: ProjectFile.create(path, build()))
+
     def open(self, path: Path) -> None:
         """Open a project file (errors come back as `open_failed`, nothing else changes)."""
         if self.path is not None and path.resolve() == self.path.resolve():

@@ -11,21 +11,25 @@ from studio.services.playback import PlaybackService
 from studio.services.project import ProjectService
 from studio.services.project_playback import ProjectPlayer
 from studio.services.project_render import ProjectRenderer
+from studio.services.project_transfer import ProjectTransfer
 from studio.services.settings import Settings
 
 
 @dataclass
 class ProjectServices:
-    """The open project (files, edits, autosave), its renderer and its read-along player."""
+    """The open project (files, edits, autosave), its renderer, its read-along player, and
+    script import and export."""
 
     projects: ProjectService
     renderer: ProjectRenderer
     player: ProjectPlayer
+    transfer: ProjectTransfer
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop renders, write pending edits and close the file (on quit)."""
         self.renderer.cancel()
         self.renderer.tasks.shutdown(timeout_ms)
+        self.transfer.shutdown(timeout_ms)  # an export stops and cleans up before the file closes
         self.projects.shutdown(timeout_ms)
 
 
@@ -39,4 +43,5 @@ def build_project_services(
     """Create the project services of one run."""
     projects = ProjectService(settings, messages)
     renderer = ProjectRenderer(projects, backend, library, messages)
-    return ProjectServices(projects, renderer, ProjectPlayer(projects, playback, messages))
+    player = ProjectPlayer(projects, playback, messages)
+    return ProjectServices(projects, renderer, player, ProjectTransfer(projects))

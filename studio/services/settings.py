@@ -15,6 +15,7 @@ from studio.audio.export import EXPORT_FORMATS
 from studio.audio.filenames import DEFAULT_TEMPLATE
 from studio.audio.mp3_export import BITRATES, DEFAULT_BITRATE, VBR
 from studio.core import contract as c
+from studio.core import export_choices as x
 from studio.core.errors import ValidationError
 from studio.pipeline import RenderSpec
 from studio.profile import CACHE_MB_DEFAULT, CACHE_MB_MAX, CACHE_MB_MIN
@@ -126,6 +127,20 @@ KEYS: dict[str, SettingKey] = {
         SettingKey("voices/favourites", [], _text_list(500)),
         SettingKey("voices/recent", [], _text_list(20)),
         SettingKey("projects/recent", [], _text_list(20)),
+        SettingKey("projects/import_folder", "", _text()),
+        # File -> Export... of a project (the dialog's last choices).
+        SettingKey("project_export/format", "wav", _choice(EXPORT_FORMATS)),
+        SettingKey("project_export/mp3_bitrate", DEFAULT_BITRATE, _choice((VBR, *BITRATES))),
+        SettingKey("project_export/sample_rate", 44100, _choice(x.MIX_RATES)),
+        SettingKey("project_export/split", "none", _choice(x.SPLITS)),
+        SettingKey("project_export/name_template", x.PIECE_TEMPLATE, _text(200)),
+        SettingKey("project_export/zip", False, _bool),
+        SettingKey("project_export/subtitles", ["srt"], _text_list(len(x.SUBTITLE_FORMATS))),
+        SettingKey("project_export/chapters", True, _bool),
+        SettingKey("project_export/loudness", x.LOUDNESS_OFF, _choice(tuple(x.LOUDNESS_TARGETS))),
+        SettingKey("project_export/true_peak_db", -1.0, _number(-9.0, 0.0)),
+        SettingKey("project_export/crossfade_ms", 10.0, _number(0.0, x.MAX_CROSSFADE_MS)),
+        SettingKey("project_export/folder", "", _text()),
         SettingKey("dictionaries/names", {}, _text_map),
         SettingKey("cache/max_mb", CACHE_MB_DEFAULT, _number(CACHE_MB_MIN, CACHE_MB_MAX, int)),
         SettingKey("app/first_run_done", False, _bool),

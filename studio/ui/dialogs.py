@@ -76,3 +76,22 @@ def pick_colour(parent: QWidget | None, title: str, colour: str) -> str | None:
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     """A plain notice (used for the crash dialog)."""
     QMessageBox.information(parent, title, text)
+
+
+def choose(parent: QWidget | None, title: str, text: str, choices: list[str]) -> int:
+    """A decision between several named choices (and Cancel); returns the index chosen, or -1
+    when cancelled. The first choice is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)  # fmt: skip
+    buttons = [box.addButton(label, QMessageBox.ButtonRole.AcceptRole) for label in choices]
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    if buttons:
+        box.setDefaultButton(buttons[0])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((i for i, button in enumerate(buttons) if button is clicked), -1)
+
+
+def folder_name(parent: QWidget | None, title: str, folder: str) -> str:
+    """Ask for a folder; "" when cancelled."""
+    return QFileDialog.getExistingDirectory(parent, title, folder)

@@ -32,6 +32,7 @@ from studio.ui.keys import SpaceKeyGuard
 from studio.ui.layout import SIDE_SHARE, default_size
 from studio.ui.lazy_tabs import LazyTabs
 from studio.ui.presenter import ErrorBanner, Presenter
+from studio.ui.project_io import ProjectIO
 from studio.ui.script_mode import ScriptMode
 from studio.ui.take_flows import TakeFlows
 from studio.ui.theme import apply_theme, status_colour
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.backend_label)
         self.presenter = Presenter(services.messages, self.banner, self.statusBar())
         self.script: ScriptMode | None = None
+        self.project_io: ProjectIO | None = None  # File → Import into project… / Export…
         if services.projects is not None:
             self.script = ScriptMode(
                 self, services.projects, services.voices, services.messages, self.statusBar(),
@@ -132,6 +134,12 @@ class MainWindow(QMainWindow):
             )  # fmt: skip
             self.modes.addTab(self.script.view, icon("dictionary"), "S&cript")
             self.script.install_menu(self.menuBar())
+            view = self.script.view
+            self.project_io = ProjectIO(
+                self, services.projects, services.settings, services.messages, services.voices,
+                lambda: self.modes.setCurrentWidget(view),
+            )  # fmt: skip
+            self.project_io.install_menu(self.menuBar(), self.commands.save)
             self.modes.currentChanged.connect(self._on_mode_changed)
 
         self._space_guard = SpaceKeyGuard(self)

@@ -28,6 +28,7 @@ SCREENSHOTS = {
     "history.png",
     "pronunciation-bench.png",
     "script-view.png",
+    "export-dialog.png",
     "clone-dialog.png",
     "batch-panel.png",
 }

@@ -1,0 +1,18 @@
+"""The choices a project export offers (shared by the export dialog, its settings and the
+export library, so the settings table need not load the audio libraries)."""
+
+from __future__ import annotations
+
+SPLITS = ("none", "chapter", "segment")
+SUBTITLE_FORMATS = ("srt", "vtt")
+# Integrated loudness targets (LUFS); 0.0 stands for "leave the level alone".
+LOUDNESS_OFF = 0.0
+LOUDNESS_TARGETS: dict[float, str] = {
+    LOUDNESS_OFF: "Off",
+    -16.0: "−16 LUFS (podcast, streaming)",
+    -19.0: "−19 LUFS (mono podcast)",
+    -23.0: "−23 LUFS (broadcast, EBU R128)",
+}
+MIX_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
+MAX_CROSSFADE_MS = 50.0
+PIECE_TEMPLATE = "{n:02d} {title}"
