@@ -42,6 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     from studio.batch.cli import add_batch_parser
 
     add_batch_parser(sub)
+    project = sub.add_parser("project", help="work with script projects (.wavesproj files)")
+    commands = project.add_subparsers(dest="project_command", metavar="SUBCOMMAND", required=True)
+    from studio.project_render_cli import add_render_parser as add_project_render
+    from studio.project_render_cli import exit_1_on_usage
+
+    exit_1_on_usage(project)  # 2 means "some segments failed"
+    add_project_render(commands)
     sub.add_parser(
         "local-server",
         help="run waves-local, the offline Waves server (same options as waves-local)",
@@ -58,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return local_main(arguments[1:])
     args = build_parser().parse_args(arguments)
-    if args.command in ("render", "clone", "batch"):
+    if args.command in ("render", "clone", "batch", "project"):
         return _run_command(args)
     if args.self_test:
         from studio.selftest import run_self_test
@@ -91,6 +98,10 @@ def _run_command(args: argparse.Namespace) -> int:
             from studio.batch.cli import run_batch
 
             return run_batch(args)
+        if args.command == "project" and args.project_command == "render":
+            from studio.project_render_cli import run_render as run_project_render
+
+            return run_project_render(args)
         from studio.clone_cli import run_clone
 
         return run_clone(args)
