@@ -169,6 +169,16 @@ def apply_failure(editor: ProjectEditor, item: QueueItem) -> None:
         editor.mark_failed(segment_id, key, item.error or "The render failed.")
 
 
+def apply_results(
+    editor: ProjectEditor, takes: Iterable[tuple[str, SegmentTake]], failed: Iterable[QueueItem]
+) -> None:
+    """Add finished takes (each once) and record failures, as one model update."""
+    for segment_id, take in takes:
+        apply_take(editor, segment_id, take)
+    for item in failed:
+        apply_failure(editor, item)
+
+
 class ProjectItemRenderer:
     """The BatchRunner's renderer for project items: renders a segment (cache first, unless
     fresh), stores its audio in the project file under the take id, and hands the take on.

@@ -27,7 +27,7 @@ from studio.batch.runner import BatchRunner, Listener
 from studio.core.batch import FAILED, JobCounts, QueueItem
 from studio.core.project import Project, SegmentTake
 from studio.core.project_edit import ProjectEditor
-from studio.core.project_render import RenderJob, render_jobs
+from studio.core.project_render import RenderJob, plan_render
 from studio.store.project_autosave import ProjectAutosaver
 from studio.store.project_file import ProjectFile
 from studio.store.queue import QueueStore
@@ -126,14 +126,8 @@ class ProjectSession:
 
     def plan(self) -> tuple[list[RenderJob], tuple[str, ...]]:
         """The jobs of Render changed now, and the speakers whose segments have no voice."""
-        project = self.project
-        jobs = render_jobs(project)
-        unvoiced = {
-            project.cast.get(project.block_of(j.segment_id).speaker_id).name
-            for j in jobs
-            if not j.spec.voice_id
-        }
-        return [j for j in jobs if j.spec.voice_id], tuple(sorted(unvoiced))
+        plan = plan_render(self.project)
+        return [j for j in plan.jobs if j.spec.voice_id], plan.unvoiced
 
     def render_changed(self) -> int | None:
         """Queue and run every changed segment that has a voice; the job id (None: nothing)."""

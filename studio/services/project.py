@@ -22,6 +22,9 @@ from studio.store.project_file import SUFFIX, ProjectFile
 log = logging.getLogger(__name__)
 RECENT_KEY = "projects/recent"
 MAX_RECENT = 10
+# Edits paused this long: fold the WAL into the file (it would otherwise keep every page
+# saved since the project was opened), so it stays small and a copy of the file is current.
+IDLE_CHECKPOINT_MS = 5000
 
 
 class ProjectService(QObject):
@@ -60,6 +63,12 @@ class ProjectService(QObject):
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.timeout.connect(self._on_save_timer_timeout)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(IDLE_CHECKPOINT_MS)
+        self._idle_timer.timeout.connect(self.checkpoint)
+        # Called on the file runner before a file closes (a render stops writing into it).
+        self.close_hooks: list[Callable[[ProjectFile], None]] = []
 
     # -- state ------------------------------------------------------------------------------
 
@@ -139,15 +148,19 @@ class ProjectService(QObject):
         file, saver = self.file, self._autosaver
         self.file, self._autosaver = None, None
         self._save_timer.stop()
+        self._idle_timer.stop()
         if file is None:
             return
+        hooks = list(self.close_hooks)
 
         def finish(_ctx: TaskContext) -> None:
             try:
+                for hook in hooks:
+                    hook(file)
                 if saver is not None:
                     saver.flush()
             finally:
-                file.close()
+                file.close()  # folds the WAL in
 
         self.files.submit(finish, on_failure=self._messages.report)
 
@@ -215,7 +228,11 @@ class ProjectService(QObject):
             saver.flush()
 
         # Written on the file runner; a change that arrives meanwhile schedules the next one.
-        self.files.submit(write, lambda _r: self._schedule_save(), self._on_save_failed)
+        self.files.submit(write, self._on_saved, self._on_save_failed)
+
+    def _on_saved(self, _result: object) -> None:
+        self._schedule_save()
+        self._idle_timer.start()  # restarted by every save: it fires once edits pause
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self._messages.report(exc, context="Saving the project failed")
@@ -227,6 +244,21 @@ class ProjectService(QObject):
         if saver is not None:
             self._save_timer.stop()
             self.files.submit(lambda _ctx: saver.flush(), on_failure=self._on_save_failed)
+
+    @Slot()
+    def checkpoint(self) -> None:
+        """Write pending edits and fold the WAL into the project file, on the file runner (when
+        edits pause, and after a render job)."""
+        file = self.file
+        if file is None:
+            return
+        self.flush()
+        # After the flush (one thread: in order). A failure is only logged: the saves are safe
+        # in the WAL, and the next pause tries again.
+        self.files.submit(
+            lambda _ctx: file.checkpoint(),
+            on_failure=lambda exc: log.warning("Folding in the project's recent saves: %s", exc),
+        )
 
 
 def _with_suffix(path: Path) -> Path:

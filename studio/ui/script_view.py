@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -23,6 +20,7 @@ from studio.services.project_render import ProjectRenderer
 from studio.ui import dialogs
 from studio.ui.script_cast import CastPanel
 from studio.ui.script_edits import ScriptEditing
+from studio.ui.script_render_bar import RenderProgress
 from studio.ui.script_rows import BlockRow
 from studio.ui.script_segment_bar import SegmentBar
 from studio.ui.script_summary import summary
@@ -56,7 +54,6 @@ class ScriptView(ScriptEditing, QWidget):
         self.rows: dict[str, BlockRow] = {}
         self.selected = ""
         self._shown: Project | None = None
-        self._started = time.monotonic()
         self._order: list[str] = []
 
         self.render_button = QPushButton(RENDER_LABELS[0], self)
@@ -83,16 +80,14 @@ class ScriptView(ScriptEditing, QWidget):
         self._summary_timer.setSingleShot(True)
         self._summary_timer.setInterval(150)
         self._summary_timer.timeout.connect(self._on_summary_timer_timeout)
-        self.progress = QProgressBar(self)
-        self.progress.setAccessibleName("Render progress")
-        self.progress.setMaximumWidth(160)
-        self.progress.hide()
+        self.render_progress = RenderProgress(renderer, self)
+        self.progress = self.render_progress.bar
         top = QHBoxLayout()
         for widget in self._tools:
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.summary)
-        top.addWidget(self.progress)
+        top.addWidget(self.render_progress)
 
         self.bar = SegmentBar(self)
         self.bar.play_requested.connect(self.player.play_take)
@@ -135,6 +130,7 @@ class ScriptView(ScriptEditing, QWidget):
         projects.project_changed.connect(self.show_project)
         renderer.render_progressed.connect(self._on_render_progressed)
         renderer.render_finished.connect(self._on_render_finished)
+        renderer.resume_offered.connect(self._on_resume_offered)
         player.segment_changed.connect(self._on_speaking_changed)
         self.show_project(None)
 
@@ -241,25 +237,25 @@ class ScriptView(ScriptEditing, QWidget):
 
     @Slot(int, int)
     def _on_render_progressed(self, done: int, total: int) -> None:
-        if done == 0:
-            self._started = time.monotonic()
         self.render_button.setText(RENDER_LABELS[1])
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setVisible(done < total)
-        self.progress.setFormat(f"{done}/{total}")
-        eta = ""
-        if 0 < done < total:  # from the pace so far (the jobs are alike: one sentence each)
-            left = (time.monotonic() - self._started) / done * (total - done)
-            eta = f", about {max(1, round(left))} s left"
-        self.status.emit(f"Rendering segments: {done} of {total}{eta}")
+        self.status.emit(f"Rendering segments: {done} of {total}")
 
     @Slot(int, int)
     def _on_render_finished(self, rendered: int, failed: int) -> None:
-        self.progress.hide()
         self.render_button.setText(RENDER_LABELS[0])
         tail = f", {failed} failed" if failed else ""
         self.status.emit(f"Rendered {rendered} segment(s){tail}.")
+
+    @Slot(object, int)
+    def _on_resume_offered(self, job_ids: list[int], left: int) -> None:
+        text = (
+            f"Rendering this project stopped with {left} segment(s) to go (Waves Studio was "
+            "closed or stopped unexpectedly). Resume it now? Finished segments are kept either way."
+        )
+        if dialogs.ask(self, "Resume rendering", text, default_yes=True):
+            self.renderer.resume(job_ids)
+        else:
+            self.renderer.discard(job_ids)
 
     @Slot(str)
     def _on_speaking_changed(self, segment_id: str) -> None:
