@@ -1,0 +1,162 @@
+"""Render changed through the render queue: progress, pause/resume, jobs in the queue, the resume
+offered after a crash, and the WAL folded into the project file off the GUI thread."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from studio.core.batch import CANCELLED, FINISHED
+from studio.core.project_edit import ProjectEditor
+from studio.core.project_ops import new_project
+from studio.core.project_state import SegmentState, states
+from studio.store.project_file import ProjectFile
+from studio.ui import dialogs
+from tests.conftest import WAVES_LOCAL_TEST_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+TTS = "/waves/v1/tts"
+SCRIPT = (
+    "Alice: One small step. Two steps more. Three to go.\n\n"
+    "Bob: Four is here. Five is there. Six at last."
+)
+
+
+def _open_new(qtbot, studio, path: Path):
+    projects = studio.services.projects.projects
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        projects.new(path, studio.services.voices.voices[0].voice_id)
+    studio.window.modes.setCurrentWidget(studio.window.script.view)
+    return projects
+
+
+def _project_jobs(profile: Path) -> list[tuple[int, str, int]]:
+    """(job id, state, items) of the profile's project jobs, oldest first."""
+    conn = sqlite3.connect(profile / "data" / "queue.sqlite3")
+    try:
+        return conn.execute(
+            "SELECT id, state, total FROM jobs WHERE json_extract(options, '$.kind') = 'project'"
+            " ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_render_changed_runs_as_a_queue_job_with_eta_pause_and_resume(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local, waves_local_faults
+) -> None:
+    """The confirm names characters and requests; the job shows done/total, ETA and
+    concurrency; Pause holds it, Resume finishes it; each segment gets one take, saved."""
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text, **k: asked.append(text) or True)
+    studio = make_studio()
+    view = studio.window.script.view
+    path = tmp_path / "Queue.wavesproj"
+    projects = _open_new(qtbot, studio, path)
+    view.paste_script(SCRIPT)
+    chars = sum(len(s.text) for s in projects.project.segments())
+    renderer = studio.services.projects.renderer
+    waves_local.stats.reset()
+    waves_local_faults(f"latency=150@path={TTS}")
+    view.render_changed()
+    assert asked[-1] == f"Render 6 segment(s): {chars} characters in 6 request(s)?"
+    bar = view.render_progress
+    qtbot.wait_until(lambda: "at once" in bar.label.text(), timeout=5000)
+    assert bar.isVisible() and " of 6 segments" in bar.label.text()
+    qtbot.wait_until(lambda: "left" in bar.label.text(), timeout=5000)  # the ETA
+    qtbot.mouseClick(bar.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: "paused" in bar.label.text(), timeout=5000)
+    assert renderer.busy and renderer.paused
+    waves_local_faults("")
+    with qtbot.wait_signal(renderer.render_finished, timeout=20000) as finished:
+        qtbot.mouseClick(bar.pause_button, Qt.MouseButton.LeftButton)
+    assert finished.args == [6, 0]
+    assert not bar.isVisible()
+    # Items interrupted by the pause went back to the queue: never a second take.
+    assert waves_local.stats.requests(TTS) <= 6 + 3
+    segments = projects.project.segments()
+    assert [len(s.takes) for s in segments] == [1] * 6
+    assert set(states(projects.project).values()) == {SegmentState.RENDERED}
+    assert [(state, total) for _, state, total in _project_jobs(studio.profile)] == [(FINISHED, 6)]
+    projects.close()
+    qtbot.wait_until(lambda: projects.files.pool.activeThreadCount() == 0, timeout=5000)
+    with ProjectFile.open(path) as reopened:
+        for segment in reopened.project.segments():
+            samples, _rate = reopened.read_audio(segment.chosen_take)
+            assert samples.size > 0
+
+
+def test_stop_cancels_the_job_and_it_is_not_offered_again(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local_faults
+) -> None:
+    """Stop rendering cancels the queue job: reopening the project offers nothing."""
+    offered: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text, **k: offered.append(text) or True)
+    studio = make_studio()
+    view = studio.window.script.view
+    path = tmp_path / "Stop.wavesproj"
+    projects = _open_new(qtbot, studio, path)
+    view.paste_script("Alice: Hold on. Wait a moment.")
+    renderer = studio.services.projects.renderer
+    waves_local_faults(f"stall=3000@path={TTS}")
+    view.render_changed()
+    with qtbot.wait_signal(renderer.render_finished, timeout=5000):
+        view.render_changed()  # the button reads Stop rendering now
+    qtbot.wait_until(lambda: [s for _, s, _ in _project_jobs(studio.profile)] == [CANCELLED])
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        projects.close()
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        projects.open(path)
+    with qtbot.assert_not_emitted(renderer.resume_offered, wait=300):
+        pass
+    assert len(offered) == 1  # only the Render changed confirm
+
+
+def test_after_a_kill_mid_render_reopening_offers_to_resume(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local, waves_local_faults
+) -> None:
+    """A headless render killed with SIGKILL mid-job: opening the project offers to resume;
+    resuming renders only what is missing, each segment ends with exactly one take."""
+    profile = tmp_path / "profile"
+    path = tmp_path / "Crash.wavesproj"
+    editor = ProjectEditor(new_project("Crash", "tone-alto"))
+    editor.paste(editor.project.chapters[0].chapter_id, 0, SCRIPT)
+    ProjectFile.create(path, editor.project).close()
+    waves_local_faults(f"latency=250@path={TTS}")
+    waves_local.stats.reset()
+    env = {**os.environ, "SMALLEST_API_KEY": WAVES_LOCAL_TEST_KEY, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "studio", "--profile", str(profile), "project", "render",
+               str(path), "--base-url", waves_local.base_url, "--concurrency", "2"]  # fmt: skip
+    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        while line and ": done" not in line:  # one segment finished, others in flight
+            line = child.stdout.readline()
+        assert line, "the child finished nothing"
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.communicate(timeout=30)
+    waves_local_faults("")
+    before = waves_local.stats.requests(TTS)
+    offers: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text, **k: offers.append(text) or True)
+    studio = make_studio(profile=profile)
+    projects = studio.services.projects.projects
+    renderer = studio.services.projects.renderer
+    with qtbot.wait_signal(renderer.render_finished, timeout=20000):
+        projects.open(path)
+    assert len(offers) == 1 and "Resume it now?" in offers[0]
+    segments = projects.project.segments()
+    assert [len(s.takes) for s in segments] == [1] * 6
+    assert set(states(projects.project).values()) == {SegmentState.RENDERED}
+    # The resume renders what was not finished; what the child rendered before the kill (in
+    # the project, or in the render cache) costs nothing again.
+    assert waves_local.stats.requests(TTS) - before <= 6 - 1
+    assert [s for _, s, _ in _project_jobs(profile)] == [FINISHED]
