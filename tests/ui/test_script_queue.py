@@ -4,6 +4,7 @@ offered after a crash, and the WAL folded into the project file off the GUI thre
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -160,3 +161,37 @@ def test_after_a_kill_mid_render_reopening_offers_to_resume(
     # the project, or in the render cache) costs nothing again.
     assert waves_local.stats.requests(TTS) - before <= 6 - 1
     assert [s for _, s, _ in _project_jobs(profile)] == [FINISHED]
+
+
+def _wal_bytes(path: Path) -> int:
+    wal = path.with_name(path.name + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def test_the_wal_is_folded_in_after_a_render_and_when_edits_pause(
+    qtbot, make_studio, tmp_path, monkeypatch
+) -> None:
+    """After a render job, and once edits pause, the project's WAL is checkpointed into the
+    file (off the GUI thread): it does not grow for as long as the project stays open."""
+    import studio.services.project as project_service
+
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    monkeypatch.setattr(project_service, "IDLE_CHECKPOINT_MS", 200)
+    studio = make_studio()
+    path = tmp_path / "Wal.wavesproj"
+    projects = _open_new(qtbot, studio, path)
+    view = studio.window.script.view
+    view.paste_script(SCRIPT)
+    qtbot.wait_until(lambda: _wal_bytes(path) > 0, timeout=5000)  # the paste, saved
+    renderer = studio.services.projects.renderer
+    with qtbot.wait_signal(renderer.render_finished, timeout=20000):
+        view.render_changed()
+    qtbot.wait_until(lambda: _wal_bytes(path) == 0, timeout=5000)
+    copy = path.with_name("Copy.wavesproj")  # a copy of the file alone holds the render
+    shutil.copyfile(path, copy)
+    with ProjectFile.open(copy) as copied:
+        assert [len(s.takes) for s in copied.project.segments()] == [1] * 6
+    block = projects.project.blocks[0]
+    projects.edit(lambda e: e.set_block_text(block.block_id, "One small step, edited."))
+    qtbot.wait_until(lambda: _wal_bytes(path) > 0, timeout=5000)  # the edit, saved
+    qtbot.wait_until(lambda: _wal_bytes(path) == 0, timeout=5000)  # edits paused: folded in
