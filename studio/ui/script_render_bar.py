@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 from studio.batch.runner import Progress
 from studio.services.project_render import ProjectRenderer
 
-PAUSE_LABELS = ("Pa&use rendering", "Res&ume rendering")
+PAUSE_LABELS = ("Pause re&ndering", "Resume re&ndering")
 
 
 def describe(p: Progress) -> str:

@@ -37,6 +37,17 @@ def _open_new(qtbot, studio, path: Path):
     return projects
 
 
+def _assert_no_mnemonic_clash(window) -> None:
+    from tests.ui.test_mnemonics import clashes, mnemonic, widget_mnemonics
+
+    found = widget_mnemonics(window)
+    for action in window.menuBar().actions():
+        letter = mnemonic(action.text())
+        if letter:
+            found[letter].append(f"menu {action.text()}")
+    assert clashes(found) == {}, "".join(sorted(found))
+
+
 def _project_jobs(profile: Path) -> list[tuple[int, str, int]]:
     """(job id, state, items) of the profile's project jobs, oldest first."""
     conn = sqlite3.connect(profile / "data" / "queue.sqlite3")
@@ -71,6 +82,7 @@ def test_render_changed_runs_as_a_queue_job_with_eta_pause_and_resume(
     qtbot.wait_until(lambda: "at once" in bar.label.text(), timeout=5000)
     assert bar.isVisible() and " of 6 segments" in bar.label.text()
     qtbot.wait_until(lambda: "left" in bar.label.text(), timeout=5000)  # the ETA
+    _assert_no_mnemonic_clash(studio.window)  # with Stop and Pause rendering showing
     qtbot.mouseClick(bar.pause_button, Qt.MouseButton.LeftButton)
     qtbot.wait_until(lambda: "paused" in bar.label.text(), timeout=5000)
     assert renderer.busy and renderer.paused
