@@ -113,7 +113,7 @@ class ProjectSession:
 
     def render(self) -> SessionResult:
         """Resume this project's unfinished jobs, then render what is still changed."""
-        for job_id in unfinished_for(self._store, self.path):
+        for job_id in unfinished_for(self._store, self.path)[0]:
             if self._stopped.is_set():
                 return self._result
             left = reconcile(self._store, job_id, self.project)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from studio.batch import project_queue as pq
 from studio.batch.project_job import ProjectRun
-from studio.batch.project_queue import apply_results, reconcile, segment_of, unfinished_for
 from studio.batch.render_adapter import factory_like
-from studio.batch.runner import BatchRunner, Progress
-from studio.core.batch import CANCELLED, DONE, FAILED, JobCounts, QueueItem
+from studio.batch.runner import BatchRunner
+from studio.core.batch import CANCELLED, JobCounts
 from studio.core.project import SegmentTake
 from studio.core.project_render import RenderJob, RenderPlan, plan_render
 from studio.library import RenderLibrary
@@ -78,8 +78,9 @@ class ProjectRenderer(QObject):
         self._active: list[ProjectRun] = []  # jobs still running (a close waits for them)
         self._inflight: set[str] = set()  # segments with an item queued or running
         self._rendered = self._failed = 0
-        self.last_progress: Progress | None = None
+        self._waiting: tuple[ProjectFile, list[int]] | None = None  # a resume awaiting a backend
         projects.file_changed.connect(self._on_file_changed)
+        backend.backend_changed.connect(self._on_backend_changed)
         projects.close_hooks.append(self._stop_for_close)
 
     def _queue(self) -> QueueStore:
@@ -135,14 +136,19 @@ class ProjectRenderer(QObject):
         return len(jobs)
 
     def resume(self, job_ids: list[int]) -> None:
-        """Continue the open project's unfinished jobs (after squaring them with the project)."""
+        """Continue the open project's unfinished jobs (after squaring them with the project);
+        when the backend is still starting, as soon as it is ready."""
         file, project = self._projects.file, self._projects.project
-        if file is None or project is None or self._backend.client is None:
+        if file is None or project is None:
+            return
+        if self._backend.client is None:
+            self._waiting = (file, job_ids)
+            self._messages.info("Rendering resumes once the voices are ready.")
             return
 
         def square(_ctx: TaskContext) -> list[tuple[int, list[str]]]:
             store = self._queue()
-            return [(job_id, reconcile(store, job_id, project)) for job_id in job_ids]
+            return [(job_id, pq.reconcile(store, job_id, project)) for job_id in job_ids]
 
         def squared(result: list[tuple[int, list[str]]]) -> None:
             if file is not self._projects.file or self._backend.client is None:
@@ -233,30 +239,17 @@ class ProjectRenderer(QObject):
 
     @Slot()
     def _on_timer_timeout(self) -> None:
-        latest: Progress | None = None
-        takes: list[tuple[str, SegmentTake]] = []
-        failures: list[QueueItem] = []
-        file = self._projects.file
-        while self._events:
-            event = self._events.popleft()
-            if isinstance(event, Progress):
-                latest = event
-            elif isinstance(event, QueueItem):
-                if event.state == FAILED:
-                    failures.append(event)
-                    self._failed += 1
-                elif event.state == DONE:
-                    self._rendered += 1
-            elif isinstance(event, tuple) and event[0] is file:
-                takes.append((event[1], event[2]))
-        if takes or failures:
-            self._projects.edit(lambda editor: apply_results(editor, takes, failures))
-            self._inflight.difference_update(s for s, _ in takes)
-            self._inflight.difference_update(segment_of(i)[0] for i in failures)
-        if latest is not None and self._runs:
-            self.last_progress = latest
-            self.progress_changed.emit(latest)
-            self.render_progressed.emit(latest.counts.finished, latest.counts.total)
+        drained = pq.drain(self._events, self._projects.file)
+        self._rendered += drained.done
+        self._failed += len(drained.failed)
+        if drained.takes or drained.failed:
+            self._projects.edit(lambda e: pq.apply_results(e, drained.takes, drained.failed))
+            self._inflight.difference_update(s for s, _ in drained.takes)
+            self._inflight.difference_update(pq.segment_of(i)[0] for i in drained.failed)
+        if drained.progress is not None and self._runs:
+            self.progress_changed.emit(drained.progress)
+            counts = drained.progress.counts
+            self.render_progressed.emit(counts.finished, counts.total)
 
     def _on_run_ended(self, run: ProjectRun, _counts: object) -> None:
         self._on_timer_timeout()
@@ -281,21 +274,25 @@ class ProjectRenderer(QObject):
             self._messages.warning(f"{self._failed} segment(s) failed to render.")
         self._projects.checkpoint()
 
+    def _on_backend_changed(self, _info: object) -> None:
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and waiting[0] is self._projects.file:
+            self.resume(waiting[1])
+
     def _on_file_changed(self, path: str) -> None:
+        self._waiting = None
         if self._runs:  # the close hook pauses the closed project's job (resumable)
             self._end_streak()
         if not path:
             return
-
-        def find(_ctx: TaskContext) -> tuple[list[int], int]:
-            store = self._queue()
-            ids = unfinished_for(store, Path(path))
-            counts = [store.counts(i) for i in ids]
-            return ids, sum(c.queued + c.running for c in counts)
 
         def found(result: tuple[list[int], int]) -> None:
             ids, left = result
             if ids and self._projects.path is not None and str(self._projects.path) == path:
                 self.resume_offered.emit(ids, left)
 
-        self._small.submit(find, found, lambda exc: log.warning("render queue not read: %s", exc))
+        self._small.submit(
+            lambda _ctx: pq.unfinished_for(self._queue(), Path(path)),
+            found,
+            lambda exc: log.warning("render queue not read: %s", exc),
+        )

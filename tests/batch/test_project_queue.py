@@ -89,7 +89,7 @@ def test_three_edits_of_a_500_segment_project_send_three_requests(tmp_path, wave
             assert (result.done, result.failed) == (3, {})
             after = session.project
         assert waves_local.stats.requests(TTS) == 3
-        assert unfinished_for(store, path) == []
+        assert unfinished_for(store, path) == ([], 0)
     for segment_id in edited:
         segment = after.segment(segment_id)
         assert len(segment.takes) == 2  # the stale take is kept; the new one is chosen
@@ -111,8 +111,8 @@ def test_reconcile_squares_a_job_with_the_saved_project(tmp_path) -> None:
         job_id = create_project_job(store, ProjectJobOptions(str(path.resolve())), jobs)
         items = store.items(job_id)
         saved, lost, changed, waiting = items[0], items[1], items[2], items[3]
-        for item in (saved, lost):
-            assert store.claim(job_id) is not None
+        for _ in (saved, lost):
+            assert store.claim(job_id) is not None  # both running
         store.finish(lost.id, DONE)  # saved: still running, as a kill left it
         take = SegmentTake(saved.spec.out_name, segment_of(saved)[1], saved.spec.text, 1.0, RATE)
         project = replace_segment(project, replace(project.segments()[0], takes=(take,)))
@@ -138,8 +138,8 @@ def test_batch_never_offers_a_projects_job(tmp_path) -> None:
         batch_id = store.create_job("in.csv", tmp_path, "{}", [])
         assert [j.id for j in store.unfinished_jobs()] == [batch_id]
         assert [j.id for j in store.unfinished_jobs("project")] == [job_id]
-        assert unfinished_for(store, path) == [job_id]
-        assert unfinished_for(store, tmp_path / "other.wavesproj") == []
+        assert unfinished_for(store, path) == ([job_id], 5)
+        assert unfinished_for(store, tmp_path / "other.wavesproj") == ([], 0)
 
 
 def test_a_take_is_added_once_even_when_its_item_renders_twice(tmp_path, waves_local) -> None:

@@ -207,3 +207,33 @@ def test_the_wal_is_folded_in_after_a_render_and_when_edits_pause(
     projects.edit(lambda e: e.set_block_text(block.block_id, "One small step, edited."))
     qtbot.wait_until(lambda: _wal_bytes(path) > 0, timeout=5000)  # the edit, saved
     qtbot.wait_until(lambda: _wal_bytes(path) == 0, timeout=5000)  # edits paused: folded in
+
+
+def test_closing_the_project_mid_render_pauses_the_job_for_the_next_open(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local_faults
+) -> None:
+    """Close mid-render: the job stops writing before the file closes and waits, paused; the
+    next open offers it, and declining cancels it (not offered again)."""
+    answers = iter([True, False])
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: next(answers))
+    studio = make_studio()
+    view = studio.window.script.view
+    path = tmp_path / "Closed.wavesproj"
+    projects = _open_new(qtbot, studio, path)
+    view.paste_script(SCRIPT)
+    renderer = studio.services.projects.renderer
+    waves_local_faults(f"latency=300@path={TTS}")
+    view.render_changed()
+    qtbot.wait_until(lambda: "at once" in view.render_progress.label.text(), timeout=5000)
+    with qtbot.wait_signal(renderer.render_finished, timeout=5000):
+        projects.close()
+    qtbot.wait_until(lambda: projects.files.pool.activeThreadCount() == 0, timeout=15000)
+    assert [s for _, s, _ in _project_jobs(studio.profile)] == ["paused"]
+    with ProjectFile.open(path) as closed:  # closed cleanly: every saved take has its audio
+        for segment in closed.project.segments():
+            if segment.chosen_take:
+                assert closed.read_audio(segment.chosen_take)[0].size > 0
+    with qtbot.wait_signal(renderer.resume_offered, timeout=5000) as offered:
+        projects.open(path)
+    assert offered.args[1] >= 1
+    qtbot.wait_until(lambda: [s for _, s, _ in _project_jobs(studio.profile)] == [CANCELLED])
