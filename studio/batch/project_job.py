@@ -85,16 +85,24 @@ class ProjectRun:
             self.finished.set()
 
     def stop(self, how: str, message: str = "") -> bool:
-        """Stop the job from any thread ("cancel" does no disk I/O: fine on the GUI thread);
-        True if its runner had started."""
+        """Stop the job from any thread ("cancel" does no disk I/O: fine on the GUI thread).
+
+        The first stop decides (a close after Stop does not turn the cancelled job into a
+        paused one); a job that has ended is left alone.
+
+        Returns:
+            True while the job's runner may still be writing: the caller may wait on
+            `finished`.
+        """
         with self.lock:
+            first = not self.halt
             self.halt = self.halt or how
             runner = self.runner
-        if runner is None:
+        if runner is None or self.finished.is_set():
             return False
-        if how == "cancel":
+        if first and how == "cancel":
             runner.cancel()
-        else:
+        elif first:
             runner.pause(message)
             runner.concurrency.stop()  # run() returns once the items in flight settle
         return True

@@ -108,9 +108,14 @@ def child(path: Path, profile: Path, url: str, seed: int) -> None:
 
         threading.Thread(target=render, daemon=True).start()
         print("ready", digest(s.project), flush=True)
+
+        def edit(editor: ProjectEditor, n: int) -> None:
+            step(editor, rng, n)
+            # Reported under the session's lock, before any save can hold this state.
+            print(n, time.monotonic(), digest(editor.project), flush=True)
+
         for n in itertools.count():
-            project = s.edit(lambda e, n=n: step(e, rng, n) or e.project)
-            print(n, time.monotonic(), digest(project), flush=True)
+            s.edit(lambda e, n=n: edit(e, n))
             time.sleep(0.004)  # typing speed, in the child process only
 
 

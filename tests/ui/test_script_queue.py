@@ -14,10 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from studio.core.batch import CANCELLED, FINISHED
+from studio.core.project import Project
 from studio.core.project_edit import ProjectEditor
 from studio.core.project_ops import new_project
 from studio.core.project_state import SegmentState, states
-from studio.store.project_file import ProjectFile
+from studio.store.project_file import ProjectFile, ProjectFileError
 from studio.ui import dialogs
 from tests.conftest import WAVES_LOCAL_TEST_KEY
 
@@ -50,12 +51,17 @@ def _assert_no_mnemonic_clash(window) -> None:
 
 def _project_jobs(profile: Path) -> list[tuple[int, str, int]]:
     """(job id, state, items) of the profile's project jobs, oldest first."""
-    conn = sqlite3.connect(profile / "data" / "queue.sqlite3")
+    path = profile / "data" / "queue.sqlite3"
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)  # never creates the queue
     try:
         return conn.execute(
             "SELECT id, state, total FROM jobs WHERE json_extract(options, '$.kind') = 'project'"
             " ORDER BY id"
         ).fetchall()
+    except sqlite3.OperationalError:  # created, not migrated yet
+        return []
     finally:
         conn.close()
 
@@ -180,33 +186,52 @@ def _wal_bytes(path: Path) -> int:
     return wal.stat().st_size if wal.exists() else 0
 
 
+def _file_alone(path: Path) -> Project | None:
+    """The project in a copy of the database file alone (without its WAL); None while the file
+    alone is not a whole project yet."""
+    copy = path.with_name("Copy.wavesproj")
+    copy.unlink(missing_ok=True)
+    shutil.copyfile(path, copy)
+    try:
+        with ProjectFile.open(copy) as copied:
+            return copied.project
+    except ProjectFileError:
+        return None
+
+
+def _takes_alone(path: Path) -> list[int]:
+    project = _file_alone(path)
+    return [] if project is None else [len(s.takes) for s in project.segments()]
+
+
+def _first_text_alone(path: Path) -> str:
+    project = _file_alone(path)
+    return "" if project is None else project.blocks[0].text
+
+
 def test_the_wal_is_folded_in_after_a_render_and_when_edits_pause(
     qtbot, make_studio, tmp_path, monkeypatch
 ) -> None:
     """After a render job, and once edits pause, the project's WAL is checkpointed into the
-    file (off the GUI thread): it does not grow for as long as the project stays open."""
+    file (off the GUI thread): the file alone holds everything, the WAL is empty again."""
     import studio.services.project as project_service
 
     monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
-    monkeypatch.setattr(project_service, "IDLE_CHECKPOINT_MS", 200)
+    monkeypatch.setattr(project_service, "IDLE_CHECKPOINT_MS", 300)
     studio = make_studio()
     path = tmp_path / "Wal.wavesproj"
     projects = _open_new(qtbot, studio, path)
     view = studio.window.script.view
     view.paste_script(SCRIPT)
-    qtbot.wait_until(lambda: _wal_bytes(path) > 0, timeout=5000)  # the paste, saved
     renderer = studio.services.projects.renderer
     with qtbot.wait_signal(renderer.render_finished, timeout=20000):
         view.render_changed()
-    qtbot.wait_until(lambda: _wal_bytes(path) == 0, timeout=5000)
-    copy = path.with_name("Copy.wavesproj")  # a copy of the file alone holds the render
-    shutil.copyfile(path, copy)
-    with ProjectFile.open(copy) as copied:
-        assert [len(s.takes) for s in copied.project.segments()] == [1] * 6
+    qtbot.wait_until(lambda: _takes_alone(path) == [1] * 6, timeout=10000)
+    qtbot.wait_until(lambda: _wal_bytes(path) == 0, timeout=10000)
     block = projects.project.blocks[0]
     projects.edit(lambda e: e.set_block_text(block.block_id, "One small step, edited."))
-    qtbot.wait_until(lambda: _wal_bytes(path) > 0, timeout=5000)  # the edit, saved
-    qtbot.wait_until(lambda: _wal_bytes(path) == 0, timeout=5000)  # edits paused: folded in
+    qtbot.wait_until(lambda: _first_text_alone(path) == "One small step, edited.", timeout=10000)
+    qtbot.wait_until(lambda: _wal_bytes(path) == 0, timeout=10000)
 
 
 def test_closing_the_project_mid_render_pauses_the_job_for_the_next_open(
