@@ -118,8 +118,10 @@ def reconcile(store: QueueStore, job_id: int, project: Project) -> list[str]:
     An item whose take is in the project is done, whatever the queue says (the take was saved,
     the crash came before the queue heard of it). A done item whose take is not (saved in the
     queue, lost with the last unsaved second of the project) renders again: the render cache
-    makes that free. Items of deleted segments are skipped.
+    makes that free. Items of segments deleted, changed or rendered since are skipped (a
+    Regenerate's item is kept: it asked for another take).
     """
+    fresh = job_options(store.job(job_id).options).fresh
     takes = {t.take_id for s in project.segments() for t in s.takes}
     again: list[int] = []
     left: list[str] = []
@@ -133,6 +135,8 @@ def reconcile(store: QueueStore, job_id: int, project: Project) -> list[str]:
             continue  # failed: stays failed (Render changed tries it again)
         elif not _current(project, segment_id, key):
             store.finish(item.id, SKIPPED, backend="segment changed or deleted since")
+        elif not fresh and _chosen_key(project, segment_id) == key:
+            store.finish(item.id, SKIPPED, backend="rendered since")
         elif item.state in (DONE, SKIPPED):
             again.append(item.id)
             left.append(segment_id)
@@ -148,6 +152,11 @@ def _current(project: Project, segment_id: str, key: str) -> bool:
     if not project.has(segment_id):
         return False
     return segment_key(project, project.block_of(segment_id), project.segment(segment_id)) == key
+
+
+def _chosen_key(project: Project, segment_id: str) -> str:
+    take = project.segment(segment_id).take()
+    return take.key if take is not None else ""
 
 
 def apply_take(editor: ProjectEditor, segment_id: str, take: SegmentTake) -> bool:

@@ -103,19 +103,24 @@ def test_three_edits_of_a_500_segment_project_send_three_requests(tmp_path, wave
 
 def test_reconcile_squares_a_job_with_the_saved_project(tmp_path) -> None:
     """Before a resume: a take already saved marks its item done; a done item whose take was
-    lost is queued again; an item whose sentence changed since is skipped."""
+    lost is queued again; an item whose sentence changed or was rendered since is skipped."""
     project = _project(1)
     jobs = render_jobs(project)
     path = tmp_path / "p.wavesproj"
     with QueueStore(tmp_path / "queue.sqlite3") as store:
         job_id = create_project_job(store, ProjectJobOptions(str(path.resolve())), jobs)
         items = store.items(job_id)
-        saved, lost, changed, waiting = items[0], items[1], items[2], items[3]
+        saved, lost, changed, waiting, since = items
         for _ in (saved, lost):
             assert store.claim(job_id) is not None  # both running
         store.finish(lost.id, DONE)  # saved: still running, as a kill left it
         take = SegmentTake(saved.spec.out_name, segment_of(saved)[1], saved.spec.text, 1.0, RATE)
         project = replace_segment(project, replace(project.segments()[0], takes=(take,)))
+        other = SegmentTake("by-another-job", segment_of(since)[1], since.spec.text, 1.0, RATE)
+        fifth = project.segments()[4]
+        project = replace_segment(
+            project, replace(fifth, takes=(other,), chosen_take="by-another-job")
+        )
         block = project.blocks[0]
         editor = ProjectEditor(project)
         editor.set_block_text(block.block_id, block.text.replace("number 2 here", "two, changed"))
@@ -125,7 +130,8 @@ def test_reconcile_squares_a_job_with_the_saved_project(tmp_path) -> None:
         assert states[lost.id] == QUEUED
         assert states[changed.id] == SKIPPED
         assert states[waiting.id] == QUEUED and RUNNING not in states.values()
-        assert left == [segment_of(lost)[0], segment_of(waiting)[0], segment_of(items[4])[0]]
+        assert states[since.id] == SKIPPED  # rendered by another job meanwhile
+        assert left == [segment_of(lost)[0], segment_of(waiting)[0]]
 
 
 def test_batch_never_offers_a_projects_job(tmp_path) -> None:
