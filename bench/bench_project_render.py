@@ -25,9 +25,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench.bench_project import _script
-from bench.machine import load
+from bench_project import _script
+from machine import load
+
 from studio.batch.project_run import ProjectSession
 from studio.batch.render_adapter import client_factory, make_backend, open_library
 from studio.core.project_edit import ProjectEditor
