@@ -1,8 +1,9 @@
-"""ProjectRun: one job of a script project's renders, from creation to its end (Qt-free)."""
+"""ProjectRun: one render job of a script project, from creation to its end; its events."""
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -13,8 +14,9 @@ from studio.batch.project_queue import (
     TakeSink,
     create_project_job,
 )
-from studio.batch.runner import BatchRunner, Listener
-from studio.core.batch import CANCELLED, JobCounts
+from studio.batch.runner import BatchRunner, Listener, Progress
+from studio.core.batch import CANCELLED, DONE, FAILED, JobCounts, QueueItem
+from studio.core.project import SegmentTake
 from studio.core.project_render import RenderJob
 from studio.store.project_file import ProjectFile
 from studio.store.queue import QueueStore
@@ -106,3 +108,38 @@ class ProjectRun:
             runner.pause(message)
             runner.concurrency.stop()  # run() returns once the items in flight settle
         return True
+
+
+@dataclass
+class Drained:
+    """The runner's events since the last look, sorted for the model and the progress display.
+
+    Attributes:
+        takes: (segment id, take) of finished items of the open file.
+        failed: Items that failed.
+        done: Items done (rendered or from the cache).
+        progress: The newest progress snapshot, if any.
+    """
+
+    takes: list[tuple[str, SegmentTake]] = field(default_factory=list)
+    failed: list[QueueItem] = field(default_factory=list)
+    done: int = 0
+    progress: Progress | None = None
+
+
+def drain(events: deque[object], file: ProjectFile | None) -> Drained:
+    """Empty `events` (appended by the runner's threads and the sink: Progress, QueueItem and
+    (file, segment id, take)); takes for another file (one closed since) are dropped."""
+    out = Drained()
+    while events:
+        event = events.popleft()
+        if isinstance(event, Progress):
+            out.progress = event
+        elif isinstance(event, QueueItem):
+            if event.state == FAILED:
+                out.failed.append(event)
+            elif event.state == DONE:
+                out.done += 1
+        elif isinstance(event, tuple) and event[0] is file:
+            out.takes.append((event[1], event[2]))
+    return out

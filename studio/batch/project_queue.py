@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.batch.render_adapter import BATCH_TRANSPORT, ItemResult
-from studio.batch.runner import Progress
 from studio.core.batch import DONE, FAILED, QUEUED, RUNNING, SKIPPED, ItemSpec, QueueItem
 from studio.core.errors import CancelledError, StoreError
 from studio.core.project import Project, SegmentTake
@@ -190,41 +188,6 @@ def apply_results(
         apply_take(editor, segment_id, take)
     for item in failed:
         apply_failure(editor, item)
-
-
-@dataclass
-class Drained:
-    """The runner's events since the last look, sorted for the model and the progress display.
-
-    Attributes:
-        takes: (segment id, take) of finished items of the open file.
-        failed: Items that failed.
-        done: Items done (rendered or from the cache).
-        progress: The newest progress snapshot, if any.
-    """
-
-    takes: list[tuple[str, SegmentTake]] = field(default_factory=list)
-    failed: list[QueueItem] = field(default_factory=list)
-    done: int = 0
-    progress: Progress | None = None
-
-
-def drain(events: deque[object], file: ProjectFile | None) -> Drained:
-    """Empty `events` (appended by the runner's threads and the sink: Progress, QueueItem and
-    (file, segment id, take)); takes for another file (one closed since) are dropped."""
-    out = Drained()
-    while events:
-        event = events.popleft()
-        if isinstance(event, Progress):
-            out.progress = event
-        elif isinstance(event, QueueItem):
-            if event.state == FAILED:
-                out.failed.append(event)
-            elif event.state == DONE:
-                out.done += 1
-        elif isinstance(event, tuple) and event[0] is file:
-            out.takes.append((event[1], event[2]))
-    return out
 
 
 class ProjectItemRenderer:

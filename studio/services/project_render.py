@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from studio.batch import project_queue as pq
-from studio.batch.project_job import ProjectRun
+from studio.batch.project_job import ProjectRun, drain
 from studio.batch.render_adapter import factory_like
 from studio.batch.runner import BatchRunner
 from studio.core.batch import CANCELLED, JobCounts
@@ -239,7 +239,7 @@ class ProjectRenderer(QObject):
 
     @Slot()
     def _on_timer_timeout(self) -> None:
-        drained = pq.drain(self._events, self._projects.file)
+        drained = drain(self._events, self._projects.file)
         self._rendered += drained.done
         self._failed += len(drained.failed)
         if drained.takes or drained.failed:
