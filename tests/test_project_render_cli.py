@@ -117,3 +117,19 @@ def test_local_renders_with_an_embedded_waves_local(tmp_path, capsys) -> None:
     with ProjectFile.open(path) as file:
         assert set(states(file.project).values()) == {SegmentState.RENDERED}
         assert {t.backend for s in file.project.segments() for t in s.takes} == {"local"}
+
+
+def test_batch_resume_refuses_a_projects_job(tmp_path, capsys) -> None:
+    """`waves-studio batch --resume N` of a project's job says to use `project render`."""
+    from studio.batch.project_queue import ProjectJobOptions, create_project_job
+    from studio.core.project_render import render_jobs
+    from studio.store.queue import open_queue
+
+    path = _project(tmp_path / "Owned.wavesproj")
+    with ProjectFile.open(path) as file, open_queue(tmp_path / "data") as store:
+        options = ProjectJobOptions(str(path.resolve()))
+        job_id = create_project_job(store, options, render_jobs(file.project))
+    assert main(["--profile", str(tmp_path), "batch", "--resume", str(job_id)]) == 1
+    assert f"resume it with `waves-studio project render {path.resolve()}`" in (
+        capsys.readouterr().err
+    )

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.batch.render_adapter import BATCH_TRANSPORT, ItemResult
-from studio.core.batch import DONE, FAILED, QUEUED, RUNNING, SKIPPED, ItemSpec, QueueItem
+from studio.core.batch import (
+    DONE,
+    FAILED,
+    QUEUED,
+    RUNNING,
+    SKIPPED,
+    ItemSpec,
+    QueueItem,
+    QueueJob,
+)
 from studio.core.errors import CancelledError, StoreError
 from studio.core.project import Project, SegmentTake
 from studio.core.project_edit import ProjectEditor
@@ -95,6 +104,11 @@ def job_options(options_json: str) -> ProjectJobOptions:
     data = json.loads(options_json or "{}")
     known = ProjectJobOptions.__dataclass_fields__
     return ProjectJobOptions(**{k: v for k, v in data.items() if k in known})
+
+
+def is_project_job(job: QueueJob) -> bool:
+    """True for a script project's job (its takes go into the project file, not a folder)."""
+    return bool(json.loads(job.options or "{}").get("kind") == PROJECT_KIND)
 
 
 def unfinished_for(store: QueueStore, path: Path) -> tuple[list[int], int]:
