@@ -47,7 +47,7 @@ class RenderProgress(QWidget):
         self._renderer = renderer
         self.bar = QProgressBar(self)
         self.bar.setAccessibleName("Render progress")
-        self.bar.setMaximumWidth(160)
+        self.bar.setFixedWidth(160)
         self.label = QLabel("", self)
         self.label.setAccessibleName("Render status")
         self.pause_button = QPushButton(PAUSE_LABELS[0], self)

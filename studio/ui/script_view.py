@@ -87,7 +87,6 @@ class ScriptView(ScriptEditing, QWidget):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.summary)
-        top.addWidget(self.render_progress)
 
         self.bar = SegmentBar(self)
         self.bar.play_requested.connect(self.player.play_take)
@@ -115,6 +114,7 @@ class ScriptView(ScriptEditing, QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
+        left_layout.addWidget(self.render_progress)  # a row of its own while a job runs
         left_layout.addWidget(self.empty_label)
         left_layout.addWidget(self.rows_scroll, 1)
         left_layout.addWidget(self.bar)
