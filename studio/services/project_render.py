@@ -192,6 +192,7 @@ class ProjectRenderer(QObject):
             run.stop("pause", "Waves Studio was closed.")
         self.tasks.shutdown(timeout_ms)
         self._small.shutdown(timeout_ms)
+        self._on_timer_timeout()  # the last takes reach the model before it is saved
         self._timer.stop()
         with self._store_lock:
             if self._store is not None:

@@ -262,3 +262,33 @@ def test_closing_the_project_mid_render_pauses_the_job_for_the_next_open(
         projects.open(path)
     assert offered.args[1] >= 1
     qtbot.wait_until(lambda: [s for _, s, _ in _project_jobs(studio.profile)] == [CANCELLED])
+
+
+def test_quitting_mid_render_keeps_finished_takes_and_pauses_the_job(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local_faults
+) -> None:
+    """Quit while rendering: every take the queue counts as done is saved in the project, and
+    the job waits, paused, for the next start."""
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    studio = make_studio()
+    view = studio.window.script.view
+    path = tmp_path / "Quit.wavesproj"
+    projects = _open_new(qtbot, studio, path)
+    view.paste_script(SCRIPT)
+    waves_local_faults(f"latency=300@path={TTS}")
+    view.render_changed()
+    qtbot.wait_until(lambda: view.progress.value() >= 1, timeout=10000)
+    studio.services.projects.shutdown()
+    assert projects.file is None
+    conn = sqlite3.connect(studio.profile / "data" / "queue.sqlite3")
+    try:
+        state, message = conn.execute("SELECT state, message FROM jobs").fetchone()
+        done = conn.execute("SELECT count(*) FROM items WHERE state = 'done'").fetchone()[0]
+    finally:
+        conn.close()
+    assert (state, message) == ("paused", "Waves Studio was closed.")
+    with ProjectFile.open(path) as saved:
+        takes = [s for s in saved.project.segments() if s.takes]
+        assert len(takes) == done >= 1
+        for segment in takes:
+            assert saved.read_audio(segment.chosen_take)[0].size > 0
