@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from studio.core.errors import StudioError
 
 if TYPE_CHECKING:
+    from studio.batch.project_run import ProjectSession, SessionResult
     from studio.core.project import Project
 
 EXIT_DONE, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -57,8 +58,12 @@ def _fail(message: str) -> int:
 
 def run_render(args: argparse.Namespace) -> int:
     """Run `waves-studio project render`; returns the exit status."""
+    from studio.batch.project_progress import SegmentProgress
+    from studio.batch.project_queue import unfinished_for
+    from studio.batch.project_run import ProjectSession
     from studio.batch.session import open_profile
-    from studio.render_cli import server_for
+    from studio.core.project_render import job_characters
+    from studio.store.queue import open_queue
 
     if not 1 <= args.concurrency <= 16:
         return _fail("--concurrency must be between 1 and 16.")
@@ -67,65 +72,59 @@ def run_render(args: argparse.Namespace) -> int:
         return _fail(f"{path} does not exist (or is not a file).")
     try:
         profile = open_profile(args)
-        with server_for(args.local, args.engine, args.base_url or "") as (url, key, kind):
-            return _render(args, path, profile.data_dir, profile.cache_limit, url, key, kind)
+        with (
+            open_queue(profile.data_dir) as store,
+            ProjectSession(path, store, concurrency=args.concurrency) as session,
+        ):
+            session.listener = display = SegmentProgress(lambda: session.project)
+            jobs, unvoiced = session.plan()
+            interrupted, left = unfinished_for(store, session.path)
+            print(
+                f"{path.name}: {len(session.project.segments())} segment(s); {len(jobs)} to "
+                f"render ({job_characters(jobs)} characters in {len(jobs)} request(s))"
+                + (f"; resuming an interrupted render ({left} left)" if interrupted else ""),
+                flush=True,
+            )
+            if not jobs and not interrupted:  # no server needed (nor, for the cloud, a key)
+                if not unvoiced:
+                    print("Everything is rendered: nothing to send.")
+                return _summary(session.project, unvoiced, 0)
+            try:
+                done = _render(args, session, profile.data_dir, profile.cache_limit)
+            finally:
+                display.close()
+            if done is None:
+                print(f"Interrupted; run `{PROG} {path}` again to resume.", file=sys.stderr)
+                return EXIT_INTERRUPTED
+            return _summary(session.project, done.unvoiced, done.done)
     except StudioError as exc:
         return _fail(exc.user_message)
 
 
 def _render(
-    args: argparse.Namespace,
-    path: Path,
-    data_dir: Path,
-    cache_limit: int,
-    url: str,
-    key: str | None,
-    kind: str,
-) -> int:
-    from studio.batch.project_progress import SegmentProgress, segment_label
-    from studio.batch.project_run import ProjectSession
+    args: argparse.Namespace, session: ProjectSession, data_dir: Path, cache_limit: int
+) -> SessionResult | None:
+    """Connect to the server and render; None when Ctrl+C paused it."""
     from studio.batch.render_adapter import client_factory, make_backend, open_library
-    from studio.core.project_render import job_characters
-    from studio.store.queue import open_queue
+    from studio.render_cli import server_for
 
-    engine = args.engine if kind == "local" else ""
-    backend = make_backend(kind, url if kind == "cloud" else "", engine)
-    library = open_library(data_dir, cache_limit)
-    try:
-        with (
-            open_queue(data_dir) as store,
-            ProjectSession(
-                path,
-                store,
-                library,
-                backend,
-                client_factory(url, key),
-                concurrency=args.concurrency,
-            ) as session,
-        ):
-            display = SegmentProgress(lambda: session.project)
-            session.listener = display
-            jobs, _ = session.plan()
-            print(
-                f"{path.name}: {len(session.project.segments())} segment(s); {len(jobs)} to "
-                f"render ({job_characters(jobs)} characters in {len(jobs)} request(s))",
-                flush=True,
-            )
+    with server_for(args.local, args.engine, args.base_url or "") as (url, key, kind):
+        engine = args.engine if kind == "local" else ""
+        backend = make_backend(kind, url if kind == "cloud" else "", engine)
+        library = open_library(data_dir, cache_limit)
+        try:
+            session.connect(library, backend, client_factory(url, key))
             worker = _Worker(session.render)
             try:
                 worker.wait()
             except KeyboardInterrupt:
                 session.pause("Interrupted (Ctrl+C).")
                 worker.wait()
-                display.close()
-                print(f"Interrupted; run `{PROG} {path}` again to resume.", file=sys.stderr)
-                return EXIT_INTERRUPTED
-            finally:
-                display.close()
-            result = worker.result()
-            return _summary(session.project, result.unvoiced, result.done, segment_label)
-    finally:
-        library.close()
+                return None
+            result: SessionResult = worker.result()
+            return result
+        finally:
+            library.close()
 
 
 class _Worker:
@@ -154,10 +153,9 @@ class _Worker:
         return self._outcome[0]
 
 
-def _summary(
-    project: Project, unvoiced: tuple[str, ...], done: int, labels: Callable[[Project, str], str]
-) -> int:
+def _summary(project: Project, unvoiced: tuple[str, ...], done: int) -> int:
     """Print what happened and which segments are not rendered; the exit status."""
+    from studio.batch.project_progress import segment_label
     from studio.core.project_state import SegmentState, states
 
     now = states(project)
@@ -169,7 +167,7 @@ def _summary(
     print(f"rendered {done} segment(s); {len(failed)} failed; {len(unrendered)} not rendered")
     for sid in failed:
         error = project.segment(sid).failure
-        print(f"failed: {labels(project, sid)}: {error}", file=sys.stderr)
+        print(f"failed: {segment_label(project, sid)}: {error}", file=sys.stderr)
     if unvoiced:
         print(
             f"no voice for {', '.join(unvoiced)}: pick one in the Script tab's cast; "
@@ -177,5 +175,5 @@ def _summary(
             file=sys.stderr,
         )
     for sid in unrendered:
-        print(f"not rendered: {labels(project, sid)}", file=sys.stderr)
+        print(f"not rendered: {segment_label(project, sid)}", file=sys.stderr)
     return EXIT_SOME_FAILED if failed or unrendered else EXIT_DONE

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from studio.batch.progress import TerminalProgress
+from studio.batch.progress import TerminalProgress, describe
 from studio.batch.project_queue import segment_of
+from studio.batch.runner import Progress
 from studio.core.batch import DONE, QueueItem
 from studio.core.project import Project
 
@@ -36,6 +37,15 @@ class SegmentProgress(TerminalProgress):
     def __init__(self, project: Callable[[], Project], stream: TextIO | None = None) -> None:
         super().__init__(stream)
         self.project = project
+        self._said = ""
+
+    def _progress(self, p: Progress) -> None:
+        if not self.live:  # plain lines: the same line twice (a pause, then the end) says nothing
+            line = describe(p)
+            if line == self._said:
+                return
+            self._said = line
+        super()._progress(p)
 
     def _item(self, item: QueueItem) -> None:
         if self.live and item.state == DONE:

@@ -73,9 +73,9 @@ class ProjectSession:
         self,
         path: Path,
         store: QueueStore,
-        library: RenderLibrary | None,
-        backend: Backend,
-        client_factory: Callable[[], WavesClient],
+        library: RenderLibrary | None = None,
+        backend: Backend | None = None,
+        client_factory: Callable[[], WavesClient] | None = None,
         *,
         concurrency: int = 3,
         listener: Listener | None = None,
@@ -94,6 +94,15 @@ class ProjectSession:
         self._result = SessionResult()
         self._stopped = threading.Event()
         self._stop_message = ""
+
+    def connect(
+        self,
+        library: RenderLibrary | None,
+        backend: Backend,
+        client_factory: Callable[[], WavesClient],
+    ) -> None:
+        """Say who renders (opened after the plan: nothing to send needs no server)."""
+        self._library, self._backend, self._client_factory = library, backend, client_factory
 
     @property
     def project(self) -> Project:
@@ -135,6 +144,7 @@ class ProjectSession:
         self._result.unvoiced = unvoiced
         if not jobs:
             return None
+        assert self._backend is not None, "connect() first"
         options = ProjectJobOptions(
             str(self.path), self._concurrency, False, self._backend.kind,
             self._backend.base_url if self._backend.kind == "cloud" else "",
@@ -146,6 +156,8 @@ class ProjectSession:
 
     def run_job(self, job_id: int) -> JobCounts:
         """Run one job of the queue to its end (or until paused/cancelled)."""
+        assert self._backend is not None, "connect() first"
+        assert self._client_factory is not None, "connect() first"
         renderer = ProjectItemRenderer(self.file, self._library, self._backend, self._on_take)
         runner = BatchRunner(
             self._store,
