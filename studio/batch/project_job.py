@@ -127,12 +127,15 @@ class Drained:
     progress: Progress | None = None
 
 
-def drain(events: deque[object], file: ProjectFile | None) -> Drained:
-    """Empty `events` (appended by the runner's threads and the sink: Progress, QueueItem and
-    (file, segment id, take)); takes for another file (one closed since) are dropped."""
+def drain(events: deque[tuple[ProjectFile, object]], file: ProjectFile | None) -> Drained:
+    """Empty `events`: (project file, event) pairs appended by the runner's threads (Progress,
+    QueueItem) and the take sink ((segment id, take)). Events of another file (one closed or
+    saved as another since) are dropped: they belong to a paused job, resumed with that file."""
     out = Drained()
     while events:
-        event = events.popleft()
+        source, event = events.popleft()
+        if source is not file:
+            continue
         if isinstance(event, Progress):
             out.progress = event
         elif isinstance(event, QueueItem):
@@ -140,6 +143,6 @@ def drain(events: deque[object], file: ProjectFile | None) -> Drained:
                 out.failed.append(event)
             elif event.state == DONE:
                 out.done += 1
-        elif isinstance(event, tuple) and event[0] is file:
-            out.takes.append((event[1], event[2]))
+        elif isinstance(event, tuple):
+            out.takes.append((event[0], event[1]))
     return out

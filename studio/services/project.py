@@ -35,6 +35,8 @@ class ProjectService(QObject):
         editor: The ProjectEditor of the open project, or None.
         file: The open ProjectFile, or None (used only on the file runner).
         files: The runner for file work: one thread, so saves happen in order.
+        close_hooks: Called with a ProjectFile on the file runner just before it closes
+            (Close, Open, Save As, quit): a render stops writing into it.
 
     Signals:
         project_changed(object Project): after every edit, undo, redo or new take.
@@ -67,7 +69,6 @@ class ProjectService(QObject):
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(IDLE_CHECKPOINT_MS)
         self._idle_timer.timeout.connect(self.checkpoint)
-        # Called on the file runner before a file closes (a render stops writing into it).
         self.close_hooks: list[Callable[[ProjectFile], None]] = []
 
     # -- state ------------------------------------------------------------------------------
@@ -121,8 +122,11 @@ class ProjectService(QObject):
         if file is None or saver is None:
             return
         path = _with_suffix(path)
+        hooks = list(self.close_hooks)
 
         def copy(_ctx: TaskContext) -> ProjectFile:
+            for hook in hooks:  # this file closes too: a render stops writing into it first
+                hook(file)
             saver.flush()
             return file.save_as(path)
 

@@ -57,7 +57,6 @@ class ProjectRenderer(QObject):
         library: RenderLibrary | None,
         messages: MessageBus,
         data_dir: Path,
-        tasks: TaskRunner | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -66,15 +65,15 @@ class ProjectRenderer(QObject):
         self._library = library
         self._messages = messages
         self._data_dir = data_dir
-        self.tasks = tasks or TaskRunner(max_threads=1, parent=self)  # runs jobs one by one
+        self.tasks = TaskRunner(max_threads=1, parent=self)  # runs jobs one by one
         self._small = TaskRunner(max_threads=1, parent=self)  # queue look-ups
         self._store: QueueStore | None = None
         self._store_lock = threading.Lock()
-        self._events: deque[object] = deque()
+        self._events: deque[tuple[ProjectFile, object]] = deque()
         self._timer = QTimer(self)
         self._timer.setInterval(DRAIN_INTERVAL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
-        self._runs: list[ProjectRun] = []  # this run's jobs (Stop ends it at once)
+        self._runs: list[ProjectRun] = []  # this run's jobs
         self._active: list[ProjectRun] = []  # jobs still running (a close waits for them)
         self._inflight: set[str] = set()  # segments with an item queued or running
         self._rendered = self._failed = 0
@@ -92,8 +91,13 @@ class ProjectRenderer(QObject):
 
     @property
     def busy(self) -> bool:
-        """True while a run has jobs left."""
+        """True while a run has jobs left (Stop ends the run at once)."""
         return bool(self._runs)
+
+    @property
+    def jobs_running(self) -> int:
+        """Jobs whose task has not ended yet (after Stop or a close, until they wind down)."""
+        return len(self._active)
 
     @property
     def paused(self) -> bool:
@@ -214,16 +218,17 @@ class ProjectRenderer(QObject):
         self._timer.start()
         if run.jobs:
             self.render_progressed.emit(0, len(run.jobs))
-        events = self._events
+        events, file = self._events, run.file
 
         def sink(segment_id: str, take: SegmentTake) -> None:
-            events.append((run.file, segment_id, take))
+            events.append((file, (segment_id, take)))
+
+        def listener(event: object) -> None:
+            events.append((file, event))
 
         def work(_ctx: TaskContext) -> JobCounts:
             store = self._queue()
-            return run.run(
-                store, self._library, backend, factory, sink, events.append, MAX_PARALLEL
-            )
+            return run.run(store, self._library, backend, factory, sink, listener, MAX_PARALLEL)
 
         self.tasks.submit(
             work,

@@ -292,3 +292,32 @@ def test_quitting_mid_render_keeps_finished_takes_and_pauses_the_job(
         assert len(takes) == done >= 1
         for segment in takes:
             assert saved.read_audio(segment.chosen_take)[0].size > 0
+
+
+def test_save_as_mid_render_stops_it_cleanly(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local_faults
+) -> None:
+    """Save As while rendering: the render stops before the old file closes (no item fails for
+    writing into a closed file; the job waits, paused) and every take of the copy has its
+    audio."""
+    monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
+    studio = make_studio()
+    view = studio.window.script.view
+    projects = _open_new(qtbot, studio, tmp_path / "Before.wavesproj")
+    view.paste_script(SCRIPT)
+    renderer = studio.services.projects.renderer
+    waves_local_faults(f"latency=300@path={TTS}")
+    view.render_changed()
+    qtbot.wait_until(lambda: view.progress.value() >= 1, timeout=10000)
+    copy = tmp_path / "After.wavesproj"
+    with qtbot.wait_signal(renderer.render_finished, timeout=15000):
+        projects.save_as(copy)
+    qtbot.wait_until(lambda: projects.path == copy, timeout=15000)
+    qtbot.wait_until(lambda: projects.files.pool.activeThreadCount() == 0, timeout=15000)
+    qtbot.wait_until(lambda: renderer.jobs_running == 0, timeout=15000)  # its events drained
+    assert SegmentState.FAILED not in states(projects.project).values()
+    # Stopped, not failed: the old file's job waits, paused, for that file to open again.
+    assert [s for _, s, _ in _project_jobs(studio.profile)] == ["paused"]
+    for segment in projects.project.segments():
+        if segment.chosen_take:
+            assert projects.file.read_audio(segment.chosen_take)[0].size > 0
