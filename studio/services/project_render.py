@@ -294,7 +294,8 @@ class ProjectRenderer(QObject):
 
         def found(result: tuple[list[int], int]) -> None:
             ids, left = result
-            if ids and self._projects.path is not None and str(self._projects.path) == path:
+            # A render started meanwhile may be one of them: the rest are offered next time.
+            if ids and not self._active and str(self._projects.path) == path:
                 self.resume_offered.emit(ids, left)
 
         self._small.submit(

@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -321,3 +322,29 @@ def test_save_as_mid_render_stops_it_cleanly(
     for segment in projects.project.segments():
         if segment.chosen_take:
             assert projects.file.read_audio(segment.chosen_take)[0].size > 0
+
+
+def test_a_render_started_right_after_opening_is_never_offered_as_interrupted(
+    qtbot, make_studio, tmp_path, monkeypatch
+) -> None:
+    """The look for interrupted jobs runs off the GUI thread; a render the user starts before it
+    answers is not mistaken for one (no resume offer while it runs)."""
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text, **k: asked.append(text) or True)
+    studio = make_studio()
+    renderer = studio.services.projects.renderer
+    gate = threading.Event()
+    renderer._small.submit(lambda _ctx: gate.wait(10))  # the look waits behind this
+    try:
+        _open_new(qtbot, studio, tmp_path / "Quick.wavesproj")
+        studio.window.script.view.paste_script(SCRIPT)
+        studio.window.script.view.render_changed()
+        qtbot.wait_until(lambda: len(_project_jobs(studio.profile)) == 1, timeout=5000)
+    finally:
+        gate.set()
+    answered: list[bool] = []  # queued behind the look: its answer has come once this has
+    renderer._small.submit(lambda _ctx: None, lambda _r: answered.append(True))
+    qtbot.wait_until(lambda: bool(answered), timeout=5000)
+    assert renderer.busy  # the look answered while the render ran
+    assert [t for t in asked if "Resume" in t] == []
+    qtbot.wait_until(lambda: not renderer.busy, timeout=20000)
