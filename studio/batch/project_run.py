@@ -21,10 +21,11 @@ from studio.batch.project_queue import (
     apply_take,
     create_project_job,
     reconcile,
+    segment_of,
     unfinished_for,
 )
 from studio.batch.runner import BatchRunner, Listener
-from studio.core.batch import FAILED, JobCounts, QueueItem
+from studio.core.batch import DONE, FAILED, SKIPPED, JobCounts, QueueItem
 from studio.core.project import Project, SegmentTake
 from studio.core.project_edit import ProjectEditor
 from studio.core.project_render import RenderJob, plan_render
@@ -195,15 +196,15 @@ class ProjectSession:
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, QueueItem):
+            segment_id, _ = segment_of(event)
             if event.state == FAILED:
                 with self._lock:
                     apply_failure(self.editor, event)
                     self._saver.changed(self.editor.project)
-                segment_id = event.spec.key.rpartition(":")[0]
                 self._result.failed[segment_id] = event.error
-            elif event.state in ("done", "skipped"):
+            elif event.state in (DONE, SKIPPED):
                 self._result.done += 1
-                self._result.failed.pop(event.spec.key.rpartition(":")[0], None)
+                self._result.failed.pop(segment_id, None)
         if self.listener is not None:
             self.listener(event)
 
