@@ -93,7 +93,11 @@ def segment_of(item: QueueItem | ItemSpec) -> tuple[str, str]:
 
 
 def create_project_job(store: QueueStore, options: ProjectJobOptions, jobs: list[RenderJob]) -> int:
-    """Queue `jobs` as a new job of the project; its id. Its 'folder' is the project file."""
+    """Queue `jobs` as a new job of the project; its id.
+
+    The job's output folder is the project file itself: the runner's recovery, which looks for
+    finished or partial output files there, then finds none (`reconcile` asks the project).
+    """
     data = {"kind": PROJECT_KIND, **options.__dict__}
     path = Path(options.project)
     return store.create_job(str(path), path, json.dumps(data), item_specs(jobs))
