@@ -348,3 +348,45 @@ def test_a_render_started_right_after_opening_is_never_offered_as_interrupted(
     assert renderer.busy  # the look answered while the render ran
     assert [t for t in asked if "Resume" in t] == []
     qtbot.wait_until(lambda: not renderer.busy, timeout=20000)
+
+
+def test_three_edits_of_a_500_segment_script_send_three_requests(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local
+) -> None:
+    """In the window: a rendered 500-sentence script, 3 sentences edited, Render changed sends
+    exactly 3 synthesis requests (the server counts) and asked about 3 requests first."""
+    from studio.core.project import SegmentTake
+    from studio.core.project_state import segment_key
+
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text, **k: asked.append(text) or True)
+    studio = make_studio()
+    projects = _open_new(qtbot, studio, tmp_path / "Long.wavesproj")
+    paragraphs = [
+        f"{'Alice' if p % 2 else 'Bob'}: "
+        + " ".join(f"Paragraph {p} says sentence {s}." for s in range(5))
+        for p in range(100)
+    ]
+    studio.window.script.view.paste_script("\n\n".join(paragraphs))
+    project = projects.project
+    assert len(project.segments()) == 500
+
+    def render_all(editor: ProjectEditor) -> None:  # as if rendered (no audio needed here)
+        for block in project.blocks:
+            for segment in block.segments:
+                key = segment_key(project, block, segment)
+                take = SegmentTake(f"t-{segment.segment_id}", key, segment.text, 1.0, 24000)
+                editor.add_take(segment.segment_id, take)
+
+    projects.edit(render_all)
+    for n in (7, 50, 93):
+        block = projects.project.blocks[n]
+        text = block.text.replace("sentence 3.", "sentence three.")
+        projects.edit(lambda e, b=block.block_id, t=text: e.set_block_text(b, t))
+    waves_local.stats.reset()
+    renderer = studio.services.projects.renderer
+    with qtbot.wait_signal(renderer.render_finished, timeout=20000) as finished:
+        studio.window.script.view.render_changed()
+    assert finished.args == [3, 0]
+    assert "3 request(s)" in asked[-1]
+    assert waves_local.stats.requests(TTS) == 3
