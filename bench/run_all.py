@@ -80,6 +80,7 @@ BENCHES: dict[str, Bench] = {
     "bench_fonts": Bench(("--runs", "5"), ("--runs", "2"), 300, 120),
     "bench_pronunciation": Bench((), ("--engine", "tone", "--rules", "5"), 1200, 300),
     "bench_batch": Bench((), ("--rows", "500", "--rounds", "1"), 900, 300),
+    "bench_project_render": Bench((), ("--rounds", "1"), 600, 180),
     "bench_clones": Bench(("--own-pulse",), ("--own-pulse", "--rounds", "1"), 600, 180),
     "bench_frozen": Bench((), ("--runs", "1"), 900, 300),  # starts its own Xvfb
     "calibrate_verdict": Bench(skip="a calibration without goals: run it by hand"),

@@ -71,7 +71,8 @@ def main(out_dir: Path) -> None:
     settle(100)
     grab(window, out_dir / "script-view-stale.png")
     ps.renderer.render_changed()
-    wait_for(lambda: view.progress.value() >= 2)
+    # Mid-render, with the job's line filled in: done/total, throughput, time left, concurrency.
+    wait_for(lambda: view.progress.value() >= 2 and "left" in view.render_progress.label.text())
     grab(window, out_dir / "script-view.png")
     wait_for(lambda: not ps.renderer.busy, 120)
     shutdown(services)

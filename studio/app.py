@@ -119,7 +119,9 @@ def build_services(
         batch=BatchService(
             backend, profile.data_dir, int(settings.get("cache/max_mb")) * 1024 * 1024, messages
         ),
-        projects=build_project_services(settings, messages, backend, library, playback),
+        projects=build_project_services(
+            settings, messages, backend, library, playback, profile.data_dir
+        ),
     )
 
 

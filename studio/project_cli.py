@@ -1,4 +1,4 @@
-"""`waves-studio project`: import a script into a project file, fit a dub to its cues, export it.
+"""`waves-studio project`: import a script into a project file, render it, fit a dub, export it.
 
 Exit status: 0 done, 1 a usage error (bad option or value), 2 something could not be done (a
 malformed script, a missing or busy project, segments not rendered yet, an existing output).
@@ -17,6 +17,7 @@ from studio.core import contract as c
 from studio.core.dubbing import API_MAX_SPEED, API_MIN_SPEED, DEFAULT_MAX_SPEED
 from studio.core.errors import FileExistsExportError, StudioError
 from studio.core.untrusted import safe_text
+from studio.project_render_cli import add_render_parser, run_render
 
 USAGE = 1
 FAILED = 2
@@ -34,11 +35,12 @@ def add_project_parser(sub: Any) -> Any:
     own subparsers object (where another subcommand, e.g. `render`, adds itself)."""
     p = sub.add_parser(
         "project",
-        help="script projects: import a script or subtitles, fit a dub, export the mix",
+        help="script projects: import a script or subtitles, render, fit a dub, export the mix",
         description="Script projects (.wavesproj) from the command line.",
     )
     commands = p.add_subparsers(dest="project_command", metavar="SUBCOMMAND", required=True)
     _add_import(commands)
+    add_render_parser(commands)
     _add_fit(commands)
     _add_export(commands)
     return commands
@@ -231,6 +233,7 @@ def run_export(args: argparse.Namespace) -> int:
 # Subcommand -> runner. `project render` (issue 15) registers here too.
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": run_import,
+    "render": run_render,
     "fit": run_fit,
     "export": run_export,
 }

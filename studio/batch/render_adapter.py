@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from studio.core.batch import ItemSpec
 
@@ -39,6 +39,24 @@ class ItemResult:
     duration_s: float
     request_id: str
     from_cache: bool
+
+
+class RendersItems(Protocol):
+    """What the BatchRunner needs of a renderer: ItemRenderer (files in a folder) and the
+    script project's renderer (takes in the project file)."""
+
+    @property
+    def backend(self) -> Backend:
+        """Who renders (the report names it)."""
+
+    def render(
+        self,
+        client: WavesClient,
+        item: ItemSpec,
+        path: Path,
+        cancel: threading.Event | None = None,
+    ) -> ItemResult:
+        """Render `item` to its output; raise a StudioError (CancelledError when stopped)."""
 
 
 class ItemRenderer:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from studio.batch.control import Concurrency, backoff_s
 from studio.batch.recovery import disk_full, retryable, take_over
-from studio.batch.render_adapter import ItemRenderer
+from studio.batch.render_adapter import RendersItems
 from studio.core.batch import (
     ACTIVE,
     CANCELLED,
@@ -87,7 +87,7 @@ class BatchRunner:
         self,
         store: QueueStore,
         job_id: int,
-        renderer: ItemRenderer,
+        renderer: RendersItems,
         client_factory: Callable[[], WavesClient],
         *,
         concurrency: int = 3,

@@ -12,6 +12,7 @@ from studio.batch.cli import EXIT_DONE, EXIT_INTERRUPTED, EXIT_SOME_FAILED
 from studio.batch.inputs import read_input
 from studio.batch.jobs import JobOptions, create_job, job_options, write_outputs
 from studio.batch.plan import BatchDefaults, BatchPlan, plan_batch
+from studio.batch.project_queue import is_project_job
 from studio.core.errors import StoreError, ValidationError
 from studio.render_cli import server_for
 from studio.store.queue import QueueStore, open_queue
@@ -124,6 +125,11 @@ def resume_job(args: argparse.Namespace, profile: ProfilePaths) -> int:
             job = jobs[0]
         else:
             job = store.job(args.resume)
+        if is_project_job(job):
+            raise ValidationError(
+                f"Job {job.id} renders the script project {job.source}: resume it with "
+                f"`waves-studio project render {job.source}`."
+            )
         options, _ = job_options(job)
         if args.concurrency is not None:
             options = JobOptions(**{**options.__dict__, "concurrency": args.concurrency})

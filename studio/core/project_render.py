@@ -28,6 +28,26 @@ class RenderJob:
     spec: RenderSpec
 
 
+@dataclass(frozen=True)
+class RenderPlan:
+    """What Render changed would send, shown before it starts.
+
+    Attributes:
+        jobs: One per segment.
+        characters: Characters sent (what the cloud bills).
+        unvoiced: Names of speakers whose segments have no voice yet (nothing can render).
+    """
+
+    jobs: tuple[RenderJob, ...]
+    characters: int
+    unvoiced: tuple[str, ...] = ()
+
+    @property
+    def requests(self) -> int:
+        """Synthesis requests (one per segment: a segment is at most 250 characters)."""
+        return len(self.jobs)
+
+
 def render_jobs(project: Project, segment_ids: set[str] | None = None) -> list[RenderJob]:
     """Jobs for every unlocked segment that is not rendered, stale or failed, in reading order.
 
@@ -63,3 +83,14 @@ def render_jobs(project: Project, segment_ids: set[str] | None = None) -> list[R
 def job_characters(jobs: list[RenderJob]) -> int:
     """Characters the jobs will send (shown before Render changed starts)."""
     return sum(len(job.text) for job in jobs)
+
+
+def plan_render(project: Project, segment_ids: set[str] | None = None) -> RenderPlan:
+    """The jobs of Render changed (or of Regenerate for `segment_ids`), with what they cost."""
+    jobs = render_jobs(project, segment_ids)
+    unvoiced = {
+        project.cast.get(project.block_of(job.segment_id).speaker_id).name
+        for job in jobs
+        if not job.spec.voice_id
+    }
+    return RenderPlan(tuple(jobs), job_characters(jobs), tuple(sorted(unvoiced)))

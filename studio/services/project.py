@@ -22,6 +22,9 @@ from studio.store.project_file import SUFFIX, ProjectFile
 log = logging.getLogger(__name__)
 RECENT_KEY = "projects/recent"
 MAX_RECENT = 10
+# Edits paused this long: fold the WAL into the file (it would otherwise keep every page
+# saved since the project was opened), so it stays small and a copy of the file is current.
+IDLE_CHECKPOINT_MS = 5000
 
 
 class ProjectService(QObject):
@@ -32,6 +35,8 @@ class ProjectService(QObject):
         editor: The ProjectEditor of the open project, or None.
         file: The open ProjectFile, or None (used only on the file runner).
         files: The runner for file work: one thread, so saves happen in order.
+        close_hooks: Called with a ProjectFile on the file runner just before it closes
+            (Close, Open, Save As, quit): a render stops writing into it.
 
     Signals:
         project_changed(object Project): after every edit, undo, redo or new take.
@@ -60,6 +65,11 @@ class ProjectService(QObject):
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.timeout.connect(self._on_save_timer_timeout)
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(IDLE_CHECKPOINT_MS)
+        self._idle_timer.timeout.connect(self.checkpoint)
+        self.close_hooks: list[Callable[[ProjectFile], None]] = []
 
     # -- state ------------------------------------------------------------------------------
 
@@ -118,8 +128,11 @@ class ProjectService(QObject):
         if file is None or saver is None:
             return
         path = _with_suffix(path)
+        hooks = list(self.close_hooks)
 
         def copy(_ctx: TaskContext) -> ProjectFile:
+            for hook in hooks:  # this file closes too: a render stops writing into it first
+                hook(file)
             saver.flush()
             return file.save_as(path)
 
@@ -145,15 +158,19 @@ class ProjectService(QObject):
         file, saver = self.file, self._autosaver
         self.file, self._autosaver = None, None
         self._save_timer.stop()
+        self._idle_timer.stop()
         if file is None:
             return
+        hooks = list(self.close_hooks)
 
         def finish(_ctx: TaskContext) -> None:
             try:
+                for hook in hooks:
+                    hook(file)
                 if saver is not None:
                     saver.flush()
             finally:
-                file.close()
+                file.close()  # folds the WAL in
 
         self.files.submit(finish, on_failure=self._messages.report)
 
@@ -221,7 +238,11 @@ class ProjectService(QObject):
             saver.flush()
 
         # Written on the file runner; a change that arrives meanwhile schedules the next one.
-        self.files.submit(write, lambda _r: self._schedule_save(), self._on_save_failed)
+        self.files.submit(write, self._on_saved, self._on_save_failed)
+
+    def _on_saved(self, _result: object) -> None:
+        self._schedule_save()
+        self._idle_timer.start()  # restarted by every save: it fires once edits pause
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self._messages.report(exc, context="Saving the project failed")
@@ -233,6 +254,21 @@ class ProjectService(QObject):
         if saver is not None:
             self._save_timer.stop()
             self.files.submit(lambda _ctx: saver.flush(), on_failure=self._on_save_failed)
+
+    @Slot()
+    def checkpoint(self) -> None:
+        """Write pending edits and fold the WAL into the project file, on the file runner (when
+        edits pause, and after a render job)."""
+        file = self.file
+        if file is None:
+            return
+        self.flush()
+        # After the flush (one thread: in order). A failure is only logged: the saves are safe
+        # in the WAL, and the next pause tries again.
+        self.files.submit(
+            lambda _ctx: file.checkpoint(),
+            on_failure=lambda exc: log.warning("Folding in the project's recent saves: %s", exc),
+        )
 
 
 def _with_suffix(path: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from studio.library import RenderLibrary
 from studio.services.backend import BackendService
@@ -26,9 +27,8 @@ class ProjectServices:
     transfer: ProjectTransfer
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
-        """Stop renders, write pending edits and close the file (on quit)."""
-        self.renderer.cancel()
-        self.renderer.tasks.shutdown(timeout_ms)
+        """Pause renders (resumable at the next start), write pending edits, close the file."""
+        self.renderer.shutdown(timeout_ms)
         self.transfer.shutdown(timeout_ms)  # an export stops and cleans up before the file closes
         self.projects.shutdown(timeout_ms)
 
@@ -39,9 +39,10 @@ def build_project_services(
     backend: BackendService,
     library: RenderLibrary | None,
     playback: PlaybackService,
+    data_dir: Path,
 ) -> ProjectServices:
-    """Create the project services of one run."""
+    """Create the project services of one run (`data_dir` holds the render queue)."""
     projects = ProjectService(settings, messages)
-    renderer = ProjectRenderer(projects, backend, library, messages)
+    renderer = ProjectRenderer(projects, backend, library, messages, data_dir)
     player = ProjectPlayer(projects, playback, messages)
     return ProjectServices(projects, renderer, player, ProjectTransfer(projects))

@@ -127,10 +127,11 @@ class QueueStore(SqliteStore):
             raise StoreError(f"There is no batch job {job_id} in the render queue.")
         return job_from_row(row)
 
-    def unfinished_jobs(self) -> list[QueueJob]:
-        """Jobs that still have work and were not cancelled, newest first."""
+    def unfinished_jobs(self, kind: str = "batch") -> list[QueueJob]:
+        """Jobs of `kind` ("batch" or "project") that still have work and were not cancelled,
+        newest first."""
         with self._using("listing jobs") as conn:
-            rows = conn.execute(SELECT_UNFINISHED, (FINISHED, CANCELLED)).fetchall()
+            rows = conn.execute(SELECT_UNFINISHED, (FINISHED, CANCELLED, kind)).fetchall()
         return [job_from_row(r) for r in rows]
 
     def set_job_state(self, job_id: int, state: str, message: str = "", owner_pid: int = 0) -> None:

@@ -62,7 +62,12 @@ ITEM_COLUMNS = (
 JOB_COLUMNS = "id, created_at, source, out_dir, state, options, message, owner_pid, total"
 # Column lists are constants of this module, never input: the f-strings are not injectable.
 SELECT_JOB = f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?"  # noqa: S608
-SELECT_UNFINISHED = f"SELECT {JOB_COLUMNS} FROM jobs WHERE state NOT IN (?, ?) ORDER BY id DESC"  # noqa: S608
+# A job's kind lives in its options ("kind": "project" for a script project's renders; batch
+# jobs, the first kind, have none), so the batch panel never offers to resume a project's job.
+SELECT_UNFINISHED = (
+    f"SELECT {JOB_COLUMNS} FROM jobs WHERE state NOT IN (?, ?) "  # noqa: S608
+    "AND coalesce(json_extract(options, '$.kind'), 'batch') = ? ORDER BY id DESC"
+)
 CLAIM = (
     "UPDATE items SET state = 'running', attempts = attempts + 1, started_at = ? "  # noqa: S608
     "WHERE id = (SELECT id FROM items WHERE job_id = ? AND state = 'queued' "

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -26,6 +23,7 @@ from studio.ui.script_cast import CastPanel
 from studio.ui.script_edits import ScriptEditing
 from studio.ui.script_find import ScriptFinder
 from studio.ui.script_find_bar import FindBar
+from studio.ui.script_render_bar import RenderProgress
 from studio.ui.script_rows import BlockRow
 from studio.ui.script_segment_bar import SegmentBar
 from studio.ui.script_summary import ScriptSummary
@@ -59,7 +57,6 @@ class ScriptView(ScriptEditing, QWidget):
         self.rows: dict[str, BlockRow] = {}
         self.selected = ""
         self._shown: Project | None = None
-        self._started = time.monotonic()
         self._order: list[str] = []
 
         self.render_button = QPushButton(RENDER_LABELS[0], self)
@@ -81,16 +78,13 @@ class ScriptView(ScriptEditing, QWidget):
             self.pause_button,
         )  # fmt: skip
         self.summary = ScriptSummary(self)
-        self.progress = QProgressBar(self)
-        self.progress.setAccessibleName("Render progress")
-        self.progress.setMaximumWidth(160)
-        self.progress.hide()
+        self.render_progress = RenderProgress(renderer, self)
+        self.progress = self.render_progress.bar
         top = QHBoxLayout()
         for widget in self._tools:
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.summary)
-        top.addWidget(self.progress)
 
         self.bar = SegmentBar(self)
         self.bar.play_requested.connect(self.player.play_take)
@@ -123,6 +117,7 @@ class ScriptView(ScriptEditing, QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
         left_layout.addWidget(self.find_bar)
+        left_layout.addWidget(self.render_progress)  # a row of its own while a job runs
         left_layout.addWidget(self.empty_label)
         left_layout.addWidget(self.rows_scroll, 1)
         left_layout.addWidget(self.bar)
@@ -138,6 +133,7 @@ class ScriptView(ScriptEditing, QWidget):
         projects.project_changed.connect(self.show_project)
         renderer.render_progressed.connect(self._on_render_progressed)
         renderer.render_finished.connect(self._on_render_finished)
+        renderer.resume_offered.connect(self._on_resume_offered)
         player.segment_changed.connect(self._on_speaking_changed)
         self.show_project(None)
 
@@ -257,25 +253,25 @@ class ScriptView(ScriptEditing, QWidget):
 
     @Slot(int, int)
     def _on_render_progressed(self, done: int, total: int) -> None:
-        if done == 0:
-            self._started = time.monotonic()
         self.render_button.setText(RENDER_LABELS[1])
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setVisible(done < total)
-        self.progress.setFormat(f"{done}/{total}")
-        eta = ""
-        if 0 < done < total:  # from the pace so far (the jobs are alike: one sentence each)
-            left = (time.monotonic() - self._started) / done * (total - done)
-            eta = f", about {max(1, round(left))} s left"
-        self.status.emit(f"Rendering segments: {done} of {total}{eta}")
+        self.status.emit(f"Rendering segments: {done} of {total}")
 
     @Slot(int, int)
     def _on_render_finished(self, rendered: int, failed: int) -> None:
-        self.progress.hide()
         self.render_button.setText(RENDER_LABELS[0])
         tail = f", {failed} failed" if failed else ""
         self.status.emit(f"Rendered {rendered} segment(s){tail}.")
+
+    @Slot(object, int)
+    def _on_resume_offered(self, job_ids: list[int], left: int) -> None:
+        text = (
+            f"Rendering this project stopped with {left} segment(s) to go (Waves Studio was "
+            "closed or stopped unexpectedly). Resume it now? Finished segments are kept either way."
+        )
+        if dialogs.ask(self, "Resume rendering", text, default_yes=True):
+            self.renderer.resume(job_ids)
+        else:
+            self.renderer.discard(job_ids)
 
     @Slot(str)
     def _on_speaking_changed(self, segment_id: str) -> None:

@@ -337,13 +337,14 @@ def test_newer_and_busy_project_files_are_refused_clearly(qtbot, make_studio, tm
 def test_a_failed_segment_says_so_and_render_changed_retries_it(
     qtbot, make_studio, tmp_path, monkeypatch, waves_local_faults
 ) -> None:
-    """A server error marks the segment failed (stripe text says so); the next run renders it."""
+    """A request the server refuses marks the segment failed (stripe text says so); the next run
+    renders it. (A 5xx is retried by the queue first, with back-off: tests/batch cover that.)"""
     monkeypatch.setattr(dialogs, "ask", lambda *a, **k: True)
     studio = make_studio()
     view = studio.window.script.view
     projects = _open_new(qtbot, studio, tmp_path / "Fail.wavesproj")
     view.paste_script("Alice: Hi there.")
-    waves_local_faults("status=500@path=/waves/v1/tts")
+    waves_local_faults("status=422@path=/waves/v1/tts")
     renderer = studio.services.projects.renderer
     with qtbot.wait_signal(renderer.render_finished, timeout=20000) as finished:
         view.render_changed()
