@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from studio.core.errors import StudioError
 
@@ -36,19 +35,6 @@ def add_render_parser(sub: Any) -> None:
     where.add_argument("--local", action="store_true", help="use an embedded waves-local")
     p.add_argument("--engine", default="auto", choices=("auto", "piper", "espeak", "tone"))
     p.add_argument("--concurrency", type=int, default=3, help="renders at once (1-16, default 3)")
-    exit_1_on_usage(p)
-
-
-def exit_1_on_usage(parser: argparse.ArgumentParser) -> None:
-    """Make `parser` exit with 1 on a usage error (argparse's 2 means "some failed" here)."""
-    parser.error = types.MethodType(_usage_error, parser)  # type: ignore[method-assign]
-
-
-def _usage_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:
-    """argparse exits with 2 on usage errors; 2 means "some segments failed" here."""
-    parser.print_usage(sys.stderr)
-    print(f"{parser.prog}: {message}", file=sys.stderr)
-    sys.exit(EXIT_USAGE)
 
 
 def _fail(message: str) -> int:
