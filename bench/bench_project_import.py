@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from studio.core.project_script import project_from_script
+from studio.core.project_build import project_from_script
 from studio.core.script_import import import_script
 from studio.store.project_file import ProjectFile
 
@@ -53,7 +53,7 @@ def main() -> None:
         start = time.perf_counter()
         script = import_script(source)
         parsed = time.perf_counter()
-        project = project_from_script("Bench", "emily", script)
+        project = project_from_script(script, "Bench", voice_id="emily")
         built = time.perf_counter()
         ProjectFile.create(folder / f"run{run}.wavesproj", project).close()
         done = time.perf_counter()

@@ -16,7 +16,7 @@ from studio.services.tasks import TaskContext, TaskRunner
 if TYPE_CHECKING:  # the import and export libraries load on first use (a faster start)
     from studio.audio.project_export import ProjectExport
     from studio.core.project import Project
-    from studio.core.project_script import ScriptContent
+    from studio.core.project_build import ScriptContent
     from studio.core.script_import import ImportedScript
 
 
@@ -86,7 +86,7 @@ class ProjectTransfer(QObject):
         `content_ready`."""
 
         def build(_ctx: TaskContext) -> ScriptContent:
-            from studio.core.project_script import script_content
+            from studio.core.project_build import script_content
 
             return script_content(project, script)
 
@@ -96,9 +96,9 @@ class ProjectTransfer(QObject):
         """Create a project file at `path` holding `script` and open it (as File → New does)."""
 
         def build() -> Project:
-            from studio.core.project_script import project_from_script
+            from studio.core.project_build import project_from_script
 
-            return project_from_script(path.stem, voice_id, script)
+            return project_from_script(script, path.stem, voice_id=voice_id)
 
         self._projects.create(path, build)
 

@@ -13,7 +13,7 @@ import srt
 import webvtt
 from PySide6.QtCore import Qt
 
-from studio.core.project_script import project_from_script
+from studio.core.project_build import project_from_script
 from studio.core.script_import import import_script
 from studio.ui import dialogs
 
@@ -29,7 +29,7 @@ def _rendered(qtbot, studio, tmp_path: Path, monkeypatch):
     with qtbot.wait_signal(projects.file_changed, timeout=5000):
         projects.create(
             tmp_path / "Lighthouse.wavesproj",
-            lambda: project_from_script("Lighthouse", voice, script),
+            lambda: project_from_script(script, "Lighthouse", voice_id=voice),
         )
     export_action = studio.window.project_io.exports.action
     assert not export_action.isEnabled()  # nothing rendered: nothing to export
