@@ -7,13 +7,13 @@ import itertools
 
 from studio.core import project_ops as ops
 from studio.core.project import SegmentTake
-from studio.core.project_edit import ProjectEditor
 from studio.core.project_build import (
     import_command,
     is_empty,
     project_from_script,
     script_content,
 )
+from studio.core.project_edit import ProjectEditor
 from studio.core.project_state import segment_key
 from studio.core.script_import import import_text
 

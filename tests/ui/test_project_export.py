@@ -56,7 +56,7 @@ def _export(qtbot, studio, dialog) -> list[Path]:
     transfer = studio.services.projects.transfer
     with qtbot.wait_signal(transfer.export_finished, timeout=30000) as done:
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    return done.args[0]
+    return list(done.args[0].files)  # an ExportReport, as the CLI gets
 
 
 @pytest.mark.slow

@@ -1,5 +1,7 @@
-"""Project export (the library behind File → Export…): which takes go in, split files in a
-ZIP with chapter frames, subtitles at the takes' real places, and all-or-nothing output."""
+"""studio.project_export called as the window's File → Export… calls it (a project as edited, a
+name, a folder chosen in the dialog): which takes go in, split files in a ZIP with chapter
+frames, subtitles at the takes' real places, leaving out unrendered segments, and
+all-or-nothing output."""
 
 from __future__ import annotations
 
@@ -8,20 +10,19 @@ import threading
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pytest
 import soundfile
 import srt
 
-from studio.audio.mixdown import MixOptions
-from studio.audio.project_export import ProjectExport, export_project, output_names
 from studio.core import project_ops as ops
-from studio.core.errors import CancelledError, ExportError, FileExistsExportError
+from studio.core.errors import CancelledError, ExportError
 from studio.core.project import SegmentTake
-from studio.core.project_mix import unrendered
-from studio.core.project_script import project_from_script
+from studio.core.project_build import project_from_script
+from studio.core.project_mix import NotReadyError, unready
 from studio.core.project_state import SegmentState, segment_key
 from studio.core.script_import import import_text
+from studio.project_export import TAKES_SHARE, ExportRequest, export_project, output_names
+from studio.project_takes import ProjectSnapshot
 from tests.audio.signals import sine
 
 RATE = 24000
@@ -30,9 +31,10 @@ SCRIPT = (
 )
 
 
-def _project(leave_out: int | None = None):
+def _project(leave_out: int | None = None) -> ProjectSnapshot:
     """Three segments in two chapters; each take a 1 s tone (segment `leave_out` unrendered)."""
-    project = project_from_script("Demo", "v1", import_text(SCRIPT, "markdown", "demo.md"))
+    script = import_text(SCRIPT, "markdown", "demo.md")
+    project = project_from_script(script, "Demo", voice_id="v1")
     audio = {}
     for n, segment in enumerate(project.segments()):
         if n == leave_out:
@@ -43,21 +45,23 @@ def _project(leave_out: int | None = None):
         key = segment_key(project, block, segment)
         take = SegmentTake(take_id, key, segment.text, 1.0, RATE)
         project = ops.add_take(project, segment.segment_id, take, True)
-    return project, audio
+    return ProjectSnapshot(project, Path("demo.wavesproj"), audio.__getitem__)
 
 
-def _request(folder: Path, **changes) -> ProjectExport:
-    options = changes.pop("options", MixOptions("wav", RATE, join_ms=0))
-    return ProjectExport(folder, "Demo", options, **changes)
+def _request(folder: Path, **changes) -> ExportRequest:
+    """What the dialog asks for: its name, its (existing) folder, chapters on by default."""
+    fields = {"name": "Demo", "sample_rate": RATE, "crossfade_ms": 0.0, "chapters": True}
+    fields.update(changes)
+    return ExportRequest(folder, make_folder=False, **fields)
 
 
 def test_mix_subtitles_and_chapters_follow_the_real_timeline(tmp_path: Path) -> None:
     """One WAV of the takes and pauses; each SRT cue starts where its take's sound does."""
-    project, audio = _project()
-    files = export_project(project, audio.__getitem__, _request(tmp_path, subtitles=("srt",)))
-    assert [p.name for p in files] == ["Demo.wav", "Demo.srt", "Demo.chapters.txt"]
+    source = _project()
+    report = export_project(source, _request(tmp_path, subtitles=("srt",)))
+    assert [p.name for p in report.files] == ["Demo.wav", "Demo.srt", "Demo.chapters.txt"]
     samples, rate = soundfile.read(tmp_path / "Demo.wav", dtype="float32")
-    pause = project.export.paragraph_pause_s
+    pause = source.project.export.paragraph_pause_s
     assert len(samples) == pytest.approx((3 + 3 * pause) * rate, abs=2)
     cues = list(srt.parse((tmp_path / "Demo.srt").read_text(encoding="utf-8")))
     assert [c.content for c in cues] == [
@@ -75,12 +79,13 @@ def test_chapters_as_mp3_files_in_a_zip_with_chap_frames(tmp_path: Path) -> None
     """Split by chapter into MP3s packed in one ZIP, with per-file subtitles."""
     from mutagen.id3 import ID3
 
-    project, audio = _project()
+    source = _project()
     request = _request(
-        tmp_path, options=MixOptions("mp3", 44100), split="chapter", zip=True, subtitles=("vtt",)
-    )
-    assert output_names(project, request) == ["Demo.zip"]
-    export_project(project, audio.__getitem__, request)
+        tmp_path, export_format="mp3", sample_rate=44100, crossfade_ms=10.0, split="chapter",
+        zip=True, subtitles=("vtt",),
+    )  # fmt: skip
+    assert output_names(source.project, request) == ["Demo.zip"]
+    export_project(source, request)
     assert [p.name for p in tmp_path.iterdir()] == ["Demo.zip"]
     with zipfile.ZipFile(tmp_path / "Demo.zip") as archive:
         assert sorted(archive.namelist()) == [
@@ -96,49 +101,36 @@ def test_chapters_as_mp3_files_in_a_zip_with_chap_frames(tmp_path: Path) -> None
 
 
 def test_unrendered_segments_are_named_and_left_out(tmp_path: Path) -> None:
-    """A segment without a take is reported and its text never reaches the subtitles."""
-    project, audio = _project(leave_out=1)
-    missing = unrendered(project)
+    """A segment without a take is reported and refused; with `leave_out` (the window's
+    "Export without them") its text never reaches the subtitles."""
+    source = _project(leave_out=1)
+    missing = unready(source.project)
     assert [(m.text, m.state) for m in missing] == [("Second line.", SegmentState.NOT_RENDERED)]
-    export_project(project, audio.__getitem__, _request(tmp_path, subtitles=("srt",)))
+    with pytest.raises(NotReadyError):
+        export_project(source, _request(tmp_path, subtitles=("srt",)))
+    export_project(source, _request(tmp_path, subtitles=("srt",), leave_out=True))
     cues = list(srt.parse((tmp_path / "Demo.srt").read_text(encoding="utf-8")))
     assert [c.content for c in cues] == ["First line here.", "Third line, the last."]
 
 
 def test_cancel_after_a_finished_piece_leaves_nothing(tmp_path: Path) -> None:
     """Cancelled once the first chapter file is complete: no file and no work folder remain."""
-    project, audio = _project()
+    source = _project()
     cancel = threading.Event()
     seen: list[float] = []
 
-    def progress(fraction: float) -> None:
+    def progress(fraction: float, name: str) -> None:
         seen.append(fraction)
-        if fraction > 0.5:  # the first chapter's file is finished
+        if name == "02 Two.wav":  # the first chapter's file is finished
+            assert fraction >= TAKES_SHARE + (1 - TAKES_SHARE) / 2
             cancel.set()
 
     with pytest.raises(CancelledError):
-        export_project(
-            project, audio.__getitem__, _request(tmp_path, split="chapter"),
-            progress=progress, cancel=cancel,
-        )  # fmt: skip
+        export_project(source, _request(tmp_path, split="chapter"), progress, cancel)
     assert seen and list(tmp_path.iterdir()) == []
 
 
 def test_a_missing_folder_is_said_in_words(tmp_path: Path) -> None:
     """An output folder that is gone gives an ExportError that says so, not an OSError."""
-    project, audio = _project()
     with pytest.raises(ExportError, match="does not exist"):
-        export_project(project, audio.__getitem__, _request(tmp_path / "gone"))
-
-
-def test_existing_files_are_not_replaced_unless_asked(tmp_path: Path) -> None:
-    """An existing output stops the export before anything is made; overwrite replaces it."""
-    project, audio = _project()
-    (tmp_path / "Demo.wav").write_bytes(b"keep")
-    with pytest.raises(FileExistsExportError):
-        export_project(project, audio.__getitem__, _request(tmp_path))
-    assert [p.name for p in tmp_path.iterdir()] == ["Demo.wav"]
-    options = MixOptions("wav", RATE, overwrite=True)
-    export_project(project, audio.__getitem__, _request(tmp_path, options=options, chapters=False))
-    assert soundfile.info(tmp_path / "Demo.wav").frames > 0
-    assert np.isclose(soundfile.info(tmp_path / "Demo.wav").samplerate, RATE)
+        export_project(_project(), _request(tmp_path / "gone"))
