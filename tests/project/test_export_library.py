@@ -10,6 +10,7 @@ import threading
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 import soundfile
 import srt
@@ -17,7 +18,8 @@ import srt
 from studio.core import project_ops as ops
 from studio.core.errors import CancelledError, ExportError
 from studio.core.project import SegmentTake
-from studio.core.project_build import project_from_script
+from studio.core.project_build import import_command, project_from_script, script_content
+from studio.core.project_edit import ProjectEditor
 from studio.core.project_mix import NotReadyError, unready
 from studio.core.project_state import SegmentState, segment_key
 from studio.core.script_import import import_text
@@ -134,3 +136,32 @@ def test_a_missing_folder_is_said_in_words(tmp_path: Path) -> None:
     """An output folder that is gone gives an ExportError that says so, not an OSError."""
     with pytest.raises(ExportError, match="does not exist"):
         export_project(_project(), _request(tmp_path / "gone"))
+
+
+def test_subtitles_imported_in_the_window_export_at_their_cue_times(tmp_path: Path) -> None:
+    """An SRT imported into a fresh project the window's way (script_content + one undoable
+    import_command) is a timed project: each take's speech lands on its cue, not after the
+    one before, and the subtitles say so."""
+    cues_in = (
+        b"1\n00:00:02,000 --> 00:00:03,500\nFirst cue.\n\n"
+        b"2\n00:00:06,000 --> 00:00:07,000\nSecond.\n"
+    )
+    editor = ProjectEditor(ops.new_project("Dub", "v1"))
+    content = script_content(editor.project, import_text(cues_in, "srt", "dub.srt"))
+    editor.do(import_command(editor.project, content, "Import dub.srt"))
+    project = editor.project
+    assert project.timed
+    audio = {}
+    for n, segment in enumerate(project.segments()):
+        block = project.block_of(segment.segment_id)
+        audio[f"t{n}"] = (sine(440, 1.0, RATE, 0.3), RATE)
+        take = SegmentTake(f"t{n}", segment_key(project, block, segment), segment.text, 1.0, RATE)
+        project = ops.add_take(project, segment.segment_id, take, True)
+    source = ProjectSnapshot(project, Path("dub.wavesproj"), audio.__getitem__)
+    export_project(source, _request(tmp_path, subtitles=("srt",), chapters=False))
+    cues = list(srt.parse((tmp_path / "Demo.srt").read_text(encoding="utf-8")))
+    assert [round(c.start.total_seconds(), 2) for c in cues] == [2.0, 6.0]
+    samples, rate = soundfile.read(tmp_path / "Demo.wav", dtype="float32")
+    loud = np.flatnonzero(np.abs(samples) > 0.01)
+    assert loud[0] / rate == pytest.approx(2.0, abs=0.01)
+    assert np.abs(samples[round(3.5 * rate) : round(5.9 * rate)]).max() < 0.01  # the gap
