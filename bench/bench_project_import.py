@@ -1,5 +1,6 @@
 """Script import benchmark: a 1 MB two-speaker Markdown script into a new project file, on the
-path File → Import into project… takes off the GUI thread.
+path both File → Import into project… (off the GUI thread) and `waves-studio project import`
+take (studio.core.project_build).
 
 Run: .venv/bin/python bench/bench_project_import.py [--runs N] [--size BYTES]
 
