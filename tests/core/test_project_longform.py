@@ -122,7 +122,7 @@ def test_leaving_out_unready_segments_keeps_their_pause_chapter_and_cue() -> Non
         import_text("# A\n\nOne. [pause 2s] Two.\n\n# B\n\nThree. Four.", "markdown"), "x",
         ids=_ids(),
     ))  # fmt: skip
-    one, two, three, four = project.segments()
+    _, two, three, _ = project.segments()
     bare = replace(project, chapters=tuple(
         replace(c, blocks=tuple(replace(b, segments=tuple(
             replace(s, takes=(), chosen_take="") if s in (two, three) else s
