@@ -1,5 +1,6 @@
-"""Project export benchmark: `waves-studio project export` of a one-hour project, and
-`waves-studio project import` of a 1 MB script (the commands' own paths, end to end).
+"""Project export benchmark: `waves-studio project export` of a one-hour project (the command's
+own path, end to end; studio.project_export is also what File → Export… runs). The import of a
+1 MB script is measured by bench/bench_project_import.py.
 
     .venv/bin/python bench/bench_project_export.py [--runs 3] [--minutes 60]
 
@@ -7,14 +8,12 @@ The project holds 450 segments of 8 s speech-like takes at 24 kHz (stored as FLA
 .wavesproj, as a render leaves them) with 0.5 s paragraph pauses, in 10 chapters. Each export
 is a fresh subprocess running the command (so its peak RSS, ru_maxrss, is its own): the takes
 are read out of the file, the mix streamed to disk; the variants are interleaved run by run.
-Goals (issue 16): RSS < 300 MB, WAV <= 20 s for one hour; a 1 MB script imports in <= 2 s.
+Goals (issue 16): RSS < 300 MB, WAV <= 20 s for one hour.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import resource
 import statistics
@@ -99,25 +98,6 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps({"s": seconds, "rss": rss_mb}))
 
 
-def bench_import(folder: Path) -> None:
-    """`project import` of 1 MB of two-speaker Markdown (best of 3, new file each time)."""
-    from studio.cli import main as cli
-
-    sample = (ROOT / "examples" / "scripts" / "two-voices.md").read_text(encoding="utf-8")
-    script = folder / "big.md"
-    script.write_text((sample + "\n") * (1_000_000 // len(sample) + 1), encoding="utf-8")
-    times = []
-    for n in range(3):
-        argv = ["project", "import", str(script), "--out", str(folder / f"big{n}.wavesproj")]
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            start = time.perf_counter()
-            code = cli(argv)
-            times.append(time.perf_counter() - start)
-        assert code == 0
-    best = min(times)
-    print(f"{'project import 1 MB md':<22} {best:6.2f} s  goal <= 2.0 s  ratio {best / 2.0:4.2f}")
-
-
 def main() -> None:
     """Parent: make the project, run interleaved children, print the table."""
     parser = argparse.ArgumentParser()
@@ -162,7 +142,6 @@ def main() -> None:
                 f"{variant:<18} {timing}  {goal_text:<28} peak RSS {rss:6.0f} MB  "
                 f"goal < {RSS_GOAL_MB:g} MB ratio {rss / RSS_GOAL_MB:4.2f}"
             )
-        bench_import(Path(folder))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Script import benchmark: a 1 MB two-speaker Markdown script into a new project file, on the
-path File → Import into project… takes off the GUI thread.
+path both File → Import into project… (off the GUI thread) and `waves-studio project import`
+take (studio.core.project_build).
 
 Run: .venv/bin/python bench/bench_project_import.py [--runs N] [--size BYTES]
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from studio.core.project_script import project_from_script
+from studio.core.project_build import project_from_script
 from studio.core.script_import import import_script
 from studio.store.project_file import ProjectFile
 
@@ -53,7 +54,7 @@ def main() -> None:
         start = time.perf_counter()
         script = import_script(source)
         parsed = time.perf_counter()
-        project = project_from_script("Bench", "emily", script)
+        project = project_from_script(script, "Bench", voice_id="emily")
         built = time.perf_counter()
         ProjectFile.create(folder / f"run{run}.wavesproj", project).close()
         done = time.perf_counter()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core import contract as c
+from studio.core import export_choices as x
 from studio.core.dubbing import API_MAX_SPEED, API_MIN_SPEED, DEFAULT_MAX_SPEED
 from studio.core.errors import FileExistsExportError, StudioError
 from studio.core.untrusted import safe_text
@@ -24,10 +25,11 @@ FAILED = 2
 PROG = "waves-studio project"
 LOUDNESS_PRESETS = {"podcast": -16.0, "broadcast": -23.0, "mono": -19.0}
 EXPORT_CHOICES = ("wav", "flac", "mp3", "ogg", "wav_float", "pcm", "ulaw", "alaw")
-# Copies of audio.mixjoin.MAX_JOIN_MS and audio.split_export.DEFAULT_TEMPLATE (a test keeps
-# them equal): the parser is built at every start of the app, before numpy is worth loading.
-MAX_JOIN_MS = 50.0
-DEFAULT_TEMPLATE = "{n:02d} {title}"
+# From core.export_choices, shared with the window's export dialog (a test keeps them equal to
+# audio.mixjoin.MAX_JOIN_MS and audio.split_export.DEFAULT_TEMPLATE): light, since the parser is
+# built at every start of the app, before numpy is worth loading.
+MAX_JOIN_MS = x.MAX_CROSSFADE_MS
+DEFAULT_TEMPLATE = x.PIECE_TEMPLATE
 
 
 def add_project_parser(sub: Any) -> Any:
@@ -101,7 +103,7 @@ def _add_export(commands: Any) -> None:
     p.add_argument("--subtitles", type=_subtitles, default=(), metavar="srt,vtt")
     p.add_argument(
         "--split",
-        choices=("none", "chapter", "segment"),
+        choices=x.SPLITS,
         help="one file (default), one per chapter or per sentence",
     )
     p.add_argument("--zip", action="store_true", help="pack everything into one ZIP")
@@ -168,7 +170,7 @@ def _loudness(text: str) -> float:
 
 def _subtitles(text: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
-    wrong = [f for f in formats if f not in ("srt", "vtt")]
+    wrong = [f for f in formats if f not in x.SUBTITLE_FORMATS]
     if wrong or not formats:
         raise argparse.ArgumentTypeError(f"subtitles are srt, vtt or srt,vtt (not '{text}')")
     return formats

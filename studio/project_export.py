@@ -1,6 +1,6 @@
 """Export a script project: the mix (or one file per chapter or segment), subtitles from the real
-timeline, chapter marks and a chapters list, optionally in one ZIP. Qt-free (the CLI and the
-window's export share it).
+timeline, chapter marks and a chapters list, optionally in one ZIP. Qt-free: the one library
+behind `waves-studio project export` and the window's File → Export… dialog.
 
 Everything is made in a hidden staging folder inside the output folder, then moved into place
 (or zipped) only when all of it succeeded: a failed export leaves no half set of files, and
@@ -22,24 +22,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.audio import chapters as ch
-from studio.audio.atomic import STALE_AFTER_S, atomic_target
+from studio.audio.atomic import STALE_AFTER_S, atomic_target, export_error
 from studio.audio.export import file_extension
 from studio.audio.filenames import sanitize_stem
 from studio.audio.mixdown import MixOptions, MixResult, mixdown
 from studio.audio.mp3_export import DEFAULT_BITRATE
 from studio.audio.split_export import DEFAULT_TEMPLATE, piece_names
-from studio.core.errors import ExportError, FileExistsExportError
-from studio.core.project_mix import NotReadyError, mix_items, unready
+from studio.core.errors import CancelledError, ExportError, FileExistsExportError
+from studio.core.export_choices import SPLITS, SUBTITLE_FORMATS
+from studio.core.project import Project
+from studio.core.project_mix import MixItem, NotReadyError, mix_items, unready
 from studio.core.subtitles import SpokenPart, make_cues, to_srt, to_vtt
-from studio.project_pieces import parts_of, pieces_of, spoken_parts, timing_warnings
-from studio.project_takes import extract_takes
+from studio.project_pieces import Piece, parts_of, pieces_of, spoken_parts, timing_warnings
+from studio.project_takes import TakeSource, extract_takes
 from studio.store.atomic import fsync_folder
-from studio.store.project_file import ProjectFile
 
 Progress = Callable[[float, str], None]
 STAGE_PREFIX = ".export-partial-"
-SUBTITLE_FORMATS = ("srt", "vtt")
-SPLITS = ("none", "chapter", "segment")
+TAKES_SHARE = 0.15  # of the progress: copying the takes out of the project file
 
 
 @dataclass(frozen=True)
@@ -47,22 +47,30 @@ class ExportRequest:
     """What to export and how.
 
     Attributes:
-        out_dir: The folder (created when missing).
+        out_dir: The folder (created when missing, unless `make_folder` is off).
+        name: Stem of the mix, its subtitles, its chapters list and the ZIP ("": the
+            project's title, else its file's name).
         export_format: One of audio.export.EXPORT_FORMATS.
         subtitles: Any of SUBTITLE_FORMATS.
         split: "none" (one mixed file), "chapter" or "segment" (one file each).
         zip: Pack every file into `<project>.zip` instead.
         loudness_lufs: Integrated loudness target of each file, or None.
         true_peak_db: Ceiling with a loudness target.
-        chapters: Chapter marks in the file(s) and, for one mixed file, a chapters .txt.
+        chapters: Chapter marks in the file(s) where the format has room for them and, for
+            one mixed file, a chapters .txt.
         bitrate: MP3 kbps. sample_rate: output rate (None: the project's).
         crossfade_ms: Join treatment, 0–50 ms.
         join_mode: "crossfade" (equal-power) or "zero" (cuts at zero crossings).
         force: Replace existing files.
         template: File names of split files ({n}, {title}, {project}).
+        leave_out: Export without the segments that have no audio yet (their pauses stay)
+            instead of refusing them.
+        make_folder: Create `out_dir` when missing (the CLI's --out); off, a folder gone since
+            it was chosen (the dialog's) is said rather than made again.
     """
 
     out_dir: Path
+    name: str = ""
     export_format: str = "wav"
     subtitles: tuple[str, ...] = ()
     split: str = "none"
@@ -76,6 +84,8 @@ class ExportRequest:
     join_mode: str = "crossfade"
     force: bool = False
     template: str = DEFAULT_TEMPLATE
+    leave_out: bool = False
+    make_folder: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,33 +105,25 @@ class ExportReport:
     warnings: tuple[str, ...]
 
 
-def export_project(
-    file: ProjectFile,
-    request: ExportRequest,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
-) -> ExportReport:
-    """Export the project of an open file as `request` says (a worker thread's job: it reads
-    the file and writes minutes of audio).
-
-    Args:
-        file: The open project file.
-        request: What to write.
-        progress: Called with (fraction 0–1 of the audio files, the file being made).
-        cancel: Set it to stop before the next take; nothing is left behind.
+def output_names(project: Project, request: ExportRequest, fallback: str = "project") -> list[str]:
+    """The names the export puts in `request.out_dir` (the ZIP alone when zipped), to show or
+    to ask before replacing; segments without audio yet are not counted.
 
     Raises:
-        NotReadyError: segments without audio. FileExistsExportError: an output exists and
-        `force` is False. ExportError, DecodeError: bad options, a failed write or take.
-        CancelledError: `cancel` was set.
+        ExportError: bad options (e.g. a name template with an unknown field).
     """
-    project = file.project
-    missing = unready(project)
-    if missing:
-        raise NotReadyError(missing)
     _check(request)
-    items = mix_items(project)
-    stem = sanitize_stem(project.title or file.path.stem)
+    stem, _pieces, _audio, names = _plan(
+        project, mix_items(project, leave_out=True), request, fallback
+    )
+    return [f"{stem}.zip"] if request.zip else names
+
+
+def _plan(
+    project: Project, items: list[MixItem], request: ExportRequest, fallback: str
+) -> tuple[str, list[Piece], list[str], list[str]]:
+    """The stem, the audio files' pieces and names, and every name the export makes."""
+    stem = sanitize_stem(request.name or project.title or fallback)
     pieces = pieces_of(project, items, request.split, stem)
     ext = file_extension(request.export_format)
     audio_names = (
@@ -129,7 +131,44 @@ def export_project(
         if request.split == "none"
         else piece_names(request.template, [p.title for p in pieces], project.title, ext)
     )
-    names = _all_names(audio_names, request, stem)
+    names = list(audio_names)
+    for name in audio_names:
+        names += [f"{Path(name).stem}.{fmt}" for fmt in request.subtitles]
+    if request.chapters and request.split == "none":
+        names.append(f"{stem}.chapters.txt")
+    return stem, pieces, audio_names, names
+
+
+def export_project(
+    source: TakeSource,
+    request: ExportRequest,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ExportReport:
+    """Export a project as `request` says (a worker thread's job: it reads the takes and
+    writes minutes of audio).
+
+    Args:
+        source: An open ProjectFile, or the window's project_takes.ProjectSnapshot.
+        request: What to write.
+        progress: Called with (fraction 0–1 done, the audio file being made); copying the
+            takes out of the project takes the first TAKES_SHARE.
+        cancel: Set it to stop before the next take; nothing is left behind.
+
+    Raises:
+        NotReadyError: segments without audio (unless `leave_out`). FileExistsExportError: an
+        output exists and `force` is False. ExportError, DecodeError: nothing to export, bad
+        options, a failed write or take. CancelledError: `cancel` was set.
+    """
+    project = source.project
+    missing = unready(project)
+    if missing and not request.leave_out:
+        raise NotReadyError(missing)
+    _check(request)
+    items = mix_items(project, leave_out=request.leave_out)
+    if not any(item.take_id for item in items):
+        raise ExportError("There is nothing to export yet: no segment has a current take.")
+    stem, pieces, audio_names, names = _plan(project, items, request, source.path.stem)
     final = (
         [request.out_dir / f"{stem}.zip"] if request.zip else [request.out_dir / n for n in names]
     )
@@ -138,16 +177,23 @@ def export_project(
             if path.exists():
                 raise FileExistsExportError(str(path))
     try:
-        request.out_dir.mkdir(parents=True, exist_ok=True)
+        if request.make_folder:
+            request.out_dir.mkdir(parents=True, exist_ok=True)
         _sweep(request.out_dir)
         stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{stem}-", dir=request.out_dir))
-    except OSError as exc:
-        raise ExportError(f"Could not write in {request.out_dir}: {exc.strerror or exc}.") from exc
+    except OSError as exc:  # a missing folder, no permission…: said in words
+        raise export_error(exc, final[0]) from exc
     try:
         measure = bool(request.subtitles) or project.timed
         # A take followed by a dubbed cue ends with its speech, not its padding.
         trim = {a.take_id for a, b in itertools.pairwise(items) if b.cue_s is not None}
-        takes = extract_takes(file, [i.take_id for i in items], stage, measure, trim)
+
+        def copied(fraction: float) -> None:
+            if progress is not None:
+                progress(TAKES_SHARE * fraction, audio_names[0])
+
+        take_ids = [i.take_id for i in items]
+        takes = extract_takes(source, take_ids, stage, measure, trim, copied, cancel)
         rate = request.sample_rate or project.export.sample_rate
         options = MixOptions(
             request.export_format, rate, request.crossfade_ms, request.join_mode,
@@ -162,7 +208,8 @@ def export_project(
 
             def step(fraction: float, n: int = n, name: str = name) -> None:
                 if progress is not None:
-                    progress((n + fraction) / len(pieces), name)
+                    done = (n + fraction) / len(pieces)
+                    progress(TAKES_SHARE + (1 - TAKES_SHARE) * done, name)
 
             result = mixdown(
                 parts, stage / name, options, _marker(request, tags), progress=step, cancel=cancel
@@ -176,9 +223,11 @@ def export_project(
             marks = ch.chapters_from_starts(results[0].chapters, results[0].frames)
             text = ch.youtube_chapters(marks, results[0].sample_rate)
             (stage / f"{stem}.chapters.txt").write_text(text, encoding="utf-8")
+        if cancel is not None and cancel.is_set():  # the last chance: nothing is in place yet
+            raise CancelledError("Export cancelled.")
         _publish(stage, names, final, request)
     except OSError as exc:  # the subtitles or chapter list (audio errors are ExportErrors)
-        raise ExportError(f"Could not write in {request.out_dir}: {exc.strerror or exc}.") from exc
+        raise export_error(exc, final[0]) from exc
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     duration = sum(r.frames / r.sample_rate for r in results)
@@ -200,17 +249,6 @@ def _check(request: ExportRequest) -> None:
     unknown = [s for s in request.subtitles if s not in SUBTITLE_FORMATS]
     if unknown:
         raise ExportError(f"Subtitles can be {' and '.join(SUBTITLE_FORMATS)}, not {unknown[0]}.")
-    if request.chapters and request.export_format not in ch.FORMATS_WITH_MARKS:
-        raise ExportError(f"{request.export_format} files have no room for chapter marks.")
-
-
-def _all_names(audio: list[str], request: ExportRequest, stem: str) -> list[str]:
-    names = list(audio)
-    for name in audio:
-        names += [f"{Path(name).stem}.{fmt}" for fmt in request.subtitles]
-    if request.chapters and request.split == "none":
-        names.append(f"{stem}.chapters.txt")
-    return names
 
 
 def _marker(request: ExportRequest, tags: ch.Tags) -> Callable[[Path, MixResult], None]:
@@ -258,5 +296,5 @@ def _publish(stage: Path, names: list[str], final: list[Path], request: ExportRe
             path.unlink(missing_ok=True)
         if isinstance(exc, FileExistsError):
             raise FileExistsExportError(str(exc.filename2 or exc.filename)) from None
-        raise ExportError(f"Could not save in {request.out_dir}: {exc.strerror or exc}.") from exc
+        raise export_error(exc, request.out_dir / Path(exc.filename or names[0]).name) from exc
     fsync_folder(request.out_dir)

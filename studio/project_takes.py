@@ -3,16 +3,54 @@ speech is (for subtitles and dubbing)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import threading
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from studio.audio.speech import speech_regions
-from studio.core.errors import ExportError
+from studio.core.errors import CancelledError, ExportError
+from studio.core.project import Project
 from studio.core.project_dub import TakeTiming
-from studio.store.project_file import ProjectFile
 
 TAIL_S = 0.05  # kept after the last speech when a tail is trimmed (the word's own decay)
+
+
+class TakeSource(Protocol):
+    """Where an export reads a project and its takes' audio: an open ProjectFile (the CLI), or
+    the window's project as edited (it may be ahead of the autosave) with its file's audio.
+
+    Attributes:
+        project: The project to export.
+        path: Its file (its name is the fallback name of the export).
+    """
+
+    @property
+    def project(self) -> Project: ...
+
+    @property
+    def path(self) -> Path: ...
+
+    def read_audio(self, take_id: str) -> tuple[npt.NDArray[np.float32], int]:
+        """A take's samples and rate."""
+        ...
+
+
+@dataclass(frozen=True)
+class ProjectSnapshot:
+    """A TakeSource made of parts: a project as it stands now, and a reader of its takes."""
+
+    project: Project
+    path: Path
+    read: Callable[[str], tuple[npt.NDArray[np.float32], int]]
+
+    def read_audio(self, take_id: str) -> tuple[npt.NDArray[np.float32], int]:
+        """A take's samples and rate (from `read`)."""
+        return self.read(take_id)
 
 
 @dataclass(frozen=True)
@@ -48,25 +86,33 @@ def measure(samples: object, sample_rate: int) -> tuple[tuple[float, float], ...
 
 
 def extract_takes(
-    file: ProjectFile,
-    take_ids: Iterable[str],
+    file: TakeSource,
+    take_ids: Collection[str],
     folder: Path,
     measure_speech: bool,
     trim: Collection[str] = (),
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> dict[str, TakeAudio]:
     """Write each take once to `folder` (one in memory at a time: memory stays bounded by the
-    longest take, not the project).
+    longest take, not the project), saying the fraction done after each and stopping before
+    the next one once `cancel` is set.
 
     Takes in `trim` lose their silent tail past TAIL_S after the speech: a dubbed cue's take
     must not push the next cue late with padding nobody hears (engines add up to ~0.5 s).
 
     Raises:
         ProjectFileError: a take's audio is missing from the file. ExportError: a write failed.
+        CancelledError: `cancel` was set.
     """
     import soundfile
 
     out: dict[str, TakeAudio] = {}
-    for take_id in take_ids:
+    for n, take_id in enumerate(take_ids):
+        if cancel is not None and cancel.is_set():
+            raise CancelledError("Export cancelled.")
+        if progress is not None and n:
+            progress(n / len(take_ids))
         if not take_id or take_id in out:
             continue
         samples, rate = file.read_audio(take_id)
@@ -82,7 +128,7 @@ def extract_takes(
     return out
 
 
-def take_timings(file: ProjectFile, take_ids: Iterable[str]) -> dict[str, TakeTiming]:
+def take_timings(file: TakeSource, take_ids: Iterable[str]) -> dict[str, TakeTiming]:
     """The measured timing of each take (for fitting a dubbed project to its cues)."""
     timings: dict[str, TakeTiming] = {}
     for take_id in take_ids:

@@ -1,5 +1,6 @@
-"""The choices a project export offers (shared by the export dialog, its settings and the
-export library, so the settings table need not load the audio libraries)."""
+"""The choices a project export offers (shared by the export dialog, its settings, the
+`project export` parser and the export library, so neither the settings table nor the parser
+need load the audio libraries)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """What a project's export mixes: the chosen takes in reading order with their pauses, chapter
-starts and cue times, and which segments keep it from being exported."""
+starts and cue times, and which segments keep it from being exported (or are left out)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studio.core.errors import ExportError
 from studio.core.project import Project
@@ -41,12 +41,13 @@ class MixItem:
 @dataclass(frozen=True)
 class Unready:
     """A segment that has no audio to export: its number in reading order (1-based), where
-    it is, its state and its first words."""
+    it is, its state, its first words and its id."""
 
     number: int
     chapter: str
     state: SegmentState
     text: str
+    segment_id: str = ""
 
     def describe(self) -> str:
         """One line for a list: `segment 7 (The Storm, not rendered): "And the lamp?…"`."""
@@ -95,37 +96,44 @@ def unready(project: Project) -> list[Unready]:
                     continue
                 if state in _READY:  # locked without a take: nothing to play
                     state = SegmentState.NOT_RENDERED
-                out.append(Unready(number, chapter.title, state, segment.text))
+                out.append(Unready(number, chapter.title, state, segment.text, segment.segment_id))
     return out
 
 
-def mix_items(project: Project) -> list[MixItem]:
-    """The export's items; every segment must have its take (check `unready` first).
+def mix_items(project: Project, *, leave_out: bool = False) -> list[MixItem]:
+    """The export's items; every segment must have its take (check `unready` first), unless
+    `leave_out`: then the segments `unready` names are left out (the window's "Export without
+    them"). A left-out segment's pause goes to the item before it; the chapter title or cue
+    start it would have carried goes to the next item of its chapter or block.
 
     Raises:
-        ValueError: a segment with text has no chosen take.
+        ValueError: a segment with text has no chosen take (and `leave_out` is off).
     """
+    skip = {u.segment_id for u in unready(project)} if leave_out else set()
     items: list[MixItem] = []
     paragraph = project.export.paragraph_pause_s
     for chapter in project.chapters:
         opens: str | None = chapter.title
         for block in chapter.blocks:
             block_pause = block.pause_after_s if block.pause_after_s is not None else paragraph
+            cue = block.cue[0] if block.cue is not None else None
             last = len(block.segments) - 1
             for n, segment in enumerate(block.segments):
+                pause = segment.pause_after_s + (block_pause if n == last else 0.0)
+                if segment.segment_id in skip:
+                    if items:
+                        items[-1] = replace(
+                            items[-1], pause_after_s=items[-1].pause_after_s + pause
+                        )
+                    continue
                 take = segment.take()
                 if take is None and segment.text:
                     raise ValueError(f"segment {segment.segment_id} has no take")
+                take_id = take.take_id if take is not None else ""
                 items.append(
                     MixItem(
-                        segment.segment_id,
-                        block.block_id,
-                        take.take_id if take is not None else "",
-                        segment.text,
-                        segment.pause_after_s + (block_pause if n == last else 0.0),
-                        block.cue[0] if block.cue is not None and n == 0 else None,
-                        opens,
+                        segment.segment_id, block.block_id, take_id, segment.text, pause, cue, opens
                     )
                 )
-                opens = None
+                opens = cue = None
     return items

@@ -14,10 +14,10 @@ from studio.services.project import ProjectService
 from studio.services.tasks import TaskContext, TaskRunner
 
 if TYPE_CHECKING:  # the import and export libraries load on first use (a faster start)
-    from studio.audio.project_export import ProjectExport
     from studio.core.project import Project
-    from studio.core.project_script import ScriptContent
+    from studio.core.project_build import ScriptContent
     from studio.core.script_import import ImportedScript
+    from studio.project_export import ExportReport, ExportRequest
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class ProjectTransfer(QObject):
         import_failed(str message): it could not be (the message names the line).
         content_ready(object ScriptContent): blocks to append to the open project.
         export_progressed(float fraction): 0.0–1.0.
-        export_finished(object list[Path]): the files written.
+        export_finished(object ExportReport): the files written, and warnings.
         export_failed(str message): nothing was written.
         export_cancelled(): stopped on request; nothing was written.
     """
@@ -86,7 +86,7 @@ class ProjectTransfer(QObject):
         `content_ready`."""
 
         def build(_ctx: TaskContext) -> ScriptContent:
-            from studio.core.project_script import script_content
+            from studio.core.project_build import script_content
 
             return script_content(project, script)
 
@@ -96,9 +96,9 @@ class ProjectTransfer(QObject):
         """Create a project file at `path` holding `script` and open it (as File → New does)."""
 
         def build() -> Project:
-            from studio.core.project_script import project_from_script
+            from studio.core.project_build import project_from_script
 
-            return project_from_script(path.stem, voice_id, script)
+            return project_from_script(script, path.stem, voice_id=voice_id)
 
         self._projects.create(path, build)
 
@@ -107,19 +107,22 @@ class ProjectTransfer(QObject):
 
     # -- export -----------------------------------------------------------------------------
 
-    def export(self, request: ProjectExport) -> int:
-        """Export the open project's chosen takes as `request` says (segments without a
-        current take are left out); see the export_* signals. Returns the task id (0: no
-        project is open)."""
+    def export(self, request: ExportRequest) -> int:
+        """Export the open project as it stands now (it may be ahead of the autosave) with the
+        library the CLI uses (studio.project_export); see the export_* signals. Returns the
+        task id (0: no project is open)."""
         project, file = self._projects.project, self._projects.file
         if project is None or file is None:
             return 0
+        source_path, read = file.path, file.read_audio
 
-        def run(ctx: TaskContext) -> list[Path]:
-            from studio.audio.project_export import export_project
+        def run(ctx: TaskContext) -> ExportReport:
+            from studio.project_export import export_project
+            from studio.project_takes import ProjectSnapshot
 
+            source = ProjectSnapshot(project, source_path, read)
             return export_project(
-                project, file.read_audio, request, progress=ctx.report, cancel=ctx.cancelled
+                source, request, lambda fraction, _name: ctx.report(fraction), ctx.cancelled
             )
 
         self._export_task = self.tasks.submit(
@@ -136,9 +139,9 @@ class ProjectTransfer(QObject):
         if isinstance(fraction, float):
             self.export_progressed.emit(fraction)
 
-    def _on_export_finished(self, files: object) -> None:
+    def _on_export_finished(self, report: object) -> None:
         self._export_task = 0
-        self.export_finished.emit(files)
+        self.export_finished.emit(report)
 
     def _on_export_failed(self, exc: BaseException) -> None:
         self._export_task = 0

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.audio.project_export import ProjectExport
 from studio.core.errors import StudioError
+from studio.project_export import ExportRequest
 from studio.services.settings import Settings
 from studio.ui.export_fields import ExportFields
 
@@ -32,7 +32,7 @@ class ExportDialog(QDialog):
         names_for: Lists the files a request would write (set by the export flow).
 
     Signals:
-        export_requested(object ProjectExport): the user pressed Export.
+        export_requested(object ExportRequest): the user pressed Export.
         cancel_requested(): the user wants the running export stopped.
     """
 
@@ -53,7 +53,7 @@ class ExportDialog(QDialog):
         self.preview = QLabel(self)
         self.preview.setWordWrap(True)
         self.preview.setAccessibleName("Files to write")
-        self.names_for: Callable[[ProjectExport], list[str]] | None = None
+        self.names_for: Callable[[ExportRequest], list[str]] | None = None
         self._preview_timer = QTimer(self)  # a name typed letter by letter: one update
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(150)
@@ -143,8 +143,8 @@ class ExportDialog(QDialog):
         if not request.name:
             self.message.setText("Give the export a file name.")
             return
-        if not request.folder.is_dir():
-            self.message.setText(f"The folder {request.folder} does not exist. Choose another.")
+        if not request.out_dir.is_dir():
+            self.message.setText(f"The folder {request.out_dir} does not exist. Choose another.")
             return
         self.fields.save(self._settings)
         self.export_requested.emit(request)

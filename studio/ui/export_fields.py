@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.audio.mixdown import MixOptions
 from studio.audio.mp3_export import BITRATES, VBR
-from studio.audio.project_export import ProjectExport
 from studio.core import export_choices as x
+from studio.project_export import ExportRequest
 from studio.services.settings import Settings
 from studio.ui import dialogs
 from studio.ui.preferences_dialog import EXPORTS
@@ -162,26 +161,24 @@ class ExportFields(QWidget):
     def _subtitles(self) -> list[str]:
         return [k for k, box in (("srt", self.srt), ("vtt", self.vtt)) if box.isChecked()]
 
-    def request(self) -> ProjectExport:
-        """The export the choices describe."""
+    def request(self) -> ExportRequest:
+        """The export the choices describe (for studio.project_export, as the CLI's)."""
         loudness = float(self.loudness.currentData())
-        options = MixOptions(
-            export_format=str(self.format.currentData()),
-            sample_rate=int(self.rate.currentData()),
-            join_ms=float(self.crossfade.value()),
-            target_lufs=None if loudness == x.LOUDNESS_OFF else loudness,
-            true_peak_db=self.peak.value(),
-            bitrate=int(self.bitrate.currentData()),
-        )
-        return ProjectExport(
-            folder=Path(self.folder.text().strip()).expanduser(),
+        return ExportRequest(
+            out_dir=Path(self.folder.text().strip()).expanduser(),
             name=self.name.text().strip(),
-            options=options,
-            split=str(self.split.currentData()),
-            template=self.template.text(),
-            zip=self.zip.isChecked(),
+            export_format=str(self.format.currentData()),
             subtitles=tuple(self._subtitles()),
+            split=str(self.split.currentData()),
+            zip=self.zip.isChecked(),
+            loudness_lufs=None if loudness == x.LOUDNESS_OFF else loudness,
+            true_peak_db=self.peak.value(),
             chapters=self.chapters.isChecked(),
+            bitrate=int(self.bitrate.currentData()),
+            sample_rate=int(self.rate.currentData()),
+            crossfade_ms=float(self.crossfade.value()),
+            template=self.template.text(),
+            make_folder=False,  # the folder was chosen here: one gone since is said, not made
         )
 
     @Slot()

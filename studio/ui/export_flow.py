@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
@@ -14,7 +13,7 @@ from studio.services.settings import Settings
 from studio.ui import dialogs
 
 if TYPE_CHECKING:  # built on first use
-    from studio.audio.project_export import ProjectExport
+    from studio.project_export import ExportReport, ExportRequest
     from studio.ui.export_dialog import ExportDialog
 
 MAX_LISTED = 8  # unrendered segments named in the question; the rest are counted
@@ -33,7 +32,7 @@ class ExportFlow(QObject):
         self._window = window
         self._services = services
         self._settings = settings
-        self._after_render: ProjectExport | None = None
+        self._after_render: ExportRequest | None = None
         self._rendered_first = False
         self.dialog: ExportDialog | None = None
         self.action = QAction("&Export project…", window)
@@ -76,19 +75,21 @@ class ExportFlow(QObject):
         self.dialog.activateWindow()
         return self.dialog
 
-    def _names_for(self, request: ProjectExport) -> list[str]:
-        from studio.audio.project_export import output_names
+    def _names_for(self, request: ExportRequest) -> list[str]:
+        from studio.project_export import output_names
 
-        project = self._services.projects.project
-        return output_names(project, request) if project is not None else []
+        projects = self._services.projects
+        if projects.project is None:
+            return []
+        fallback = projects.path.stem if projects.path is not None else "project"
+        return output_names(projects.project, request, fallback)
 
     @Slot(object)
-    def _on_export_requested(self, request: ProjectExport) -> None:
+    def _on_export_requested(self, request: ExportRequest) -> None:
         from dataclasses import replace
 
-        from studio.audio.project_export import output_names
         from studio.core.errors import StudioError
-        from studio.core.project_mix import unrendered
+        from studio.core.project_mix import unready
 
         project, dialog = self._services.projects.project, self.dialog
         if dialog is None:
@@ -96,7 +97,7 @@ class ExportFlow(QObject):
         if project is None:
             dialog.finish("No project is open any more: nothing was exported.")
             return
-        missing = unrendered(project)
+        missing = unready(project)
         if missing:
             listed = "\n".join(f"• {m.text[:70]} ({m.state.value})" for m in missing[:MAX_LISTED])
             if len(missing) > MAX_LISTED:
@@ -118,22 +119,23 @@ class ExportFlow(QObject):
             if choices[choice].startswith("Render"):
                 self._render_first(request, plan.requests)
                 return
+            request = replace(request, leave_out=True)
         self._rendered_first = False
         try:
-            names = output_names(project, request)
+            names = self._names_for(request)
         except StudioError as exc:
             dialog.finish(exc.user_message)
             return
-        existing = [n for n in names if (request.folder / n).exists()]
+        existing = [n for n in names if (request.out_dir / n).exists()]
         if existing:
             shown = ", ".join(existing[:4]) + ("…" if len(existing) > 4 else "")
-            if not dialogs.ask(dialog, "Replace files?", f"Replace {shown} in {request.folder}?"):
+            if not dialogs.ask(dialog, "Replace files?", f"Replace {shown} in {request.out_dir}?"):
                 return
-            request = replace(request, options=replace(request.options, overwrite=True))
+            request = replace(request, force=True)
         dialog.set_running(True, "Exporting…")
         self._services.transfer.export(request)
 
-    def _render_first(self, request: ProjectExport, count: int) -> None:
+    def _render_first(self, request: ExportRequest, count: int) -> None:
         assert self.dialog is not None
         self._after_render, self._rendered_first = request, True
         self.dialog.set_running(True, f"Rendering {count} segment(s) first…")
@@ -168,11 +170,13 @@ class ExportFlow(QObject):
             self.dialog.set_progress(fraction)
 
     @Slot(object)
-    def _on_export_finished(self, files: list[Path]) -> None:
+    def _on_export_finished(self, report: ExportReport) -> None:
+        files = report.files
         folder = files[0].parent if files else None
         text = f"Exported {len(files)} file(s) to {folder}." if folder else "Nothing exported."
         if self.dialog is not None:
-            self.dialog.finish(text, folder)
+            # e.g. a dubbed cue that runs into the next: the CLI prints the same warnings
+            self.dialog.finish(" ".join((text, *report.warnings)), folder)
         self._window.statusBar().showMessage(text, 8000)
 
     @Slot(str)

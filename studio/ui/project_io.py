@@ -21,7 +21,7 @@ from studio.ui import dialogs
 from studio.ui.export_flow import ExportFlow
 
 if TYPE_CHECKING:  # built on first use
-    from studio.core.project_script import ScriptContent
+    from studio.core.project_build import ScriptContent
 
 SCRIPT_FILTERS = [
     "Scripts (" + " ".join(f"*{suffix}" for suffix in KINDS) + ")",
@@ -110,7 +110,7 @@ class ProjectIO(QObject):
         if not read.script.paragraphs:
             self._messages.error(f"{read.path.name} holds no text to import.")
             return
-        from studio.core.project_script import is_empty
+        from studio.core.project_build import is_empty
 
         project = self._services.projects.project
         if project is None:
@@ -157,7 +157,7 @@ class ProjectIO(QObject):
 
     @Slot(object)
     def _on_content_ready(self, content: ScriptContent) -> None:
-        from studio.core.project_script import import_command
+        from studio.core.project_build import import_command
 
         read, self._appending = self._appending, None
         if read is None:
@@ -177,7 +177,7 @@ class ProjectIO(QObject):
         if chapters:
             what += f" in {chapters} chapter(s)"
         if script.timed:
-            what += ", with the gaps between cues as pauses"
+            what += ", timed to its cues"
         text = f"Imported {what} from {read.path.name}."
         if script.notes:  # e.g. "read as Windows-1252": a warning, so it stays up longer
             self._messages.warning(" ".join((text, *script.notes)))

@@ -115,6 +115,36 @@ def test_mix_items_carry_pauses_chapters_and_cue_starts() -> None:
     assert [i.cue_s for i in mix_items(_render(dub))] == [2.0, None]
 
 
+def test_leaving_out_unready_segments_keeps_their_pause_chapter_and_cue() -> None:
+    """With leave_out (the window's "Export without them"), an unrendered segment is skipped:
+    its pause goes to the item before, its chapter title and cue start to the next one."""
+    project = _render(project_from_script(
+        import_text("# A\n\nOne. [pause 2s] Two.\n\n# B\n\nThree. Four.", "markdown"), "x",
+        ids=_ids(),
+    ))  # fmt: skip
+    _, two, three, _ = project.segments()
+    bare = replace(project, chapters=tuple(
+        replace(c, blocks=tuple(replace(b, segments=tuple(
+            replace(s, takes=(), chosen_take="") if s in (two, three) else s
+            for s in b.segments)) for b in c.blocks)) for c in project.chapters))  # fmt: skip
+    with pytest.raises(ValueError):
+        mix_items(bare)
+    items = mix_items(bare, leave_out=True)
+    assert [(i.text, i.pause_after_s, i.chapter) for i in items] == [
+        ("One.", 2.5, "A"),
+        ("Four.", 0.5, "B"),
+    ]
+    dub = _render(project_from_script(
+        import_text("1\n00:00:02,000 --> 00:00:04,000\nHi. Bye.\n", "srt"), "d", ids=_ids()
+    ))  # fmt: skip
+    hi = dub.segments()[0]
+    dub = replace(dub, chapters=tuple(
+        replace(c, blocks=tuple(replace(b, segments=tuple(
+            replace(s, takes=(), chosen_take="") if s == hi else s
+            for s in b.segments)) for b in c.blocks)) for c in dub.chapters))  # fmt: skip
+    assert [(i.text, i.cue_s) for i in mix_items(dub, leave_out=True)] == [("Bye.", 2.0)]
+
+
 def test_fit_speeds_up_a_long_cue_within_the_maximum_and_flags_the_impossible() -> None:
     """A two-sentence cue whose speech overruns gets one faster speed for both sentences;
     one that cannot fit even at the maximum is flagged with the maximum as best effort."""

@@ -13,7 +13,7 @@ import srt
 import webvtt
 from PySide6.QtCore import Qt
 
-from studio.core.project_script import project_from_script
+from studio.core.project_build import project_from_script
 from studio.core.script_import import import_script
 from studio.ui import dialogs
 
@@ -29,7 +29,7 @@ def _rendered(qtbot, studio, tmp_path: Path, monkeypatch):
     with qtbot.wait_signal(projects.file_changed, timeout=5000):
         projects.create(
             tmp_path / "Lighthouse.wavesproj",
-            lambda: project_from_script("Lighthouse", voice, script),
+            lambda: project_from_script(script, "Lighthouse", voice_id=voice),
         )
     export_action = studio.window.project_io.exports.action
     assert not export_action.isEnabled()  # nothing rendered: nothing to export
@@ -56,7 +56,7 @@ def _export(qtbot, studio, dialog) -> list[Path]:
     transfer = studio.services.projects.transfer
     with qtbot.wait_signal(transfer.export_finished, timeout=30000) as done:
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    return done.args[0]
+    return list(done.args[0].files)  # an ExportReport, as the CLI gets
 
 
 @pytest.mark.slow
@@ -221,3 +221,19 @@ def test_export_dialog_text_fits_and_mp3_only_options_follow_the_format(qtbot, t
     assert not fields.isEnabled() and not dialog.export_button.isEnabled()
     dialog.set_running(False)
     assert fields.bitrate.isEnabled() and dialog.export_button.isEnabled()
+
+
+def test_export_warnings_are_said_with_the_result(qtbot, make_studio, tmp_path) -> None:
+    """A dubbed cue that starts late or runs into the next (the library's warnings, which the
+    CLI prints) is said under the result in the dialog."""
+    from studio.project_export import ExportReport
+
+    studio = make_studio()
+    projects = studio.services.projects.projects
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        projects.new(tmp_path / "Dub.wavesproj", studio.services.voices.voices[0].voice_id)
+    dialog = studio.window.project_io.exports.export()
+    warning = "Cue 2 starts 0.30 s late: the cue before runs long."
+    report = ExportReport((tmp_path / "Dub.wav",), 12.0, 3, (warning,))
+    studio.services.projects.transfer.export_finished.emit(report)
+    assert dialog.message.text() == f"Exported 1 file(s) to {tmp_path}. {warning}"

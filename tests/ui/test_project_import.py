@@ -83,6 +83,7 @@ def test_import_srt_appends_cues_after_asking_and_undoes_in_one_step(
     assert project.blocks[0].text == "An opening line."
     assert project.blocks[1].text == "Welcome to the harbour tour."
     assert project.blocks[1].pause_after_s == pytest.approx(0.4)  # 3.6 s -> 4.0 s
+    assert project.blocks[1].cue == (1.0, 3.6) and project.timed  # dubbed at its cue times
     view = studio.window.script.view
     qtbot.wait_until(lambda: len(view.rows) == 21)
     studio.window.script.undo_action.trigger()

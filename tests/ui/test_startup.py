@@ -34,7 +34,7 @@ def shown():
     window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
     names = ("requests", "websockets", "urllib3", "sounddevice", "keyring",
              "studio.ui.audition_panel", "studio.ui.history_panel", "studio.ui.export_dialog",
-             "studio.audio.project_export", "studio.core.project_script", "markdown_it", "srt")
+             "studio.project_export", "studio.core.project_build", "markdown_it", "srt")
     print(json.dumps({"loaded": [n for n in names if n in sys.modules], "key_reads": len(reads),
                       "title": window.windowTitle()}), flush=True)
     os._exit(0)

@@ -1,4 +1,5 @@
-"""Imported scripts as project content: a new project, or an undoable append to an open one."""
+"""Imported scripts as project content in the window: a new project, or an undoable append to
+an open one (cue times and long paragraphs: tests/core/test_project_longform.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ import itertools
 
 from studio.core import project_ops as ops
 from studio.core.project import SegmentTake
-from studio.core.project_edit import ProjectEditor
-from studio.core.project_script import (
+from studio.core.project_build import (
     import_command,
     is_empty,
     project_from_script,
     script_content,
 )
+from studio.core.project_edit import ProjectEditor
 from studio.core.project_state import segment_key
 from studio.core.script_import import import_text
 
@@ -30,8 +31,8 @@ def _ids():
 
 def test_new_project_keeps_headings_speakers_and_text_before_the_first_heading() -> None:
     """Text before a heading stays in the first chapter; names map to one speaker each."""
-    project = project_from_script("Demo", "v1", import_text(MD, "markdown"), _ids())
-    assert [c.title for c in project.chapters] == ["Chapter 1", "Part one", "Part two"]
+    project = project_from_script(import_text(MD, "markdown"), "Demo", voice_id="v1", ids=_ids())
+    assert [c.title for c in project.chapters] == ["Demo", "Part one", "Part two"]
     names = {s.speaker_id: s.name for s in project.cast.speakers}
     assert [names[b.speaker_id] for b in project.blocks] == ["Narrator", "Alice", "Bob", "Alice"]
     assert all(s.voice_id == "v1" for s in project.cast.speakers)
@@ -39,9 +40,11 @@ def test_new_project_keeps_headings_speakers_and_text_before_the_first_heading()
 
 
 def test_timed_script_gaps_become_pauses() -> None:
-    """Cue gaps become block pauses so the cues keep their spacing when read in order."""
-    project = project_from_script("Subs", "v1", import_text(SRT, "srt"), _ids())
+    """Cue gaps become block pauses so the cues keep their spacing when read in order; the
+    blocks keep their cue times too (a timed project)."""
+    project = project_from_script(import_text(SRT, "srt"), "Subs", voice_id="v1", ids=_ids())
     assert [b.pause_after_s for b in project.blocks] == [0.75, None]
+    assert [b.cue for b in project.blocks] == [(1.0, 2.0), (2.75, 3.0)] and project.timed
 
 
 def test_append_undo_redo_keeps_edits_and_takes_made_meanwhile() -> None:
