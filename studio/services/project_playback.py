@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from studio.audio.programme import Piece, ProgrammeReader
 from studio.core.project import Project
 from studio.core.project_state import TimelineEntry, entry_at, timeline
 from studio.services.messages import MessageBus
@@ -16,56 +17,72 @@ from studio.services.project import ProjectService
 from studio.services.tasks import TaskContext, TaskRunner
 from studio.store.project_file import ProjectFile
 
-# Played in one piece: bounded so a book-length project never fills memory (58 MB at 24 kHz).
-MAX_PLAY_S = 10 * 60
-
 
 @dataclass(frozen=True)
 class Programme:
-    """What plays: the joined audio and where each segment starts in it.
+    """What plays: the chosen takes and pauses of the whole project, and where each segment
+    starts; a map built from the takes' stored lengths, without decoding any audio.
 
     Attributes:
-        samples, sample_rate: The chosen takes in order with silence for the pauses.
-        entries: The timeline of what was joined (starts relative to the audio's start).
-        skipped: Segments passed over (no chosen take).
+        pieces, sample_rate, frames: The takes in order with silence for the pauses (what
+            ProgrammeReader decodes while it plays), at the project's rate, and their length.
+        entries: The timeline of what plays (starts and lengths exact to the sample).
+        order: Every segment id in reading order (a jump to one without a take goes on to
+            the next that has one).
+        start_s: Where to start (the chosen segment's start).
+        skipped: Segments from the start on passed over (no chosen take, or its audio lost).
     """
 
-    samples: np.ndarray
+    pieces: tuple[Piece, ...]
     sample_rate: int
+    frames: int
     entries: tuple[TimelineEntry, ...]
+    order: tuple[str, ...]
+    start_s: float
     skipped: int
+
+    def start_of(self, segment_id: str) -> float | None:
+        """Seconds where `segment_id` (or the next segment that plays) starts; None past the
+        last one or for a segment not in the project."""
+        if segment_id not in self.order:
+            return None
+        at = self.order.index(segment_id)
+        playing = {e.segment_id: e.start_s for e in self.entries}
+        return next((playing[s] for s in self.order[at:] if s in playing), None)
 
 
 def build_programme(project: Project, file: ProjectFile, start_segment: str = "") -> Programme:
-    """Join the chosen takes from `start_segment` (worker thread: reads the file)."""
+    """Lay out the chosen takes and pauses from the stored lengths (worker thread: reads the
+    file's index of take lengths, decodes nothing)."""
     entries = timeline(project)
     first = next((i for i, e in enumerate(entries) if e.segment_id == start_segment), 0)
+    stored = file.audio_index()
     rate = project.export.sample_rate
-    pieces: list[np.ndarray] = []
+    pieces: list[Piece] = []
     placed: list[TimelineEntry] = []
-    position, skipped = 0.0, 0
-    for entry in entries[first:]:
-        if position >= MAX_PLAY_S:
-            break
-        if entry.take_id:
-            samples, take_rate = file.read_audio(entry.take_id)
-            if take_rate != rate:  # rendered before a rate change: a cheap linear resample
-                n = int(len(samples) * rate / take_rate)
-                samples = np.interp(
-                    np.linspace(0, len(samples) - 1, n), np.arange(len(samples)), samples
-                ).astype(np.float32)
-        elif entry.duration_s > 0:
-            skipped += 1
+    at, skipped, start = 0, 0, -1
+    for i, entry in enumerate(entries):
+        frames, take_rate = 0, 0
+        if entry.take_id and entry.take_id in stored:
+            take_rate, frames = stored[entry.take_id]
+            if take_rate != rate:  # rendered before a rate change: resampled as it plays
+                frames = int(frames * rate / take_rate)
+        elif entry.take_id or entry.duration_s > 0:  # no take, or its audio is lost
+            skipped += i >= first
             continue
-        else:
-            samples = np.zeros(0, np.float32)
-        pause = np.zeros(int(entry.pause_after_s * rate), np.float32)
-        duration = len(samples) / rate
-        placed.append(replace(entry, start_s=position, duration_s=duration))
-        pieces += [samples, pause]
-        position += duration + entry.pause_after_s
-    joined = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
-    return Programme(joined, rate, tuple(placed), skipped)
+        if i >= first and start < 0:
+            start = at
+        placed.append(replace(entry, start_s=at / rate, duration_s=frames / rate))
+        if frames:
+            pieces.append(Piece(entry.take_id, at, frames, take_rate))
+        pause = int(entry.pause_after_s * rate)
+        if pause:
+            pieces.append(Piece("", at + frames, pause))
+        at += frames + pause
+    if start < 0 or start >= at:
+        pieces, placed, at, start = [], [], 0, 0  # nothing from there on
+    order = tuple(e.segment_id for e in entries)
+    return Programme(tuple(pieces), rate, at, tuple(placed), order, start / rate, skipped)
 
 
 class ProjectPlayer(QObject):
@@ -95,6 +112,9 @@ class ProjectPlayer(QObject):
         self._request = 0
         self._generation = -1
         self._entries: tuple[TimelineEntry, ...] = ()
+        self._programme: Programme | None = None
+        # The project value and file the programme was laid out from (a jump reuses it).
+        self._laid_out: tuple[Project, ProjectFile] | None = None
         self.current = ""
         playback.position_changed.connect(self._on_position_changed)
         playback.playback_state_changed.connect(self._on_playback_state_changed)
@@ -105,16 +125,33 @@ class ProjectPlayer(QObject):
         return bool(self._entries) and self._playback.generation == self._generation
 
     def play_from(self, segment_id: str = "") -> None:
-        """Play the chosen takes from `segment_id` (the start when "")."""
+        """Play the chosen takes from `segment_id` (the start when ""); while the project
+        plays unchanged, a jump within it (no new layout, no device restart)."""
         project, file = self._projects.project, self._projects.file
         if project is None or file is None:
             return
+        programme, laid_out = self._programme, self._laid_out
+        unchanged = laid_out is not None and laid_out[0] is project and laid_out[1] is file
+        if self.playing and programme is not None and unchanged:
+            start = programme.start_of(segment_id) if segment_id else 0.0
+            if start is not None:
+                self._request = next(self._requests)  # a layout still on its way is stale
+                self._jump(programme, start)
+                return
         request = self._request = next(self._requests)
         self._tasks.submit(
             lambda _ctx: build_programme(project, file, segment_id),
-            lambda programme: self._start(request, programme),
+            lambda programme: self._start(request, programme, (project, file)),
             lambda exc: self._messages.report(exc, context="Playing the project failed"),
         )
+
+    def _jump(self, programme: Programme, start_s: float) -> None:
+        paused = self._playback.state == "paused"
+        self._playback.seek(start_s)
+        if paused:
+            self._playback.toggle_pause()  # a click is "play from here"
+        index = entry_at(programme.entries, start_s)
+        self._set_current(programme.entries[max(index, 0)].segment_id)
 
     def play_take(self, take_id: str) -> None:
         """Play one take of a segment (Play, and the Takes menu)."""
@@ -141,18 +178,25 @@ class ProjectPlayer(QObject):
         self._entries = ()
         self._set_current("")
 
-    def _start(self, request: int, programme: Programme) -> None:
+    def _start(
+        self, request: int, programme: Programme, laid_out: tuple[Project, ProjectFile]
+    ) -> None:
         if request != self._request:
             return
-        if not programme.entries or len(programme.samples) == 0:
+        if not programme.entries or programme.frames == 0:
             self._messages.info("Nothing to play yet: render the script first.")
             return
         if programme.skipped:
             self._messages.info(f"{programme.skipped} segment(s) without a take are skipped.")
-        self._playback.play(programme.samples, programme.sample_rate)
+        pieces, rate, fetch = programme.pieces, programme.sample_rate, laid_out[1].read_flac
+        self._playback.play_window(
+            lambda: ProgrammeReader(pieces, rate, fetch), rate, programme.frames, programme.start_s
+        )
         self._generation = self._playback.generation
+        self._programme, self._laid_out = programme, laid_out
         self._entries = programme.entries
-        self._set_current(programme.entries[0].segment_id)
+        index = entry_at(programme.entries, programme.start_s)
+        self._set_current(programme.entries[max(index, 0)].segment_id)
 
     @Slot(float)
     def _on_position_changed(self, position: float) -> None:
