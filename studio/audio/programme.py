@@ -47,9 +47,16 @@ class ProgrammeReader:
     """
 
     def __init__(
-        self, pieces: Sequence[Piece], sample_rate: int, fetch: Callable[[str], bytes]
+        self,
+        pieces: Sequence[Piece],
+        sample_rate: int,
+        fetch: Callable[[str], bytes],
+        on_unreadable: Callable[[str], None] | None = None,
     ) -> None:
+        """`fetch(take_id)` gives a take's FLAC bytes; `on_unreadable(take_id)` hears of a take
+        that plays as silence (called on the reading thread)."""
         self._pieces = tuple(pieces)
+        self._on_unreadable = on_unreadable
         self._rate = sample_rate
         self._fetch = fetch
         self._starts = [p.start for p in self._pieces]
@@ -60,6 +67,7 @@ class ProgrammeReader:
         self._resampler: Any = None
         self._pending = np.zeros(0, np.float32)  # resampled, not yet returned
         self._source_done = False
+        self._reported: set[str] = set()
 
     @property
     def position(self) -> int:
@@ -109,9 +117,7 @@ class ProgrammeReader:
             try:
                 got = self._decode(piece, n)
             except (RuntimeError, ValueError) as exc:  # LibsndfileError is a RuntimeError
-                log.warning("Take %s could not be decoded; it plays as silence: %s",
-                            piece.take_id, exc)  # fmt: skip
-                self._sound = False  # silence for the rest of this piece
+                self._unreadable(piece, exc)
         if len(got) < n:
             got = np.concatenate([got, np.zeros(n - len(got), np.float32)])
         return got
@@ -129,8 +135,18 @@ class ProgrammeReader:
                 source_at = self._offset * piece.take_rate // self._rate
             self._sound.seek(min(source_at, self._sound.frames))
         except (StudioError, RuntimeError, ValueError, OSError) as exc:  # lost, or not FLAC
-            log.warning("Take %s could not be read; it plays as silence: %s", piece.take_id, exc)
-            self._sound = False
+            self._unreadable(piece, exc)
+
+    def _unreadable(self, piece: Piece, exc: Exception) -> None:
+        """Silence for the rest of the piece, and say so once per take."""
+        if self._sound:
+            self._sound.close()
+        self._sound = False
+        if piece.take_id not in self._reported:
+            self._reported.add(piece.take_id)
+            log.warning("Take %s cannot be read; it plays as silence: %s", piece.take_id, exc)
+            if self._on_unreadable is not None:
+                self._on_unreadable(piece.take_id)
 
     def _decode(self, piece: Piece, n: int) -> FloatArray:
         if self._resampler is None:

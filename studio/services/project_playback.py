@@ -94,6 +94,8 @@ class ProjectPlayer(QObject):
     """
 
     segment_changed = Signal(str)
+    # From the file thread, where the takes are decoded as they play: queued to the GUI thread.
+    _take_unreadable = Signal(str)
 
     def __init__(
         self,
@@ -116,6 +118,7 @@ class ProjectPlayer(QObject):
         # The project value and file the programme was laid out from (a jump reuses it).
         self._laid_out: tuple[Project, ProjectFile] | None = None
         self.current = ""
+        self._take_unreadable.connect(self._on_take_unreadable)
         playback.position_changed.connect(self._on_position_changed)
         playback.playback_state_changed.connect(self._on_playback_state_changed)
 
@@ -189,8 +192,12 @@ class ProjectPlayer(QObject):
         if programme.skipped:
             self._messages.info(f"{programme.skipped} segment(s) without a take are skipped.")
         pieces, rate, fetch = programme.pieces, programme.sample_rate, laid_out[1].read_flac
+        unreadable = self._take_unreadable.emit
         self._playback.play_window(
-            lambda: ProgrammeReader(pieces, rate, fetch), rate, programme.frames, programme.start_s
+            lambda: ProgrammeReader(pieces, rate, fetch, unreadable),
+            rate,
+            programme.frames,
+            programme.start_s,
         )
         self._generation = self._playback.generation
         self._programme, self._laid_out = programme, laid_out
@@ -210,6 +217,19 @@ class ProjectPlayer(QObject):
             self._set_current(self._entries[index].segment_id)
 
     @Slot(str)
+    def _on_take_unreadable(self, take_id: str) -> None:
+        laid_out = self._laid_out
+        project = laid_out[0] if laid_out is not None else None
+        segment = next(
+            (s for s in (project.segments() if project else []) if s.chosen_take == take_id), None
+        )
+        words = f"“{_excerpt(segment.text)}”" if segment is not None else "a sentence"
+        self._messages.warning(
+            f"The take of {words} cannot be read (damaged or missing in the project file), so "
+            "it plays as silence. Regenerate it."
+        )
+
+    @Slot(str)
     def _on_playback_state_changed(self, state: str) -> None:
         stopped = self._playback.generation != self._generation  # Esc, or something else plays
         if self._entries and (stopped or state in ("finished", "stopped")):
@@ -220,3 +240,8 @@ class ProjectPlayer(QObject):
         if segment_id != self.current:
             self.current = segment_id
             self.segment_changed.emit(segment_id)
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    """The start of a sentence, to name it in a message."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

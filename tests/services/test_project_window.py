@@ -8,6 +8,7 @@ test runs (tests/services/test_play_window.py), with a real .wavesproj file.
 
 from __future__ import annotations
 
+import sqlite3
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
@@ -177,7 +178,7 @@ def test_takes_at_another_rate_are_resampled_in_place(qtbot, tmp_path: Path, sd,
     path = tmp_path / "Rates.wavesproj"
     write_project(path, [(take_audio(0), RATE), (tone.astype(np.float32), 16000),
                          (take_audio(2), RATE)])  # fmt: skip
-    projects, reader, playback, player = parts
+    projects, reader, _playback, player = parts
     open_project(qtbot, projects, path)
     segments = [s.segment_id for s in projects.project.segments()]  # type: ignore[union-attr]
     listener = Listener(qtbot, sd, player)
@@ -191,3 +192,27 @@ def test_takes_at_another_rate_are_resampled_in_place(qtbot, tmp_path: Path, sd,
     assert not heard[2 * RATE : 2 * RATE + PAUSE].any()
     np.testing.assert_array_equal(heard[2 * RATE + PAUSE :], take_audio(2, RATE))
     assert player.duration_s == pytest.approx((PERIOD + 2 * RATE + PAUSE + PERIOD) / RATE)
+
+
+def test_a_damaged_take_plays_as_silence_and_says_which(qtbot, tmp_path: Path, sd, parts, bus):
+    """A take whose stored audio is damaged is silence for its length (the next one keeps its
+    place) and a warning names the sentence, instead of stopping the whole project."""
+    path = tmp_path / "Damaged.wavesproj"
+    write_project(path, [(take_audio(k, RATE), RATE) for k in range(3)])
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE audio SET flac = ? WHERE take_id = 'take1'", (b"fLaC garbage",))
+    conn.close()
+    projects, reader, _playback, player = parts
+    open_project(qtbot, projects, path)
+    segments = [s.segment_id for s in projects.project.segments()]  # type: ignore[union-attr]
+    listener = Listener(qtbot, sd, player)
+    with qtbot.wait_signal(reader.segment_changed, timeout=5000):
+        reader.play_from(segments[0])
+    period = RATE + PAUSE
+    heard = listener.hear(LEAD_IN + 3 * period)[LEAD_IN:]
+    np.testing.assert_array_equal(heard[:RATE], take_audio(0, RATE))
+    assert not heard[period : 2 * period].any()
+    np.testing.assert_array_equal(heard[2 * period : 2 * period + RATE], take_audio(2, RATE))
+    qtbot.wait_until(lambda: any("cannot be read" in m.text for m in bus.seen), timeout=3000)
+    warning = next(m for m in bus.seen if "cannot be read" in m.text)
+    assert "“Sentence number 1.”" in warning.text and "Regenerate it" in warning.text
