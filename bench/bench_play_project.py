@@ -78,7 +78,8 @@ def child(path: str, whole: bool) -> None:
     projects.open(Path(path))
     spin_until(lambda: projects.file is not None)
     project, file = projects.project, projects.file
-    assert project is not None and file is not None
+    assert project is not None
+    assert file is not None
     segments = project.segments()
     idle = status_mb("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here

@@ -56,7 +56,8 @@ def write_tones(path: Path) -> None:
 def test_a_jump_in_a_long_project_is_heard_from_the_right_take(qtbot, tmp_path) -> None:
     """A 12-minute project plays from a window of the player; a click on sentence 30 (10:15
     in, far outside the window) is heard as sentence 30's tone, and highlights it."""
-    from tests.audio.recorder import RATE as RECORDED, Recorder
+    from tests.audio.recorder import RATE as RECORDED
+    from tests.audio.recorder import Recorder
 
     path = tmp_path / "Tones.wavesproj"
     write_tones(path)
