@@ -3,86 +3,24 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+import threading
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from studio.audio.programme import Piece, ProgrammeReader
+from studio.audio.programme import ProgrammeReader
+from studio.core.errors import StoreError
 from studio.core.project import Project
-from studio.core.project_state import TimelineEntry, entry_at, timeline
+from studio.core.project_state import TimelineEntry, entry_at
 from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService
 from studio.services.project import ProjectService
+from studio.services.project_programme import Programme, build_programme
 from studio.services.tasks import TaskContext, TaskRunner
-from studio.store.project_file import ProjectFile
+from studio.store.project_file import ProjectFile, ProjectFileError
 
-
-@dataclass(frozen=True)
-class Programme:
-    """What plays: the chosen takes and pauses of the whole project, and where each segment
-    starts; a map built from the takes' stored lengths, without decoding any audio.
-
-    Attributes:
-        pieces, sample_rate, frames: The takes in order with silence for the pauses (what
-            ProgrammeReader decodes while it plays), at the project's rate, and their length.
-        entries: The timeline of what plays (starts and lengths exact to the sample).
-        order: Every segment id in reading order (a jump to one without a take goes on to
-            the next that has one).
-        start_s: Where to start (the chosen segment's start).
-        skipped: Segments from the start on passed over (no chosen take, or its audio lost).
-    """
-
-    pieces: tuple[Piece, ...]
-    sample_rate: int
-    frames: int
-    entries: tuple[TimelineEntry, ...]
-    order: tuple[str, ...]
-    start_s: float
-    skipped: int
-
-    def start_of(self, segment_id: str) -> float | None:
-        """Seconds where `segment_id` (or the next segment that plays) starts; None past the
-        last one or for a segment not in the project."""
-        if segment_id not in self.order:
-            return None
-        at = self.order.index(segment_id)
-        playing = {e.segment_id: e.start_s for e in self.entries}
-        return next((playing[s] for s in self.order[at:] if s in playing), None)
-
-
-def build_programme(project: Project, file: ProjectFile, start_segment: str = "") -> Programme:
-    """Lay out the chosen takes and pauses from the stored lengths (worker thread: reads the
-    file's index of take lengths, decodes nothing)."""
-    entries = timeline(project)
-    first = next((i for i, e in enumerate(entries) if e.segment_id == start_segment), 0)
-    stored = file.audio_index()
-    rate = project.export.sample_rate
-    pieces: list[Piece] = []
-    placed: list[TimelineEntry] = []
-    at, skipped, start = 0, 0, -1
-    for i, entry in enumerate(entries):
-        frames, take_rate = 0, 0
-        if entry.take_id and entry.take_id in stored:
-            take_rate, frames = stored[entry.take_id]
-            if take_rate != rate:  # rendered before a rate change: resampled as it plays
-                frames = int(frames * rate / take_rate)
-        elif entry.take_id or entry.duration_s > 0:  # no take, or its audio is lost
-            skipped += i >= first
-            continue
-        if i >= first and start < 0:
-            start = at
-        placed.append(replace(entry, start_s=at / rate, duration_s=frames / rate))
-        if frames:
-            pieces.append(Piece(entry.take_id, at, frames, take_rate))
-        pause = int(entry.pause_after_s * rate)
-        if pause:
-            pieces.append(Piece("", at + frames, pause))
-        at += frames + pause
-    if start < 0 or start >= at:
-        pieces, placed, at, start = [], [], 0, 0  # nothing from there on
-    order = tuple(e.segment_id for e in entries)
-    return Programme(tuple(pieces), rate, at, tuple(placed), order, start / rate, skipped)
+SWAP_STEP_S = 0.02
+SWAP_WAIT_STEPS = 100  # a read waits up to 2 s for Save As to open the copy
 
 
 class ProjectPlayer(QObject):
@@ -117,8 +55,11 @@ class ProjectPlayer(QObject):
         self._programme: Programme | None = None
         # The project value and file the programme was laid out from (a jump reuses it).
         self._laid_out: tuple[Project, ProjectFile] | None = None
+        self._editor: object = None  # the open project's editor when it started playing
+        self._swap_wait = threading.Event()  # never set: a wait the file thread can take
         self.current = ""
         self._take_unreadable.connect(self._on_take_unreadable)
+        projects.file_changed.connect(self._on_file_changed)
         playback.position_changed.connect(self._on_position_changed)
         playback.playback_state_changed.connect(self._on_playback_state_changed)
 
@@ -191,7 +132,7 @@ class ProjectPlayer(QObject):
             return
         if programme.skipped:
             self._messages.info(f"{programme.skipped} segment(s) without a take are skipped.")
-        pieces, rate, fetch = programme.pieces, programme.sample_rate, laid_out[1].read_flac
+        pieces, rate, fetch = programme.pieces, programme.sample_rate, self._read_flac
         unreadable = self._take_unreadable.emit
         self._playback.play_window(
             lambda: ProgrammeReader(pieces, rate, fetch, unreadable),
@@ -201,6 +142,7 @@ class ProjectPlayer(QObject):
         )
         self._generation = self._playback.generation
         self._programme, self._laid_out = programme, laid_out
+        self._editor = self._projects.editor
         self._entries = programme.entries
         index = entry_at(programme.entries, programme.start_s)
         self._set_current(programme.entries[max(index, 0)].segment_id)
@@ -216,8 +158,33 @@ class ProjectPlayer(QObject):
         if index >= 0:
             self._set_current(self._entries[index].segment_id)
 
+    def _read_flac(self, take_id: str) -> bytes:
+        """A take's FLAC from the open project file (on the file thread, as it plays).
+
+        Read from whichever file is open now: Save As closes the file and opens its copy (the
+        same takes) while the project plays on; a read in between waits for the copy.
+        """
+        for _ in range(SWAP_WAIT_STEPS):
+            file = self._projects.file
+            if file is None:
+                break
+            try:
+                return file.read_flac(take_id)
+            except ProjectFileError:
+                raise  # the take's audio is not in the file
+            except StoreError:
+                self._swap_wait.wait(SWAP_STEP_S)  # closed under us: Save As is swapping
+        raise ProjectFileError("The project was closed.")
+
+    @Slot(str)
+    def _on_file_changed(self, _path: str) -> None:
+        if self.playing and self._projects.editor is not self._editor:
+            self.stop()  # closed, or another project opened: nothing of this one plays on
+
     @Slot(str)
     def _on_take_unreadable(self, take_id: str) -> None:
+        if not self.playing:
+            return  # stopped meanwhile (e.g. the project was closed)
         laid_out = self._laid_out
         project = laid_out[0] if laid_out is not None else None
         segment = next(

@@ -216,3 +216,27 @@ def test_a_damaged_take_plays_as_silence_and_says_which(qtbot, tmp_path: Path, s
     qtbot.wait_until(lambda: any("cannot be read" in m.text for m in bus.seen), timeout=3000)
     warning = next(m for m in bus.seen if "cannot be read" in m.text)
     assert "“Sentence number 1.”" in warning.text and "Regenerate it" in warning.text
+
+
+def test_save_as_plays_on_from_the_copy_and_close_stops(qtbot, tmp_path: Path, sd, parts) -> None:
+    """Save As while playing carries on from the copy (takes read after it are exact); closing
+    the project stops its playback and clears the highlight."""
+    path = tmp_path / "Moved.wavesproj"
+    write_project(path, [(take_audio(k), RATE) for k in range(6)])  # 63 s: twice the window
+    projects, reader, _playback, player = parts
+    open_project(qtbot, projects, path)
+    segments = [s.segment_id for s in projects.project.segments()]  # type: ignore[union-attr]
+    listener = Listener(qtbot, sd, player)
+    with qtbot.wait_signal(reader.segment_changed, timeout=5000):
+        reader.play_from(segments[0])
+    hear_from(listener, 0, 1)
+    old = projects.file
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        projects.save_as(tmp_path / "Copy.wavesproj")
+    assert projects.file is not old and reader.playing
+    for s in range(1, 6 * PERIOD // RATE):  # the window held 32 s: the rest reads from the copy
+        np.testing.assert_array_equal(listener.hear(RATE), expected(s * RATE, RATE))
+    with qtbot.wait_signal(reader.segment_changed, timeout=3000) as cleared:
+        projects.close()
+    assert cleared.args == [""]
+    qtbot.wait_until(lambda: player.state is PlaybackState.STOPPED, timeout=3000)
