@@ -240,3 +240,24 @@ def test_save_as_plays_on_from_the_copy_and_close_stops(qtbot, tmp_path: Path, s
         projects.close()
     assert cleared.args == [""]
     qtbot.wait_until(lambda: player.state is PlaybackState.STOPPED, timeout=3000)
+
+
+def test_a_click_while_paused_plays_from_that_sentence(qtbot, tmp_path: Path, sd, parts) -> None:
+    """Paused, a click on a sentence is "play from here": it jumps there and plays."""
+    path = tmp_path / "Paused.wavesproj"
+    write_project(path, [(take_audio(k), RATE) for k in range(4)])
+    projects, reader, playback, player = parts
+    open_project(qtbot, projects, path)
+    segments = [s.segment_id for s in projects.project.segments()]  # type: ignore[union-attr]
+    listener = Listener(qtbot, sd, player)
+    with qtbot.wait_signal(reader.segment_changed, timeout=5000):
+        reader.play_from(segments[0])
+    hear_from(listener, 0, 1)
+    playback.toggle_pause()
+    qtbot.wait_until(lambda: playback.state == "paused", timeout=3000)
+    with qtbot.wait_signal(reader.segment_changed, timeout=3000) as jumped:
+        reader.play_from(segments[2])
+    assert jumped.args == [segments[2]]
+    wait_run_at(qtbot, player, 2 * PERIOD)
+    hear_from(listener, 2 * PERIOD, 2)
+    qtbot.wait_until(lambda: playback.state == "playing", timeout=3000)
