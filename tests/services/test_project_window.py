@@ -253,7 +253,8 @@ def test_a_click_while_paused_plays_from_that_sentence(qtbot, tmp_path: Path, sd
     with qtbot.wait_signal(reader.segment_changed, timeout=5000):
         reader.play_from(segments[0])
     hear_from(listener, 0, 1)
-    playback.toggle_pause()
+    qtbot.wait_until(lambda: playback.state == "playing", timeout=3000)  # as the user sees it
+    playback.toggle_pause()  # Space
     qtbot.wait_until(lambda: playback.state == "paused", timeout=3000)
     with qtbot.wait_signal(reader.segment_changed, timeout=3000) as jumped:
         reader.play_from(segments[2])
