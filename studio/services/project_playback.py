@@ -27,6 +27,14 @@ class ProjectPlayer(QObject):
     """Plays the project from a segment and says which segment is being spoken, from the
     player's own position (so the highlight follows the audio, not a clock).
 
+    The whole project is one programme in the player's bounded window: the layout comes from
+    the takes' stored lengths (build_programme, on a worker), the takes are decoded a block at
+    a time as they play (ProgrammeReader, on the playback service's file thread), so memory
+    does not grow with the project, and a jump is a seek within the programme.
+
+    Attributes:
+        current: The segment being spoken ("" when the project is not playing).
+
     Signals:
         segment_changed(str segment_id): the segment now spoken ("" when playback ends).
     """
