@@ -69,6 +69,7 @@ BENCHES: dict[str, Bench] = {
     "bench_hardening_client": Bench(("--runs", "3"), ("--runs", "1"), 600, 180),
     "bench_render_memory": Bench((), ("--sizes", "1000,10000", "--rounds", "1"), 1800, 300),
     "bench_play_window": Bench(("--own-pulse",), ("--own-pulse", "--runs", "1"), 600, 180),
+    "bench_play_project": Bench((), ("--minutes", "5", "--runs", "1"), 600, 180),
     "bench_gui": Bench(
         ("--own-pulse",),
         ("--own-pulse", "--renders", "10", "--runs", "2"),

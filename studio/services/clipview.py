@@ -40,19 +40,32 @@ def waveform_signal(rendered: Rendered) -> tuple[np.ndarray, int]:
 def file_feeder(
     audio: ClipFile, sink: SinkLike, start_s: float = 0.0
 ) -> Callable[[TaskContext], None]:
-    """A task that plays `audio` from its file into a playback sink, until stopped or superseded.
+    """A task that plays `audio` from its file into a playback sink (window_feeder)."""
+    return window_feeder(lambda: ClipReader(audio), audio.sample_rate, audio.frames, sink, start_s)
+
+
+def window_feeder(
+    open_reader: Callable[[], ReaderLike],
+    sample_rate: int,
+    frames: int,
+    sink: SinkLike,
+    start_s: float = 0.0,
+) -> Callable[[TaskContext], None]:
+    """A task that plays a long clip of `frames` from a reader into a playback sink, until
+    stopped or superseded.
 
     The player holds a bounded window of the clip (AudioPlayer.begin_window), which this
     keeps filled a block at a time; a seek or replay outside the window makes it read again
     from there. It stays with the clip while the clip is current (a replay after the end, a
-    seek back), idling in short cancellable waits.
+    seek back), idling in short cancellable waits. The reader (a clip's file, or a project's
+    takes decoded in turn) is opened and read on the task's thread.
     """
 
     def feed(ctx: TaskContext) -> None:
-        if not sink.begin_window(audio.sample_rate, audio.frames, start_s):
+        if not sink.begin_window(sample_rate, frames, start_s):
             return  # superseded already, or no device (reported)
-        reader = ClipReader(audio)
-        block = max(1, int(BLOCK_S * audio.sample_rate))
+        reader = open_reader()
+        block = max(1, int(BLOCK_S * sample_rate))
         epoch, done, samples = -1, False, None
         try:
             while not ctx.cancelled.is_set():
@@ -61,7 +74,7 @@ def file_feeder(
                     return  # something else plays, or playback stopped
                 if request[0] != epoch:
                     epoch, done, samples = request[0], False, None
-                    reader.seek(round(request[1] * audio.sample_rate))
+                    reader.seek(round(request[1] * sample_rate))
                 if done or sink.window_space_s() < 2 * BLOCK_S:
                     ctx.cancelled.wait(IDLE_S)  # the window is full, or the clip all sent
                     continue
@@ -124,6 +137,14 @@ def live_feeder(spool: LiveSpool, sink: LiveSinkLike) -> Callable[[TaskContext],
     return feed
 
 
+class ReaderLike(Protocol):
+    """What window_feeder reads from (audio.clipreader.ClipReader, audio.programme's reader)."""
+
+    def seek(self, frame: int) -> None: ...
+    def read(self, frames: int) -> np.ndarray: ...
+    def close(self) -> None: ...
+
+
 class SinkLike(Protocol):
     """The parts of playback.StreamSink the feeders use."""
 
@@ -165,6 +186,6 @@ class ProgressShape:
 
 
 __all__ = [
-    "LIVE_WINDOW_CHARS", "LONG_TEXT_CHARS", "SHORT_CLIP_S", "ProgressShape", "file_feeder",
-    "live_feeder", "waveform_signal",
+    "LIVE_WINDOW_CHARS", "LONG_TEXT_CHARS", "SHORT_CLIP_S", "ProgressShape", "ReaderLike",
+    "file_feeder", "live_feeder", "waveform_signal", "window_feeder",
 ]  # fmt: skip

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -16,6 +17,9 @@ from studio.pipeline import Rendered
 from studio.services.messages import Action, MessageBus
 from studio.services.stream_sink import BUSY_STATES, MAIN, StreamSink
 from studio.services.tasks import TaskContext, TaskRunner
+
+if TYPE_CHECKING:
+    from studio.services.clipview import ReaderLike
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL_MS = 33
@@ -172,6 +176,22 @@ class PlaybackService(QObject):
         from studio.services.clipview import file_feeder
 
         feed = file_feeder(rendered.audio, self.open_sink(source=source), start_s)
+        self._file_tasks.submit(feed, on_failure=self._on_device_failed)
+
+    def play_window(
+        self,
+        open_reader: Callable[[], ReaderLike],
+        sample_rate: int,
+        frames: int,
+        start_s: float = 0.0,
+        source: str = MAIN,
+    ) -> None:
+        """Play a long clip of `frames` from `start_s` through the player's bounded window, fed
+        from a reader opened and read on the file thread (a newer play or stop ends it)."""
+        from studio.services.clipview import window_feeder
+
+        sink = self.open_sink(source=source)
+        feed = window_feeder(open_reader, sample_rate, frames, sink, start_s)
         self._file_tasks.submit(feed, on_failure=self._on_device_failed)
 
     def fraction_played(self, rendered: Rendered) -> float:

@@ -3,80 +3,45 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+import threading
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from studio.audio.programme import ProgrammeReader
+from studio.core.errors import StoreError
 from studio.core.project import Project
-from studio.core.project_state import TimelineEntry, entry_at, timeline
+from studio.core.project_state import TimelineEntry, entry_at
 from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService
 from studio.services.project import ProjectService
+from studio.services.project_programme import Programme, build_programme
 from studio.services.tasks import TaskContext, TaskRunner
-from studio.store.project_file import ProjectFile
+from studio.store.project_file import ProjectFile, ProjectFileError
 
-# Played in one piece: bounded so a book-length project never fills memory (58 MB at 24 kHz).
-MAX_PLAY_S = 10 * 60
-
-
-@dataclass(frozen=True)
-class Programme:
-    """What plays: the joined audio and where each segment starts in it.
-
-    Attributes:
-        samples, sample_rate: The chosen takes in order with silence for the pauses.
-        entries: The timeline of what was joined (starts relative to the audio's start).
-        skipped: Segments passed over (no chosen take).
-    """
-
-    samples: np.ndarray
-    sample_rate: int
-    entries: tuple[TimelineEntry, ...]
-    skipped: int
-
-
-def build_programme(project: Project, file: ProjectFile, start_segment: str = "") -> Programme:
-    """Join the chosen takes from `start_segment` (worker thread: reads the file)."""
-    entries = timeline(project)
-    first = next((i for i, e in enumerate(entries) if e.segment_id == start_segment), 0)
-    rate = project.export.sample_rate
-    pieces: list[np.ndarray] = []
-    placed: list[TimelineEntry] = []
-    position, skipped = 0.0, 0
-    for entry in entries[first:]:
-        if position >= MAX_PLAY_S:
-            break
-        if entry.take_id:
-            samples, take_rate = file.read_audio(entry.take_id)
-            if take_rate != rate:  # rendered before a rate change: a cheap linear resample
-                n = int(len(samples) * rate / take_rate)
-                samples = np.interp(
-                    np.linspace(0, len(samples) - 1, n), np.arange(len(samples)), samples
-                ).astype(np.float32)
-        elif entry.duration_s > 0:
-            skipped += 1
-            continue
-        else:
-            samples = np.zeros(0, np.float32)
-        pause = np.zeros(int(entry.pause_after_s * rate), np.float32)
-        duration = len(samples) / rate
-        placed.append(replace(entry, start_s=position, duration_s=duration))
-        pieces += [samples, pause]
-        position += duration + entry.pause_after_s
-    joined = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
-    return Programme(joined, rate, tuple(placed), skipped)
+SWAP_STEP_S = 0.02
+SWAP_WAIT_STEPS = 100  # a read waits up to 2 s for Save As to open the copy
 
 
 class ProjectPlayer(QObject):
     """Plays the project from a segment and says which segment is being spoken, from the
     player's own position (so the highlight follows the audio, not a clock).
 
+    The whole project is one programme in the player's bounded window: the layout comes from
+    the takes' stored lengths (build_programme, on a worker), the takes are decoded a block at
+    a time as they play (ProgrammeReader, on the playback service's file thread), so memory
+    does not grow with the project, and a jump is a seek within the programme.
+
+    Attributes:
+        current: The segment being spoken ("" when the project is not playing).
+
     Signals:
         segment_changed(str segment_id): the segment now spoken ("" when playback ends).
     """
 
     segment_changed = Signal(str)
+    # From the file thread, where the takes are decoded as they play: queued to the GUI thread.
+    _take_unreadable = Signal(str)
 
     def __init__(
         self,
@@ -95,7 +60,14 @@ class ProjectPlayer(QObject):
         self._request = 0
         self._generation = -1
         self._entries: tuple[TimelineEntry, ...] = ()
+        self._programme: Programme | None = None
+        # The project value and file the programme was laid out from (a jump reuses it).
+        self._laid_out: tuple[Project, ProjectFile] | None = None
+        self._editor: object = None  # the open project's editor when it started playing
+        self._swap_wait = threading.Event()  # never set: a wait the file thread can take
         self.current = ""
+        self._take_unreadable.connect(self._on_take_unreadable)
+        projects.file_changed.connect(self._on_file_changed)
         playback.position_changed.connect(self._on_position_changed)
         playback.playback_state_changed.connect(self._on_playback_state_changed)
 
@@ -105,16 +77,33 @@ class ProjectPlayer(QObject):
         return bool(self._entries) and self._playback.generation == self._generation
 
     def play_from(self, segment_id: str = "") -> None:
-        """Play the chosen takes from `segment_id` (the start when "")."""
+        """Play the chosen takes from `segment_id` (the start when ""); while the project
+        plays unchanged, a jump within it (no new layout, no device restart)."""
         project, file = self._projects.project, self._projects.file
         if project is None or file is None:
             return
+        programme, laid_out = self._programme, self._laid_out
+        unchanged = laid_out is not None and laid_out[0] is project and laid_out[1] is file
+        if self.playing and programme is not None and unchanged:
+            start = programme.start_of(segment_id) if segment_id else 0.0
+            if start is not None:
+                self._request = next(self._requests)  # a layout still on its way is stale
+                self._jump(programme, start)
+                return
         request = self._request = next(self._requests)
         self._tasks.submit(
             lambda _ctx: build_programme(project, file, segment_id),
-            lambda programme: self._start(request, programme),
+            lambda programme: self._start(request, programme, (project, file)),
             lambda exc: self._messages.report(exc, context="Playing the project failed"),
         )
+
+    def _jump(self, programme: Programme, start_s: float) -> None:
+        paused = self._playback.state == "paused"
+        self._playback.seek(start_s)
+        if paused:
+            self._playback.toggle_pause()  # a click is "play from here"
+        index = entry_at(programme.entries, start_s)
+        self._set_current(programme.entries[max(index, 0)].segment_id)
 
     def play_take(self, take_id: str) -> None:
         """Play one take of a segment (Play, and the Takes menu)."""
@@ -141,18 +130,30 @@ class ProjectPlayer(QObject):
         self._entries = ()
         self._set_current("")
 
-    def _start(self, request: int, programme: Programme) -> None:
+    def _start(
+        self, request: int, programme: Programme, laid_out: tuple[Project, ProjectFile]
+    ) -> None:
         if request != self._request:
             return
-        if not programme.entries or len(programme.samples) == 0:
+        if not programme.entries or programme.frames == 0:
             self._messages.info("Nothing to play yet: render the script first.")
             return
         if programme.skipped:
             self._messages.info(f"{programme.skipped} segment(s) without a take are skipped.")
-        self._playback.play(programme.samples, programme.sample_rate)
+        pieces, rate, fetch = programme.pieces, programme.sample_rate, self._read_flac
+        unreadable = self._take_unreadable.emit
+        self._playback.play_window(
+            lambda: ProgrammeReader(pieces, rate, fetch, unreadable),
+            rate,
+            programme.frames,
+            programme.start_s,
+        )
         self._generation = self._playback.generation
+        self._programme, self._laid_out = programme, laid_out
+        self._editor = self._projects.editor
         self._entries = programme.entries
-        self._set_current(programme.entries[0].segment_id)
+        index = entry_at(programme.entries, programme.start_s)
+        self._set_current(programme.entries[max(index, 0)].segment_id)
 
     @Slot(float)
     def _on_position_changed(self, position: float) -> None:
@@ -165,6 +166,44 @@ class ProjectPlayer(QObject):
         if index >= 0:
             self._set_current(self._entries[index].segment_id)
 
+    def _read_flac(self, take_id: str) -> bytes:
+        """A take's FLAC from the open project file (on the file thread, as it plays).
+
+        Read from whichever file is open now: Save As closes the file and opens its copy (the
+        same takes) while the project plays on; a read in between waits for the copy.
+        """
+        for _ in range(SWAP_WAIT_STEPS):
+            file = self._projects.file
+            if file is None:
+                break
+            try:
+                return file.read_flac(take_id)
+            except ProjectFileError:
+                raise  # the take's audio is not in the file
+            except StoreError:
+                self._swap_wait.wait(SWAP_STEP_S)  # closed under us: Save As is swapping
+        raise ProjectFileError("The project was closed.")
+
+    @Slot(str)
+    def _on_file_changed(self, _path: str) -> None:
+        if self.playing and self._projects.editor is not self._editor:
+            self.stop()  # closed, or another project opened: nothing of this one plays on
+
+    @Slot(str)
+    def _on_take_unreadable(self, take_id: str) -> None:
+        if not self.playing:
+            return  # stopped meanwhile (e.g. the project was closed)
+        laid_out = self._laid_out
+        project = laid_out[0] if laid_out is not None else None
+        segment = next(
+            (s for s in (project.segments() if project else []) if s.chosen_take == take_id), None
+        )
+        words = f"“{_excerpt(segment.text)}”" if segment is not None else "a sentence"
+        self._messages.warning(
+            f"The take of {words} cannot be read (damaged or missing in the project file), so "
+            "it plays as silence. Regenerate it."
+        )
+
     @Slot(str)
     def _on_playback_state_changed(self, state: str) -> None:
         stopped = self._playback.generation != self._generation  # Esc, or something else plays
@@ -176,3 +215,8 @@ class ProjectPlayer(QObject):
         if segment_id != self.current:
             self.current = segment_id
             self.segment_changed.emit(segment_id)
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    """The start of a sentence, to name it in a message."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

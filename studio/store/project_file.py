@@ -142,13 +142,28 @@ class ProjectFile(SqliteStore):
         Raises:
             ProjectFileError: the take has no audio in the file.
         """
+        return decode_flac(self.read_flac(take_id))
+
+    def read_flac(self, take_id: str) -> bytes:
+        """A take's audio as stored (FLAC bytes), for decoding in blocks.
+
+        Raises:
+            ProjectFileError: the take has no audio in the file.
+        """
         with self._using("reading a take") as conn:
             row = conn.execute("SELECT flac FROM audio WHERE take_id = ?", (take_id,)).fetchone()
         if row is None:
             raise ProjectFileError(
                 "This take's audio is missing from the project; render it again."
             )
-        return decode_flac(bytes(row[0]))
+        return bytes(row[0])
+
+    def audio_index(self) -> dict[str, tuple[int, int]]:
+        """take id -> (sample rate, frames) of every stored take, read without decoding (the
+        read-along timeline is built from these exact lengths)."""
+        with self._using("reading the takes' lengths") as conn:
+            rows = conn.execute("SELECT take_id, sample_rate, frames FROM audio").fetchall()
+        return {str(t): (int(r), int(n)) for t, r, n in rows}
 
     def audio_bytes(self) -> int:
         """Total FLAC bytes stored (for the size check against the file)."""

@@ -189,11 +189,20 @@ def test_read_along_follows_the_players_position(qtbot, make_studio, tmp_path, m
         qtbot.mouseClick(last, Qt.MouseButton.LeftButton)
     assert jumped.args == [segments[3].segment_id]
 
-    def plays():
-        return [call for call in studio.player.calls if call[0] == "play"]
+    # The whole project is one programme in the player's window: the jump is a seek in it
+    # (no new layout, no device restart), and what is fed from there is that sentence's take.
+    def seeks():
+        return [call[1] for call in studio.player.calls if call[0] == "seek"]
 
-    qtbot.wait_until(lambda: len(plays()) == 2, timeout=3000)
-    assert plays()[1][1] < plays()[0][1]  # a shorter programme, from there
+    qtbot.wait_until(lambda: len(seeks()) == 1, timeout=3000)
+    windows = [call for call in studio.player.calls if call[0] == "begin_window"]
+    assert len(windows) == 1
+    frames = projects.file.audio_index()
+    f = [frames[s.chosen_take][1] for s in segments]
+    assert seeks() == [(f[0] + f[1] + 12000 + f[2]) / 24000]  # exact: 0.5 s paragraph pause
+    take = projects.file.read_audio(segments[3].chosen_take)[0]
+    qtbot.wait_until(lambda: len(studio.player.samples) >= len(take), timeout=3000)
+    np.testing.assert_array_equal(studio.player.samples[: len(take)], take)
     with qtbot.wait_signal(player.segment_changed, timeout=3000) as stopped:
         studio.window.commands.stop.trigger()  # Esc
     assert stopped.args == [""]
