@@ -25,12 +25,13 @@ def test_project_renderer_takes_export_with_subtitles(
     argv = ["project", "import", str(source), "--out", str(path), "--voice", "tone-alto"]
     assert main(argv) == 0
     projects = ProjectService(settings, bus, files=SyncTaskRunner())
-    renderer = ProjectRenderer(projects, local_backend, None, bus, tasks=SyncTaskRunner())
+    renderer = ProjectRenderer(projects, local_backend, None, bus, tmp_path / "data")
     projects.open(path)
     assert projects.project is not None
     with qtbot.wait_signal(renderer.render_finished, timeout=30000) as finished:
         assert renderer.render_changed() == 20
     assert finished.args == [20, 0]
+    renderer.shutdown(5000)
     projects.close()  # writes the pending saves and releases the file
     out = tmp_path / "out"
     assert main(["project", "export", str(path), "--out", str(out), "--subtitles", "srt"]) == 0
