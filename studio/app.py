@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+import studio.qtboot  # noqa: F401  (first of ours: every later import is scanned by PySide6)
 from studio import APP_ID, APP_NAME, ORG_NAME, __version__
 from studio.library import RenderLibrary
 from studio.logs import setup_logging
