@@ -70,6 +70,9 @@ class RenderLibrary:
     """Renders through the render cache and records takes; Qt-free, safe from worker threads.
 
     A broken cache or history never stops a render: it renders normally and reports a warning.
+    With `deferred=True` nothing is opened until `open()` or the first use of `takes`, `cache`
+    or `open_warning` (the app opens it off the GUI thread once its window is up: creating,
+    migrating and checking two SQLite files costs 10-100 ms of disk I/O).
 
     Attributes:
         takes: The history (None when it could not be opened).
@@ -77,23 +80,61 @@ class RenderLibrary:
         open_warning: Why the history or cache could not be opened, for the user.
     """
 
-    def __init__(self, folder: Path, cache_max_bytes: int) -> None:
+    def __init__(self, folder: Path, cache_max_bytes: int, *, deferred: bool = False) -> None:
         self.folder = folder
-        self.open_warning = ""
-        self.takes: TakeStore | None = None
-        self.cache: RenderCache | None = None
+        self._cache_max_bytes = cache_max_bytes
+        self._open_warning = ""
+        self._takes: TakeStore | None = None
+        self._cache: RenderCache | None = None
+        self._opened = False
+        self._open_lock = threading.Lock()
+        if not deferred:
+            self.open()
+
+    def open(self) -> str:
+        """Open the history and the cache (once; later calls wait for it); the open warning."""
+        with self._open_lock:
+            if not self._opened:
+                self._open()
+                self._opened = True
+        return self._open_warning
+
+    def _open(self) -> None:
+        folder = self.folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.takes = TakeStore(folder / HISTORY_FILE)
-            if self.takes.recovered_message:
-                self.open_warning = self.takes.recovered_message
+            self._takes = TakeStore(folder / HISTORY_FILE)
+            if self._takes.recovered_message:
+                self._open_warning = self._takes.recovered_message
         except (StudioError, OSError) as exc:
-            self.open_warning = _open_message(exc, folder)
+            self._open_warning = _open_message(exc, folder)
         _sweep(folder / WORK_FOLDER)
         try:
-            self.cache = RenderCache(folder / CACHE_FOLDER, cache_max_bytes)
+            self._cache = RenderCache(folder / CACHE_FOLDER, self._cache_max_bytes)
         except (StudioError, OSError) as exc:
-            self.open_warning = self.open_warning or _open_message(exc, folder)
+            self._open_warning = self._open_warning or _open_message(exc, folder)
+
+    @property
+    def takes(self) -> TakeStore | None:
+        """The history (opened on first use); None when it could not be opened."""
+        self.open()
+        return self._takes
+
+    @takes.setter
+    def takes(self, store: TakeStore | None) -> None:
+        self.open()
+        self._takes = store
+
+    @property
+    def cache(self) -> RenderCache | None:
+        """The render cache (opened on first use); None when it could not be opened."""
+        self.open()
+        return self._cache
+
+    @property
+    def open_warning(self) -> str:
+        """Why the history or cache could not be opened ("" when both are fine)."""
+        return self.open()
 
     def set_cache_limit(self, max_bytes: int) -> None:
         """Change the cache's size limit (evicting the least recently used audio if needed)."""
@@ -104,8 +145,10 @@ class RenderLibrary:
                 log.warning("Cache limit not changed: %s", exc.user_message)
 
     def close(self) -> None:
-        """Close the history and the cache."""
-        for store in (self.takes, self.cache):
+        """Close the history and the cache (nothing to do when they were never opened)."""
+        with self._open_lock:
+            self._opened = True  # a use after close must not reopen them
+        for store in (self._takes, self._cache):
             if store is not None:
                 store.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
@@ -14,7 +15,9 @@ from studio.services.messages import MessageBus
 from studio.services.playback import PlaybackService
 from studio.services.project import ProjectService
 from studio.services.tasks import TaskContext, TaskRunner
-from studio.store.project_file import ProjectFile
+
+if TYPE_CHECKING:  # only annotations: the open project's file is handed in
+    from studio.store.project_file import ProjectFile
 
 # Played in one piece: bounded so a book-length project never fills memory (58 MB at 24 kHz).
 MAX_PLAY_S = 10 * 60

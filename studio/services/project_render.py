@@ -21,10 +21,10 @@ from studio.services.backend import BackendService
 from studio.services.messages import MessageBus, user_message
 from studio.services.project import ProjectService
 from studio.services.tasks import TaskContext, TaskRunner
-from studio.store.project_file import ProjectFile
 
 if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
     from studio.api.client import WavesClient
+    from studio.store.project_file import ProjectFile  # with the first project opened
 
 log = logging.getLogger(__name__)
 MAX_PARALLEL = 3  # waves-local and the cloud's default concurrency both take this many
