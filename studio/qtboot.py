@@ -35,6 +35,7 @@ def fast_uses_pyside(
         return original(module)
 
     uses_pyside.studio_fast = True  # type: ignore[attr-defined]
+    uses_pyside.original = original  # type: ignore[attr-defined]
     return uses_pyside
 
 

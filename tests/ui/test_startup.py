@@ -124,3 +124,24 @@ def test_history_and_cache_open_off_the_gui_thread_after_the_window(qtbot, tmp_p
         assert library.cache is None and "render cache failed" in posted[0]
     finally:
         shutdown(services)
+
+
+def test_pyside_import_scan_gives_pysides_answers_from_raw_bytes() -> None:
+    """studio.qtboot replaces PySide6's getsource-based scan of each newly imported module
+    with a raw read of its .py file, and it answers as PySide's own check does."""
+    import json
+    import types
+
+    import studio.app
+    import studio.core.models
+    import studio.qtboot
+
+    feature = sys.modules["shibokensupport.feature"]
+    fast = feature._mod_uses_pyside
+    assert getattr(fast, "studio_fast", False)
+    original = fast.original
+    gone = types.ModuleType("gone")
+    gone.__file__ = "/nonexistent/gone.py"
+    for module in (studio.app, studio.core.models, studio.qtboot, json, sys, os, gone):
+        assert fast(module) == original(module), module
+    assert fast(studio.app) and not fast(studio.core.models) and not fast(sys)
