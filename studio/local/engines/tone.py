@@ -70,33 +70,36 @@ class ToneEngine(Engine):
     ) -> tuple[FloatArray, int]:
         """One tone burst per word, short gaps between words, longer pauses after punctuation."""
         base = TONE_VOICES[voice_id][1]
-        pieces: list[FloatArray] = []
-        tokens = sentence.split()
-        for token in tokens:
+        # Lay the sentence out first (burst frequency or 0.0 for silence, and length), then
+        # fill one zeroed buffer: no per-piece arrays, no concatenation (a copy of the clip).
+        layout: list[tuple[float, int]] = []
+        for token in sentence.split():
             for word in _WORD.findall(token):
                 frequency = base * 2.0 ** (word_semitones(word) / 12.0)
                 duration = (_WORD_BASE_S + _PER_CHAR_S * len(word)) / speed
-                pieces.append(_burst(frequency, duration, sample_rate))
-                pieces.append(_silence(_GAP_S / speed, sample_rate))
+                layout.append((frequency, round(duration * sample_rate)))
+                layout.append((0.0, round(_GAP_S / speed * sample_rate)))
             if _SENTENCE_END.search(token):
-                pieces.append(_silence(_SENTENCE_PAUSE_S / speed, sample_rate))
+                layout.append((0.0, round(_SENTENCE_PAUSE_S / speed * sample_rate)))
             elif _CLAUSE_END.search(token):
-                pieces.append(_silence(_CLAUSE_PAUSE_S / speed, sample_rate))
-        if not pieces:  # punctuation only: a short breath, never an empty clip
-            pieces.append(_silence(_SENTENCE_PAUSE_S / speed, sample_rate))
-        return np.concatenate(pieces), sample_rate
+                layout.append((0.0, round(_CLAUSE_PAUSE_S / speed * sample_rate)))
+        if not layout:  # punctuation only: a short breath, never an empty clip
+            layout.append((0.0, round(_SENTENCE_PAUSE_S / speed * sample_rate)))
+        out = np.zeros(sum(n for _, n in layout), dtype=np.float32)
+        at = 0
+        for frequency, n in layout:
+            if frequency:
+                _burst_into(out[at : at + n], frequency, sample_rate)
+            at += n
+        return out, sample_rate
 
 
-def _silence(seconds: float, sample_rate: int) -> FloatArray:
-    return np.zeros(round(seconds * sample_rate), dtype=np.float32)
-
-
-def _burst(frequency: float, seconds: float, sample_rate: int) -> FloatArray:
-    n = round(seconds * sample_rate)
+def _burst_into(wave: FloatArray, frequency: float, sample_rate: int) -> None:
+    """Write a tone burst over `wave` (its whole length)."""
+    n = len(wave)
     # float32 throughout (the phase stays under ~2,000 rad, well within its precision): half
     # the time of float64 and no conversion at the end.
-    wave = np.arange(n, dtype=np.float32)
-    wave *= np.float32(2.0 * np.pi * frequency / sample_rate)
+    np.multiply(_indices(n), np.float32(2.0 * np.pi * frequency / sample_rate), out=wave)
     np.sin(wave, out=wave)
     wave *= np.float32(_AMPLITUDE)
     fade = min(round(_FADE_S * sample_rate), n // 2)
@@ -104,7 +107,24 @@ def _burst(frequency: float, seconds: float, sample_rate: int) -> FloatArray:
         ramp = _ramp(fade)
         wave[:fade] *= ramp
         wave[-fade:] *= ramp[::-1]
-    return wave
+
+
+_INDEX_CACHE_MAX = 1 << 18  # 1 MiB of float32: a 5 s word at 48 kHz
+_index_cache: FloatArray = np.arange(0, dtype=np.float32)
+
+
+def _indices(n: int) -> FloatArray:
+    """0, 1, … n-1 as float32 (a slice of a shared read-only array when n is usual)."""
+    global _index_cache  # noqa: PLW0603 - a grow-only cache; swapping the reference is atomic
+    if n > _INDEX_CACHE_MAX:
+        return np.arange(n, dtype=np.float32)
+    cache = _index_cache
+    if len(cache) < n:
+        cache = np.arange(max(n, 2 * len(cache), 1 << 14), dtype=np.float32)
+        cache = cache[: min(len(cache), _INDEX_CACHE_MAX)]
+        cache.flags.writeable = False
+        _index_cache = cache
+    return cache[:n]
 
 
 @functools.lru_cache(maxsize=16)
