@@ -12,13 +12,13 @@ from studio.core.errors import StudioError, ValidationError
 from studio.core.models import PronunciationDict
 from studio.core.render import Rendered, RenderSpec
 from studio.pipeline import ExportOptions, SamplesCallback, export_rendered, render_text
-from studio.store.cache import RenderCache
 from studio.store.keys import dictionary_hash, render_key, rules_by_id
-from studio.store.take_record import HistoryTake
-from studio.store.takes import TakeStore
 
 if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
     from studio.api.client import WavesClient
+    from studio.store.cache import RenderCache  # the stores (SQLite): when they are opened
+    from studio.store.take_record import HistoryTake
+    from studio.store.takes import TakeStore
 
 log = logging.getLogger(__name__)
 HISTORY_FILE = "history.sqlite3"
@@ -100,6 +100,9 @@ class RenderLibrary:
         return self._open_warning
 
     def _open(self) -> None:
+        from studio.store.cache import RenderCache
+        from studio.store.takes import TakeStore
+
         folder = self.folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -130,6 +133,11 @@ class RenderLibrary:
         """The render cache (opened on first use); None when it could not be opened."""
         self.open()
         return self._cache
+
+    @cache.setter
+    def cache(self, store: RenderCache | None) -> None:
+        self.open()
+        self._cache = store
 
     @property
     def open_warning(self) -> str:

@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from studio.audio.clipfile import ClipWriter
-from studio.audio.decode import StreamDecoder
 from studio.core.errors import CancelledError, DecodeError, ValidationError
 from studio.core.models import SynthesisRequest, new_client_id
 from studio.core.render import ClipFile, Rendered, RenderSpec
@@ -24,9 +20,13 @@ from studio.core.text import split_text
 __all__ = ["ClipFile", "ExportOptions", "RenderSpec", "Rendered", "export_rendered", "render_text"]
 
 if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
-    from studio.api.client import WavesClient
+    import numpy as np  # and numpy and the decoders load with the first render
 
-SamplesCallback = Callable[[np.ndarray, int], None]
+    from studio.api.client import WavesClient
+    from studio.audio.clipfile import ClipWriter
+    from studio.audio.decode import StreamDecoder
+
+SamplesCallback = Callable[["np.ndarray", int], None]
 
 
 @functools.cache
@@ -65,6 +65,8 @@ def render_text(
     session_id = new_client_id("take")
     requests_ = [spec.request(piece, session_id) for piece in pieces_text]
     target = folder or spool_folder()
+    from studio.audio.clipfile import ClipWriter
+
     writer = ClipWriter(target, spec.output_format)
     try:
         server_ids, transport, streams = _stream_pieces(
@@ -105,6 +107,8 @@ def _stream_pieces(
     server_ids: list[str] = []
     transport = ""  # set by each chunk (a render without chunks fails in the caller)
     rate = streams = 0
+    from studio.audio.decode import StreamDecoder
+
     for request in requests_:
         decoder = StreamDecoder(spec.output_format, spec.sample_rate)
         server_id = ""
@@ -136,6 +140,8 @@ def _emit(
         raise DecodeError(
             f"The server changed sample rate in the middle of a render ({rate} -> {piece_rate} Hz)."
         )
+    import numpy as np  # loaded by the decoder already: a dictionary look-up
+
     samples = np.asarray(samples, dtype=np.float32)
     writer.add_samples(samples, piece_rate)
     if on_samples is not None:

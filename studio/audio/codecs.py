@@ -172,7 +172,7 @@ def float_wav_header(sample_rate: int, frames: int) -> bytes:
 def wav_bytes(samples: npt.ArrayLike, sample_rate: int) -> bytes:
     """A complete mono 16-bit WAV file."""
     pcm = _pcm16_le(samples)
-    return b"".join((wav_header(sample_rate, pcm.nbytes), pcm))  # one copy of the samples
+    return b"".join((wav_header(sample_rate, pcm.nbytes), pcm.data))  # one copy of the samples
 
 
 # --- MP3 and resampling ------------------------------------------------------------------------

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from studio.audio.devices import OutputDevice, list_output_devices, load_backend
 from studio.audio.outstream import DeviceStream
 from studio.audio.playbuffer import ClipBuffer, PlaybackRun, PlaybackState
 from studio.core.errors import AudioDeviceError
+
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy.typing as npt
+
 
 __all__ = ["AudioPlayer", "OutputDevice", "PlaybackState"]
 
@@ -140,6 +141,8 @@ class AudioPlayer:
         before a seek moved the window are dropped. Returns False, taking nothing, when a
         window has no room for the block yet (offer it again later).
         """
+        import numpy as np
+
         x = np.asarray(samples, dtype=np.float32).reshape(-1)
         with self._lock:
             clip = self._clip
@@ -158,6 +161,8 @@ class AudioPlayer:
 
     def end_stream(self, epoch: int | None = None) -> None:
         """No more samples for this clip: playback finishes when what is queued has played."""
+        import numpy as np
+
         with self._lock:
             clip = self._clip
             if clip is None or clip.ended or (clip.ring and epoch != clip.epoch):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
-from studio.audio.clipreader import ClipReader
-from studio.audio.peaks import EnvelopeBuilder, envelope_of, envelope_rate
 from studio.core.render import SHORT_CLIP_S, ClipFile, Rendered
 from studio.services.tasks import TaskContext
+
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
+
+    from studio.audio.peaks import EnvelopeBuilder
+
 
 # A render of more text than this is drawn from peaks while it streams (about 9 minutes of
 # speech at 15 characters a second): the window never holds a long render's samples.
@@ -25,6 +27,10 @@ def waveform_signal(rendered: Rendered) -> tuple[np.ndarray, int]:
     A short clip's samples were decoded on the worker (`Rendered.preload`), so this never
     reads the disk on the GUI thread.
     """
+    import numpy as np
+
+    from studio.audio.peaks import envelope_of, envelope_rate
+
     if rendered.is_long:
         audio = rendered.audio
         return envelope_of(audio.peaks), envelope_rate(audio.sample_rate)
@@ -45,6 +51,8 @@ def file_feeder(
     def feed(ctx: TaskContext) -> None:
         if not sink.begin_window(audio.sample_rate, audio.frames, start_s):
             return  # superseded already, or no device (reported)
+        from studio.audio.clipreader import ClipReader
+
         reader = ClipReader(audio)
         block = max(1, int(BLOCK_S * audio.sample_rate))
         epoch, done, samples = -1, False, None
@@ -97,6 +105,8 @@ class ProgressShape:
         if not self._long:
             return samples, rate
         if self._envelope is None or self._envelope.sample_rate != rate:
+            from studio.audio.peaks import EnvelopeBuilder
+
             self._envelope = EnvelopeBuilder(rate)
         return self._envelope.add(samples), self._envelope.rate
 

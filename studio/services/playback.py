@@ -5,9 +5,8 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from studio.core.errors import AudioDeviceError, StudioError
@@ -15,6 +14,10 @@ from studio.pipeline import Rendered
 from studio.services.messages import Action, MessageBus
 from studio.services.stream_sink import BUSY_STATES, MAIN, StreamSink
 from studio.services.tasks import TaskContext, TaskRunner
+
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
+
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL_MS = 33
@@ -140,6 +143,8 @@ class PlaybackService(QObject):
     ) -> None:
         """Play a finished render from `at_fraction` of its length (A/B switches keep the
         place in the line)."""
+        import numpy as np
+
         if rendered.is_long:
             self._play_file(rendered, at_fraction * rendered.duration_s, source)
             return

@@ -6,7 +6,6 @@ import itertools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from studio.core.project import Project
@@ -18,6 +17,10 @@ from studio.services.tasks import TaskContext, TaskRunner
 
 if TYPE_CHECKING:  # only annotations: the open project's file is handed in
     from studio.store.project_file import ProjectFile
+
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
+
 
 # Played in one piece: bounded so a book-length project never fills memory (58 MB at 24 kHz).
 MAX_PLAY_S = 10 * 60
@@ -41,6 +44,8 @@ class Programme:
 
 def build_programme(project: Project, file: ProjectFile, start_segment: str = "") -> Programme:
     """Join the chosen takes from `start_segment` (worker thread: reads the file)."""
+    import numpy as np
+
     entries = timeline(project)
     first = next((i for i, e in enumerate(entries) if e.segment_id == start_segment), 0)
     rate = project.export.sample_rate

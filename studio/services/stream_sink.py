@@ -6,11 +6,11 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from studio.core.errors import AudioDeviceError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
+
     from studio.services.playback import PlaybackService
 
 BUSY_STATES = ("playing", "buffering", "paused")

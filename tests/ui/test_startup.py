@@ -33,7 +33,7 @@ def shown():
     from PySide6.QtWidgets import QApplication
     from studio.ui.main_window import MainWindow
     window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
-    names = ("requests", "websockets", "urllib3", "sounddevice", "keyring", "soundfile",
+    names = ("requests", "websockets", "urllib3", "sounddevice", "keyring", "soundfile", "numpy",
              "studio.ui.audition_panel", "studio.ui.history_panel",
              "studio.batch.jobs", "studio.batch.runner", "studio.batch.plan", "studio.store.queue",
              "studio.store.project_file", "studio.store.project_autosave")
@@ -48,9 +48,10 @@ main(build_parser().parse_args(["--profile", sys.argv[1]]), on_shown=shown)
 
 
 def test_first_frame_needs_no_network_audio_keyring_or_hidden_panels(tmp_path: Path) -> None:
-    """When the window first shows, requests/websockets/sounddevice/keyring/soundfile, the batch
-    engine and the project file format are not imported, the key has not been read, the
-    history and render cache are not opened, and the grid and history modules are not loaded."""
+    """When the window first shows, requests/websockets/sounddevice/keyring/soundfile/numpy,
+    the batch engine and the project file format are not imported, the key has not been read,
+    the history and render cache are not opened, and the grid and history modules are not
+    loaded."""
     done = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME, str(tmp_path / "profile")],
         capture_output=True,
