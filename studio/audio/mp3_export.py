@@ -19,6 +19,9 @@ __all__ = [
     "Mp3Options",
     "encode_mp3",
     "max_bitrate",
+    "tag_mp3",
+    "tagged_chunks",
+    "write_mp3",
 ]
 
 _VBR_QUALITY = 0.2  # libsndfile's 0 (best) … 1 (smallest); 0.2 is about LAME -V2 (~190 kbps)
