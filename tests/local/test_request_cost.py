@@ -88,3 +88,31 @@ def test_usage_log_keeps_the_newest_entries_in_bounded_deques() -> None:
     assert [e.timestamp for e in entries] == [2.0, 3.0, 4.0]
     assert [active for _, active in concurrency] == [2, 3, 4] and len(opened) == 3
     assert log.entries.maxlen == log.concurrency.maxlen == log.ws_opened.maxlen == 3
+
+
+def _direct_burst(frequency: float, n: int, rate: int) -> np.ndarray:
+    """A burst computed from scratch, as the engine did before it kept wavetables."""
+    wave = np.arange(n, dtype=np.float32) * np.float32(2.0 * np.pi * frequency / rate)
+    np.sin(wave, out=wave)
+    wave *= np.float32(0.5)
+    fade = min(round(0.005 * rate), n // 2)
+    ramp = (0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, fade))).astype(np.float32)
+    wave[:fade] *= ramp
+    wave[-fade:] *= ramp[::-1]
+    return wave
+
+
+def test_wavetables_give_the_same_samples_in_any_order_and_length() -> None:
+    """A word's burst is the same whether its pitch's table is new, grown from a shorter word,
+    or too short for it (a very long, slow word is computed directly)."""
+    from studio.local.engines import tone
+
+    engine = ToneEngine()
+    base = tone.TONE_VOICES["tone-bass"][1]
+    for word, speed in (("aa", 1.0), ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1.0), ("aa", 0.3),
+                        ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0.25)):  # fmt: skip
+        frequency = base * 2.0 ** (tone.word_semitones(word) / 12.0)
+        n = round((0.04 + 0.055 * len(word)) / speed * 48000)
+        samples, _ = engine.synthesize(word, "tone-bass", speed, 48000)
+        assert np.array_equal(samples[:n], _direct_burst(frequency, n, 48000)), (word, speed, n)
+    assert all(not table.flags.writeable for table in tone._tables.values())

@@ -97,16 +97,41 @@ class ToneEngine(Engine):
 def _burst_into(wave: FloatArray, frequency: float, sample_rate: int) -> None:
     """Write a tone burst over `wave` (its whole length)."""
     n = len(wave)
-    # float32 throughout (the phase stays under ~2,000 rad, well within its precision): half
-    # the time of float64 and no conversion at the end.
-    np.multiply(_indices(n), np.float32(2.0 * np.pi * frequency / sample_rate), out=wave)
-    np.sin(wave, out=wave)
-    wave *= np.float32(_AMPLITUDE)
+    np.copyto(wave, _sine(frequency, sample_rate, n))
     fade = min(round(_FADE_S * sample_rate), n // 2)
     if fade > 0:  # raised-cosine edges: no clicks between words
         ramp = _ramp(fade)
         wave[:fade] *= ramp
         wave[-fade:] *= ramp[::-1]
+
+
+# A wavetable per pitch: a burst of n samples is the first n samples of its pitch's sine, so
+# each (pitch, rate) is computed once, not once per word (the sine was most of a request's
+# CPU). 36 pitches (3 voices x 12 steps) at one rate: at most 9 MB; longer words are computed.
+_TABLE_MAX = 1 << 16  # samples (256 KiB): a 1.4 s word at 48 kHz
+_TABLES_MAX = 72  # (pitch, rate) pairs kept; past that the tables start again
+_tables: dict[tuple[float, int], FloatArray] = {}
+
+
+def _sine(frequency: float, sample_rate: int, n: int) -> FloatArray:
+    """`_AMPLITUDE * sin(2 pi f k / rate)` for k < n, float32 (read-only when from a table)."""
+    key = (frequency, sample_rate)
+    table = _tables.get(key)
+    if table is not None and len(table) >= n:
+        return table[:n]
+    grown = 2 * len(table) if table is not None else 0
+    size = n if n > _TABLE_MAX else min(_TABLE_MAX, max(n, 1 << 12, grown))
+    # float32 throughout (the phase stays under ~2,000 rad, well within its precision): half
+    # the time of float64 and no conversion at the end.
+    wave = np.multiply(_indices(size), np.float32(2.0 * np.pi * frequency / sample_rate))
+    np.sin(wave, out=wave)
+    wave *= np.float32(_AMPLITUDE)
+    if size <= _TABLE_MAX:
+        wave.flags.writeable = False
+        if len(_tables) >= _TABLES_MAX:
+            _tables.clear()
+        _tables[key] = wave  # one assignment: another thread sees the old table or this one
+    return wave[:n]
 
 
 _INDEX_CACHE_MAX = 1 << 18  # 1 MiB of float32: a 5 s word at 48 kHz
