@@ -37,6 +37,7 @@ _FADE_S = 0.005
 _AMPLITUDE = 0.5
 
 
+@functools.lru_cache(maxsize=4096)  # words repeat; a hash per word was a tenth of synthesis
 def word_semitones(word: str) -> int:
     """0–11: the pitch step of a word, from a hash that is stable across runs and machines."""
     digest = hashlib.blake2b(word.encode("utf-8"), digest_size=2).digest()
