@@ -112,10 +112,9 @@ def wav_size(port: int) -> int:
     return size
 
 
-def summary(values: list[float]) -> str:
-    return (
-        f"min {min(values):7.1f} / median {statistics.median(values):7.1f} / max {max(values):7.1f}"
-    )
+def summary(values: list[float], digits: int = 1) -> str:
+    low, mid, high = min(values), statistics.median(values), max(values)
+    return f"min {low:7.{digits}f} / median {mid:7.{digits}f} / max {high:7.{digits}f}"
 
 
 def report(
@@ -126,10 +125,13 @@ def report(
         f"waves-local vs a bare FastAPI app: {CLIENTS} keep-alive clients, {size} B WAV "
         f"replies, {rounds} interleaved rounds of {seconds:g} s"
     )
-    print("machine: 2 cores shared with other engineers' jobs; the clients run on it too")
+    print(
+        f"machine: {os.cpu_count()} cores shared with other engineers' jobs (load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end); the clients run on it too"
+    )
     for name, runs in results.items():
         rates = summary([r[0] for r in runs])
-        cpu = summary([r[1] for r in runs])
+        cpu = summary([r[1] for r in runs], 2)
         errors = sum(r[2] for r in runs)
         print(f"  {name:<6} req/s {rates}   CPU ms/request {cpu}   non-200: {errors}")
     local = statistics.median(r[0] for r in results["local"])
@@ -137,6 +139,11 @@ def report(
     verdict = "PASS" if ratio >= GOAL_RATIO else "MISS"
     print(f"waves-local / bare req/s (medians): {ratio:.2f}x   goal >= {GOAL_RATIO}x  {verdict}")
     cpu_ms = statistics.median(r[1] for r in results["local"])
+    bare_cpu_ms = statistics.median(r[1] for r in results["bare"])
+    print(
+        f"CPU per request, bare / waves-local (medians): {bare_cpu_ms / cpu_ms:.2f}x   "
+        f"({bare_cpu_ms:.2f} / {cpu_ms:.2f} ms; steadier than req/s on a shared machine)"
+    )
     verdict = "PASS" if cpu_ms <= GOAL_CPU_MS else "MISS"
     print(
         f"waves-local CPU per tone request: {cpu_ms:.2f} ms   goal <= {GOAL_CPU_MS} ms  "

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+import studio.qtboot  # noqa: F401  (first of ours: every later import is scanned by PySide6)
 from studio import APP_ID, APP_NAME, ORG_NAME, __version__
 from studio.library import WORK_FOLDER, RenderLibrary
 from studio.logs import setup_logging
@@ -74,11 +75,13 @@ def build_services(
     tasks: TaskRunner | None = None,
     environ: dict[str, str] | None = None,
     read_key: bool = True,
+    open_library: bool = True,
 ) -> Services:
     """Create every service for one run (tests inject fakes and synchronous runners).
 
     `read_key=False` leaves the key to `backend.load_key` (the app reads it after the window
-    is shown, off the GUI thread).
+    is shown, off the GUI thread); `open_library=False` likewise leaves the history and the
+    render cache closed until `open_library_in_background` (or their first use).
     """
     settings = Settings(QSettings(str(profile.settings_file), QSettings.Format.IniFormat))
     messages = MessageBus()
@@ -86,8 +89,12 @@ def build_services(
     general = tasks or TaskRunner(max_threads=3)
     render_runner = synthesis_tasks or TaskRunner(max_threads=1)
     the_player = player or make_player(str(settings.get("audio/output_device")))
-    library = RenderLibrary(profile.data_dir, int(settings.get("cache/max_mb")) * 1024 * 1024)
-    if library.open_warning:
+    library = RenderLibrary(
+        profile.data_dir,
+        int(settings.get("cache/max_mb")) * 1024 * 1024,
+        deferred=not open_library,
+    )
+    if open_library and library.open_warning:
         messages.warning(library.open_warning)
     playback = PlaybackService(the_player, messages, spool_dir=profile.data_dir / WORK_FOLDER)
     playback.set_volume(float(settings.get("audio/volume")))
@@ -191,7 +198,7 @@ def main(args: argparse.Namespace, on_shown: Callable[[], None] | None = None) -
     QApplication.setDesktopFileName(APP_ID)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    services = build_services(profile, read_key=False)
+    services = build_services(profile, read_key=False, open_library=False)
     apply_theme(app, str(services.settings.get("app/theme")))
     if args.local or services.settings.get("backend/mode") == "local":
         services.backend.start(force_local=args.local)  # the child starts while the window builds
@@ -203,6 +210,7 @@ def main(args: argparse.Namespace, on_shown: Callable[[], None] | None = None) -
     keep_gc_pauses_short(services)
     if on_shown is not None:
         QTimer.singleShot(0, on_shown)
+    QTimer.singleShot(0, lambda: open_library_in_background(services))
     QTimer.singleShot(
         0,
         lambda: services.backend.load_key(
@@ -210,6 +218,22 @@ def main(args: argparse.Namespace, on_shown: Callable[[], None] | None = None) -
         ),
     )
     return int(app.exec())
+
+
+def open_library_in_background(services: Services) -> None:
+    """Open the history and render cache off the GUI thread; post why if they cannot be.
+
+    A render or the History tab that needs them before this finishes waits for the same open.
+    """
+    library = services.library
+    if library is None or not services.runners:
+        return
+
+    def opened(warning: object) -> None:
+        if warning:
+            services.messages.warning(str(warning))
+
+    services.runners[0].submit(lambda _context: library.open(), on_success=opened)
 
 
 def keep_gc_pauses_short(services: Services) -> None:

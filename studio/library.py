@@ -8,18 +8,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studio.core.errors import StudioError, ValidationError
+from studio.core.errors import StudioError
 from studio.core.models import PronunciationDict
 from studio.core.render import Rendered, RenderSpec
 from studio.core.text import check_render_length
-from studio.pipeline import ExportOptions, SamplesCallback, export_rendered, render_text
-from studio.store.cache import RenderCache
+from studio.pipeline import SamplesCallback, render_text
 from studio.store.keys import dictionary_hash, render_key, rules_by_id
-from studio.store.take_record import HistoryTake
-from studio.store.takes import TakeStore
 
 if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
     from studio.api.client import WavesClient
+    from studio.store.cache import RenderCache  # the stores (SQLite): when they are opened
+    from studio.store.take_record import HistoryTake
+    from studio.store.takes import TakeStore
 
 log = logging.getLogger(__name__)
 HISTORY_FILE = "history.sqlite3"
@@ -71,6 +71,9 @@ class RenderLibrary:
     """Renders through the render cache and records takes; Qt-free, safe from worker threads.
 
     A broken cache or history never stops a render: it renders normally and reports a warning.
+    With `deferred=True` nothing is opened until `open()` or the first use of `takes`, `cache`
+    or `open_warning` (the app opens it off the GUI thread once its window is up: creating,
+    migrating and checking two SQLite files costs 10-100 ms of disk I/O).
 
     Attributes:
         takes: The history (None when it could not be opened).
@@ -78,23 +81,69 @@ class RenderLibrary:
         open_warning: Why the history or cache could not be opened, for the user.
     """
 
-    def __init__(self, folder: Path, cache_max_bytes: int) -> None:
+    def __init__(self, folder: Path, cache_max_bytes: int, *, deferred: bool = False) -> None:
         self.folder = folder
-        self.open_warning = ""
-        self.takes: TakeStore | None = None
-        self.cache: RenderCache | None = None
+        self._cache_max_bytes = cache_max_bytes
+        self._open_warning = ""
+        self._takes: TakeStore | None = None
+        self._cache: RenderCache | None = None
+        self._opened = False
+        self._open_lock = threading.Lock()
+        if not deferred:
+            self.open()
+
+    def open(self) -> str:
+        """Open the history and the cache (once; later calls wait for it); the open warning."""
+        with self._open_lock:
+            if not self._opened:
+                self._open()
+                self._opened = True
+        return self._open_warning
+
+    def _open(self) -> None:
+        from studio.store.cache import RenderCache
+        from studio.store.takes import TakeStore
+
+        folder = self.folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.takes = TakeStore(folder / HISTORY_FILE)
-            if self.takes.recovered_message:
-                self.open_warning = self.takes.recovered_message
+            self._takes = TakeStore(folder / HISTORY_FILE)
+            if self._takes.recovered_message:
+                self._open_warning = self._takes.recovered_message
         except (StudioError, OSError) as exc:
-            self.open_warning = _open_message(exc, folder)
+            self._open_warning = _open_message(exc, folder)
         _sweep(folder / WORK_FOLDER)
         try:
-            self.cache = RenderCache(folder / CACHE_FOLDER, cache_max_bytes)
+            self._cache = RenderCache(folder / CACHE_FOLDER, self._cache_max_bytes)
         except (StudioError, OSError) as exc:
-            self.open_warning = self.open_warning or _open_message(exc, folder)
+            self._open_warning = self._open_warning or _open_message(exc, folder)
+
+    @property
+    def takes(self) -> TakeStore | None:
+        """The history (opened on first use); None when it could not be opened."""
+        self.open()
+        return self._takes
+
+    @takes.setter
+    def takes(self, store: TakeStore | None) -> None:
+        self.open()
+        self._takes = store
+
+    @property
+    def cache(self) -> RenderCache | None:
+        """The render cache (opened on first use); None when it could not be opened."""
+        self.open()
+        return self._cache
+
+    @cache.setter
+    def cache(self, store: RenderCache | None) -> None:
+        self.open()
+        self._cache = store
+
+    @property
+    def open_warning(self) -> str:
+        """Why the history or cache could not be opened ("" when both are fine)."""
+        return self.open()
 
     def set_cache_limit(self, max_bytes: int) -> None:
         """Change the cache's size limit (evicting the least recently used audio if needed)."""
@@ -105,8 +154,10 @@ class RenderLibrary:
                 log.warning("Cache limit not changed: %s", exc.user_message)
 
     def close(self) -> None:
-        """Close the history and the cache."""
-        for store in (self.takes, self.cache):
+        """Close the history and the cache (nothing to do when they were never opened)."""
+        with self._open_lock:
+            self._opened = True  # a use after close must not reopen them
+        for store in (self._takes, self._cache):
             if store is not None:
                 store.close()
 
@@ -254,85 +305,3 @@ def _at_take(rendered: Rendered, take: HistoryTake | None) -> Rendered:
     if take is None:
         return rendered
     return replace(rendered, audio=replace(rendered.audio, path=Path(take.audio_path)))
-
-
-def rendered_from_take(take: HistoryTake) -> Rendered:
-    """Rebuild a playable, exportable `Rendered` from a take's own audio file.
-
-    Raises:
-        DecodeError: the file is missing or damaged.
-    """
-    from studio.audio.clipfile import open_clip
-
-    audio = open_clip(
-        Path(take.audio_path),
-        take.output_format,
-        take.audio_sample_rate or take.sample_rate,
-        take.request_id,
-        take.server_request_id,
-    )
-    spec = RenderSpec(
-        take.voice_id,
-        take.model,
-        take.language,
-        take.speed,
-        take.sample_rate,
-        take.output_format,
-        take.dictionary_ids,
-    )
-    return Rendered(
-        take.text,
-        spec,
-        audio,
-        take.session_id,
-        take.request_ids or (take.request_id,),
-        take.server_request_ids,
-        take.transport or "history",
-    ).preload()
-
-
-def render_to_file(
-    client: WavesClient,
-    text: str,
-    spec: RenderSpec,
-    out: Path,
-    export_format: str,
-    *,
-    library: RenderLibrary | None = None,
-    backend: Backend | None = None,
-    source: str = "render",
-    mode: str = "sse",
-    cancel: threading.Event | None = None,
-    on_samples: SamplesCallback | None = None,
-    overwrite: bool = False,
-    options: ExportOptions | None = None,
-) -> LibraryRender:
-    """Render text (up to RENDER_MAX_CHARS) and save it to `out` atomically, in constant memory.
-
-    The one entry point for headless renders (the `render` command, render queues): with a
-    `library` (and its `backend`) the render goes through the cache and is kept as a take;
-    without, it is rendered into the spool folder. The audio streams to disk as it arrives
-    and the save transcodes it block by block.
-
-    Raises:
-        ValidationError: no text, too much text, or a library without a backend.
-        CancelledError: `cancel` was set.
-        FileExistsExportError: `out` exists and `overwrite` is False (checked first).
-        ExportError: `out`'s folder is missing or not writable (checked first).
-        StudioError: any API, network, decode or save failure.
-    """
-    from studio.audio.atomic import check_target
-
-    # Before the render: a target that cannot be written must not cost credits first.
-    check_target(out, overwrite)
-    if library is not None:
-        if backend is None:
-            raise ValidationError("Rendering through the library needs its backend.", "backend")
-        done = library.render(
-            client, text, spec, backend=backend, source=source, mode=mode, cancel=cancel,
-            on_samples=on_samples,
-        )  # fmt: skip
-    else:
-        done = LibraryRender(render_text(client, text, spec, mode, cancel, on_samples), False, None)
-    export_rendered(done.rendered, out, export_format, overwrite=overwrite, options=options)
-    return done

@@ -13,10 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from studio.audio.clipfile import ClipWriter
-from studio.audio.decode import StreamDecoder
 from studio.core.errors import CancelledError, DecodeError, ValidationError
 from studio.core.models import SynthesisRequest, new_client_id
 from studio.core.render import ClipFile, Rendered, RenderSpec
@@ -25,9 +21,13 @@ from studio.core.text import check_render_length, iter_pieces
 __all__ = ["ClipFile", "ExportOptions", "RenderSpec", "Rendered", "export_rendered", "render_text"]
 
 if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
-    from studio.api.client import WavesClient
+    import numpy as np  # and numpy and the decoders load with the first render
 
-SamplesCallback = Callable[[np.ndarray, int], None]
+    from studio.api.client import WavesClient
+    from studio.audio.clipfile import ClipWriter
+    from studio.audio.decode import StreamDecoder
+
+SamplesCallback = Callable[["np.ndarray", int], None]
 
 
 @functools.cache
@@ -70,6 +70,8 @@ def render_text(
     if first is None:
         raise ValidationError("There is no text to speak. Type a line first.", "text")
     target = folder or spool_folder()
+    from studio.audio.clipfile import ClipWriter
+
     writer = ClipWriter(target, spec.output_format)
     request_ids: list[str] = []
     try:
@@ -114,6 +116,8 @@ def _stream_pieces(
     server_ids: list[str] = []
     transport = ""  # set by each chunk (a render without chunks fails in the caller)
     rate = streams = 0
+    from studio.audio.decode import StreamDecoder
+
     for request in requests_:
         request_ids.append(request.request_id)
         decoder = StreamDecoder(spec.output_format, spec.sample_rate)
@@ -146,6 +150,8 @@ def _emit(
         raise DecodeError(
             f"The server changed sample rate in the middle of a render ({rate} -> {piece_rate} Hz)."
         )
+    import numpy as np  # loaded by the decoder already: a dictionary look-up
+
     samples = np.asarray(samples, dtype=np.float32)
     writer.add_samples(samples, piece_rate)
     if on_samples is not None:

@@ -212,7 +212,8 @@ def _library(args: argparse.Namespace) -> Any:
 
 def run_render(args: argparse.Namespace) -> int:
     """Run `waves-studio render`; returns the exit status (errors go to stderr)."""
-    from studio.library import Backend, render_to_file
+    from studio.library import Backend
+    from studio.library_io import render_to_file
     from studio.pipeline import RenderSpec
 
     try:

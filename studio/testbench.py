@@ -6,7 +6,6 @@ import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from studio.audio.compare import Comparison, VerdictThresholds, compare
 from studio.core.models import PronunciationDict
 from studio.core.text import split_sentences
 from studio.core.wordmatch import word_status
@@ -15,6 +14,7 @@ from studio.pipeline import Rendered, RenderSpec, render_text
 
 if TYPE_CHECKING:  # imported lazily: requests and websockets cost ~85 ms at start-up
     from studio.api.client import WavesClient
+    from studio.audio.compare import Comparison, VerdictThresholds  # numpy: on the first run
 
 DEFAULT_CARRIER = "Say {word} again."
 CHANGED, NO_CHANGE, ABSENT, CASE_DIFFERS = "changed", "no_change", "absent", "case_differs"
@@ -142,6 +142,8 @@ def run_case(
         cached += done.from_cache
         renders.append(done.rendered)
     without, with_dict = renders
+    from studio.audio.compare import compare
+
     result = compare(
         without.samples, without.sample_rate, with_dict.samples, with_dict.sample_rate, thresholds
     )

@@ -18,6 +18,7 @@ import urllib3
 from studio import __version__
 from studio.api.guard import CallGuard, TrackedAdapter, seconds_text
 from studio.api.safety import check_redirect, is_loopback_host
+from studio.api.session_env import settle_environment
 from studio.api.wire_errors import (
     error_from_response,
     error_from_transport,
@@ -90,6 +91,7 @@ class Transport:
         self.read_timeout_s = read_timeout_s
         self.retry = retry or RetryPolicy()
         self.session = session or requests.Session()
+        settle_environment(self.session, base_url)  # proxies and CA bundle: once, not per call
         adapter = TrackedAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

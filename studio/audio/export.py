@@ -14,15 +14,13 @@ from studio.audio import codecs
 from studio.audio.atomic import write_atomically
 from studio.audio.decode import decode
 from studio.audio.filenames import suggest_file_name
+from studio.audio.formats import EXPORT_FORMATS, check_format, file_extension
 from studio.audio.levels import normalize_loudness, trim_silence
 from studio.audio.mp3frames import id3v2_size, parse_header, parse_info_tag
 from studio.audio.wav import UNKNOWN_SIZES
 from studio.core.errors import ExportError
 from studio.core.models import AudioClip
 
-# Also the choices of the `export/format` setting.
-EXPORT_FORMATS: tuple[str, ...] = ("wav", "wav_float", "flac", "ogg", "mp3", "pcm", "ulaw", "alaw")
-EXTENSIONS = {"wav_float": "wav"}  # every other format's extension is its name
 _SOUNDFILE_FORMATS = {"flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}
 
 __all__ = [
@@ -35,17 +33,7 @@ __all__ = [
 ]
 
 
-def file_extension(export_format: str) -> str:
-    """The file extension (without the dot) for an export format."""
-    _check_format(export_format)
-    return EXTENSIONS.get(export_format, export_format)
-
-
-def _check_format(export_format: str) -> None:
-    if export_format not in EXPORT_FORMATS:
-        raise ExportError(
-            f"Cannot save as '{export_format}'. Choose one of: {', '.join(EXPORT_FORMATS)}."
-        )
+_check_format = check_format
 
 
 def encode_for_export(samples: npt.ArrayLike, sample_rate: int, export_format: str) -> bytes:

@@ -4,44 +4,27 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
 
+from studio.audio.formats import BITRATES, DEFAULT_BITRATE, VBR, Mp3Options, max_bitrate
 from studio.core.errors import ExportError
 
-BITRATES: tuple[int, ...] = (64, 96, 128, 160, 192, 256, 320)
-DEFAULT_BITRATE = 192
-VBR = 0  # "bitrate" value meaning LAME's variable bitrate
+__all__ = [
+    "BITRATES",
+    "DEFAULT_BITRATE",
+    "VBR",
+    "Mp3Options",
+    "encode_mp3",
+    "max_bitrate",
+    "tag_mp3",
+    "tagged_chunks",
+    "write_mp3",
+]
+
 _VBR_QUALITY = 0.2  # libsndfile's 0 (best) … 1 (smallest); 0.2 is about LAME -V2 (~190 kbps)
-
-
-@dataclass(frozen=True)
-class Mp3Options:
-    """How an MP3 is written.
-
-    Attributes:
-        bitrate: kbps for constant bitrate, or VBR (0).
-        title, artist: ID3 tags ("" leaves a tag out).
-    """
-
-    bitrate: int = DEFAULT_BITRATE
-    title: str = ""
-    artist: str = ""
-
-    @property
-    def label(self) -> str:
-        """ "192 kbps" or "VBR"."""
-        return "VBR" if self.bitrate == VBR else f"{self.bitrate} kbps"
-
-
-def max_bitrate(sample_rate: int) -> int:
-    """The highest MP3 bitrate for a sample rate: MPEG-1 (32 kHz+) 320, MPEG-2 160, 2.5 64."""
-    if sample_rate >= 32000:
-        return 320
-    return 160 if sample_rate >= 16000 else 64
 
 
 def encode_mp3(samples: npt.ArrayLike, sample_rate: int, options: Mp3Options) -> bytes:

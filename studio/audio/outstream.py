@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from studio.audio.devices import device_error, load_backend, resolve_device
 from studio.audio.playbuffer import PlaybackRun
+
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
+    import numpy.typing as npt
+
 
 LATENCY_S = 0.1  # device buffering: robust on a busy 2-core machine, still feels immediate
 

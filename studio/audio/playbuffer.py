@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
+    import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float32]
+    FloatArray = npt.NDArray[np.float32]
 
 
 class PlaybackState(enum.Enum):
@@ -49,6 +51,8 @@ class ClipBuffer:
 
     def __init__(self, capacity: int = 1 << 16, total: int = 0, keep: int = 0) -> None:
         """A growing buffer, or (`total` > 0) a ring of `capacity` samples over a long clip."""
+        import numpy as np
+
         self.data = np.zeros(max(1, capacity), np.int16)
         self.written = 0
         self.ended = False
@@ -82,6 +86,8 @@ class ClipBuffer:
 
     def append(self, samples: FloatArray) -> None:
         """Add samples (producer thread only; in a ring, at most `space()` of them)."""
+        import numpy as np
+
         count = len(samples)
         if count == 0:
             return
@@ -146,6 +152,8 @@ class PlaybackRun:
         Runs on PortAudio's thread: it only copies into `out`, takes no lock and allocates
         no buffers.
         """
+        import numpy as np
+
         frames = len(out)
         filled = 0
         if self.lead_in > 0:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from studio.audio.devices import OutputDevice, list_output_devices, load_backend
 from studio.audio.outstream import DeviceStream
@@ -14,6 +11,10 @@ from studio.audio.playbuffer import ClipBuffer, PlaybackRun, PlaybackState
 from studio.audio.player_status import DEVICE_LOST, StatusMixin
 from studio.audio.player_window import KEEP_S, WINDOW_S, WindowMixin
 from studio.core.errors import AudioDeviceError
+
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy.typing as npt
+
 
 __all__ = ["DEVICE_LOST", "KEEP_S", "WINDOW_S", "AudioPlayer", "OutputDevice", "PlaybackState"]
 
@@ -135,6 +136,8 @@ class AudioPlayer(StatusMixin, WindowMixin):
         before a seek moved the window are dropped. Returns False, taking nothing, when a
         window has no room for the block yet (offer it again later).
         """
+        import numpy as np
+
         x = np.asarray(samples, dtype=np.float32).reshape(-1)
         with self._lock:
             clip = self._clip
@@ -153,6 +156,8 @@ class AudioPlayer(StatusMixin, WindowMixin):
 
     def end_stream(self, epoch: int | None = None) -> None:
         """No more samples for this clip: playback finishes when what is queued has played."""
+        import numpy as np
+
         with self._lock:
             clip = self._clip
             if clip is None or clip.ended or (clip.ring and epoch != clip.epoch):

@@ -48,6 +48,7 @@ from studio.core.errors import ValidationError
 from studio.core.project_cast import Cast
 
 MAX_PAUSE_S = 60.0
+PROJECT_SUFFIX = ".wavesproj"  # a project file's name ends so (store.project_file writes it)
 
 
 def check_pause(seconds: float) -> float:

@@ -13,13 +13,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
 from studio.core import contract as c
 from studio.core.models import AudioClip, SynthesisRequest
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: numpy loads with the first audio, not at start-up
+    import numpy as np
+    import numpy.typing as npt
+
     FloatArray = npt.NDArray[np.float32]
 
 # Longer clips are never held as one array: played from their file, drawn from their peaks.

@@ -6,20 +6,21 @@ import logging
 import threading
 from collections import deque
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from studio.batch.inputs import read_input
-from studio.batch.jobs import JobOptions, create_job, write_outputs
-from studio.batch.plan import BatchDefaults, BatchPlan, plan_batch
-from studio.batch.render_adapter import ItemRenderer, factory_like, open_library
-from studio.batch.runner import BatchRunner, Progress
 from studio.core.batch import JobCounts, QueueItem
 from studio.core.errors import StudioError
 from studio.services.backend import BackendService
 from studio.services.messages import MessageBus
 from studio.services.tasks import TaskContext, TaskRunner
-from studio.store.queue import QueueStore, open_queue
+
+if TYPE_CHECKING:  # the batch engine loads on first use, not before the window's first frame
+    from studio.batch.jobs import JobOptions
+    from studio.batch.plan import BatchDefaults, BatchPlan
+    from studio.batch.runner import BatchRunner, Progress
+    from studio.store.queue import QueueStore
 
 log = logging.getLogger(__name__)
 DRAIN_INTERVAL_MS = 100  # worker events reach widgets at most ten times a second
@@ -84,6 +85,8 @@ class BatchService(QObject):
         """The queue, opened on first use (called from tasks only)."""
         with self._store_lock:
             if self._store is None:
+                from studio.store.queue import open_queue
+
                 self._store = open_queue(self._data_dir)
             return self._store
 
@@ -98,6 +101,9 @@ class BatchService(QObject):
         """Read and validate `path` off the GUI thread; emits plan_ready or plan_failed."""
 
         def work(_ctx: TaskContext) -> tuple[BatchPlan, float]:
+            from studio.batch.inputs import read_input
+            from studio.batch.plan import plan_batch
+
             plan = plan_batch(read_input(path), defaults, out_dir)
             return plan, self._queue().recent_throughput()
 
@@ -113,6 +119,9 @@ class BatchService(QObject):
             return
 
         def create(_ctx: TaskContext) -> int:
+            from studio.batch.jobs import create_job
+            from studio.batch.plan import plan_batch
+
             out_dir.mkdir(parents=True, exist_ok=True)
             # Named again against the folder as it is now: it may have changed since the dry
             # run, and an existing file must never be overwritten.
@@ -133,11 +142,15 @@ class BatchService(QObject):
         if client is None or info is None:
             self.job_failed.emit(job_id, "The backend is still starting; try again shortly.")
             return
+        from studio.batch.render_adapter import factory_like
+
         factory, backend = factory_like(client), info.backend
         self.job_id = job_id
 
         def run(_ctx: TaskContext) -> JobCounts:
-            from studio.batch.jobs import job_options
+            from studio.batch.jobs import job_options, write_outputs
+            from studio.batch.render_adapter import ItemRenderer, open_library
+            from studio.batch.runner import BatchRunner
 
             store = self._queue()
             options, _ = job_options(store.job(job_id))
@@ -250,6 +263,8 @@ class BatchService(QObject):
 
     @Slot()
     def _on_timer_timeout(self) -> None:
+        from studio.batch.runner import Progress  # loaded by the run that queued the events
+
         latest: Progress | None = None
         items: list[QueueItem] = []
         while self._events:

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
-from studio.audio.clipreader import ClipReader
-from studio.audio.peaks import EnvelopeBuilder, envelope_of, envelope_rate
 from studio.core.render import SHORT_CLIP_S, ClipFile, Rendered
 from studio.services.tasks import TaskContext
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
+
     from studio.audio.livespool import LiveSpool
+    from studio.audio.peaks import EnvelopeBuilder
 
 # A render of more text than this is drawn from peaks while it streams (about 9 minutes of
 # speech at 15 characters a second): the window never holds a long render's samples.
@@ -31,6 +30,10 @@ def waveform_signal(rendered: Rendered) -> tuple[np.ndarray, int]:
     A short clip's samples were decoded on the worker (`Rendered.preload`), so this never
     reads the disk on the GUI thread.
     """
+    import numpy as np
+
+    from studio.audio.peaks import envelope_of, envelope_rate
+
     if rendered.is_long:
         audio = rendered.audio
         return envelope_of(audio.peaks), envelope_rate(audio.sample_rate)
@@ -41,7 +44,13 @@ def file_feeder(
     audio: ClipFile, sink: SinkLike, start_s: float = 0.0
 ) -> Callable[[TaskContext], None]:
     """A task that plays `audio` from its file into a playback sink (window_feeder)."""
-    return window_feeder(lambda: ClipReader(audio), audio.sample_rate, audio.frames, sink, start_s)
+
+    def open_reader() -> ReaderLike:
+        from studio.audio.clipreader import ClipReader
+
+        return ClipReader(audio)
+
+    return window_feeder(open_reader, audio.sample_rate, audio.frames, sink, start_s)
 
 
 def window_feeder(
@@ -181,6 +190,8 @@ class ProgressShape:
         if not self._long:
             return samples, rate
         if self._envelope is None or self._envelope.sample_rate != rate:
+            from studio.audio.peaks import EnvelopeBuilder
+
             self._envelope = EnvelopeBuilder(rate)
         return self._envelope.add(samples), self._envelope.rate
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from studio.services.clipview import LONG_TEXT_CHARS
@@ -16,6 +15,9 @@ from studio.services.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from studio.core.render import Rendered
+
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
 
 
 def clock(seconds: float) -> str:
@@ -157,6 +159,8 @@ class CurrentClip(QObject):
         self._set(self._before)
 
     def _on_synthesis_cancelled(self, job_id: int, reason: str) -> None:
+        import numpy as np
+
         if self._job is None or self._job.job_id != job_id:
             return
         job = self._end_job()
@@ -211,6 +215,8 @@ def partial_rendered(job: RenderJob, samples: np.ndarray, rate: int) -> Rendered
     Only short renders get here (a long one is drawn from peaks, so its samples were never
     held). Runs on a worker: encoding minutes of audio takes a good part of a second.
     """
+    import numpy as np
+
     from studio.audio.clipfile import clip_from_samples
     from studio.core.render import Rendered
     from studio.pipeline import spool_folder

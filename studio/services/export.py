@@ -10,10 +10,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 
-from studio.audio.export import EXPORT_FORMATS, file_extension
-from studio.audio.export_stream import export_clip_mp3
 from studio.audio.filenames import suggest_file_name
-from studio.audio.mp3_export import BITRATES, VBR, Mp3Options, max_bitrate
+from studio.audio.formats import (
+    BITRATES,
+    EXPORT_FORMATS,
+    VBR,
+    Mp3Options,
+    file_extension,
+    max_bitrate,
+)
 from studio.core.errors import FileExistsExportError
 from studio.pipeline import ExportOptions, Rendered, export_rendered
 from studio.services.messages import MessageBus, user_message
@@ -173,6 +178,8 @@ class ExportService(QObject):
             if mp3 is None:
                 export_rendered(rendered, path, base, overwrite=overwrite, options=options)
             else:
+                from studio.audio.export_stream import export_clip_mp3  # numpy: on first save
+
                 export_clip_mp3(
                     rendered.audio,
                     path,

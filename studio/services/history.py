@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.render import Rendered
-from studio.library import RenderLibrary, rendered_from_take
+from studio.library import RenderLibrary
+from studio.library_io import rendered_from_take
 from studio.services.messages import MessageBus, user_message
 from studio.services.tasks import TaskContext, TaskRunner
 from studio.store.take_record import HistoryTake

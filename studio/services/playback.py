@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from studio.core.errors import AudioDeviceError, StudioError
@@ -18,7 +17,9 @@ from studio.services.messages import Action, MessageBus
 from studio.services.stream_sink import BUSY_STATES, MAIN, StreamSink
 from studio.services.tasks import TaskContext, TaskRunner
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
+
     from studio.services.clipview import ReaderLike
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,8 @@ class PlaybackService(QObject):
     ) -> None:
         """Play a finished render from `at_fraction` of its length (A/B switches keep the
         place in the line)."""
+        import numpy as np
+
         if rendered.is_long:
             self._play_file(rendered, at_fraction * rendered.duration_s, source)
             return

@@ -5,19 +5,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from studio.core.errors import StudioError
+from studio.core.project import PROJECT_SUFFIX as SUFFIX
 from studio.core.project import Project
 from studio.core.project_edit import ProjectEditor
 from studio.core.project_ops import new_project
 from studio.services.messages import MessageBus, user_message
 from studio.services.settings import Settings
 from studio.services.tasks import TaskContext, TaskRunner
-from studio.store.project_autosave import ProjectAutosaver
-from studio.store.project_file import SUFFIX, ProjectFile
+
+if TYPE_CHECKING:  # the file format (SQLite, FLAC) loads with the first project opened
+    from studio.store.project_autosave import ProjectAutosaver
+    from studio.store.project_file import ProjectFile
 
 log = logging.getLogger(__name__)
 RECENT_KEY = "projects/recent"
@@ -93,19 +96,19 @@ class ProjectService(QObject):
         """Create a project file at `path` (its name is the title) and open it."""
         path = _with_suffix(path)
         project = new_project(path.stem, voice_id)
-        self._run_open(lambda: ProjectFile.create(path, project))
+        self._run_open(lambda: _project_file().create(path, project))
 
     def create(self, path: Path, build: Callable[[], Project]) -> None:
         """Create a project file at `path` from `build()` (run on the file runner: an imported
         book takes a while to split) and open it."""
         path = _with_suffix(path)
-        self._run_open(lambda: ProjectFile.create(path, build()))
+        self._run_open(lambda: _project_file().create(path, build()))
 
     def open(self, path: Path) -> None:
         """Open a project file (errors come back as `open_failed`, nothing else changes)."""
         if self.path is not None and path.resolve() == self.path.resolve():
             return  # already open here (opening it again would meet our own lock)
-        self._run_open(lambda: ProjectFile.open(path))
+        self._run_open(lambda: _project_file().open(path))
 
     def _run_open(self, make: Callable[[], ProjectFile]) -> None:
         self.files.submit(lambda _ctx: make(), self._on_opened, self._on_open_failed)
@@ -114,7 +117,7 @@ class ProjectService(QObject):
         self._close_file()
         self.file = opened
         self.editor = ProjectEditor(opened.project)
-        self._autosaver = ProjectAutosaver(opened)
+        self._autosaver = _autosaver(opened)
         self._remember(opened.path)
         self.file_changed.emit(str(opened.path))
         self.project_changed.emit(self.editor.project)
@@ -138,7 +141,7 @@ class ProjectService(QObject):
 
         def done(opened: ProjectFile) -> None:
             editor = self.editor
-            self.file, self._autosaver = opened, ProjectAutosaver(opened)
+            self.file, self._autosaver = opened, _autosaver(opened)
             self._remember(opened.path)
             if editor is not None and editor.project is not opened.project:
                 self._autosaver.changed(editor.project)  # edits made while copying
@@ -269,6 +272,18 @@ class ProjectService(QObject):
             lambda _ctx: file.checkpoint(),
             on_failure=lambda exc: log.warning("Folding in the project's recent saves: %s", exc),
         )
+
+
+def _project_file() -> type[ProjectFile]:
+    from studio.store.project_file import ProjectFile
+
+    return ProjectFile
+
+
+def _autosaver(opened: ProjectFile) -> ProjectAutosaver:
+    from studio.store.project_autosave import ProjectAutosaver
+
+    return ProjectAutosaver(opened)
 
 
 def _with_suffix(path: Path) -> Path:

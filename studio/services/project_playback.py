@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import itertools
 import threading
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from studio.audio.programme import ProgrammeReader
 from studio.core.errors import StoreError
 from studio.core.project import Project
 from studio.core.project_state import TimelineEntry, entry_at
@@ -17,7 +16,11 @@ from studio.services.playback import PlaybackService
 from studio.services.project import ProjectService
 from studio.services.project_programme import Programme, build_programme
 from studio.services.tasks import TaskContext, TaskRunner
-from studio.store.project_file import ProjectFile, ProjectFileError
+
+if TYPE_CHECKING:  # numpy and the project file load with the first project, not at start-up
+    import numpy as np
+
+    from studio.store.project_file import ProjectFile
 
 SWAP_STEP_S = 0.02
 SWAP_WAIT_STEPS = 100  # a read waits up to 2 s for Save As to open the copy
@@ -140,6 +143,8 @@ class ProjectPlayer(QObject):
             return
         if programme.skipped:
             self._messages.info(f"{programme.skipped} segment(s) without a take are skipped.")
+        from studio.audio.programme import ProgrammeReader
+
         pieces, rate, fetch = programme.pieces, programme.sample_rate, self._read_flac
         unreadable = self._take_unreadable.emit
         self._playback.play_window(
@@ -172,6 +177,8 @@ class ProjectPlayer(QObject):
         Read from whichever file is open now: Save As closes the file and opens its copy (the
         same takes) while the project plays on; a read in between waits for the copy.
         """
+        from studio.store.project_file import ProjectFileError
+
         for _ in range(SWAP_WAIT_STEPS):
             file = self._projects.file
             if file is None:

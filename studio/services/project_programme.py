@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from studio.audio.programme import Piece
 from studio.core.project import Project
 from studio.core.project_state import TimelineEntry, timeline
-from studio.store.project_file import ProjectFile
+
+if TYPE_CHECKING:  # numpy and the project file load with the first project, not at start-up
+    from studio.audio.programme import Piece
+    from studio.store.project_file import ProjectFile
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class Programme:
 def build_programme(project: Project, file: ProjectFile, start_segment: str = "") -> Programme:
     """Lay out the chosen takes and pauses from the stored lengths (worker thread: reads the
     file's index of take lengths, decodes nothing)."""
+    from studio.audio.programme import Piece
+
     entries = timeline(project)
     first = next((i for i, e in enumerate(entries) if e.segment_id == start_segment), 0)
     stored = file.audio_index()

@@ -7,13 +7,10 @@ import logging
 import threading
 from collections import deque
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from studio.batch import project_queue as pq
-from studio.batch.project_job import ProjectRun, drain
-from studio.batch.render_adapter import factory_like
-from studio.batch.runner import BatchRunner
 from studio.core.batch import CANCELLED, JobCounts
 from studio.core.project import SegmentTake
 from studio.core.project_render import RenderJob, RenderPlan, plan_render
@@ -22,8 +19,12 @@ from studio.services.backend import BackendService
 from studio.services.messages import MessageBus, user_message
 from studio.services.project import ProjectService
 from studio.services.tasks import TaskContext, TaskRunner
-from studio.store.project_file import ProjectFile
-from studio.store.queue import QueueStore, open_queue
+
+if TYPE_CHECKING:  # with the first project opened / rendered, not before the first frame
+    from studio.batch.project_job import ProjectRun
+    from studio.batch.runner import BatchRunner
+    from studio.store.project_file import ProjectFile
+    from studio.store.queue import QueueStore
 
 log = logging.getLogger(__name__)
 MAX_PARALLEL = 3  # waves-local and the cloud's default concurrency both take this many
@@ -86,6 +87,8 @@ class ProjectRenderer(QObject):
         """The profile's render queue, opened on first use (from tasks only)."""
         with self._store_lock:
             if self._store is None:
+                from studio.store.queue import open_queue
+
                 self._store = open_queue(self._data_dir)
             return self._store
 
@@ -127,6 +130,8 @@ class ProjectRenderer(QObject):
             jobs: From `plan` (each carries its key, text and settings).
             fresh: Skip the render cache (Regenerate wants another performance).
         """
+        from studio.batch.project_job import ProjectRun
+
         # A second click while a run goes on adds only what is not on its way already.
         jobs = [job for job in jobs if job.segment_id not in self._inflight]
         if not jobs:
@@ -142,6 +147,9 @@ class ProjectRenderer(QObject):
     def resume(self, job_ids: list[int]) -> None:
         """Continue the open project's unfinished jobs (after squaring them with the project);
         when the backend is still starting, as soon as it is ready."""
+        from studio.batch import project_queue as pq
+        from studio.batch.project_job import ProjectRun
+
         file, project = self._projects.file, self._projects.project
         if file is None or project is None:
             return
@@ -206,6 +214,8 @@ class ProjectRenderer(QObject):
     # -- running ----------------------------------------------------------------------------
 
     def _start(self, run: ProjectRun) -> None:
+        from studio.batch.render_adapter import factory_like
+
         client, info = self._backend.client, self._backend.info
         if client is None or info is None:
             self._messages.warning("Rendering needs a backend and an open project.")
@@ -245,6 +255,9 @@ class ProjectRenderer(QObject):
 
     @Slot()
     def _on_timer_timeout(self) -> None:
+        from studio.batch import project_queue as pq
+        from studio.batch.project_job import drain
+
         drained = drain(self._events, self._projects.file)
         self._rendered += drained.done
         self._failed += len(drained.failed)
@@ -286,6 +299,8 @@ class ProjectRenderer(QObject):
             self.resume(waiting[1])
 
     def _on_file_changed(self, path: str) -> None:
+        from studio.batch import project_queue as pq
+
         self._waiting = None
         if self._runs:  # the close hook pauses the closed project's job (resumable)
             self._end_streak()

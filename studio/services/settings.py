@@ -11,9 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
-from studio.audio.export import EXPORT_FORMATS
 from studio.audio.filenames import DEFAULT_TEMPLATE
-from studio.audio.mp3_export import BITRATES, DEFAULT_BITRATE, VBR
+from studio.audio.formats import BITRATES, DEFAULT_BITRATE, EXPORT_FORMATS, VBR
 from studio.core import contract as c
 from studio.core import export_choices as x
 from studio.core.errors import ValidationError

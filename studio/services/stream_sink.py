@@ -6,11 +6,11 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from studio.core.errors import AudioDeviceError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
+
     from studio.audio.livespool import LiveSpool
     from studio.services.playback import PlaybackService
 
@@ -221,6 +221,8 @@ class StreamSink:
 
     def _feed_live_opening(self, spool: LiveSpool) -> None:
         """Open the window for a spool that is complete (nothing new to add)."""
+        import numpy as np
+
         self._feed_live(spool, np.zeros(0, np.float32), spool.sample_rate)
         if not self._begun:
             self._gave_up = True  # superseded or failed meanwhile

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from studio.core.errors import CancelledError, StudioError
@@ -25,6 +24,9 @@ from studio.store.take_record import HistoryTake
 
 if TYPE_CHECKING:
     from studio.pipeline import Rendered
+
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class ProgressBatcher:
 
     def flush(self) -> None:
         """Report what is kept now (the render ended, or the rate changed)."""
+        import numpy as np
+
         if self._pending:
             joined = np.concatenate(self._pending)
             joined.flags.writeable = False

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studio.audio.clipfile import open_clip
 from studio.core.render import Rendered, RenderSpec
 
 # `Rendered.transport` of a render served from the cache, so takes and the UI can say so.
@@ -56,6 +55,8 @@ class CachedRender:
         Raises:
             DecodeError: the stored bytes do not decode (the caller should render again).
         """
+        from studio.audio.clipfile import open_clip  # numpy loads with the first clip
+
         audio = open_clip(
             self.path,
             self.spec.output_format,

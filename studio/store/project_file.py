@@ -20,14 +20,14 @@ import numpy.typing as npt
 
 from studio import __version__
 from studio.core.errors import StoreError, ValidationError
-from studio.core.project import Project
+from studio.core.project import PROJECT_SUFFIX, Project
 from studio.store import db
 from studio.store import project_schema as schema
 from studio.store.base import SqliteStore
 from studio.store.project_audio import decode_flac, encode_flac
 from studio.store.project_rows import Rows, rows_of
 
-SUFFIX = ".wavesproj"
+SUFFIX = PROJECT_SUFFIX
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # A second process gets the lock error after this long, not after the store's 15 s.
 _LOCK_WAIT_MS = 1000

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from studio.audio.clipfile import open_clip, wire_bytes
 from studio.core.errors import StoreError, ValidationError
 from studio.core.models import AudioClip
 from studio.core.render import Rendered
@@ -320,6 +319,8 @@ class TakeStore(SqliteStore):
         rate = take.audio_sample_rate or take.sample_rate
         try:
             if path.suffix == ".flac":
+                from studio.audio.clipfile import open_clip, wire_bytes  # numpy: on use
+
                 data = wire_bytes(open_clip(path, take.output_format, rate))
             else:
                 data = path.read_bytes()

@@ -10,13 +10,13 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, Slot
 from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMenuBar, QWidget
 
+from studio.core.project import PROJECT_SUFFIX as SUFFIX
 from studio.core.script_import import KINDS
 from studio.services.messages import MessageBus
 from studio.services.project_bundle import ProjectServices
 from studio.services.project_transfer import ReadScript
 from studio.services.settings import Settings
 from studio.services.voices import VoiceCatalog
-from studio.store.project_file import SUFFIX
 from studio.ui import dialogs
 from studio.ui.export_flow import ExportFlow
 

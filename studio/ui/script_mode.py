@@ -10,11 +10,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QStatusBar, QTabWidget, QWidget
 
 from studio import APP_NAME
+from studio.core.project import PROJECT_SUFFIX as SUFFIX
 from studio.services.dictionaries import DictionaryService
 from studio.services.messages import MessageBus
 from studio.services.project_bundle import ProjectServices
 from studio.services.voices import VoiceCatalog
-from studio.store.project_file import SUFFIX
 from studio.ui import dialogs
 from studio.ui.script_view import ScriptView
 

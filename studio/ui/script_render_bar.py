@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from studio.batch.runner import Progress
 from studio.services.project_render import ProjectRenderer
+
+if TYPE_CHECKING:  # the batch engine loads with the first render, not before the first frame
+    from studio.batch.runner import Progress
 
 PAUSE_LABELS = ("Pause re&ndering", "Resume re&ndering")
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from studio.audio.peaks import PeakBuilder
+if TYPE_CHECKING:  # numpy loads with the first audio, not before the first frame
+    import numpy as np
+
+    from studio.audio.peaks import PeakBuilder
 
 
 def format_time(seconds: float) -> str:
@@ -62,6 +66,8 @@ class WaveformView(QWidget):
 
     def begin(self, sample_rate: int, expected_s: float = 0.0) -> None:
         """Start drawing a new clip that streams in (x-axis spans at least `expected_s`)."""
+        from studio.audio.peaks import PeakBuilder
+
         self._builder = PeakBuilder(sample_rate)
         self._position = 0.0
         self._expected_s = expected_s
@@ -95,6 +101,8 @@ class WaveformView(QWidget):
         return self.fontMetrics().height() + 4 if self.show_readout else 0
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        import numpy as np
+
         painter = QPainter(self)
         palette = self.palette()
         rect = self.rect().adjusted(1, 1, -1, -1)

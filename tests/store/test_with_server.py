@@ -92,7 +92,7 @@ def test_a_library_render_is_on_disk_once_and_compressed(client, waves_local, tm
 def test_render_to_file_without_a_library_saves_any_format(client, tmp_path) -> None:
     """The headless entry point renders and saves; an existing file is refused, not replaced."""
     from studio.core.errors import FileExistsExportError
-    from studio.library import render_to_file
+    from studio.library_io import render_to_file
 
     spec = RenderSpec(voice_id="tone-alto", sample_rate=16000, output_format="pcm")
     out = tmp_path / "line.flac"
