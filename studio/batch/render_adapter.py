@@ -1,11 +1,16 @@
-"""The one place batch rendering meets the render pipeline (RenderSpec, library, export).
+"""The one place batch rendering meets the render pipeline (RenderSpec, cache, export).
 
-Short items (a line) are written from memory in one go; a long one (a whole text file) is
-transcoded from its render file block by block, so memory stays flat.
+A one-request item (a line, a short file) is the hot path of a batch of thousands: one plain
+HTTP request, the server's bytes written straight to the output file (converted only when
+the file's format is not the wire format), and the render cache fed from that same file (a
+second name for it, no copy). A longer item goes through the render library, which streams
+its pieces to a render file, and is transcoded from there block by block (memory stays flat).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,14 +18,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.core.batch import ItemSpec
+from studio.core.errors import CancelledError, DecodeError, StudioError
+from studio.core.render import RenderSpec
 
 if TYPE_CHECKING:
     from studio.api.client import WavesClient
+    from studio.core.models import AudioClip
     from studio.core.render import Rendered
     from studio.library import Backend, RenderLibrary
 
+log = logging.getLogger(__name__)
 # What to ask the server for when the file format is not a wire format: lossless PCM.
 WIRE_FORMAT = {"flac": "pcm", "ogg": "pcm"}
+# Output files that hold the very audio the server sent (losslessly), so the render cache can
+# keep the output file itself as its entry. An ogg file is lossy: its items take the library.
+DIRECT_FORMATS = ("wav", "mp3", "pcm", "ulaw", "alaw", "flac")
 # Batch items need whole files, not playback while they arrive: one plain HTTP request per
 # piece is the cheapest transport.
 BATCH_TRANSPORT = "none"
@@ -42,9 +54,9 @@ class ItemResult:
 
 
 class ItemRenderer:
-    """Renders one queue item through the render library (cache first) and writes its file.
+    """Renders one queue item (cache first) and writes its file atomically.
 
-    Thread-safe: the library serialises its own use; each calling thread brings its client.
+    Thread-safe: the cache serialises its own use; each calling thread brings its client.
 
     Attributes:
         library: The profile's render library (cache; its history is not used for batch).
@@ -66,9 +78,10 @@ class ItemRenderer:
 
         Raises:
             CancelledError, RateLimitedError, NetworkError, ApiError: from the render.
+            DecodeError: the server's audio does not decode.
             ExportError: the file could not be written (disk full, permissions).
         """
-        from studio.core.render import RenderSpec
+        from studio.core.text import split_text
 
         spec = RenderSpec(
             item.voice_id,
@@ -79,6 +92,95 @@ class ItemRenderer:
             WIRE_FORMAT.get(item.export_format, item.export_format),
             item.dictionary_ids,
         )
+        pieces = split_text(item.text)
+        if len(pieces) != 1 or item.export_format not in DIRECT_FORMATS:
+            return self._through_library(client, item, spec, path, cancel)
+        key = self._cache_key(client, item.text, spec, cancel)
+        if key:
+            cached = self._from_cache(key, spec, item.export_format, path)
+            if cached is not None:
+                return cached
+        from studio.core.models import new_client_id
+
+        request = spec.request(pieces[0], new_client_id("take"))
+        clip = client.synthesize(request, BATCH_TRANSPORT, cancel)
+        data, duration, rate = output_bytes(clip, item.export_format)
+        write_output(path, data)
+        if key:
+            self._keep(key, item.text, spec, request.request_id, clip, path, data, rate)
+        return ItemResult(duration, clip.server_request_id, False)
+
+    def _cache_key(
+        self, client: WavesClient, text: str, spec: RenderSpec, cancel: threading.Event | None
+    ) -> str:
+        """The item's cache key, or "" (no cache, or its dictionaries could not be listed)."""
+        try:
+            return self.library.cache_key(client, text, spec, self.backend, cancel)
+        except CancelledError:
+            raise
+        except StudioError as exc:
+            log.warning("Render cache skipped: %s", exc.user_message)
+            return ""
+
+    def _from_cache(
+        self, key: str, spec: RenderSpec, export_format: str, path: Path
+    ) -> ItemResult | None:
+        """Write the item from its cache entry; None on a miss (or an unusable entry)."""
+        cache = self.library.cache
+        if cache is None:
+            return None
+        try:
+            hit = cache.get(key)
+            if hit is None:
+                return None
+            rendered = hit.to_rendered(spec).preload()
+        except StudioError as exc:  # a broken index or a blob that no longer decodes
+            log.warning("Render cache skipped: %s", exc.user_message)
+            return None
+        write_output(path, file_bytes(rendered, export_format))
+        return ItemResult(rendered.duration_s, "", True)
+
+    def _keep(
+        self,
+        key: str,
+        text: str,
+        spec: RenderSpec,
+        request_id: str,
+        clip: AudioClip,
+        path: Path,
+        data: bytes,
+        rate: int,
+    ) -> None:
+        """Make the output file (just written, fsynced) the item's cache entry as well.
+
+        A failure only costs a future repeat its credits: the item itself is done.
+        """
+        from studio.store.cached import metadata_for
+
+        cache = self.library.cache
+        if cache is None:
+            return
+        meta = metadata_for(
+            text, spec, request_id, (request_id,), (clip.server_request_id,), "http"
+        )
+        digest = (len(data), hashlib.sha256(data).hexdigest())
+        try:
+            cache.put_file(key, path, path.suffix.lstrip("."), rate, meta, digest=digest)
+        except StudioError as exc:
+            log.warning("Render not cached: %s", exc.user_message)
+
+    def _through_library(
+        self,
+        client: WavesClient,
+        item: ItemSpec,
+        spec: RenderSpec,
+        path: Path,
+        cancel: threading.Event | None,
+    ) -> ItemResult:
+        """A several-request item: rendered into a file by the library (cache first), then
+        transcoded from it block by block."""
+        from studio.pipeline import export_rendered
+
         done = self.library.render(
             client,
             item.text,
@@ -89,19 +191,72 @@ class ItemRenderer:
             cancel=cancel,
         )
         rendered = done.rendered
-        if rendered.is_long:  # a long text file: transcode from its file in blocks
-            from studio.pipeline import export_rendered
-
-            export_rendered(rendered, path, item.export_format, overwrite=True)
-        else:
-            write_output(path, file_bytes(rendered, item.export_format))
+        export_rendered(rendered, path, item.export_format, overwrite=True, sweep=False)
         ids = ",".join(i for i in rendered.server_request_ids if i)
         return ItemResult(rendered.duration_s, ids, done.from_cache)
 
 
+def output_bytes(clip: AudioClip, export_format: str) -> tuple[bytes, float, int]:
+    """The output file's bytes from one response, its duration and its sample rate.
+
+    The server's own bytes when they already form one valid file in the wanted format: a
+    headerless clip or a plain WAV is measured from its size and header alone (no decode);
+    anything else is decoded (which checks it) and encoded as `export_format`.
+
+    Raises:
+        DecodeError: the audio does not decode, or holds no samples.
+    """
+    from studio.audio.decode import decode
+    from studio.audio.export import encode_for_export
+
+    data = clip.data
+    if export_format == clip.output_format:
+        measured = _measure(data, clip.output_format, clip.sample_rate)
+        if measured is not None:
+            frames, rate = measured
+            return data, frames / rate, rate
+    audio = decode(data, clip.output_format, clip.sample_rate)
+    if not audio.samples.size:
+        raise DecodeError("The server sent no audible audio for this text.")
+    if export_format != clip.output_format or (export_format == "wav" and not _plain_wav(data)):
+        data = encode_for_export(audio.samples, audio.sample_rate, export_format)
+    return data, audio.duration_s, audio.sample_rate
+
+
+_RAW_WIDTH = {"pcm": 2, "ulaw": 1, "alaw": 1}
+
+
+def _measure(data: bytes, output_format: str, rate: int) -> tuple[int, int] | None:
+    """(frames, rate) of a headerless clip or a plain WAV, from its size and header; None
+    when it must be decoded (mp3, a streamed or odd WAV, a ragged or empty clip)."""
+    if output_format in _RAW_WIDTH:
+        width = _RAW_WIDTH[output_format]
+        return (len(data) // width, rate) if data and len(data) % width == 0 else None
+    if output_format != "wav" or not _plain_wav(data):
+        return None
+    from studio.audio.wav import parse_fmt
+
+    fmt, at = None, 12
+    while at + 8 <= len(data):
+        chunk, size = data[at : at + 4], int.from_bytes(data[at + 4 : at + 8], "little")
+        body = at + 8
+        if chunk == b"fmt ":
+            try:
+                fmt = parse_fmt(data[body : body + size])
+            except DecodeError:
+                return None
+        elif chunk == b"data":
+            whole = fmt is not None and body + size == len(data) and size % fmt.block_align == 0
+            if not whole or not size or fmt is None:
+                return None
+            return size // fmt.block_align, fmt.sample_rate
+        at = body + size + (size & 1)
+    return None
+
+
 def file_bytes(rendered: Rendered, export_format: str) -> bytes:
-    """The output file's bytes: the server's own bytes when they already form one valid file
-    in the wanted format (no decode, no re-encode), else encoded from the samples."""
+    """The output file's bytes from a short render: its own bytes when they already form one
+    valid file in the wanted format (no decode, no re-encode), else encoded from the samples."""
     from studio.audio.export import encode_for_export
 
     clip = rendered.clip

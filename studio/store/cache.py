@@ -216,21 +216,47 @@ class RenderCache(SqliteStore):
             StoreError: the blob or the index could not be written (nothing is half-stored).
         """
         audio = rendered.audio
-        path = self._blob(key, audio.file_format)
+        return self.put_file(
+            key, audio.path, audio.file_format, audio.sample_rate, metadata_json(rendered)
+        )
+
+    def put_file(
+        self,
+        key: str,
+        source: Path,
+        file_format: str,
+        sample_rate: int,
+        meta: str,
+        *,
+        digest: tuple[int, str] | None = None,
+    ) -> bool:
+        """Store the audio file `source` (a second name for it, not a copy) under `key`.
+
+        `meta` is `metadata_json` of the render; `digest` is the file's (size, sha256) when
+        the caller already has its bytes in memory (saves reading the file again). `source`
+        must not change afterwards (replace it by renaming, as atomic saves do).
+
+        Returns:
+            False when the file alone is larger than `max_bytes` (nothing is stored).
+
+        Raises:
+            StoreError: the blob or the index could not be written (nothing is half-stored).
+        """
+        path = self._blob(key, file_format)
         action = "saving a render in the cache"
         if self._writer is None:  # only when opening failed
             raise db.store_error(OSError("not open"), self.what, action)
         temp = self._writer.temp_name(path)
         try:
-            size, digest = file_digest(audio.path)  # hashed and staged before taking the lock
-            if size > self.max_bytes or not digest:
+            size, sha = digest or file_digest(source)  # hashed and staged before the lock
+            if size > self.max_bytes or not sha:
                 return False
             # A second name for the render's file, not a second copy of its bytes.
-            stage(audio.path, temp)
+            stage(source, temp)
         except OSError as exc:
             raise db.store_error(exc, self.what, action) from exc
-        row = (key, audio.file_format, audio.sample_rate, size, digest)
-        stamped = (utc_stamp(datetime.now(UTC)), metadata_json(rendered))
+        row = (key, file_format, sample_rate, size, sha)
+        stamped = (utc_stamp(datetime.now(UTC)), meta)
         try:
             # Only the rename and the row take turns. No folder fsync: losing the rename in a
             # power cut only makes the entry a miss (its blob fails the check).

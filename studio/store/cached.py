@@ -76,10 +76,28 @@ class CachedRender:
 
 def metadata_json(rendered: Rendered) -> str:
     """The JSON the index keeps beside a blob: everything of `rendered` except the audio."""
-    spec = rendered.spec
+    return metadata_for(
+        rendered.text,
+        rendered.spec,
+        rendered.session_id,
+        rendered.request_ids,
+        rendered.server_request_ids,
+        rendered.transport,
+    )
+
+
+def metadata_for(
+    text: str,
+    spec: RenderSpec,
+    session_id: str,
+    request_ids: tuple[str, ...],
+    server_request_ids: tuple[str, ...],
+    transport: str,
+) -> str:
+    """`metadata_json` from the parts, for a render kept without a `Rendered` (batch items)."""
     return json.dumps(
         {
-            "text": rendered.text,
+            "text": text,
             "spec": {
                 "voice_id": spec.voice_id,
                 "model": spec.model,
@@ -89,10 +107,10 @@ def metadata_json(rendered: Rendered) -> str:
                 "output_format": spec.output_format,
                 "dictionary_ids": list(spec.dictionary_ids),
             },
-            "session_id": rendered.session_id,
-            "request_ids": list(rendered.request_ids),
-            "server_request_ids": list(rendered.server_request_ids),
-            "transport": rendered.transport,
+            "session_id": session_id,
+            "request_ids": list(request_ids),
+            "server_request_ids": list(server_request_ids),
+            "transport": transport,
         },
         ensure_ascii=False,
     )
