@@ -183,6 +183,7 @@ class BatchRunner:
             thread.start()
         for thread in threads:
             thread.join()
+        self.renderer.flush()  # the last cache entries, so a repeat of any row is free
         counts = self.store.counts(self.job_id)
         if self._cancelled:
             self.store.set_job_state(self.job_id, CANCELLED)

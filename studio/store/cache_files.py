@@ -69,18 +69,28 @@ def stage(source: Path, temp: Path) -> None:
     Raises:
         OSError: `source` is missing or the folder is not writable (`temp` is removed).
     """
-    temp.parent.mkdir(parents=True, exist_ok=True)
-    temp.unlink(missing_ok=True)
     try:
         try:
-            os.link(source, temp)
+            _link(source, temp)  # temp names are unique to their put: nothing to replace
         except OSError:
+            temp.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, temp)
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _link(source: Path, temp: Path) -> None:
+    """os.link, making the blob's subfolder the first time (one syscall per put after that)."""
+    try:
+        os.link(source, temp)
+    except FileNotFoundError:
+        if not source.exists():
+            raise
+        temp.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, temp)
 
 
 def remove_debris(folder: Path, keep: set[str]) -> None:

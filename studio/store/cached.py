@@ -74,6 +74,28 @@ class CachedRender:
         )
 
 
+@dataclass(frozen=True)
+class CacheFile:
+    """An audio file to keep in the cache as it is (`RenderCache.put_files`).
+
+    Attributes:
+        key: The render key to store it under.
+        source: The file (it gets a second name in the cache; it must not change afterwards).
+        file_format: Its format, as its blob's extension (flac, wav, mp3, pcm, ulaw, alaw).
+        sample_rate: Its rate (headerless formats need it).
+        meta: `metadata_json` (or `metadata_for`) of the render.
+        size, sha256: The file's length and hash, from the bytes the caller wrote.
+    """
+
+    key: str
+    source: Path
+    file_format: str
+    sample_rate: int
+    meta: str
+    size: int
+    sha256: str
+
+
 def metadata_json(rendered: Rendered) -> str:
     """The JSON the index keeps beside a blob: everything of `rendered` except the audio."""
     return metadata_for(
