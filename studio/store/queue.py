@@ -35,6 +35,7 @@ from studio.store.queue_schema import (
     SELECT_JOB,
     SELECT_PAGE,
     SELECT_UNFINISHED,
+    item_columns,
     item_from_row,
     job_from_row,
     spec_json,
@@ -220,18 +221,30 @@ class QueueStore(SqliteStore):
             raise StoreError(f"There is no item {item_id} in the render queue.")
         return item_from_row(row)
 
-    def items(self, job_id: int, offset: int = 0, limit: int = 1000) -> list[QueueItem]:
-        """A page of a job's items in order."""
+    def items(
+        self, job_id: int, offset: int = 0, limit: int = 1000, text_chars: int | None = None
+    ) -> list[QueueItem]:
+        """A page of a job's items in order; `text_chars` keeps only the start of each text
+        (for readers that do not render: the table, the report)."""
+        query = SELECT_PAGE.format(columns=item_columns(text_chars))
         with self._using("reading items") as conn:
-            rows = conn.execute(SELECT_PAGE, (job_id, limit, offset)).fetchall()
+            rows = conn.execute(query, (job_id, limit, offset)).fetchall()
         return [item_from_row(r) for r in rows]
 
-    def iter_items(self, job_id: int, page: int = 1000) -> Iterator[QueueItem]:
+    def iter_items(
+        self, job_id: int, page: int = 1000, text_chars: int | None = None
+    ) -> Iterator[QueueItem]:
         """All of a job's items in order, a page at a time (memory stays bounded)."""
         offset = 0
-        while batch := self.items(job_id, offset, page):
+        while batch := self.items(job_id, offset, page, text_chars):
             yield from batch
             offset += len(batch)
+
+    def out_names(self, job_id: int) -> set[str]:
+        """The output file names of a job's items (no texts read)."""
+        with self._using("reading items") as conn:
+            rows = conn.execute("SELECT out_name FROM items WHERE job_id = ?", (job_id,))
+            return {str(r[0]) for r in rows}
 
     def counts(self, job_id: int) -> JobCounts:
         """The job's items by state, and characters finished."""
