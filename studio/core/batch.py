@@ -15,6 +15,10 @@ FINISHED_STATES: tuple[str, ...] = (DONE, FAILED, SKIPPED)
 ACTIVE, PAUSED, CANCELLED, FINISHED = "active", "paused", "cancelled", "finished"
 JOB_STATES: tuple[str, ...] = (ACTIVE, PAUSED, CANCELLED, FINISHED)
 
+# How much of an item's text a list shows; readers that only list items (the Batch window's
+# table) read one character more, which tells them the text goes on.
+TEXT_PREVIEW_CHARS = 120
+
 
 @dataclass(frozen=True)
 class ItemSpec:
