@@ -78,6 +78,31 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
+class ItemEnd:
+    """How an item ended, as the queue records it.
+
+    Attributes:
+        item_id: The item.
+        state: DONE, FAILED or SKIPPED.
+        error: The user-facing error text, or "".
+        request_id: The server's request id(s), or "".
+        backend: Who rendered it.
+        duration_s: Audio length of the output.
+        elapsed_s: Wall time of the render.
+        finished_at: When it ended (time.time(); 0 = when recorded).
+    """
+
+    item_id: int
+    state: str
+    error: str = ""
+    request_id: str = ""
+    backend: str = ""
+    duration_s: float = 0.0
+    elapsed_s: float = 0.0
+    finished_at: float = 0.0
+
+
+@dataclass(frozen=True)
 class QueueJob:
     """One stored job.
 

@@ -6,7 +6,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from studio.core.batch import (
     QUEUED,
     RUNNING,
     SKIPPED,
+    ItemEnd,
     ItemSpec,
     JobCounts,
     QueueItem,
@@ -29,6 +30,7 @@ from studio.store import db
 from studio.store.base import SqliteStore
 from studio.store.queue_schema import (
     CLAIM,
+    FINISH,
     MIGRATIONS,
     RESET_RUNNING,
     SELECT_ITEM,
@@ -152,9 +154,15 @@ class QueueStore(SqliteStore):
 
     def claim(self, job_id: int) -> QueueItem | None:
         """Mark the first queued item running (one more attempt) and return it; None if none."""
-        with self._using("starting an item") as conn:
-            row = conn.execute(CLAIM, (time.time(), job_id)).fetchone()
-        return None if row is None else item_from_row(row)
+        claimed = self.claim_many(job_id, 1)
+        return claimed[0] if claimed else None
+
+    def claim_many(self, job_id: int, count: int) -> list[QueueItem]:
+        """Mark the first `count` queued items running (one more attempt each), in one
+        transaction; returns them in item order (fewer, or none, near the end)."""
+        with self._using("starting items") as conn:
+            rows = conn.execute(CLAIM, (time.time(), job_id, count)).fetchall()
+        return sorted((item_from_row(r) for r in rows), key=lambda item: item.seq)
 
     def finish(
         self,
@@ -168,13 +176,16 @@ class QueueStore(SqliteStore):
         elapsed_s: float = 0.0,
     ) -> None:
         """Record an item's end: done, failed or skipped."""
-        assert state in (DONE, FAILED, SKIPPED), state
-        with self._using("saving an item") as conn:
-            conn.execute(
-                "UPDATE items SET state = ?, error = ?, request_id = ?, backend = ?, "
-                "duration_s = ?, elapsed_s = ?, finished_at = ? WHERE id = ?",
-                (state, error, request_id, backend, duration_s, elapsed_s, time.time(), item_id),
-            )
+        end = ItemEnd(item_id, state, error, request_id, backend, duration_s, elapsed_s)
+        self.finish_many([end])
+
+    def finish_many(self, ends: Sequence[ItemEnd]) -> None:
+        """Record several items' ends in one transaction (all or none)."""
+        assert all(e.state in (DONE, FAILED, SKIPPED) for e in ends), ends
+        rows = [(e.state, e.error, e.request_id, e.backend, e.duration_s, e.elapsed_s,
+                 e.finished_at or time.time(), e.item_id) for e in ends]  # fmt: skip
+        with self._using("saving items") as conn, db.write_transaction(conn):
+            conn.executemany(FINISH, rows)
 
     def requeue(self, item_id: int, error: str = "", *, refund: bool = False) -> None:
         """Put a running item back in the queue (to retry it); `refund` forgets the attempt."""

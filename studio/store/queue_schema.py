@@ -65,8 +65,12 @@ SELECT_JOB = f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?"  # noqa: S608
 SELECT_UNFINISHED = f"SELECT {JOB_COLUMNS} FROM jobs WHERE state NOT IN (?, ?) ORDER BY id DESC"  # noqa: S608
 CLAIM = (
     "UPDATE items SET state = 'running', attempts = attempts + 1, started_at = ? "  # noqa: S608
-    "WHERE id = (SELECT id FROM items WHERE job_id = ? AND state = 'queued' "
-    f"ORDER BY seq LIMIT 1) RETURNING {ITEM_COLUMNS}"
+    "WHERE id IN (SELECT id FROM items WHERE job_id = ? AND state = 'queued' "
+    f"ORDER BY seq LIMIT ?) RETURNING {ITEM_COLUMNS}"
+)
+FINISH = (
+    "UPDATE items SET state = ?, error = ?, request_id = ?, backend = ?, duration_s = ?, "
+    "elapsed_s = ?, finished_at = ? WHERE id = ?"
 )
 RESET_RUNNING = (
     "UPDATE items SET state = 'queued' WHERE job_id = ? AND state = 'running' "  # noqa: S608
