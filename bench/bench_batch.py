@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,7 +43,7 @@ from studio.batch.jobs import JobOptions, create_job, write_outputs
 from studio.batch.plan import BatchDefaults, plan_batch
 from studio.batch.render_adapter import ItemRenderer, client_factory, make_backend, open_library
 from studio.batch.runner import BatchRunner
-from studio.core.batch import QueueItem
+from studio.core.batch import ItemEnd, QueueItem
 from studio.core.models import SynthesisRequest
 from studio.store.atomic import atomic_write_bytes
 from studio.store.queue import QueueStore
@@ -118,7 +118,8 @@ def bare_loop(url: str, texts: list[str], out: Path, concurrency: int) -> float:
 
 
 class TimedStore(QueueStore):
-    """QueueStore that adds up the time spent in the calls a run makes per item."""
+    """QueueStore that adds up the time spent in the writes a run makes for its items (the
+    runner's Ledger claims, requeues and records through these three)."""
 
     spent = 0.0
     lock = threading.Lock()
@@ -131,11 +132,14 @@ class TimedStore(QueueStore):
             with self.lock:
                 TimedStore.spent += time.perf_counter() - start
 
-    def claim(self, job_id: int) -> QueueItem | None:
-        return self._timed("claim", job_id)  # type: ignore[no-any-return]
+    def claim_many(self, job_id: int, count: int) -> list[QueueItem]:
+        return self._timed("claim_many", job_id, count)  # type: ignore[no-any-return]
 
-    def finish(self, item_id: int, state: str, **fields: Any) -> None:
-        self._timed("finish", item_id, state, **fields)
+    def finish_many(self, ends: Sequence[ItemEnd]) -> None:
+        self._timed("finish_many", ends)
+
+    def requeue(self, item_id: int, error: str = "", *, refund: bool = False) -> None:
+        self._timed("requeue", item_id, error, refund=refund)
 
 
 def queue_run(

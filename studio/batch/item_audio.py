@@ -96,15 +96,16 @@ def _plain_wav(data: bytes) -> bool:
 
 
 def write_output(path: Path, data: bytes) -> None:
-    """Write an item's file atomically, replacing any earlier one.
+    """Write an item's file atomically, replacing any earlier one: one fsync (the file's).
 
     Without `audio.atomic`'s scan of the folder for stale temp files on every save, which
-    costs O(files) per item in a folder of 10,000 outputs; the runner removes its own job's
-    temp files once, when a run starts.
+    costs O(files) per item in a folder of 10,000 outputs (the runner removes its own job's
+    temp files once, when a run starts), and without the folder's fsync per file: the
+    runner's Ledger fsyncs the folder once before it records a batch of items done.
 
     Raises:
         ExportError: with the OSError (errno) as its cause: disk full, permissions…
     """
     from studio.audio.atomic import write_atomically
 
-    write_atomically(path, [data], overwrite=True, sweep=False)
+    write_atomically(path, [data], overwrite=True, sweep=False, sync_folder=False)

@@ -115,7 +115,7 @@ class BatchRunner:
         self._started = time.monotonic()
         self._last_progress = 0.0
         self.out_dir = Path(store.job(job_id).out_dir)
-        self.ledger = Ledger(store, job_id)
+        self.ledger = Ledger(store, job_id, self.out_dir)
 
     # --- controls (any thread) ---------------------------------------------------------------
 

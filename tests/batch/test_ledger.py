@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+import studio.batch.ledger as ledger_module
 from studio.audio.codecs import wav_bytes
 from studio.batch.inputs import read_input
 from studio.batch.jobs import JobOptions, create_job
@@ -34,8 +35,8 @@ def _take(ledger: Ledger, count: int, window: int) -> list[QueueItem]:
 def test_claims_a_window_and_settle_returns_the_unstarted(tmp_path: Path) -> None:
     """One claim commits a window of items running; settle puts the unstarted ones back with
     their attempt refunded, and the started one stays running."""
-    store, job_id, _ = _job(tmp_path, 6)
-    ledger = Ledger(store, job_id)
+    store, job_id, out = _job(tmp_path, 6)
+    ledger = Ledger(store, job_id, out)
     first = ledger.next_item(4)
     assert first is not None and first.seq == 0
     assert store.counts(job_id).running == 4
@@ -49,20 +50,24 @@ def test_claims_a_window_and_settle_returns_the_unstarted(tmp_path: Path) -> Non
     store.close()
 
 
-def test_done_items_are_committed_in_batches_failures_at_once(tmp_path: Path) -> None:
-    """Done items are committed RECORD_BATCH at a time (or on settle); a failure at once."""
-    store, job_id, _ = _job(tmp_path, RECORD_BATCH + 3)
-    ledger = Ledger(store, job_id)
+def test_done_items_are_committed_in_batches_failures_at_once(tmp_path: Path, monkeypatch) -> None:
+    """Done items are committed RECORD_BATCH at a time (or on settle), each batch after one
+    fsync of the output folder (their files were written without one); a failure at once."""
+    synced: list[Path] = []
+    monkeypatch.setattr(ledger_module, "fsync_folder", synced.append)
+    store, job_id, out = _job(tmp_path, RECORD_BATCH + 3)
+    ledger = Ledger(store, job_id, out)
     items = _take(ledger, RECORD_BATCH + 3, RECORD_BATCH + 3)
     ledger.finish(items[0], FAILED, error="No.")
     assert store.item(items[0].id).state == FAILED
     for item in items[1 : RECORD_BATCH - 1]:
         ledger.finish(item, DONE, request_id="r", backend="local:tone", duration_s=1.5)
-    assert store.counts(job_id).done == 0  # kept, not committed yet
+    assert store.counts(job_id).done == 0 and synced == []  # kept, not committed yet
     for item in items[RECORD_BATCH - 1 :]:
         ledger.finish(item, DONE, request_id="r", backend="local:tone", duration_s=1.5)
-    assert store.counts(job_id).done == RECORD_BATCH
+    assert store.counts(job_id).done == RECORD_BATCH and synced == [out]
     ledger.settle()
+    assert synced == [out, out]
     done = [i for i in store.items(job_id) if i.state == DONE]
     assert len(done) == RECORD_BATCH + 2
     assert all(i.request_id == "r" and i.duration_s == 1.5 for i in done)
@@ -73,7 +78,7 @@ def test_a_crash_before_the_commit_keeps_the_done_files(tmp_path: Path) -> None:
     """Done items whose end was not committed yet (a kill) are running with complete files:
     resuming keeps them as skipped and renders nothing twice; unstarted ones are queued."""
     store, job_id, out = _job(tmp_path, 5)
-    ledger = Ledger(store, job_id)
+    ledger = Ledger(store, job_id, out)
     items = _take(ledger, 3, 5)
     tone = np.sin(np.arange(8000) / 5).astype(np.float32) * 0.3
     for item in items[:2]:
