@@ -66,18 +66,27 @@ def write_atomically(
         ExportError: no permission, read-only or full disk, missing folder…, with a message
             that says what to do. The temp file is removed.
     """
-    with atomic_target(path, overwrite=overwrite, sweep=sweep, sync_folder=sync_folder) as temp:
+    # The temp file is fsynced through the descriptor that wrote it, not opened again.
+    with atomic_target(
+        path, overwrite=overwrite, sweep=sweep, sync_folder=sync_folder, sync_temp=False
+    ) as temp:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         try:
             for chunk in chunks:
                 write_chunk(fd, chunk)
+            os.fsync(fd)
         finally:
             os.close(fd)
 
 
 @contextlib.contextmanager
 def atomic_target(
-    path: Path, *, overwrite: bool, sweep: bool = True, sync_folder: bool = True
+    path: Path,
+    *,
+    overwrite: bool,
+    sweep: bool = True,
+    sync_folder: bool = True,
+    sync_temp: bool = True,
 ) -> Iterator[Path]:
     """Yield a hidden temp path beside `path`; on a clean exit fsync it and rename it into place.
 
@@ -88,6 +97,7 @@ def atomic_target(
     once itself, as the scan costs O(files) per save. `sync_folder=False` leaves the rename's
     durability to the caller, who must fsync the folder (`fsync_folder`) before it relies on
     the file (batch does once per batch of files, before recording them done).
+    `sync_temp=False`: the caller fsynced the temp file itself.
     """
     _check_target(path, overwrite)
     if sweep:
@@ -95,8 +105,9 @@ def atomic_target(
     temp = partial_name(path)
     try:
         yield temp
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
+        if sync_temp:
+            with open(temp, "rb+") as handle:
+                os.fsync(handle.fileno())
         _move_into_place(temp, path, overwrite)
     except BaseException as exc:
         with contextlib.suppress(OSError):
