@@ -8,9 +8,11 @@ waves-local (tone engine, --max-concurrency 8) runs in its own process. Each rou
 `--rows` distinct one-line rows with both legs, interleaved (the leg that goes first
 alternates between rounds, so a load change on a shared machine hurts both alike): (1) a bare
 loop of the project's own WavesClient at its best (`--concurrency` threads, one reused client
-each, synthesize + atomic write of the file), and (2) the batch queue (BatchRunner: claim and
-commit in SQLite, render cache lookup and entry, atomic file write, report), each with a
-fresh profile so nothing comes from the cache. Figures:
+each, plain-HTTP synthesize + the project's atomic write: temp file, fsync, rename, folder
+fsync), and (2) the batch queue as the app runs it (BatchRunner: claims and records in
+SQLite, render cache lookup and entry, atomic write with the file's fsync, one folder fsync
+per 32 items before they are recorded done, the report), each with a fresh profile so nothing
+comes from the cache. Figures:
 
 - throughput ratio queue/bare per round (goal >= 0.90), min/median/max, and each leg's CPU
   time per item in this process (the server's is in its own);
