@@ -21,7 +21,6 @@ import logging
 import os
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,7 +30,13 @@ from studio.core.render import Rendered
 from studio.store import db
 from studio.store.base import SqliteStore
 from studio.store.cache_files import WriterLock, file_digest, remove_debris, stage
-from studio.store.cached import CachedRender, CacheFile, from_metadata, metadata_json
+from studio.store.cached import (
+    CachedRender,
+    CacheFile,
+    CacheStats,
+    from_metadata,
+    metadata_json,
+)
 from studio.store.keys import is_key
 from studio.store.take_query import utc_stamp
 
@@ -72,23 +77,6 @@ _UPSERT = (
     "created_at = excluded.created_at, meta = excluded.meta"
 )
 _EVICT_BATCH = 64  # oldest entries read per step of an eviction
-
-
-@dataclass(frozen=True)
-class CacheStats:
-    """The cache's size and this session's hit rate.
-
-    Attributes:
-        entries, total_bytes: What is stored now (all processes).
-        max_bytes: The limit.
-        hits, misses: `get` results of this RenderCache object.
-    """
-
-    entries: int
-    total_bytes: int
-    max_bytes: int
-    hits: int
-    misses: int
 
 
 class RenderCache(SqliteStore):

@@ -1,4 +1,4 @@
-"""What the render cache hands back: a finished render's bytes and the metadata to rebuild it."""
+"""What the render cache hands back and takes: renders, files to keep as entries, its stats."""
 
 from __future__ import annotations
 
@@ -170,3 +170,20 @@ def from_metadata(
         transport=str(value["transport"]),
         created_at=created_at,
     )
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """The cache's size and this session's hit rate.
+
+    Attributes:
+        entries, total_bytes: What is stored now (all processes).
+        max_bytes: The limit.
+        hits, misses: `get` results of this RenderCache object.
+    """
+
+    entries: int
+    total_bytes: int
+    max_bytes: int
+    hits: int
+    misses: int
