@@ -14,7 +14,7 @@ from studio.core.render import RenderSpec
 from studio.library import CACHE_FOLDER, WORK_FOLDER
 from studio.store.cache import RenderCache
 from studio.store.cached import CacheFile, metadata_for
-from tests.batch.helpers import make_runner
+from tests.batch.helpers import make_runner, write_lines_csv
 
 
 def _blobs(profile: Path) -> list[Path]:
@@ -106,3 +106,24 @@ def test_put_files_stores_many_entries_in_one_call(tmp_path: Path) -> None:
     assert cache.get(entries[2].key) is None
     assert cache.stats().total_bytes == 6000
     cache.close()
+
+
+def test_each_line_costs_one_fsync(tmp_path: Path, waves_local, monkeypatch) -> None:
+    """A job of one-line rows fsyncs each file once, plus the output folder once per batch of
+    recorded items (no take file, no folder fsync per file)."""
+    calls: list[int] = []
+    real = os.fsync
+
+    def counted(fd: int) -> None:
+        calls.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", counted)
+    out = tmp_path / "out"
+    source = write_lines_csv(tmp_path / "in.csv", 12)
+    runner, store, _ = make_runner(tmp_path, source, out, waves_local.base_url)
+    assert runner.run().done == 12
+    # The files, then the folder before each commit of done items (one, or a few on a slow
+    # machine: a commit is also due after a second).
+    assert 12 + 1 <= len(calls) <= 12 + 4
+    store.close()
