@@ -29,7 +29,13 @@ from studio.core.errors import ValidationError
 from studio.core.render import Rendered
 from studio.store import db
 from studio.store.base import SqliteStore
-from studio.store.cache_files import WriterLock, file_digest, remove_debris, stage
+from studio.store.cache_files import (
+    WriterLock,
+    file_digest,
+    make_blob_folders,
+    remove_debris,
+    stage,
+)
 from studio.store.cached import (
     CachedRender,
     CacheFile,
@@ -119,6 +125,7 @@ class RenderCache(SqliteStore):
                     exc,
                 )
                 self._conn = self._open()
+            make_blob_folders(self.folder)
         except (sqlite3.Error, OSError, db.CorruptDatabaseError) as exc:
             if self._writer is not None:
                 self._writer.release()

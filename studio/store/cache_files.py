@@ -62,6 +62,20 @@ class WriterLock:
         return final.with_name(f".{final.name}.{self.token}~{next(self._puts)}{PARTIAL}")
 
 
+def make_blob_folders(folder: Path) -> None:
+    """Make the 256 blob folders (`00`…`ff`) of a new cache, once: otherwise the first put
+    into each makes its own, and a batch into a new profile pays 256 folder creations on its
+    hot path.
+
+    Raises:
+        OSError: the folder is not writable.
+    """
+    if (folder / "ff").is_dir():
+        return
+    for n in range(256):
+        (folder / f"{n:02x}").mkdir(exist_ok=True)
+
+
 def stage(source: Path, temp: Path) -> None:
     """Give `source`'s content the name `temp`: a hard link (the bytes stay on disk once), or
     a fsynced copy where the file system has no hard links. Call without the index lock.

@@ -86,8 +86,12 @@ def test_long_item_is_saved_without_a_folder_sweep(
 
 
 def test_put_files_stores_many_entries_in_one_call(tmp_path: Path) -> None:
-    """put_files keeps each file under its key as a second name; oversized ones are left out."""
+    """put_files keeps each file under its key as a second name; oversized ones are left out.
+    A new cache makes its 256 blob folders at once (not one per first put, on a batch's path)."""
     cache = RenderCache(tmp_path / "cache", max_bytes=10_000)
+    assert sorted(p.name for p in (tmp_path / "cache").glob("??")) == [
+        f"{n:02x}" for n in range(256)
+    ]
     spec = RenderSpec("tone-alto", sample_rate=8000, output_format="pcm")
     entries = []
     for n, size in enumerate((4000, 2000, 20_000)):
