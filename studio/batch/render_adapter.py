@@ -153,8 +153,8 @@ class ItemRenderer:
         path: Path,
         cancel: threading.Event | None,
     ) -> ItemResult:
-        """A several-request item: rendered into a file by the library (cache first), then
-        transcoded from it block by block."""
+        """An item of several requests (or an Ogg file): rendered into a file by the library
+        (cache first), then transcoded from it block by block."""
         from studio.pipeline import export_rendered
 
         done = self.library.render(
@@ -167,7 +167,13 @@ class ItemRenderer:
             cancel=cancel,
         )
         rendered = done.rendered
-        export_rendered(rendered, path, item.export_format, overwrite=True, sweep=False)
+        try:
+            export_rendered(rendered, path, item.export_format, overwrite=True, sweep=False)
+        finally:
+            if not done.from_cache and done.take is None:
+                # Only the way to the output: the cache keeps its own name for these bytes,
+                # and batch keeps no history take, so nothing else needs this name.
+                rendered.audio.path.unlink(missing_ok=True)
         ids = ",".join(i for i in rendered.server_request_ids if i)
         return ItemResult(rendered.duration_s, ids, done.from_cache)
 

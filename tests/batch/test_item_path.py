@@ -82,6 +82,8 @@ def test_long_item_is_saved_without_a_folder_sweep(
     info = soundfile.info(str(out / "long.wav"))
     assert abs(info.frames / info.samplerate - item.duration_s) < 0.05
     assert sweeps == []
+    assert not list((tmp_path / WORK_FOLDER).glob("*"))  # its render file went with it
+    assert len(_blobs(tmp_path)) == 1  # the cache keeps its own name for those bytes
     store.close()
 
 
