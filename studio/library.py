@@ -184,10 +184,7 @@ class RenderLibrary:
         key, dict_hash, warning = "", "", ""
         if self.cache is not None:
             try:
-                # The content address: dictionary rules count by content, not by id.
-                rules = rules_by_id(self._dictionaries(client, spec, cancel, dictionaries))
-                key = render_key(backend.identity, spec, text, rules)
-                dict_hash = dictionary_hash(rules, spec.dictionary_ids)
+                key, dict_hash = self._key(client, text, spec, backend, cancel, dictionaries)
                 hit = self.cache.get(key)
             except StudioError as exc:
                 log.warning("Render cache skipped: %s", exc.user_message)
@@ -226,6 +223,40 @@ class RenderLibrary:
         rendered.audio.path.unlink(missing_ok=True)
         rendered = _at_take(rendered, take).preload()
         return LibraryRender(rendered, False, take, take_warning or warning)
+
+    def cache_key(
+        self,
+        client: WavesClient,
+        text: str,
+        spec: RenderSpec,
+        backend: Backend,
+        cancel: threading.Event | None = None,
+    ) -> str:
+        """The render cache's key for `text` under `spec` ("" without a cache).
+
+        For callers that read and fill the cache themselves (batch items write the server's
+        bytes straight to their file), so that their entries and the app's are one cache.
+
+        Raises:
+            StudioError: the spec's dictionaries could not be listed.
+        """
+        if self.cache is None:
+            return ""
+        return self._key(client, text, spec, backend, cancel, None)[0]
+
+    def _key(
+        self,
+        client: WavesClient,
+        text: str,
+        spec: RenderSpec,
+        backend: Backend,
+        cancel: threading.Event | None,
+        dictionaries: list[PronunciationDict] | None,
+    ) -> tuple[str, str]:
+        """The content address and the dictionary hash: rules count by content, not by id."""
+        rules = rules_by_id(self._dictionaries(client, spec, cancel, dictionaries))
+        key = render_key(backend.identity, spec, text, rules)
+        return key, dictionary_hash(rules, spec.dictionary_ids)
 
     @staticmethod
     def _dictionaries(

@@ -182,8 +182,12 @@ def export_rendered(
     *,
     overwrite: bool = False,
     options: ExportOptions | None = None,
+    sweep: bool = True,
 ) -> Path:
     """Save a render atomically: its original bytes when nothing changes, else re-encoded.
+
+    `sweep=False` leaves the folder's stale temp files alone: a caller saving thousands of
+    files into one folder (batch) removes them once, not in a scan per save.
 
     Raises:
         FileExistsExportError: `path` exists and `overwrite` is False.
@@ -200,4 +204,5 @@ def export_rendered(
         target_lufs=opts.normalize_lufs,
         true_peak_db=opts.true_peak_db,
         trim=opts.trim_silence,
+        sweep=sweep,
     )

@@ -46,7 +46,12 @@ def remove_stale_partials(folder: Path, max_age_s: float = STALE_AFTER_S) -> lis
 
 
 def write_atomically(
-    path: Path, chunks: Iterable[bytes], *, overwrite: bool = False, sweep: bool = True
+    path: Path,
+    chunks: Iterable[bytes],
+    *,
+    overwrite: bool = False,
+    sweep: bool = True,
+    sync_folder: bool = True,
 ) -> None:
     """Save bytes so that `path` holds either its old content or all of the new, never half.
 
@@ -54,31 +59,45 @@ def write_atomically(
     is atomic), which is flushed and fsynced, then renamed over `path`; the folder is
     fsynced so the rename survives a power cut. Without `overwrite` the rename is a hard
     link, which fails rather than replace a file that appeared meanwhile. `sweep=False` skips
-    the scan for stale temp files (see `atomic_target`).
+    the scan for stale temp files, `sync_folder=False` the folder's fsync (see `atomic_target`).
 
     Raises:
         FileExistsExportError: `path` exists and `overwrite` is False.
         ExportError: no permission, read-only or full disk, missing folder…, with a message
             that says what to do. The temp file is removed.
     """
-    with atomic_target(path, overwrite=overwrite, sweep=sweep) as temp:
+    # The temp file is fsynced through the descriptor that wrote it, not opened again.
+    with atomic_target(
+        path, overwrite=overwrite, sweep=sweep, sync_folder=sync_folder, sync_temp=False
+    ) as temp:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         try:
             for chunk in chunks:
                 write_chunk(fd, chunk)
+            os.fsync(fd)
         finally:
             os.close(fd)
 
 
 @contextlib.contextmanager
-def atomic_target(path: Path, *, overwrite: bool, sweep: bool = True) -> Iterator[Path]:
+def atomic_target(
+    path: Path,
+    *,
+    overwrite: bool,
+    sweep: bool = True,
+    sync_folder: bool = True,
+    sync_temp: bool = True,
+) -> Iterator[Path]:
     """Yield a hidden temp path beside `path`; on a clean exit fsync it and rename it into place.
 
     The one crash-safe save of the app (`write_atomically`, the streamed clip export, the
     mixdown, chapters, split exports). On any error the temp file is removed and OSErrors
     become ExportErrors that say what to do. `sweep` first removes stale temp files of the
     folder; a caller saving thousands of files into one folder (batch) passes False and sweeps
-    once itself, as the scan costs O(files) per save.
+    once itself, as the scan costs O(files) per save. `sync_folder=False` leaves the rename's
+    durability to the caller, who must fsync the folder (`fsync_folder`) before it relies on
+    the file (batch does once per batch of files, before recording them done).
+    `sync_temp=False`: the caller fsynced the temp file itself.
     """
     _check_target(path, overwrite)
     if sweep:
@@ -86,8 +105,9 @@ def atomic_target(path: Path, *, overwrite: bool, sweep: bool = True) -> Iterato
     temp = partial_name(path)
     try:
         yield temp
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
+        if sync_temp:
+            with open(temp, "rb+") as handle:
+                os.fsync(handle.fileno())
         _move_into_place(temp, path, overwrite)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -95,7 +115,8 @@ def atomic_target(path: Path, *, overwrite: bool, sweep: bool = True) -> Iterato
         if isinstance(exc, OSError):
             raise export_error(exc, path) from exc
         raise
-    fsync_folder(path.parent)
+    if sync_folder:
+        fsync_folder(path.parent)
 
 
 def write_chunk(fd: int, chunk: bytes) -> None:

@@ -27,6 +27,8 @@ FloatArray = codecs.FloatArray
 KEEP_BYTES = ("mp3", "ulaw", "alaw")  # wire formats whose bytes are kept as they came
 READ_BYTES = 1 << 16
 BLOCK_FRAMES = 1 << 16
+# Files read through libsndfile: the app's FLAC renders, and Ogg files (a batch's outputs).
+SOUNDFILE_FORMATS = ("flac", "ogg")
 
 
 def stored_format(output_format: str) -> str:
@@ -212,7 +214,7 @@ def read_blocks(clip: ClipFile, frames: int = BLOCK_FRAMES) -> Iterator[FloatArr
     Raises:
         DecodeError: the file is missing or does not decode.
     """
-    if clip.file_format == "flac":
+    if clip.file_format in SOUNDFILE_FORMATS:
         import soundfile
 
         try:
@@ -269,7 +271,7 @@ def open_clip(
         DecodeError: the file is missing or does not decode.
     """
     file_format = path.suffix.lstrip(".")
-    if file_format == "flac":
+    if file_format in SOUNDFILE_FORMATS:
         import soundfile
 
         try:

@@ -36,7 +36,7 @@ class ClipReader:
         self._finished = False  # the decoder was flushed at the end of the file
         self._fed = False  # the decoder has had bytes since it was made
         try:
-            if clip.file_format in ("flac", "wav"):
+            if clip.file_format in ("flac", "wav", "ogg"):
                 import soundfile
 
                 self._sound = soundfile.SoundFile(clip.path)

@@ -30,13 +30,15 @@ def export_clip_file(
     target_lufs: float | None = None,
     true_peak_db: float = -1.0,
     trim: bool = False,
+    sweep: bool = True,
 ) -> Path:
     """Save `clip` atomically in `export_format`.
 
     The rendered format with no processing keeps the server's bytes (MP3 of one stream,
     μ-law, A-law) or rebuilds PCM16 bit-exact from the lossless file; every other format is
     transcoded block by block. Loudness normalisation and trimming need the whole signal, so
-    with those options the clip is decoded into memory first.
+    with those options the clip is decoded into memory first. `sweep=False` skips the scan of
+    the folder for stale temp files (a batch saving thousands of files sweeps once itself).
 
     Raises:
         FileExistsExportError: the file exists and `overwrite` is False.
@@ -62,11 +64,12 @@ def export_clip_file(
         and kept
         and (export_format != "mp3" or clip.mp3_streams <= 1)
     ):
-        write_atomically(target, _file_chunks(clip.path), overwrite=overwrite)
+        write_atomically(target, _file_chunks(clip.path), overwrite=overwrite, sweep=sweep)
     elif export_format in _SOUNDFILE_FORMATS or export_format == "mp3":
-        _save_with_soundfile(clip, target, export_format, overwrite)
+        _save_with_soundfile(clip, target, export_format, overwrite, sweep)
     else:
-        write_atomically(target, _encoded_chunks(clip, export_format), overwrite=overwrite)
+        chunks = _encoded_chunks(clip, export_format)
+        write_atomically(target, chunks, overwrite=overwrite, sweep=sweep)
     return target
 
 
@@ -135,12 +138,14 @@ def _encoded_chunks(clip: ClipFile, export_format: str) -> Iterator[bytes]:
         yield encode(np.zeros(frames - written, np.float32))
 
 
-def _save_with_soundfile(clip: ClipFile, target: Path, export_format: str, overwrite: bool) -> None:
+def _save_with_soundfile(
+    clip: ClipFile, target: Path, export_format: str, overwrite: bool, sweep: bool = True
+) -> None:
     """FLAC, Ogg Vorbis and MP3 through libsndfile, written to a temp file then moved in."""
     import soundfile
 
     container, subtype = _SOUNDFILE_FORMATS.get(export_format, ("MP3", "MPEG_LAYER_III"))
-    with atomic_target(target, overwrite=overwrite) as temp:
+    with atomic_target(target, overwrite=overwrite, sweep=sweep) as temp:
         # Created here first: a folder that refuses files fails with the OS's reason, not
         # libsndfile's "System error".
         os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))

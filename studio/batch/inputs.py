@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,11 @@ COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 MAX_INPUT_BYTES = 200 * 1024 * 1024  # a whole spreadsheet is read at once; refuse what is absurd
 MAX_FOLDER_FILES = 100_000
+MAX_ITEM_CHARS = 100_000  # one output file; about two hours of speech
+# The most bytes a file of MAX_ITEM_CHARS characters can take (4 per character in UTF-8, and
+# a BOM): a folder's bigger file is reported without being read. A folder's texts together
+# are held to MAX_INPUT_BYTES, as one spreadsheet is.
+MAX_FILE_BYTES = 4 * MAX_ITEM_CHARS + 4
 # The csv module refuses cells over its limit with an error that would stop the whole file; the
 # limit is raised so that a huge cell reaches validation and fails alone, with its row number.
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
@@ -98,6 +104,27 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"Could not read {path}: {exc.strerror or exc}.", "input") from exc
+
+
+def _read_text_file(path: Path) -> bytes:
+    """A folder's file, read only when it can fit one item (never more than MAX_FILE_BYTES).
+
+    Raises:
+        ValidationError: unreadable, or too long for one output.
+    """
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+    except OSError as exc:
+        raise ValidationError(f"Could not read {path}: {exc.strerror or exc}.", "input") from exc
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:  # the size, or what was read
+        raise ValidationError(
+            f"{path.name} is {max(size, len(data)) / 2**20:.1f} MB: more text than one output "
+            f"can hold ({MAX_ITEM_CHARS:,} characters). Split it into several files.",
+            "text",
+        )
+    return data
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -202,12 +229,21 @@ def _read_folder(folder: Path) -> InputTable:
     if len(files) > MAX_FOLDER_FILES:
         raise ValidationError(f"{folder} has over {MAX_FOLDER_FILES} text files; split it.")
     table = InputTable("folder", folder, ("id", "text"))
+    budget = MAX_INPUT_BYTES
     for number, file in enumerate(files, start=1):
         try:
-            text, note = decode_text(_read_bytes(file), file.name)
+            data = _read_text_file(file)
         except ValidationError as exc:
             table.rows.append(RawRow(number, {"id": file.stem}, (exc.user_message,), file.name))
             continue
+        budget -= len(data)
+        if budget < 0:
+            raise ValidationError(
+                f"The text files in {folder.name} hold over {MAX_INPUT_BYTES // 2**20} MB; a "
+                "batch input can be at most that. Split the folder into several.",
+                "input",
+            )
+        text, note = decode_text(data, file.name)
         if note:
             table.notes.append(note)
         if file.suffix.lower() != ".txt":

@@ -76,17 +76,15 @@ def write_outputs(store: QueueStore, job_id: int) -> list[Path]:
     options, invalid = job_options(job)
     out_dir = Path(job.out_dir)
     path = report_path(job)
-    write_report(path, report_rows(store.iter_items(job_id), out_dir, invalid))
+    # The report and the merged file need no texts: a job of long texts stays out of memory.
+    write_report(path, report_rows(store.iter_items(job_id, text_chars=0), out_dir, invalid))
     written = [path]
     if options.merge:
-        files = (
-            (out_dir / i.spec.out_name, i.spec.sample_rate)
-            for i in store.iter_items(job_id)
-            if i.state in (DONE, SKIPPED)
-        )
-        first = next((i for i in store.iter_items(job_id) if i.state in (DONE, SKIPPED)), None)
-        if first is not None:
+        items = store.iter_items(job_id, text_chars=0)
+        kept = [(i.spec.out_name, i.spec.sample_rate) for i in items if i.state in (DONE, SKIPPED)]
+        if kept:
             merged = out_dir / MERGED_NAME.format(job=job_id)
-            write_merged(merged, files, options.pause_s, first.spec.sample_rate)
+            files = ((out_dir / name, rate) for name, rate in kept)
+            write_merged(merged, files, options.pause_s, kept[0][1])
             written.append(merged)
     return written

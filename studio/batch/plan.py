@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.audio.export import file_extension
-from studio.batch.inputs import InputTable
+from studio.batch.inputs import MAX_ITEM_CHARS, InputTable
 from studio.batch.names import ID_TEMPLATE, ROW_TEMPLATE, NameAllocator, render_stem, stem_from_out
 from studio.core import contract as c
 from studio.core.batch import ItemSpec
@@ -15,7 +15,6 @@ from studio.core.errors import ValidationError
 from studio.core.text import split_text
 
 EXPORT_FORMATS: tuple[str, ...] = ("wav", "mp3", "flac", "ogg", "pcm", "ulaw", "alaw")
-MAX_ITEM_CHARS = 100_000  # one output file; about two hours of speech
 _DICT_SPLIT = str.maketrans({";": " ", ",": " ", "|": " "})
 
 

@@ -230,6 +230,9 @@ class ProjectItemRenderer:
         self.backend = backend
         self._sink = sink
 
+    def flush(self) -> None:
+        """Nothing held back: each take and its cache entry are stored as it renders."""
+
     def render(
         self,
         client: WavesClient,

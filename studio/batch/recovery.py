@@ -77,4 +77,4 @@ def take_over(store: QueueStore, job_id: int, out_dir: Path) -> None:
         if duration is not None:
             store.finish(item.id, SKIPPED, backend="file already complete", duration_s=duration)
             log.info("batch %d: row %d was complete before the restart", job_id, spec.row)
-    remove_partials(out_dir, {i.spec.out_name for i in store.iter_items(job_id)})
+    remove_partials(out_dir, store.out_names(job_id))

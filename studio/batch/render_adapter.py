@@ -1,26 +1,37 @@
-"""The one place batch rendering meets the render pipeline (RenderSpec, library, export).
+"""The one place batch rendering meets the render pipeline (RenderSpec, cache, export).
 
-Short items (a line) are written from memory in one go; a long one (a whole text file) is
-transcoded from its render file block by block, so memory stays flat.
+A one-request item (a line, a short file) is the hot path of a batch of thousands: one plain
+HTTP request, the server's bytes written straight to the output file (converted only when
+the file's format is not the wire format), and the render cache fed from that same file (a
+second name for it, no copy). A longer item goes through the render library, which streams
+its pieces to a render file, and is transcoded from there block by block (memory stays flat).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from studio.batch.cache_feed import CacheFeed
+from studio.batch.item_audio import file_bytes, output_bytes, write_output
 from studio.core.batch import ItemSpec
+from studio.core.errors import CancelledError, StudioError
+from studio.core.render import RenderSpec
 
 if TYPE_CHECKING:
     from studio.api.client import WavesClient
-    from studio.core.render import Rendered
     from studio.library import Backend, RenderLibrary
 
+log = logging.getLogger(__name__)
 # What to ask the server for when the file format is not a wire format: lossless PCM.
 WIRE_FORMAT = {"flac": "pcm", "ogg": "pcm"}
+# Output files that hold the very audio the server sent (losslessly), so the render cache can
+# keep the output file itself as its entry. An ogg file is lossy: its items take the library.
+DIRECT_FORMATS = ("wav", "mp3", "pcm", "ulaw", "alaw", "flac")
 # Batch items need whole files, not playback while they arrive: one plain HTTP request per
 # piece is the cheapest transport.
 BATCH_TRANSPORT = "none"
@@ -58,20 +69,25 @@ class RendersItems(Protocol):
     ) -> ItemResult:
         """Render `item` to its output; raise a StudioError (CancelledError when stopped)."""
 
+    def flush(self) -> None:
+        """Store whatever the renderer still holds back (the runner calls this at a run's end)."""
+
 
 class ItemRenderer:
-    """Renders one queue item through the render library (cache first) and writes its file.
+    """Renders one queue item (cache first) and writes its file atomically.
 
-    Thread-safe: the library serialises its own use; each calling thread brings its client.
+    Thread-safe: the cache serialises its own use; each calling thread brings its client.
 
     Attributes:
         library: The profile's render library (cache; its history is not used for batch).
         backend: Who renders, as the cache key needs it.
+        feed: Stores one-request items' files in the cache, a batch of entries at a time.
     """
 
     def __init__(self, library: RenderLibrary, backend: Backend) -> None:
         self.library = library
         self.backend = backend
+        self.feed = CacheFeed(library.cache)
 
     def render(
         self,
@@ -84,9 +100,10 @@ class ItemRenderer:
 
         Raises:
             CancelledError, RateLimitedError, NetworkError, ApiError: from the render.
+            DecodeError: the server's audio does not decode.
             ExportError: the file could not be written (disk full, permissions).
         """
-        from studio.core.render import RenderSpec
+        from studio.core.text import split_text
 
         spec = RenderSpec(
             item.voice_id,
@@ -97,6 +114,70 @@ class ItemRenderer:
             WIRE_FORMAT.get(item.export_format, item.export_format),
             item.dictionary_ids,
         )
+        pieces = split_text(item.text)
+        if len(pieces) != 1 or item.export_format not in DIRECT_FORMATS:
+            return self._through_library(client, item, spec, path, cancel)
+        key = self._cache_key(client, item.text, spec, cancel)
+        if key:
+            cached = self._from_cache(key, spec, item.export_format, path)
+            if cached is not None:
+                return cached
+        from studio.core.models import new_client_id
+
+        request = spec.request(pieces[0], new_client_id("take"))
+        clip = client.synthesize(request, BATCH_TRANSPORT, cancel)
+        data, duration, rate = output_bytes(clip, item.export_format)
+        write_output(path, data)
+        if key:
+            self.feed.add(key, item.text, spec, request.request_id, clip, path, data, rate)
+        return ItemResult(duration, clip.server_request_id, False)
+
+    def flush(self) -> None:
+        """Store the cache entries still waiting (the runner calls this when a run ends)."""
+        self.feed.flush()
+
+    def _cache_key(
+        self, client: WavesClient, text: str, spec: RenderSpec, cancel: threading.Event | None
+    ) -> str:
+        """The item's cache key, or "" (no cache, or its dictionaries could not be listed)."""
+        try:
+            return self.library.cache_key(client, text, spec, self.backend, cancel)
+        except CancelledError:
+            raise
+        except StudioError as exc:
+            log.warning("Render cache skipped: %s", exc.user_message)
+            return ""
+
+    def _from_cache(
+        self, key: str, spec: RenderSpec, export_format: str, path: Path
+    ) -> ItemResult | None:
+        """Write the item from its cache entry; None on a miss (or an unusable entry)."""
+        cache = self.library.cache
+        if cache is None:
+            return None
+        try:
+            hit = cache.get(key)
+            if hit is None:
+                return None
+            rendered = hit.to_rendered(spec).preload()
+        except StudioError as exc:  # a broken index or a blob that no longer decodes
+            log.warning("Render cache skipped: %s", exc.user_message)
+            return None
+        write_output(path, file_bytes(rendered, export_format))
+        return ItemResult(rendered.duration_s, "", True)
+
+    def _through_library(
+        self,
+        client: WavesClient,
+        item: ItemSpec,
+        spec: RenderSpec,
+        path: Path,
+        cancel: threading.Event | None,
+    ) -> ItemResult:
+        """An item of several requests (or an Ogg file): rendered into a file by the library
+        (cache first), then transcoded from it block by block."""
+        from studio.pipeline import export_rendered
+
         done = self.library.render(
             client,
             item.text,
@@ -107,55 +188,15 @@ class ItemRenderer:
             cancel=cancel,
         )
         rendered = done.rendered
-        if rendered.is_long:  # a long text file: transcode from its file in blocks
-            from studio.pipeline import export_rendered
-
-            export_rendered(rendered, path, item.export_format, overwrite=True)
-        else:
-            write_output(path, file_bytes(rendered, item.export_format))
+        try:
+            export_rendered(rendered, path, item.export_format, overwrite=True, sweep=False)
+        finally:
+            if not done.from_cache and done.take is None:
+                # Only the way to the output: the cache keeps its own name for these bytes,
+                # and batch keeps no history take, so nothing else needs this name.
+                rendered.audio.path.unlink(missing_ok=True)
         ids = ",".join(i for i in rendered.server_request_ids if i)
         return ItemResult(rendered.duration_s, ids, done.from_cache)
-
-
-def file_bytes(rendered: Rendered, export_format: str) -> bytes:
-    """The output file's bytes: the server's own bytes when they already form one valid file
-    in the wanted format (no decode, no re-encode), else encoded from the samples."""
-    from studio.audio.export import encode_for_export
-
-    clip = rendered.clip
-    if export_format == clip.output_format:
-        if export_format in ("pcm", "ulaw", "alaw"):
-            return clip.data
-        if export_format == "wav" and _plain_wav(clip.data):
-            return clip.data
-        if export_format == "mp3" and len(rendered.request_ids) == 1:
-            return clip.data
-    return encode_for_export(rendered.samples, rendered.sample_rate, export_format)
-
-
-def _plain_wav(data: bytes) -> bool:
-    """One WAV file whose RIFF size matches its length (not streamed with placeholders)."""
-    return (
-        len(data) > 44
-        and data[:4] == b"RIFF"
-        and int.from_bytes(data[4:8], "little") + 8 == len(data)
-        and data.count(b"RIFF") == 1
-    )
-
-
-def write_output(path: Path, data: bytes) -> None:
-    """Write an item's file atomically, replacing any earlier one.
-
-    Without `audio.atomic`'s scan of the folder for stale temp files on every save, which
-    costs O(files) per item in a folder of 10,000 outputs; the runner removes its own job's
-    temp files once, when a run starts.
-
-    Raises:
-        ExportError: with the OSError (errno) as its cause: disk full, permissions…
-    """
-    from studio.audio.atomic import write_atomically
-
-    write_atomically(path, [data], overwrite=True, sweep=False)
 
 
 def open_library(data_dir: Path, cache_max_bytes: int) -> RenderLibrary:

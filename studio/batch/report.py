@@ -105,7 +105,7 @@ def write_merged(path: Path, files: Iterable[tuple[Path, int]], pause_s: float, 
     import soundfile
 
     from studio.audio.atomic import atomic_target
-    from studio.audio.mixsource import load_part
+    from studio.audio.mixsource import iter_part
 
     frames = 0
     gap = np.zeros(int(pause_s * rate), np.float32)
@@ -116,10 +116,10 @@ def write_merged(path: Path, files: Iterable[tuple[Path, int]], pause_s: float, 
         ) as out,
     ):
         for index, (file, item_rate) in enumerate(files):
-            samples = load_part(file, item_rate, rate)
             if index and gap.size:
                 out.write(gap)
                 frames += gap.size
-            out.write(samples)
-            frames += len(samples)
+            for block in iter_part(file, item_rate, rate):  # an item is never held whole
+                out.write(block)
+                frames += len(block)
     return frames / rate

@@ -10,9 +10,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from studio.batch.control import Concurrency, backoff_s
+from studio.batch.ledger import Ledger
 from studio.batch.recovery import disk_full, retryable, take_over
 from studio.batch.render_adapter import RendersItems
 from studio.core.batch import (
@@ -73,8 +74,9 @@ Listener = Callable[[object], None]  # receives Progress and QueueItem (an item 
 class BatchRunner:
     """Runs one job of the queue to its end; `run()` blocks, the controls work from any thread.
 
-    Each item is claimed (committed as running), rendered through the cache, written
-    atomically, then committed as done. A per-item failure never stops the job: 429 halves the
+    Each item is claimed (committed as running, a window of items per commit), rendered
+    through the cache, written atomically, then recorded as done (a few per commit; see
+    Ledger). A per-item failure never stops the job: 429 halves the
     concurrency and requeues the item; 5xx and network errors retry with back-off; anything
     else fails the item. A full disk pauses the job with a message.
 
@@ -113,6 +115,7 @@ class BatchRunner:
         self._started = time.monotonic()
         self._last_progress = 0.0
         self.out_dir = Path(store.job(job_id).out_dir)
+        self.ledger = Ledger(store, job_id, self.out_dir)
 
     # --- controls (any thread) ---------------------------------------------------------------
 
@@ -122,6 +125,7 @@ class BatchRunner:
             self._paused, self._message = True, message
             self._cancel.set()
         self.concurrency.set_paused(True)
+        self.ledger.settle()
         self.store.set_job_state(self.job_id, PAUSED, message, os.getpid())
         self._emit_progress(force=True)
         if self._exit_on_pause:
@@ -183,6 +187,8 @@ class BatchRunner:
             thread.start()
         for thread in threads:
             thread.join()
+        self.ledger.settle()
+        self.renderer.flush()  # the last cache entries, so a repeat of any row is free
         counts = self.store.counts(self.job_id)
         if self._cancelled:
             self.store.set_job_state(self.job_id, CANCELLED)
@@ -208,7 +214,8 @@ class BatchRunner:
                     with self._claim_lock:
                         if self._paused and not self._cancelled:
                             continue  # paused after this slot was granted: wait in acquire()
-                        item = None if self._cancelled else self.store.claim(self.job_id)
+                        window = self.concurrency.current
+                        item = None if self._cancelled else self.ledger.next_item(window)
                         if item is not None:
                             self._count(RUNNING, None)
                     if item is None:
@@ -277,14 +284,14 @@ class BatchRunner:
 
     # --- bookkeeping -------------------------------------------------------------------------
 
-    def _finish(self, item: QueueItem, state: str, **fields: object) -> None:
-        self.store.finish(item.id, state, **fields)  # type: ignore[arg-type]
+    def _finish(self, item: QueueItem, state: str, **fields: Any) -> None:
+        self.ledger.finish(item, state, **fields)
         self._count(state, item, chars=len(item.spec.text) if state == DONE else 0)
         if self._listener is not None:
             self._listener(replace(item, state=state, error=str(fields.get("error", ""))))
 
     def _requeue(self, item: QueueItem, error: str, *, refund: bool) -> None:
-        self.store.requeue(item.id, error, refund=refund)
+        self.ledger.requeue(item, error, refund=refund)
         self._count("queued", item)
 
     def _count(self, state: str, item: QueueItem | None, chars: int = 0) -> None:

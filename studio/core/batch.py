@@ -15,6 +15,10 @@ FINISHED_STATES: tuple[str, ...] = (DONE, FAILED, SKIPPED)
 ACTIVE, PAUSED, CANCELLED, FINISHED = "active", "paused", "cancelled", "finished"
 JOB_STATES: tuple[str, ...] = (ACTIVE, PAUSED, CANCELLED, FINISHED)
 
+# How much of an item's text a list shows; readers that only list items (the Batch window's
+# table) read one character more, which tells them the text goes on.
+TEXT_PREVIEW_CHARS = 120
+
 
 @dataclass(frozen=True)
 class ItemSpec:
@@ -71,6 +75,31 @@ class QueueItem:
     backend: str = ""
     duration_s: float = 0.0
     elapsed_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class ItemEnd:
+    """How an item ended, as the queue records it.
+
+    Attributes:
+        item_id: The item.
+        state: DONE, FAILED or SKIPPED.
+        error: The user-facing error text, or "".
+        request_id: The server's request id(s), or "".
+        backend: Who rendered it.
+        duration_s: Audio length of the output.
+        elapsed_s: Wall time of the render.
+        finished_at: When it ended (time.time(); 0 = when recorded).
+    """
+
+    item_id: int
+    state: str
+    error: str = ""
+    request_id: str = ""
+    backend: str = ""
+    duration_s: float = 0.0
+    elapsed_s: float = 0.0
+    finished_at: float = 0.0
 
 
 @dataclass(frozen=True)

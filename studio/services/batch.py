@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from studio.core.batch import JobCounts, QueueItem
+from studio.core.batch import TEXT_PREVIEW_CHARS, JobCounts, QueueItem
 from studio.core.errors import StudioError
 from studio.services.backend import BackendService
 from studio.services.messages import MessageBus
@@ -41,7 +41,7 @@ class BatchService(QObject):
         job_finished(int job_id, object JobCounts): The run ended (done, paused or cancelled).
         job_failed(int job_id, str message)
         unfinished_found(object list[QueueJob]): Jobs a crash or a pause left unfinished.
-        audio_loaded(object QueueItem, object samples, int sample_rate): For Play.
+        audio_loaded(object QueueItem, object Rendered): For Play (the item's file, opened).
     """
 
     plan_ready = Signal(object, float)
@@ -52,7 +52,7 @@ class BatchService(QObject):
     job_finished = Signal(int, object)
     job_failed = Signal(int, str)
     unfinished_found = Signal(object)
-    audio_loaded = Signal(object, object, int)
+    audio_loaded = Signal(object, object)
 
     def __init__(
         self,
@@ -222,25 +222,37 @@ class BatchService(QObject):
         )
 
     def load_items(self, job_id: int) -> None:
-        """Emit items_changed with every item of a job (to fill the table after a resume)."""
+        """Emit items_changed with every item of a job (to fill the table after a resume).
+
+        Only the start of each text is read: the table shows no more, and a job of long texts
+        (a folder of chapters) never comes back into memory whole.
+        """
         self._tasks.submit(
-            lambda _ctx: list(self._queue().iter_items(job_id)),
+            lambda _ctx: list(self._queue().iter_items(job_id, text_chars=TEXT_PREVIEW_CHARS + 1)),
             self.items_changed.emit,
             lambda exc: self.job_failed.emit(job_id, _message(exc)),
         )
 
     def load_audio(self, item: QueueItem, out_dir: Path) -> None:
-        """Decode an item's output file off the GUI thread; emits audio_loaded (for Play)."""
+        """Open an item's output file off the GUI thread; emits audio_loaded (for Play).
 
-        def work(_ctx: TaskContext) -> tuple[object, int]:
-            from studio.audio.mixsource import load_part
+        The file is read once, block by block, for its length and peaks; a short clip is then
+        decoded, a long one (a chapter) is played from its file as it is read.
+        """
 
-            rate = item.spec.sample_rate  # the rate it was rendered and written at
-            return load_part(out_dir / item.spec.out_name, rate, rate), rate
+        def work(_ctx: TaskContext) -> object:
+            from studio.audio.clipfile import open_clip
+            from studio.core.render import Rendered, RenderSpec
+
+            s = item.spec
+            audio = open_clip(out_dir / s.out_name, s.export_format, s.sample_rate)
+            spec = RenderSpec(s.voice_id, s.model, s.language, s.speed, s.sample_rate,
+                              s.export_format, s.dictionary_ids)  # fmt: skip
+            return Rendered(s.text, spec, audio, "", (), (), "batch").preload()
 
         self._tasks.submit(
             work,
-            lambda result: self.audio_loaded.emit(item, result[0], result[1]),
+            lambda rendered: self.audio_loaded.emit(item, rendered),
             lambda exc: self._messages.warning(
                 f"Could not play row {item.spec.row}: {_message(exc)}"
             ),

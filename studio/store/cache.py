@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,8 +29,20 @@ from studio.core.errors import ValidationError
 from studio.core.render import Rendered
 from studio.store import db
 from studio.store.base import SqliteStore
-from studio.store.cache_files import WriterLock, file_digest, remove_debris, stage
-from studio.store.cached import CachedRender, from_metadata, metadata_json
+from studio.store.cache_files import (
+    WriterLock,
+    file_digest,
+    make_blob_folders,
+    remove_debris,
+    stage,
+)
+from studio.store.cached import (
+    CachedRender,
+    CacheFile,
+    CacheStats,
+    from_metadata,
+    metadata_json,
+)
 from studio.store.keys import is_key
 from studio.store.take_query import utc_stamp
 
@@ -73,23 +85,6 @@ _UPSERT = (
 _EVICT_BATCH = 64  # oldest entries read per step of an eviction
 
 
-@dataclass(frozen=True)
-class CacheStats:
-    """The cache's size and this session's hit rate.
-
-    Attributes:
-        entries, total_bytes: What is stored now (all processes).
-        max_bytes: The limit.
-        hits, misses: `get` results of this RenderCache object.
-    """
-
-    entries: int
-    total_bytes: int
-    max_bytes: int
-    hits: int
-    misses: int
-
-
 class RenderCache(SqliteStore):
     """Finished renders stored under `folder/aa/<key>.<format>`, indexed in SQLite.
 
@@ -130,6 +125,7 @@ class RenderCache(SqliteStore):
                     exc,
                 )
                 self._conn = self._open()
+            make_blob_folders(self.folder)
         except (sqlite3.Error, OSError, db.CorruptDatabaseError) as exc:
             if self._writer is not None:
                 self._writer.release()
@@ -216,32 +212,62 @@ class RenderCache(SqliteStore):
             StoreError: the blob or the index could not be written (nothing is half-stored).
         """
         audio = rendered.audio
-        path = self._blob(key, audio.file_format)
+        try:
+            size, sha = file_digest(audio.path)  # hashed before taking the lock
+        except OSError as exc:
+            raise db.store_error(exc, self.what, "saving a render in the cache") from exc
+        entry = CacheFile(
+            key,
+            audio.path,
+            audio.file_format,
+            audio.sample_rate,
+            metadata_json(rendered),
+            size,
+            sha,
+        )
+        return self.put_files([entry]) == 1
+
+    def put_files(self, entries: Sequence[CacheFile]) -> int:
+        """Store audio files as they are (each a second name for its file, not a copy), in one
+        transaction, then evict to fit; returns how many were stored.
+
+        A file larger than `max_bytes` alone is left out. Each file must not change afterwards
+        (replace it by renaming, as atomic saves do): its hash is checked when it is served.
+
+        Raises:
+            StoreError: a blob or the index could not be written (nothing is half-stored).
+        """
         action = "saving a render in the cache"
         if self._writer is None:  # only when opening failed
             raise db.store_error(OSError("not open"), self.what, action)
-        temp = self._writer.temp_name(path)
+        staged: list[tuple[CacheFile, Path, Path]] = []
         try:
-            size, digest = file_digest(audio.path)  # hashed and staged before taking the lock
-            if size > self.max_bytes or not digest:
-                return False
-            # A second name for the render's file, not a second copy of its bytes.
-            stage(audio.path, temp)
-        except OSError as exc:
-            raise db.store_error(exc, self.what, action) from exc
-        row = (key, audio.file_format, audio.sample_rate, size, digest)
-        stamped = (utc_stamp(datetime.now(UTC)), metadata_json(rendered))
-        try:
-            # Only the rename and the row take turns. No folder fsync: losing the rename in a
+            try:
+                for entry in entries:
+                    path = self._blob(entry.key, entry.file_format)
+                    if entry.size > self.max_bytes or not entry.sha256:
+                        continue
+                    # Staged before taking the lock, so workers' blob I/O runs side by side.
+                    staged.append((entry, path, self._writer.temp_name(path)))
+                    stage(entry.source, staged[-1][2])
+            except OSError as exc:
+                raise db.store_error(exc, self.what, action) from exc
+            if not staged:
+                return 0
+            stamp = utc_stamp(datetime.now(UTC))
+            # Only the renames and the rows take turns. No folder fsync: losing a rename in a
             # power cut only makes the entry a miss (its blob fails the check).
             with self._using(action) as conn, db.write_transaction(conn):
-                os.replace(temp, path)
-                conn.execute(_UPSERT, (*row, *stamped))
+                for e, path, temp in staged:
+                    os.replace(temp, path)
+                    row = (e.key, e.file_format, e.sample_rate, e.size, e.sha256, stamp, e.meta)
+                    conn.execute(_UPSERT, row)
                 self._evict(conn, self.max_bytes)
         finally:
             # Renaming a name onto another name of the same file keeps both (POSIX).
-            temp.unlink(missing_ok=True)
-        return True
+            for _, _, temp in staged:
+                temp.unlink(missing_ok=True)
+        return len(staged)
 
     def set_max_bytes(self, max_bytes: int) -> None:
         """Change the limit and evict at once down to it.

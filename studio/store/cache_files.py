@@ -62,6 +62,20 @@ class WriterLock:
         return final.with_name(f".{final.name}.{self.token}~{next(self._puts)}{PARTIAL}")
 
 
+def make_blob_folders(folder: Path) -> None:
+    """Make the 256 blob folders (`00`…`ff`) of a new cache, once: otherwise the first put
+    into each makes its own, and a batch into a new profile pays 256 folder creations on its
+    hot path.
+
+    Raises:
+        OSError: the folder is not writable.
+    """
+    if (folder / "ff").is_dir():
+        return
+    for n in range(256):
+        (folder / f"{n:02x}").mkdir(exist_ok=True)
+
+
 def stage(source: Path, temp: Path) -> None:
     """Give `source`'s content the name `temp`: a hard link (the bytes stay on disk once), or
     a fsynced copy where the file system has no hard links. Call without the index lock.
@@ -69,18 +83,28 @@ def stage(source: Path, temp: Path) -> None:
     Raises:
         OSError: `source` is missing or the folder is not writable (`temp` is removed).
     """
-    temp.parent.mkdir(parents=True, exist_ok=True)
-    temp.unlink(missing_ok=True)
     try:
         try:
-            os.link(source, temp)
+            _link(source, temp)  # temp names are unique to their put: nothing to replace
         except OSError:
+            temp.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, temp)
             with open(temp, "rb") as handle:
                 os.fsync(handle.fileno())
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _link(source: Path, temp: Path) -> None:
+    """os.link, making the blob's subfolder the first time (one syscall per put after that)."""
+    try:
+        os.link(source, temp)
+    except FileNotFoundError:
+        if not source.exists():
+            raise
+        temp.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, temp)
 
 
 def remove_debris(folder: Path, keep: set[str]) -> None:

@@ -1,4 +1,4 @@
-"""What the render cache hands back: a finished render's bytes and the metadata to rebuild it."""
+"""What the render cache hands back and takes: renders, files to keep as entries, its stats."""
 
 from __future__ import annotations
 
@@ -75,12 +75,52 @@ class CachedRender:
         )
 
 
+@dataclass(frozen=True)
+class CacheFile:
+    """An audio file to keep in the cache as it is (`RenderCache.put_files`).
+
+    Attributes:
+        key: The render key to store it under.
+        source: The file (it gets a second name in the cache; it must not change afterwards).
+        file_format: Its format, as its blob's extension (flac, wav, mp3, pcm, ulaw, alaw).
+        sample_rate: Its rate (headerless formats need it).
+        meta: `metadata_json` (or `metadata_for`) of the render.
+        size, sha256: The file's length and hash, from the bytes the caller wrote.
+    """
+
+    key: str
+    source: Path
+    file_format: str
+    sample_rate: int
+    meta: str
+    size: int
+    sha256: str
+
+
 def metadata_json(rendered: Rendered) -> str:
     """The JSON the index keeps beside a blob: everything of `rendered` except the audio."""
-    spec = rendered.spec
+    return metadata_for(
+        rendered.text,
+        rendered.spec,
+        rendered.session_id,
+        rendered.request_ids,
+        rendered.server_request_ids,
+        rendered.transport,
+    )
+
+
+def metadata_for(
+    text: str,
+    spec: RenderSpec,
+    session_id: str,
+    request_ids: tuple[str, ...],
+    server_request_ids: tuple[str, ...],
+    transport: str,
+) -> str:
+    """`metadata_json` from the parts, for a render kept without a `Rendered` (batch items)."""
     return json.dumps(
         {
-            "text": rendered.text,
+            "text": text,
             "spec": {
                 "voice_id": spec.voice_id,
                 "model": spec.model,
@@ -90,10 +130,10 @@ def metadata_json(rendered: Rendered) -> str:
                 "output_format": spec.output_format,
                 "dictionary_ids": list(spec.dictionary_ids),
             },
-            "session_id": rendered.session_id,
-            "request_ids": list(rendered.request_ids),
-            "server_request_ids": list(rendered.server_request_ids),
-            "transport": rendered.transport,
+            "session_id": session_id,
+            "request_ids": list(request_ids),
+            "server_request_ids": list(server_request_ids),
+            "transport": transport,
         },
         ensure_ascii=False,
     )
@@ -131,3 +171,20 @@ def from_metadata(
         transport=str(value["transport"]),
         created_at=created_at,
     )
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """The cache's size and this session's hit rate.
+
+    Attributes:
+        entries, total_bytes: What is stored now (all processes).
+        max_bytes: The limit.
+        hits, misses: `get` results of this RenderCache object.
+    """
+
+    entries: int
+    total_bytes: int
+    max_bytes: int
+    hits: int
+    misses: int

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -109,6 +110,9 @@ def _sha256_json(payload: dict[str, Any]) -> str:
     return hashlib.sha256(encoded.encode("ascii")).hexdigest()
 
 
+_KEY = re.compile(r"[0-9a-f]{64}")  # no \Z games: fullmatch, and [0-9a-f] is ASCII only
+
+
 def is_key(value: str) -> bool:
     """True for a well-formed key (64 lowercase hex digits): safe to use in a file name."""
-    return len(value) == 64 and all(ch in "0123456789abcdef" for ch in value)
+    return _KEY.fullmatch(value) is not None

@@ -6,7 +6,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from studio.core.batch import (
     QUEUED,
     RUNNING,
     SKIPPED,
+    ItemEnd,
     ItemSpec,
     JobCounts,
     QueueItem,
@@ -29,12 +30,14 @@ from studio.store import db
 from studio.store.base import SqliteStore
 from studio.store.queue_schema import (
     CLAIM,
+    FINISH,
     MIGRATIONS,
     RESET_RUNNING,
     SELECT_ITEM,
     SELECT_JOB,
     SELECT_PAGE,
     SELECT_UNFINISHED,
+    item_columns,
     item_from_row,
     job_from_row,
     spec_json,
@@ -152,9 +155,15 @@ class QueueStore(SqliteStore):
 
     def claim(self, job_id: int) -> QueueItem | None:
         """Mark the first queued item running (one more attempt) and return it; None if none."""
-        with self._using("starting an item") as conn:
-            row = conn.execute(CLAIM, (time.time(), job_id)).fetchone()
-        return None if row is None else item_from_row(row)
+        claimed = self.claim_many(job_id, 1)
+        return claimed[0] if claimed else None
+
+    def claim_many(self, job_id: int, count: int) -> list[QueueItem]:
+        """Mark the first `count` queued items running (one more attempt each), in one
+        transaction; returns them in item order (fewer, or none, near the end)."""
+        with self._using("starting items") as conn:
+            rows = conn.execute(CLAIM, (time.time(), job_id, count)).fetchall()
+        return sorted((item_from_row(r) for r in rows), key=lambda item: item.seq)
 
     def finish(
         self,
@@ -168,13 +177,16 @@ class QueueStore(SqliteStore):
         elapsed_s: float = 0.0,
     ) -> None:
         """Record an item's end: done, failed or skipped."""
-        assert state in (DONE, FAILED, SKIPPED), state
-        with self._using("saving an item") as conn:
-            conn.execute(
-                "UPDATE items SET state = ?, error = ?, request_id = ?, backend = ?, "
-                "duration_s = ?, elapsed_s = ?, finished_at = ? WHERE id = ?",
-                (state, error, request_id, backend, duration_s, elapsed_s, time.time(), item_id),
-            )
+        end = ItemEnd(item_id, state, error, request_id, backend, duration_s, elapsed_s)
+        self.finish_many([end])
+
+    def finish_many(self, ends: Sequence[ItemEnd]) -> None:
+        """Record several items' ends in one transaction (all or none)."""
+        assert all(e.state in (DONE, FAILED, SKIPPED) for e in ends), ends
+        rows = [(e.state, e.error, e.request_id, e.backend, e.duration_s, e.elapsed_s,
+                 e.finished_at or time.time(), e.item_id) for e in ends]  # fmt: skip
+        with self._using("saving items") as conn, db.write_transaction(conn):
+            conn.executemany(FINISH, rows)
 
     def requeue(self, item_id: int, error: str = "", *, refund: bool = False) -> None:
         """Put a running item back in the queue (to retry it); `refund` forgets the attempt."""
@@ -221,18 +233,30 @@ class QueueStore(SqliteStore):
             raise StoreError(f"There is no item {item_id} in the render queue.")
         return item_from_row(row)
 
-    def items(self, job_id: int, offset: int = 0, limit: int = 1000) -> list[QueueItem]:
-        """A page of a job's items in order."""
+    def items(
+        self, job_id: int, offset: int = 0, limit: int = 1000, text_chars: int | None = None
+    ) -> list[QueueItem]:
+        """A page of a job's items in order; `text_chars` keeps only the start of each text
+        (for readers that do not render: the table, the report)."""
+        query = SELECT_PAGE.format(columns=item_columns(text_chars))
         with self._using("reading items") as conn:
-            rows = conn.execute(SELECT_PAGE, (job_id, limit, offset)).fetchall()
+            rows = conn.execute(query, (job_id, limit, offset)).fetchall()
         return [item_from_row(r) for r in rows]
 
-    def iter_items(self, job_id: int, page: int = 1000) -> Iterator[QueueItem]:
+    def iter_items(
+        self, job_id: int, page: int = 1000, text_chars: int | None = None
+    ) -> Iterator[QueueItem]:
         """All of a job's items in order, a page at a time (memory stays bounded)."""
         offset = 0
-        while batch := self.items(job_id, offset, page):
+        while batch := self.items(job_id, offset, page, text_chars):
             yield from batch
             offset += len(batch)
+
+    def out_names(self, job_id: int) -> set[str]:
+        """The output file names of a job's items (no texts read)."""
+        with self._using("reading items") as conn:
+            rows = conn.execute("SELECT out_name FROM items WHERE job_id = ?", (job_id,))
+            return {str(r[0]) for r in rows}
 
     def counts(self, job_id: int) -> JobCounts:
         """The job's items by state, and characters finished."""

@@ -70,15 +70,30 @@ SELECT_UNFINISHED = (
 )
 CLAIM = (
     "UPDATE items SET state = 'running', attempts = attempts + 1, started_at = ? "  # noqa: S608
-    "WHERE id = (SELECT id FROM items WHERE job_id = ? AND state = 'queued' "
-    f"ORDER BY seq LIMIT 1) RETURNING {ITEM_COLUMNS}"
+    "WHERE id IN (SELECT id FROM items WHERE job_id = ? AND state = 'queued' "
+    f"ORDER BY seq LIMIT ?) RETURNING {ITEM_COLUMNS}"
+)
+FINISH = (
+    "UPDATE items SET state = ?, error = ?, request_id = ?, backend = ?, duration_s = ?, "
+    "elapsed_s = ?, finished_at = ? WHERE id = ?"
 )
 RESET_RUNNING = (
     "UPDATE items SET state = 'queued' WHERE job_id = ? AND state = 'running' "  # noqa: S608
     f"RETURNING {ITEM_COLUMNS}"
 )
 SELECT_ITEM = f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?"  # noqa: S608
-SELECT_PAGE = f"SELECT {ITEM_COLUMNS} FROM items WHERE job_id = ? ORDER BY seq LIMIT ? OFFSET ?"  # noqa: S608
+SELECT_PAGE = "SELECT {columns} FROM items WHERE job_id = ? ORDER BY seq LIMIT ? OFFSET ?"
+
+
+def item_columns(text_chars: int | None = None) -> str:
+    """ITEM_COLUMNS, with only the first `text_chars` characters of the text (None: all).
+
+    For readers that show or report items but do not render them: a job of long texts (a
+    folder of chapters) then never comes back into memory whole.
+    """
+    if text_chars is None:
+        return ITEM_COLUMNS
+    return ITEM_COLUMNS.replace(" text,", f" substr(text, 1, {int(text_chars)}),")
 
 
 def spec_json(spec: ItemSpec) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from studio.batch.plan import BatchPlan
-from studio.core.batch import QueueItem
+from studio.core.batch import TEXT_PREVIEW_CHARS, QueueItem
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("row", "Row"), ("id", "ID"), ("text", "Text"), ("voice", "Voice"), ("language", "Lang"),
@@ -24,7 +24,6 @@ _STATE_COLOURS = {
     "running": "#1971c2",
     "skipped": "#868e96",
 }
-_TEXT_PREVIEW = 120
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -34,6 +33,13 @@ class _Line:
     cells: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
     item: QueueItem | None = None
+
+
+def _preview(item: QueueItem) -> QueueItem:
+    """The item with only as much of its text as the table shows."""
+    if len(item.spec.text) <= TEXT_PREVIEW_CHARS + 1:
+        return item
+    return replace(item, spec=replace(item.spec, text=item.spec.text[: TEXT_PREVIEW_CHARS + 1]))
 
 
 class BatchTableModel(QAbstractTableModel):
@@ -64,7 +70,12 @@ class BatchTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def update_items(self, items: list[QueueItem]) -> None:
-        """Show items' new states (adds lines for a resumed job's items)."""
+        """Show items' new states (adds lines for a resumed job's items).
+
+        Items are kept with the start of their text only: a job of long texts (a folder of
+        chapters) is not held whole by the window.
+        """
+        items = [_preview(i) for i in items]
         new = [i for i in items if i.spec.row not in self._by_row]
         if new:
             self.beginInsertRows(QModelIndex(), len(self._lines), len(self._lines) + len(new) - 1)
@@ -109,7 +120,7 @@ class BatchTableModel(QAbstractTableModel):
             if key == "row":
                 return line.row
             value = line.cells.get(key, "")
-            return value[:_TEXT_PREVIEW] + "…" if len(value) > _TEXT_PREVIEW else value
+            return value[:TEXT_PREVIEW_CHARS] + "…" if len(value) > TEXT_PREVIEW_CHARS else value
         if role == Qt.ItemDataRole.ToolTipRole:
             return line.errors.get(key) or (line.errors.get("") if key == "error" else None)
         if role == Qt.ItemDataRole.BackgroundRole and (

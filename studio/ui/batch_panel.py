@@ -37,12 +37,13 @@ class BatchPanel(QDialog):
     """Batch rendering in the window (a tool window; Ctrl+Shift+B).
 
     Signals:
-        play_requested(object samples, int sample_rate): Play an item's file.
+        play_requested(object rendered): Play an item's file (a Rendered; long ones are
+            played from the file as it is read).
         progress_fraction_changed(float): 0..1 while a job runs, -1 when idle (for the
             window's title or taskbar).
     """
 
-    play_requested = Signal(object, int)
+    play_requested = Signal(object)
     progress_fraction_changed = Signal(float)
 
     def __init__(self, service: BatchService, settings: Settings, parent: QWidget | None = None):
@@ -279,9 +280,9 @@ class BatchPanel(QDialog):
         if items and not self.service.running:
             self.service.retry(items[0].job_id, [i.id for i in items])
 
-    @Slot(object, object, int)
-    def _on_audio_loaded(self, _item: QueueItem, samples: object, rate: int) -> None:
-        self.play_requested.emit(samples, rate)
+    @Slot(object, object)
+    def _on_audio_loaded(self, _item: QueueItem, rendered: object) -> None:
+        self.play_requested.emit(rendered)
 
 
 def _row(*widgets: QWidget | None) -> QHBoxLayout:

@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
 
         if self.services.batch is not None and self.batch_panel is None:
             self.batch_panel = BatchPanel(self.services.batch, self.services.settings, self)
-            self.batch_panel.play_requested.connect(self.services.playback.play)
+            self.batch_panel.play_requested.connect(self.services.playback.play_rendered)
             self.batch_panel.progress_fraction_changed.connect(self._on_batch_progress_changed)
         return self.batch_panel
 

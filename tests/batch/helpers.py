@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import soundfile
 
 from studio.batch.inputs import read_input
 from studio.batch.jobs import JobOptions, create_job
@@ -51,3 +57,27 @@ def make_runner(
         exit_on_pause=exit_on_pause,
     )
     return runner, store, job_id
+
+
+T = TypeVar("T")
+MB = 1024 * 1024
+
+
+def peak_of(step: Callable[[], T]) -> tuple[T, int]:
+    """Run `step`; its result and the peak of Python and numpy allocations meanwhile."""
+    tracemalloc.start()
+    try:
+        result = step()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def write_tone(path: Path, seconds: float, rate: int = 8000) -> int:
+    """A sine WAV of `seconds`, written in blocks (never whole in memory); its frame count."""
+    block = np.sin(np.arange(rate * 10) * 2 * np.pi * 440 / rate).astype(np.float32) * 0.3
+    frames = round(seconds * rate)
+    with soundfile.SoundFile(str(path), "w", rate, 1, "PCM_16", format="WAV") as out:
+        for at in range(0, frames, len(block)):
+            out.write(block[: frames - at])
+    return frames

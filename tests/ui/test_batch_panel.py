@@ -60,7 +60,7 @@ def test_dry_run_highlights_bad_cells_then_runs_plays_and_retries(
     panel.table.selectRow(0)
     with qtbot.wait_signal(panel.play_requested, timeout=5000) as played:
         panel.play_button.click()
-    assert played.args[1] == 24000 and len(played.args[0]) > 1000
+    assert played.args[0].sample_rate == 24000 and played.args[0].audio.frames > 1000
     with qtbot.wait_signal(batch.job_finished, timeout=30000) as again:
         panel.retry_button.click()
     assert again.args[1].done == 1
