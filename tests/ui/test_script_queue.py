@@ -325,7 +325,7 @@ def test_save_as_mid_render_stops_it_cleanly(
 
 
 def test_a_render_started_right_after_opening_is_never_offered_as_interrupted(
-    qtbot, make_studio, tmp_path, monkeypatch
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local_faults
 ) -> None:
     """The look for interrupted jobs runs off the GUI thread; a render the user starts before it
     answers is not mistaken for one (no resume offer while it runs)."""
@@ -338,6 +338,8 @@ def test_a_render_started_right_after_opening_is_never_offered_as_interrupted(
     try:
         _open_new(qtbot, studio, tmp_path / "Quick.wavesproj")
         studio.window.script.view.paste_script(SCRIPT)
+        # Slow answers: the render is sure to be running still when the look answers.
+        waves_local_faults(f"latency=300@path={TTS}")
         studio.window.script.view.render_changed()
         qtbot.wait_until(lambda: len(_project_jobs(studio.profile)) == 1, timeout=5000)
     finally:
