@@ -23,7 +23,6 @@ from studio.project_render_cli import add_render_parser, run_render
 USAGE = 1
 FAILED = 2
 PROG = "waves-studio project"
-LOUDNESS_PRESETS = {"podcast": -16.0, "broadcast": -23.0, "mono": -19.0}
 EXPORT_CHOICES = ("wav", "flac", "mp3", "ogg", "wav_float", "pcm", "ulaw", "alaw")
 # From core.export_choices, shared with the window's export dialog (a test keeps them equal to
 # audio.mixjoin.MAX_JOIN_MS and audio.split_export.DEFAULT_TEMPLATE): light, since the parser is
@@ -163,8 +162,8 @@ _speed = _bounded(API_MIN_SPEED, API_MAX_SPEED, "times")
 
 
 def _loudness(text: str) -> float:
-    if text.lower() in LOUDNESS_PRESETS:
-        return LOUDNESS_PRESETS[text.lower()]
+    if text.lower() in x.LOUDNESS_PRESETS:
+        return x.LOUDNESS_PRESETS[text.lower()]
     return _bounded(-70.0, -5.0, "LUFS")(text)
 
 

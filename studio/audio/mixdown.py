@@ -22,7 +22,6 @@ from studio.core.errors import CancelledError, ExportError
 
 FloatArray = npt.NDArray[np.float32]
 BLOCK = 1 << 16
-LOUDNESS_PRESETS = {"podcast": -16.0, "broadcast": -23.0, "mono": -19.0}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ LOUDNESS_TARGETS: dict[float, str] = {
     -19.0: "−19 LUFS (mono podcast)",
     -23.0: "−23 LUFS (broadcast, EBU R128)",
 }
+# The same targets by name, as `project export --loudness` takes them.
+LOUDNESS_PRESETS = {"podcast": -16.0, "broadcast": -23.0, "mono": -19.0}
 MIX_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 MAX_CROSSFADE_MS = 50.0
 PIECE_TEMPLATE = "{n:02d} {title}"

@@ -174,6 +174,13 @@ def test_parser_constants_match_the_audio_modules() -> None:
     assert project_cli.DEFAULT_TEMPLATE == DEFAULT_TEMPLATE
 
 
+def test_named_loudness_presets_are_targets_the_dialog_offers() -> None:
+    """`--loudness podcast` and the others give a target the export dialog lists too."""
+    from studio.core import export_choices as x
+
+    assert set(x.LOUDNESS_PRESETS.values()) == set(x.LOUDNESS_TARGETS) - {x.LOUDNESS_OFF}
+
+
 def test_the_installed_command_exits_1_on_a_usage_error(tmp_path) -> None:
     """The real entry point (a new process) returns 1, not argparse's 2, for a usage error."""
     done = subprocess.run(
