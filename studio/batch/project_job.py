@@ -65,10 +65,9 @@ class ProjectRun:
         """Create the job (unless resuming one), then render it; blocks until it ends."""
         try:
             if not self.job_id:
-                options = ProjectJobOptions(
-                    str(self.file.path.resolve()), concurrency, self.fresh, backend.kind,
-                    backend.base_url if backend.kind == "cloud" else "", backend.engine,
-                )  # fmt: skip
+                options = ProjectJobOptions.rendered_by(
+                    self.file.path.resolve(), backend, concurrency, self.fresh
+                )
                 self.job_id = create_project_job(store, options, list(self.jobs))
             renderer = ProjectItemRenderer(
                 self.file, None if self.fresh else library, backend, sink

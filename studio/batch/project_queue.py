@@ -64,6 +64,15 @@ class ProjectJobOptions:
     base_url: str = ""
     engine: str = ""
 
+    @classmethod
+    def rendered_by(
+        cls, project: Path, backend: Backend, concurrency: int, fresh: bool = False
+    ) -> ProjectJobOptions:
+        """The options of a job of `project` (absolute) that `backend` renders; the server's
+        address is kept for the cloud only, as batch jobs keep it."""
+        base_url = backend.base_url if backend.kind == "cloud" else ""
+        return cls(str(project), concurrency, fresh, backend.kind, base_url, backend.engine)
+
 
 def item_specs(jobs: Iterable[RenderJob], ids: Callable[[], str] = new_id) -> list[ItemSpec]:
     """One queue item per job: `key` holds "segment id:segment key", `out_name` the take id."""

@@ -146,11 +146,7 @@ class ProjectSession:
         if not jobs:
             return None
         assert self._backend is not None, "connect() first"
-        options = ProjectJobOptions(
-            str(self.path), self._concurrency, False, self._backend.kind,
-            self._backend.base_url if self._backend.kind == "cloud" else "",
-            self._backend.engine,
-        )  # fmt: skip
+        options = ProjectJobOptions.rendered_by(self.path, self._backend, self._concurrency)
         job_id = create_project_job(self._store, options, jobs)
         self.run_job(job_id)
         return job_id
