@@ -11,7 +11,7 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from studio.audio.codecs import float_to_int16
+from studio.audio.codecs import float_to_int16, pcm16_to_float
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -77,7 +77,7 @@ class LiveSpool:
             if available <= 0 or self.closed or self._file is None:
                 return np.zeros(0, np.float32)
             data = os.pread(self._file.fileno(), available * 2, start * 2)
-        return np.frombuffer(data, np.int16).astype(np.float32) * np.float32(1 / 32768)
+        return pcm16_to_float(data)
 
     def wait_beyond(self, frames: int, timeout_s: float) -> None:
         """Return once more than `frames` samples arrived, the spool ended, or after a while."""
