@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import random
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -34,8 +31,8 @@ from studio.core.project_render import render_jobs
 from studio.store.project_file import ProjectFile
 from studio.store.queue import QueueStore
 from tests.conftest import WAVES_LOCAL_TEST_KEY
+from tests.crash_child import kill_9_mid_run
 
-ROOT = Path(__file__).resolve().parents[2]
 TRIALS = 10
 LOSS_LIMIT_S = 1.0
 AUTOSAVE_S = 0.2
@@ -128,31 +125,11 @@ def test_kill_9_while_editing_and_rendering(tmp_path: Path, trial: int, waves_lo
     profile.mkdir()
     ProjectFile.create(path, start_project()).close()
     seed = 1500 + trial
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "tests.batch.test_project_crash", str(path), str(profile),
-         waves_local.base_url, str(seed)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert worker.stdout is not None
-        ready = worker.stdout.readline().split()
-        assert ready[:1] == ["ready"], worker.stderr.read() if worker.stderr else ""
-        runs_for = random.Random(seed).uniform(0.3, 2.0)
-        start = time.monotonic()
-        lines = []
-        while time.monotonic() - start < runs_for:
-            lines.append(worker.stdout.readline())
-        killed_at = time.monotonic()
-        os.kill(worker.pid, signal.SIGKILL)
-        rest, _ = worker.communicate(timeout=30)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.communicate(timeout=30)
-    assert worker.returncode == -signal.SIGKILL
-    edits = [line.split() for line in [*lines, *rest.splitlines()] if line.strip()]
+    args = [str(path), str(profile), waves_local.base_url, str(seed)]
+    ready, lines, killed_at = kill_9_mid_run("tests.batch.test_project_crash", args, seed)
+    edits = [line.split() for line in lines]
     assert edits, "the child made no edit"
-    states = [(-1, 0.0, ready[1])] + [(int(n), float(t), d) for n, t, d in edits]
+    states = [(-1, 0.0, ready.split()[1])] + [(int(n), float(t), d) for n, t, d in edits]
     must_have = max((n for n, t, _ in states if t < killed_at - LOSS_LIMIT_S), default=-1)
     with ProjectFile.open(path) as reopened:
         saved = digest(reopened.project)

@@ -9,10 +9,7 @@ parent replays the same seeded edits and finds the reopened project among the re
 from __future__ import annotations
 
 import itertools
-import os
 import random
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,8 +23,8 @@ from studio.core.project_ops import new_project
 from studio.core.project_render import render_jobs
 from studio.store.project_autosave import ProjectAutosaver
 from studio.store.project_file import ProjectFile
+from tests.crash_child import kill_9_mid_run
 
-ROOT = Path(__file__).resolve().parents[2]
 TRIALS = 10
 LOSS_LIMIT_S = 1.0
 AUTOSAVE_S = 0.2
@@ -133,27 +130,11 @@ def test_kill_9_while_editing_loses_under_a_second(tmp_path: Path, trial: int) -
     path = tmp_path / "crash.wavesproj"
     ProjectFile.create(path, start_project()).close()
     seed = 1000 + trial
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "tests.store.test_project_crash", str(path), str(seed)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert worker.stdout is not None
-        assert worker.stdout.readline().strip() == "ready"
-        runs_for = random.Random(seed).uniform(0.3, 2.0)
-        start = time.monotonic()
-        lines = []
-        while time.monotonic() - start < runs_for:
-            lines.append(worker.stdout.readline())
-        killed_at = time.monotonic()
-        os.kill(worker.pid, signal.SIGKILL)
-        rest, _ = worker.communicate(timeout=30)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.communicate(timeout=30)
-    assert worker.returncode == -signal.SIGKILL
-    reported = [line.split() for line in [*lines, *rest.splitlines()] if line.strip()]
+    ready, lines, killed_at = kill_9_mid_run(
+        "tests.store.test_project_crash", [str(path), str(seed)], seed
+    )
+    assert ready.strip() == "ready"
+    reported = [line.split() for line in lines]
     times = {int(n): float(t) for n, t in reported}
     assert times, "the child made no edit"
     states = replay(seed, max(times) + 2)
