@@ -5,9 +5,15 @@ import subprocess
 import threading
 
 import numpy as np
+import pytest
 
 RATE = 24000
 MONITOR = os.environ.get("PULSE_SINK", "studio_null") + ".monitor"
+# For the tests that need scripts/test's private null sink (it sets STUDIO_TEST_PULSE=1).
+NEEDS_NULL_SINK = pytest.mark.skipif(
+    os.environ.get("STUDIO_TEST_PULSE") != "1",
+    reason="no private PulseAudio null sink (run through scripts/test, which starts one)",
+)
 
 
 class Recorder:

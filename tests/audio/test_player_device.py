@@ -1,6 +1,5 @@
 """End to end through a real sound server: what the null sink's monitor hears is what we played."""
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -9,15 +8,12 @@ import numpy as np
 import pytest
 
 from studio.audio.player import AudioPlayer, PlaybackState
-from tests.audio.recorder import RATE, Recorder
+from tests.audio.recorder import NEEDS_NULL_SINK, RATE, Recorder
 from tests.audio.signals import dominant_frequency, sine
 
 pytestmark = [
     pytest.mark.audio_device,
-    pytest.mark.skipif(
-        os.environ.get("STUDIO_TEST_PULSE") != "1",
-        reason="no private PulseAudio null sink (run through scripts/test, which starts one)",
-    ),
+    NEEDS_NULL_SINK,
 ]
 
 

@@ -14,15 +14,13 @@ import soundfile
 from studio.audio import codecs
 from studio.audio.devices import load_backend
 from studio.audio.record import Recorder, list_input_devices
+from tests.audio.recorder import NEEDS_NULL_SINK
 from tests.audio.speech_sample import RATE, speech
 
 pytestmark = [
     pytest.mark.audio_device,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        os.environ.get("STUDIO_TEST_PULSE") != "1",
-        reason="no private PulseAudio null sink (run through scripts/test, which starts one)",
-    ),
+    NEEDS_NULL_SINK,
 ]
 SINK = os.environ.get("PULSE_SINK", "studio_null")
 

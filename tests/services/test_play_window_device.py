@@ -1,6 +1,5 @@
 """A long clip's window through the real sound server: seeks outside it are heard at once."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,16 +12,13 @@ from studio.audio.player import KEEP_S, WINDOW_S, AudioPlayer
 from studio.core.models import new_client_id
 from studio.pipeline import Rendered, RenderSpec
 from studio.services.playback import PlaybackService
-from tests.audio.recorder import RATE, Recorder
+from tests.audio.recorder import NEEDS_NULL_SINK, RATE, Recorder
 from tests.audio.signals import dominant_frequency
 
 pytestmark = [
     pytest.mark.audio_device,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        os.environ.get("STUDIO_TEST_PULSE") != "1",
-        reason="no private PulseAudio null sink (run through scripts/test, which starts one)",
-    ),
+    NEEDS_NULL_SINK,
 ]
 SWITCH_S = 300  # 440 Hz before, 1 kHz after
 

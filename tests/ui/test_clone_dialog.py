@@ -16,6 +16,7 @@ from studio.services.clones import CloneService
 from studio.ui import dialogs
 from studio.ui.clone_dialog import CONSENT_TEXT, CloneDialog, make_clone_dialog
 from studio.ui.voice_browser import VoiceBrowser
+from tests.audio.recorder import NEEDS_NULL_SINK
 
 pytestmark = pytest.mark.gui
 RATE = 24000
@@ -266,10 +267,7 @@ def test_a_dropped_file_is_imported(qtbot, make_studio, tmp_path) -> None:
 
 
 @pytest.mark.audio_device
-@pytest.mark.skipif(
-    os.environ.get("STUDIO_TEST_PULSE") != "1",
-    reason="no private PulseAudio null sink (run through scripts/test, which starts one)",
-)
+@NEEDS_NULL_SINK
 def test_recording_through_the_virtual_microphone(qtbot, make_studio, tmp_path) -> None:
     """The dialog records the null sink's monitor: the meter follows the played sound, Stop
     ends the take early, and the take is checked (too short here, as it should be)."""

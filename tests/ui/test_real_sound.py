@@ -1,41 +1,20 @@
 """One flow with real sound: the window speaks a line and the null sink hears it."""
 
-import os
-
 import numpy as np
 import pytest
 
-from studio.app import Profile, build_services, shutdown
-from studio.secrets import MemorySecretStore
-from studio.ui.main_window import MainWindow
-from tests.fakes import AlreadyRunning
+from tests.audio.recorder import NEEDS_NULL_SINK, RATE, Recorder
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.audio_device,
-    pytest.mark.skipif(
-        os.environ.get("STUDIO_TEST_PULSE") != "1",
-        reason="no private PulseAudio null sink (run through scripts/test, which starts one)",
-    ),
+    NEEDS_NULL_SINK,
 ]
 
 
-def test_spoken_line_comes_out_of_the_speakers(qtbot, tmp_path, waves_local) -> None:
+def test_spoken_line_comes_out_of_the_speakers(qtbot, sound_studio) -> None:
     """Speak streams to the real player; the monitor records audio as long as the clip."""
-    from tests.audio.recorder import RATE, Recorder
-
-    services = build_services(
-        Profile.from_folder(tmp_path),
-        secrets=MemorySecretStore(),
-        local_factory=lambda: AlreadyRunning(waves_local),
-        environ={},
-    )
-    services.settings.set("app/first_run_done", True)
-    services.settings.set("synthesis/voice_id", "tone-alto")
-    window = MainWindow(services)
-    qtbot.add_widget(window)
-    with qtbot.wait_signal(services.backend.backend_changed, timeout=5000):
-        services.backend.start(force_local=True)
+    services, window = sound_studio
     recorder = Recorder()
     try:
         window.editor_panel.set_text("A real sound test. It plays through the null sink.")
@@ -47,8 +26,6 @@ def test_spoken_line_comes_out_of_the_speakers(qtbot, tmp_path, waves_local) -> 
         )
     finally:
         heard = recorder.stop()
-        window.close()
-        shutdown(services)
     loud = np.flatnonzero(np.abs(heard) > 0.02)
     assert loud.size, "nothing was heard"
     heard_s = (loud[-1] - loud[0]) / RATE

@@ -1,47 +1,27 @@
 """A long render played as it arrives, through the real player and the null sink: the player
 holds a bounded window, memory stays far below the clip, and a seek into what arrived plays."""
 
-import os
 import tracemalloc
 
 import numpy as np
 import pytest
 
-from studio.app import Profile, build_services, shutdown
 from studio.audio.player import KEEP_S, WINDOW_S
-from studio.secrets import MemorySecretStore
-from studio.ui.main_window import MainWindow
-from tests.fakes import AlreadyRunning
+from tests.audio.recorder import NEEDS_NULL_SINK, RATE, Recorder
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.audio_device,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        os.environ.get("STUDIO_TEST_PULSE") != "1",
-        reason="no private PulseAudio null sink (run through scripts/test, which starts one)",
-    ),
+    NEEDS_NULL_SINK,
 ]
 SENTENCE = "The harbour was quiet before the boats came back, and the fog was thick. "
 
 
-def test_a_long_render_plays_live_from_a_bounded_window(qtbot, tmp_path, waves_local) -> None:
+def test_a_long_render_plays_live_from_a_bounded_window(qtbot, sound_studio) -> None:
     """12,000 characters (13 min, 38 MB as 24 kHz int16) render and play as they arrive;
     Python's allocations peak far below the clip; a seek to 10 min is heard from there."""
-    from tests.audio.recorder import RATE, Recorder
-
-    services = build_services(
-        Profile.from_folder(tmp_path),
-        secrets=MemorySecretStore(),
-        local_factory=lambda: AlreadyRunning(waves_local),
-        environ={},
-    )
-    services.settings.set("app/first_run_done", True)
-    services.settings.set("synthesis/voice_id", "tone-alto")
-    window = MainWindow(services)
-    qtbot.add_widget(window)
-    with qtbot.wait_signal(services.backend.backend_changed, timeout=5000):
-        services.backend.start(force_local=True)
+    services, window = sound_studio
     player = services.playback.player
     recorder = Recorder()
     tracemalloc.start()
@@ -65,8 +45,6 @@ def test_a_long_render_plays_live_from_a_bounded_window(qtbot, tmp_path, waves_l
     finally:
         tracemalloc.stop()
         heard = recorder.stop()
-        window.close()
-        shutdown(services)
     after = heard[heard_before:]
     assert np.abs(after).max(initial=0) > 0.05, "nothing was heard after the seek"
     assert len(after) > RATE // 4

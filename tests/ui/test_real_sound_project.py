@@ -1,7 +1,6 @@
 """Read-along playback of a long project through the real player and the PulseAudio null sink:
 the player holds a bounded window, and after a jump far outside it the right take is heard."""
 
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,16 +15,14 @@ from studio.core.project_ops import add_take, new_project
 from studio.core.project_state import segment_key
 from studio.secrets import MemorySecretStore
 from studio.store.project_file import ProjectFile
+from tests.audio.recorder import NEEDS_NULL_SINK
 from tests.audio.signals import dominant_frequency, sine
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.audio_device,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        os.environ.get("STUDIO_TEST_PULSE") != "1",
-        reason="no private PulseAudio null sink (run through scripts/test, which starts one)",
-    ),
+    NEEDS_NULL_SINK,
 ]
 RATE = 24000
 TAKES = 36  # of 20 s each, with the 0.5 s paragraph pause after each: 12.3 minutes
