@@ -27,23 +27,18 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from child_rss import idle_mb, spin_until, status_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_MB = 30.0
 GOAL_JUMP_S = 0.5
 SENTENCE_S = 12.0
 RATE = 24000
-
-
-def status_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+STEP_S = 0.005  # how often the child looks at the player: the jump latency's resolution
 
 
 def child(path: str, whole: bool) -> None:
@@ -59,16 +54,6 @@ def child(path: str, whole: bool) -> None:
     from studio.services.settings import Settings
 
     app = QCoreApplication([])
-    tick = threading.Event()
-
-    def spin_until(condition, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + timeout_s
-        while not condition():
-            if time.monotonic() > deadline:
-                raise SystemExit("timed out")
-            app.processEvents()
-            tick.wait(0.005)
-
     messages = MessageBus()
     settings = Settings(QSettings(path + ".ini", QSettings.Format.IniFormat))
     projects = ProjectService(settings, messages)
@@ -76,13 +61,12 @@ def child(path: str, whole: bool) -> None:
     playback = PlaybackService(player, messages)
     reader = ProjectPlayer(projects, playback, messages)
     projects.open(Path(path))
-    spin_until(lambda: projects.file is not None)
+    spin_until(app, lambda: projects.file is not None, step_s=STEP_S)
     project, file = projects.project, projects.file
     assert project is not None
     assert file is not None
     segments = project.segments()
-    idle = status_mb("VmRSS")
-    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
+    idle = idle_mb()
     started = time.monotonic()
     jumps: list[float] = []
     if whole:  # the floor: every take decoded into one programme, as before
@@ -92,18 +76,18 @@ def child(path: str, whole: bool) -> None:
         joined = np.concatenate(pieces)
         del pieces
         playback.play(joined, RATE)
-        spin_until(lambda: player.position_s > 3.0)
+        spin_until(app, lambda: player.position_s > 3.0, step_s=STEP_S)
     else:
         reader.play_from(segments[0].segment_id)
-        spin_until(lambda: player.position_s > 3.0)
+        spin_until(app, lambda: player.position_s > 3.0, step_s=STEP_S)
         for fraction in (0.46, 0.93, 60 / (len(segments) * (SENTENCE_S + 0.5))):
             k = int(fraction * len(segments))
             target = k * (SENTENCE_S + 0.5)
             clicked = time.monotonic()
             reader.play_from(segments[k].segment_id)
-            spin_until(lambda t=target: t < player.position_s < t + 10)
+            spin_until(app, lambda t=target: t < player.position_s < t + 10, step_s=STEP_S)
             jumps.append(time.monotonic() - clicked)
-            spin_until(lambda t=target: t + 2.0 < player.position_s < t + 10)
+            spin_until(app, lambda t=target: t + 2.0 < player.position_s < t + 10, step_s=STEP_S)
     elapsed = time.monotonic() - started
     peak = status_mb("VmHWM")
     underruns = player.underruns

@@ -36,15 +36,11 @@ import threading
 import time
 from pathlib import Path
 
+from child_rss import idle_mb, spin_until, status_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_MB = 30.0
-
-
-def status_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+LIVE_TIMEOUT_S = 120.0  # an hour's render arrives within this
 
 
 def child(path: str, rate: int) -> None:
@@ -65,25 +61,14 @@ def child(path: str, rate: int) -> None:
     rendered = Rendered("long", spec, audio, new_client_id("take"), ("r",), ("s",), "sse")
     player = AudioPlayer()
     service = PlaybackService(player, MessageBus())
-    tick = threading.Event()
-
-    def spin_until(condition, timeout_s: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + timeout_s
-        while not condition():
-            if time.monotonic() > deadline:
-                raise SystemExit("timed out")
-            app.processEvents()
-            tick.wait(0.01)
-
-    spin_until(lambda: True)
-    idle = status_mb("VmRSS")
-    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
+    spin_until(app, lambda: True)
+    idle = idle_mb()
     started = time.monotonic()
     service.play_rendered(rendered)
-    spin_until(lambda: player.position_s > 3.0)
+    spin_until(app, lambda: player.position_s > 3.0)
     for at in (0.46 * audio.duration_s, 0.93 * audio.duration_s, 60.0):
         service.seek(at)
-        spin_until(lambda at=at: at + 2.0 < player.position_s < at + 10)
+        spin_until(app, lambda at=at: at + 2.0 < player.position_s < at + 10)
     elapsed = time.monotonic() - started
     peak = status_mb("VmHWM")
     underruns = player.underruns
@@ -109,15 +94,6 @@ def child_live(url: str, rate: int, chars: int, spool: str, held: bool = False) 
     spec = RenderSpec("tone-alto", sample_rate=rate, output_format="pcm")
     player = AudioPlayer()
     service = PlaybackService(player, MessageBus(), spool_dir=Path(spool))
-    tick = threading.Event()
-
-    def spin_until(condition, timeout_s: float = 120.0) -> None:  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + timeout_s
-        while not condition():
-            if time.monotonic() > deadline:
-                raise SystemExit("timed out")
-            app.processEvents()
-            tick.wait(0.01)
 
     def render_live(text: str) -> float:
         """Render `text` and play it as it arrives, as SynthesisService's worker does."""
@@ -134,21 +110,20 @@ def child_live(url: str, rate: int, chars: int, spool: str, held: bool = False) 
 
         worker = threading.Thread(target=work, daemon=True)
         worker.start()
-        spin_until(lambda: not worker.is_alive())
+        spin_until(app, lambda: not worker.is_alive(), LIVE_TIMEOUT_S)
         if not rendered:
             raise SystemExit("the live render failed")
         rendered[0].audio.path.unlink()
         return rendered[0].duration_s
 
     render_live("A short warm-up. It opens the device and the connection.")
-    spin_until(lambda: service.state == "finished", 20.0)
-    idle = status_mb("VmRSS")
-    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
+    spin_until(app, lambda: service.state == "finished", 20.0)
+    idle = idle_mb()
     started = time.monotonic()
     audio_s = render_live(script(chars))
     for at in (0.5 * audio_s, 0.9 * audio_s):  # within what arrived, outside the window
         service.seek(at)
-        spin_until(lambda at=at: at + 2.0 < player.position_s < at + 10)
+        spin_until(app, lambda at=at: at + 2.0 < player.position_s < at + 10, LIVE_TIMEOUT_S)
     elapsed = time.monotonic() - started
     peak = status_mb("VmHWM")
     underruns = player.underruns
