@@ -1,8 +1,5 @@
 """A long text is rendered one request at a time, and a huge one is refused before it is held."""
 
-import os
-import subprocess
-import sys
 import threading
 import tracemalloc
 from pathlib import Path
@@ -16,9 +13,7 @@ from studio.core.errors import CancelledError, ValidationError
 from studio.core.textfile import READ_BLOCK_BYTES, read_utf8_text
 from studio.pipeline import RenderSpec, render_text
 from tests.conftest import WAVES_LOCAL_TEST_KEY
-
-ROOT = Path(__file__).resolve().parents[1]
-SENTENCE = "The harbour was quiet before the boats came back, and the fog was thick. "
+from tests.memory_child import SENTENCE, render_capped
 
 
 def test_a_long_render_holds_no_list_of_its_requests(waves_local) -> None:
@@ -80,29 +75,6 @@ def test_an_endless_file_is_refused_after_the_limit(tmp_path: Path) -> None:
         read_utf8_text(Path("/dev/zero"), 1000)
 
 
-# The child measures its own address space after a short render, then allows only 100 MB more
-# for the 67 MB file: reading it whole (bytes, then text, then its requests) cannot fit.
-CHILD = """
-import sys
-import resource
-from studio.cli import main
-
-def vm_peak_bytes():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmPeak:"):
-            return int(line.split()[1]) * 1024
-
-def render(text_file, out):
-    return main(["--profile", sys.argv[1], "render", "--local", "--engine", "tone", "--voice",
-                 "tone-alto", "--file", text_file, "--out", out, "--overwrite"])
-
-assert render(sys.argv[2], sys.argv[4]) == 0  # warm: every module and thread is up
-limit = vm_peak_bytes() + 100 * 1024 * 1024
-resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-sys.exit(render(sys.argv[3], sys.argv[5]))
-"""
-
-
 @pytest.mark.slow
 def test_a_67_mb_file_gets_a_clear_error_within_a_memory_limit(tmp_path: Path) -> None:
     """`render --file` of 67 MB under RLIMIT_AS = warm peak + 100 MB: one sentence, exit 1."""
@@ -111,12 +83,8 @@ def test_a_67_mb_file_gets_a_clear_error_within_a_memory_limit(tmp_path: Path) -
     with huge.open("w", encoding="utf-8") as handle:
         for _ in range(67 * 1024 * 1024 // (len(SENTENCE) * 1000)):
             handle.write(SENTENCE * 1000)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MALLOC_ARENA_MAX": "2"}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(tmp_path / "profile"), str(short), str(huge),
-         str(tmp_path / "short.wav"), str(tmp_path / "huge.wav")],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    # Reading the 67 MB file whole (bytes, then text, then its requests) cannot fit in 100 MB.
+    done = render_capped(tmp_path, short, huge, tmp_path / "huge.wav", 100, 120)
     assert done.returncode == 1, done.stderr[-2000:]
     assert "the most one render takes" in done.stderr
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
