@@ -76,13 +76,19 @@ class TakeAudio:
     @property
     def timing(self) -> TakeTiming:
         """Its timing for core.project_dub."""
-        end = self.speech[-1][1] if self.speech else 0.0
-        return TakeTiming(self.frames / self.sample_rate, self.speech_start_s, end)
+        return _timing(self.frames, self.sample_rate, self.speech)
 
 
 def measure(samples: object, sample_rate: int) -> tuple[tuple[float, float], ...]:
     """Stretches of speech in a take (audio.speech.speech_regions)."""
     return tuple(speech_regions(samples, sample_rate))  # type: ignore[arg-type]
+
+
+def _timing(frames: int, sample_rate: int, speech: tuple[tuple[float, float], ...]) -> TakeTiming:
+    """A take's length and where its speech starts and ends (0 when not measured or silent)."""
+    start = speech[0][0] if speech else 0.0
+    end = speech[-1][1] if speech else 0.0
+    return TakeTiming(frames / sample_rate, start, end)
 
 
 def extract_takes(
@@ -134,8 +140,5 @@ def take_timings(file: TakeSource, take_ids: Iterable[str]) -> dict[str, TakeTim
     for take_id in take_ids:
         if take_id and take_id not in timings:
             samples, rate = file.read_audio(take_id)
-            speech = measure(samples, rate)
-            end = speech[-1][1] if speech else 0.0
-            start = speech[0][0] if speech else 0.0
-            timings[take_id] = TakeTiming(len(samples) / rate, start, end)
+            timings[take_id] = _timing(len(samples), rate, measure(samples, rate))
     return timings
