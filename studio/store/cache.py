@@ -36,6 +36,7 @@ from studio.store.cache_files import (
     remove_debris,
     stage,
 )
+from studio.store.cache_schema import MIGRATIONS, TOUCH, UPSERT
 from studio.store.cached import (
     CachedRender,
     CacheFile,
@@ -49,39 +50,6 @@ from studio.store.take_query import utc_stamp
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "index.sqlite3"
-_MIGRATIONS: tuple[db.Migration, ...] = (
-    db.sql_steps(
-        "CREATE TABLE entries (key TEXT PRIMARY KEY, output_format TEXT NOT NULL, "
-        "sample_rate INTEGER NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, "
-        "last_used INTEGER NOT NULL, created_at TEXT NOT NULL, meta TEXT NOT NULL)",
-        "CREATE INDEX entries_lru ON entries (last_used)",
-    ),
-    # The running totals: triggers keep them in the same transaction as the rows they count,
-    # so they stay exact across crashes and across processes.
-    db.sql_steps(
-        "CREATE TABLE totals (id INTEGER PRIMARY KEY CHECK (id = 0), "
-        "entries INTEGER NOT NULL, bytes INTEGER NOT NULL)",
-        "INSERT INTO totals SELECT 0, count(*), coalesce(sum(size), 0) FROM entries",
-        "CREATE TRIGGER entries_added AFTER INSERT ON entries BEGIN "
-        "UPDATE totals SET entries = entries + 1, bytes = bytes + new.size; END",
-        "CREATE TRIGGER entries_removed AFTER DELETE ON entries BEGIN "
-        "UPDATE totals SET entries = entries - 1, bytes = bytes - old.size; END",
-        "CREATE TRIGGER entries_resized AFTER UPDATE OF size ON entries BEGIN "
-        "UPDATE totals SET bytes = bytes - old.size + new.size; END",
-    ),
-)
-# The next recency stamp: a counter, not a clock, so the order is exact even within a
-# millisecond and across processes (it is read and written under the write lock).
-_NEXT_USE = "(SELECT coalesce(max(last_used), 0) + 1 FROM entries)"
-_TOUCH = f"UPDATE entries SET last_used = {_NEXT_USE} WHERE key = ?"  # noqa: S608
-# ON CONFLICT rather than INSERT OR REPLACE: REPLACE's implicit delete fires no trigger.
-_UPSERT = (
-    "INSERT INTO entries (key, output_format, sample_rate, size, sha256, last_used, "  # noqa: S608
-    f"created_at, meta) VALUES (?, ?, ?, ?, ?, {_NEXT_USE}, ?, ?) ON CONFLICT (key) DO UPDATE "
-    "SET output_format = excluded.output_format, sample_rate = excluded.sample_rate, "
-    "size = excluded.size, sha256 = excluded.sha256, last_used = excluded.last_used, "
-    "created_at = excluded.created_at, meta = excluded.meta"
-)
 _EVICT_BATCH = 64  # oldest entries read per step of an eviction
 
 
@@ -145,7 +113,7 @@ class RenderCache(SqliteStore):
         )
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
-        db.migrate(conn, _MIGRATIONS, self.what)
+        db.migrate(conn, MIGRATIONS, self.what)
         with db.write_transaction(conn):
             keys = {str(row[0]) for row in conn.execute("SELECT key FROM entries")}
             remove_debris(self.folder, keep=keys)  # of killed writers; live puts' stay
@@ -198,7 +166,7 @@ class RenderCache(SqliteStore):
                 self._misses += 1
                 return None
             with db.write_transaction(conn):
-                conn.execute(_TOUCH, (key,))
+                conn.execute(TOUCH, (key,))
             self._hits += 1
         return found
 
@@ -261,7 +229,7 @@ class RenderCache(SqliteStore):
                 for e, path, temp in staged:
                     os.replace(temp, path)
                     row = (e.key, e.file_format, e.sample_rate, e.size, e.sha256, stamp, e.meta)
-                    conn.execute(_UPSERT, row)
+                    conn.execute(UPSERT, row)
                 self._evict(conn, self.max_bytes)
         finally:
             # Renaming a name onto another name of the same file keeps both (POSIX).
