@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from report import print_variants
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -126,20 +126,7 @@ def main() -> None:
                 out = subprocess.run(command, check=True, capture_output=True, text=True)
                 results[variant].append(json.loads(out.stdout))
     print(f"mix of {args.minutes:g} min at 44.1 kHz, {args.runs} interleaved runs (min/median/max)")
-    for variant, runs in results.items():
-        secs = sorted(r["s"] for r in runs)
-        rss = max(r["rss"] for r in runs)
-        goal = GOALS.get(variant)
-        timing = f"{secs[0]:6.1f}/{statistics.median(secs):6.1f}/{secs[-1]:6.1f} s"
-        goal_text = (
-            f"goal <= {goal:g} s ratio {statistics.median(secs) / goal:4.2f}"
-            if goal
-            else "(no goal)"
-        )
-        print(
-            f"{variant:<10} {timing}  {goal_text:<28} peak RSS {rss:6.0f} MB  "
-            f"goal < {RSS_GOAL_MB:g} MB ratio {rss / RSS_GOAL_MB:4.2f}"
-        )
+    print_variants(results, GOALS, RSS_GOAL_MB, 10)
     bench_import()
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from report import print_variants
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -128,20 +128,7 @@ def main() -> None:
             f"project export of {args.minutes:g} min ({segments} segments, built in {built:.0f} s),"
             f" {args.runs} interleaved runs (min/median/max); machine shared with other jobs"
         )
-        for variant, runs in results.items():
-            secs = sorted(r["s"] for r in runs)
-            rss = max(r["rss"] for r in runs)
-            goal = GOALS.get(variant)
-            timing = f"{secs[0]:6.1f}/{statistics.median(secs):6.1f}/{secs[-1]:6.1f} s"
-            goal_text = (
-                f"goal <= {goal:g} s ratio {statistics.median(secs) / goal:4.2f}"
-                if goal
-                else "(no goal)"
-            )
-            print(
-                f"{variant:<18} {timing}  {goal_text:<28} peak RSS {rss:6.0f} MB  "
-                f"goal < {RSS_GOAL_MB:g} MB ratio {rss / RSS_GOAL_MB:4.2f}"
-            )
+        print_variants(results, GOALS, RSS_GOAL_MB, 18)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,31 @@ def spread(values: Sequence[float]) -> tuple[float, float, float]:
     return min(values), statistics.median(values), max(values)
 
 
+def print_variants(
+    results: dict[str, list[dict[str, float]]],
+    goals: dict[str, float],
+    rss_goal_mb: float,
+    width: int,
+) -> None:
+    """One line per variant of interleaved child runs (each a {"s": seconds, "rss": peak MB}):
+    min/median/max seconds beside its goal (if any), and the largest peak RSS beside
+    `rss_goal_mb`."""
+    for variant, runs in results.items():
+        secs = sorted(r["s"] for r in runs)
+        rss = max(r["rss"] for r in runs)
+        goal = goals.get(variant)
+        timing = f"{secs[0]:6.1f}/{statistics.median(secs):6.1f}/{secs[-1]:6.1f} s"
+        goal_text = (
+            f"goal <= {goal:g} s ratio {statistics.median(secs) / goal:4.2f}"
+            if goal
+            else "(no goal)"
+        )
+        print(
+            f"{variant:<{width}} {timing}  {goal_text:<28} peak RSS {rss:6.0f} MB  "
+            f"goal < {rss_goal_mb:g} MB ratio {rss / rss_goal_mb:4.2f}"
+        )
+
+
 def passes(value: float, goal: float | None, better: str) -> bool | None:
     """Whether `value` meets `goal` (None when there is no goal)."""
     if better not in BETTER:
