@@ -21,7 +21,10 @@ class Match:
     end: int
 
 
-def _pattern(query: str, case_sensitive: bool, whole_word: bool) -> re.Pattern[str]:
+def compile_query(
+    query: str, *, case_sensitive: bool = False, whole_word: bool = False
+) -> re.Pattern[str]:
+    """The pattern `find` uses (raises ValidationError for an empty or overlong query)."""
     if not query or len(query) > MAX_QUERY_CHARS:
         raise ValidationError(f"Search for 1–{MAX_QUERY_CHARS} characters.", "query")
     body = re.escape(query)
@@ -30,8 +33,9 @@ def _pattern(query: str, case_sensitive: bool, whole_word: bool) -> re.Pattern[s
     return re.compile(body, 0 if case_sensitive else re.IGNORECASE)
 
 
-def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """Matches outside pause markers (replacing "pause" must not break `[pause 1s]`)."""
+def text_matches(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """[start, end) spans of `pattern` in one block's text, outside pause markers (replacing
+    "pause" must not break `[pause 1s]`)."""
     markers = [(m.start(), m.end()) for m in PAUSE_MARKER.finditer(text)]
     return [
         (m.start(), m.end())
@@ -40,27 +44,15 @@ def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     ]
 
 
-def compile_query(
-    query: str, *, case_sensitive: bool = False, whole_word: bool = False
-) -> re.Pattern[str]:
-    """The pattern `find` uses (raises ValidationError for an empty or overlong query)."""
-    return _pattern(query, case_sensitive, whole_word)
-
-
-def text_matches(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """[start, end) spans of `pattern` in one block's text, outside pause markers."""
-    return _spans(pattern, text)
-
-
 def find(
     project: Project, query: str, *, case_sensitive: bool = False, whole_word: bool = False
 ) -> list[Match]:
     """Every match in reading order."""
-    pattern = _pattern(query, case_sensitive, whole_word)
+    pattern = compile_query(query, case_sensitive=case_sensitive, whole_word=whole_word)
     return [
         Match(block.block_id, start, end)
         for block in project.blocks
-        for start, end in _spans(pattern, block.text)
+        for start, end in text_matches(pattern, block.text)
     ]
 
 
@@ -73,10 +65,10 @@ def replaced_texts(
     whole_word: bool = False,
 ) -> dict[str, str]:
     """{block id: new text} for every block with a match (replacement taken literally)."""
-    pattern = _pattern(query, case_sensitive, whole_word)
+    pattern = compile_query(query, case_sensitive=case_sensitive, whole_word=whole_word)
     changed: dict[str, str] = {}
     for block in project.blocks:
-        spans = _spans(pattern, block.text)
+        spans = text_matches(pattern, block.text)
         if spans:
             text = block.text
             for start, end in reversed(spans):
