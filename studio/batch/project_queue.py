@@ -256,13 +256,9 @@ class ProjectItemRenderer:
                 back to the queue).
             StudioError: from the render, or the project file could not be written.
         """
-        from studio.core.render import RenderSpec
         from studio.pipeline import render_text
 
-        spec = RenderSpec(
-            item.voice_id, item.model, item.language, item.speed, item.sample_rate, "pcm",
-            item.dictionary_ids,
-        )  # fmt: skip
+        spec = item.render_spec("pcm")
         cache_key, from_cache = "", False
         if self.library is not None:
             done = self.library.render(

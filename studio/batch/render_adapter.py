@@ -105,15 +105,7 @@ class ItemRenderer:
         """
         from studio.core.text import split_text
 
-        spec = RenderSpec(
-            item.voice_id,
-            item.model,
-            item.language,
-            item.speed,
-            item.sample_rate,
-            WIRE_FORMAT.get(item.export_format, item.export_format),
-            item.dictionary_ids,
-        )
+        spec = item.render_spec(WIRE_FORMAT.get(item.export_format, item.export_format))
         pieces = split_text(item.text)
         if len(pieces) != 1 or item.export_format not in DIRECT_FORMATS:
             return self._through_library(client, item, spec, path, cancel)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from studio.core.render import RenderSpec
+
 # Item states. An item is "running" only while a worker holds it; a crash leaves it running,
 # and resuming puts it back in the queue (or marks it done when its file is already complete).
 QUEUED, RUNNING, DONE, FAILED, SKIPPED = "queued", "running", "done", "failed", "skipped"
@@ -44,6 +46,13 @@ class ItemSpec:
     export_format: str
     out_name: str
     dictionary_ids: tuple[str, ...] = ()
+
+    def render_spec(self, output_format: str) -> RenderSpec:
+        """Its render settings, with the server sending (or the file holding) `output_format`."""
+        return RenderSpec(
+            self.voice_id, self.model, self.language, self.speed, self.sample_rate,
+            output_format, self.dictionary_ids,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

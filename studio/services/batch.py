@@ -242,12 +242,11 @@ class BatchService(QObject):
 
         def work(_ctx: TaskContext) -> object:
             from studio.audio.clipfile import open_clip
-            from studio.core.render import Rendered, RenderSpec
+            from studio.core.render import Rendered
 
             s = item.spec
             audio = open_clip(out_dir / s.out_name, s.export_format, s.sample_rate)
-            spec = RenderSpec(s.voice_id, s.model, s.language, s.speed, s.sample_rate,
-                              s.export_format, s.dictionary_ids)  # fmt: skip
+            spec = s.render_spec(s.export_format)
             return Rendered(s.text, spec, audio, "", (), (), "batch").preload()
 
         self._tasks.submit(
