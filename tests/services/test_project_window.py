@@ -9,7 +9,6 @@ test runs (tests/services/test_play_window.py), with a real .wavesproj file.
 from __future__ import annotations
 
 import sqlite3
-import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +28,7 @@ from studio.services.project_playback import ProjectPlayer
 from studio.services.settings import Settings
 from studio.store.project_file import ProjectFile
 from tests.audio.fake_sounddevice import FakeSoundDevice
+from tests.peak_memory import peak_rise
 from tests.services.test_play_window import LEAD_IN, RATE, Listener, level
 
 TAKE_S = 10  # each sentence's take
@@ -134,13 +134,12 @@ def test_a_21_minute_project_plays_in_bounded_memory(qtbot, tmp_path: Path, sd, 
     segments = [s.segment_id for s in projects.project.segments()]  # type: ignore[union-attr]
     total = count * PERIOD
     listener = Listener(qtbot, sd, player)
-    tracemalloc.start()
-    try:
+    with peak_rise() as rise:
         with qtbot.wait_signal(reader.segment_changed, timeout=5000) as started:
             reader.play_from(segments[0])
         assert started.args == [segments[0]]
         hear_from(listener, 0, 25)  # two takes, their pauses, into the third
-        started_peak = tracemalloc.get_traced_memory()[1]
+        started_peak = rise.now()
         assert started_peak < BOUND, f"{started_peak / 2**20:.1f} MB allocated to start"
 
         with qtbot.wait_signal(reader.segment_changed, timeout=3000) as jumped:
@@ -153,9 +152,8 @@ def test_a_21_minute_project_plays_in_bounded_memory(qtbot, tmp_path: Path, sd, 
         wait_run_at(qtbot, player, 50 * PERIOD + 40000)
         hear_from(listener, 50 * PERIOD + 40000, 4)
         qtbot.wait_until(lambda: reader.current == segments[50], timeout=3000)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak = rise.rise
+    print(f"peak rise {peak / 2**20:.1f} MB")
     assert player.duration_s == pytest.approx(total / RATE)  # the whole project, no cap
     clip = player._clip
     assert clip is not None and clip.ring and len(clip.data) == int((WINDOW_S + KEEP_S) * RATE)
