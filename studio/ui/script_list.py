@@ -73,6 +73,7 @@ class ScriptRows(QScrollArea):
         if project is not None:
             for block_id, row in self.rows.items():
                 row.show_block(project, project.block(block_id), selected, speaking)
+            self._chain_focus()  # an edited block's stripes are new widgets
         self._place()
         self._fill()
 
@@ -80,6 +81,11 @@ class ScriptRows(QScrollArea):
     def paragraphs(self) -> int:
         """How many paragraphs the list shows (built or not)."""
         return len(self._order)
+
+    @property
+    def settled(self) -> bool:
+        """True when the rows near the screen are built and placed (nothing is queued)."""
+        return not (self._more.isActive() or self._relayout.isActive())
 
     def mark(self, selected: str, speaking: str) -> None:
         """Show the selected and the spoken segment in the built rows."""
