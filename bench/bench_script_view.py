@@ -15,8 +15,9 @@ Run: .venv/bin/python bench/bench_script_view.py [--runs N]
 - Book: a 10,000-paragraph script (~1.2 MB, what a long imported book makes): open (a fresh
   view shows it and draws its first frame; the rows exist only on and near the screen, so
   the goal is the 500-segment one, 1.0 s), then the longest GUI stall (a 5 ms heartbeat)
-  while the rows a screen away are built in idle batches, while scrolling one screen, and
-  when the scroll bar is dragged to the middle (the screen's rows built at once); 16 ms.
+  while the rows a screen away are built in idle batches, while scrolling one screen, when
+  the scroll bar is dragged to the middle (the screen's rows built at once) and when a
+  paragraph on screen is edited; 16 ms.
 Runs are interleaved (show, edit, show, edit…); min / median / max. Offscreen Qt; the machine
 may be shared, so compare medians to the goals rather than single runs.
 """
@@ -37,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_project import _line, _script, _sentence
-from PySide6.QtCore import QElapsedTimer, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from studio.core.project_edit import ProjectEditor
@@ -71,7 +72,7 @@ def _book(paragraphs: int) -> ProjectEditor:
     return editor
 
 
-def _stall(app: QApplication, view: ScriptView, action: Callable[[], object]) -> float:
+def _stall(app: QCoreApplication, view: ScriptView, action: Callable[[], object]) -> float:
     """The longest time the GUI thread was busy (ms): `action`, then the event loop until
     the rows near the screen are built, watched by a 5 ms heartbeat."""
     clock = QElapsedTimer()
@@ -95,13 +96,15 @@ def _stall(app: QApplication, view: ScriptView, action: Callable[[], object]) ->
     return longest[0]
 
 
-def _open_book(
-    app: QApplication,
+def _book_run(
+    app: QCoreApplication,
     projects: ProjectService,
     book: ProjectEditor,
     renderer: object,
     player: ProjectPlayer,
-) -> tuple[ScriptView, float]:
+    run: int,
+) -> tuple[list[float], int]:
+    """Open the book in a fresh view, then scroll, drag and edit: [open, stalls…], rows built."""
     projects.editor = book
     start = time.perf_counter()
     view = ScriptView(projects, renderer, player)  # type: ignore[arg-type]
@@ -109,7 +112,29 @@ def _open_book(
     view.show()
     view.show_project(book.project)
     app.processEvents()
-    return view, (time.perf_counter() - start) * 1000
+    opened = (time.perf_counter() - start) * 1000
+    bar = view.rows_scroll.verticalScrollBar()
+
+    def idle() -> None:
+        pass
+
+    def scroll() -> None:
+        bar.setValue(bar.value() + bar.pageStep())
+
+    def drag() -> None:
+        bar.setValue(bar.maximum() // 2)
+
+    def edit() -> None:
+        block = book.project.blocks[len(book.project.blocks) // 2 + run]
+        book.set_block_text(block.block_id, block.text.replace(".", " today.", 1))
+        view.show_project(book.project)
+
+    figures = [opened, *(_stall(app, view, action) for action in (idle, scroll, drag, edit))]
+    built = view.rows_scroll.built
+    view.close()
+    view.deleteLater()
+    app.processEvents()
+    return figures, built
 
 
 def main() -> None:
@@ -132,10 +157,8 @@ def main() -> None:
     book = _book(args.book)
     book_chars = sum(len(b.text) for b in book.project.blocks)
     print(f"book: {len(book.project.blocks)} paragraphs, {book_chars:,} chars")
-    book_opens: list[float] = []
-    book_idle: list[float] = []
-    book_scrolls: list[float] = []
-    book_jumps: list[float] = []
+    book_figures: list[list[float]] = [[], [], [], [], []]
+    book_opens, book_idle, book_scrolls, book_jumps, book_edits = book_figures
     built = 0
     shows: list[float] = []
     edits: list[float] = []
@@ -171,6 +194,8 @@ def main() -> None:
         start = time.perf_counter()
         view.summary.recount()  # what a burst of keystrokes costs
         typing.append((time.perf_counter() - start) * 1000)
+        while not view.rows_scroll.settled:  # the rows near the screen: built while idle
+            app.processEvents()
         view.open_find()
         app.processEvents()
         start = time.perf_counter()
@@ -183,16 +208,10 @@ def main() -> None:
         view.deleteLater()
         app.processEvents()
 
-        view, opened = _open_book(app, projects, book, renderer, player)
-        book_opens.append(opened)
-        book_idle.append(_stall(app, view, lambda: None))
-        bar = view.rows_scroll.verticalScrollBar()
-        book_scrolls.append(_stall(app, view, lambda b=bar: b.setValue(b.value() + b.pageStep())))
-        book_jumps.append(_stall(app, view, lambda b=bar: b.setValue(b.maximum() // 2)))
-        built = max(built, view.rows_scroll.built)
-        view.close()
-        view.deleteLater()
-        app.processEvents()
+        figures, rows_built = _book_run(app, projects, book, renderer, player, run)
+        for values, figure in zip(book_figures, figures, strict=True):
+            values.append(figure)
+        built = max(built, rows_built)
         projects.editor = editor
     _line("show 500 segments", shows, 1000)
     _line("edit one sentence + repaint", edits, 16)
@@ -204,6 +223,7 @@ def main() -> None:
     _line("  stall, rows built idle", book_idle, 16)
     _line("  stall, scroll one screen", book_scrolls, 16)
     _line("  stall, drag to the middle", book_jumps, 16)
+    _line("  stall, edit on screen", book_edits, 16)
     print(f"  rows built per open, at most: {built} (one per paragraph before: {args.book:,})")
     print("(a shared 2-core machine: other engineers' tests run meanwhile; read the medians)")
 

@@ -11,11 +11,12 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
-from studio.core.project import Project
+from studio.core.project import Block, Project
 from studio.ui.script_rows import BlockRow
 
 ROW_ESTIMATE = 64  # px: the height of a paragraph no row has measured yet
 BATCH = 3  # rows built per idle tick beyond the screen (~2.5 ms each: a tick stays < 16 ms)
+SPARE = 80  # rows scrolled away are kept hidden for reuse (deleting a screenful costs ~100 ms)
 MIN_SCREEN = 240  # px: a view not laid out yet still builds its first few rows
 
 
@@ -23,11 +24,13 @@ class ScriptRows(QScrollArea):
     """A virtual list of BlockRows: every paragraph has a height (measured once its row has
     been built, an average until then), rows on screen are built at once, a screen above and
     below in small batches while the event loop is idle, and rows two screens away are
-    deleted (never the one with the caret or uncommitted typing).
+    hidden and reused for the next paragraphs to show (never the one with the caret or
+    uncommitted typing).
 
     Attributes:
         rows: BlockRow by block id, for the paragraphs built now (the dict is kept, not swapped).
         built: BlockRows created since this list was made (bounded by the screen, not the book).
+        reused: rows given another paragraph as they scrolled in.
 
     Signals:
         rows_built(list block_ids): these paragraphs got new rows (no find highlights yet).
@@ -43,9 +46,12 @@ class ScriptRows(QScrollArea):
         self.setWidget(self._box)  # sized here, not by the scroll area: its height is the book's
         self.rows: dict[str, BlockRow] = {}
         self.built = 0
+        self.reused = 0
+        self._spare: list[BlockRow] = []
         self._make = make_row
         self._project: Project | None = None
         self._marks = ("", "")
+        self._blocks: tuple[Block, ...] = ()
         self._order: list[str] = []
         self._index: dict[str, int] = {}
         self._measured: dict[str, tuple[int, int]] = {}  # block id -> (width, height)
@@ -65,14 +71,15 @@ class ScriptRows(QScrollArea):
         """Show `project`: built rows are updated (unchanged blocks cost nothing), rows of
         deleted blocks go, and the screen is filled."""
         self._project, self._marks = project, (selected, speaking)
-        ids = [b.block_id for b in project.blocks] if project is not None else []
+        self._blocks = project.blocks if project is not None else ()
+        ids = [b.block_id for b in self._blocks]
         if ids != self._order:
             self._order, self._index = ids, {block_id: n for n, block_id in enumerate(ids)}
             for block_id in [b for b in self.rows if b not in self._index]:
                 self._drop(block_id)
         if project is not None:
             for block_id, row in self.rows.items():
-                row.show_block(project, project.block(block_id), selected, speaking)
+                row.show_block(project, self._block(block_id), selected, speaking)
             self._chain_focus()  # an edited block's stripes are new widgets
         self._place()
         self._fill()
@@ -93,7 +100,7 @@ class ScriptRows(QScrollArea):
         project = self._project
         if project is not None:
             for block_id, row in self.rows.items():
-                row.show_block(project, project.block(block_id), selected, speaking)
+                row.show_block(project, self._block(block_id), selected, speaking)
 
     def reveal(self, block_id: str) -> BlockRow | None:
         """Scroll to a paragraph (building its row) and return its row (None: no such block)."""
@@ -107,6 +114,10 @@ class ScriptRows(QScrollArea):
         self.ensureWidgetVisible(row)
         self._fill()
         return row
+
+    def _block(self, block_id: str) -> Block:
+        # By position (the project's id index would be built again for every edit).
+        return self._blocks[self._index[block_id]]
 
     # -- geometry ---------------------------------------------------------------------------
 
@@ -160,14 +171,19 @@ class ScriptRows(QScrollArea):
             return
         width = self.viewport().width()
         for block_id in block_ids:
-            row = self._make(block_id, self._box)
+            if self._spare:
+                row = self._spare.pop()
+                row.rebind(block_id)
+                self.reused += 1
+            else:
+                row = self._make(block_id, self._box)
+                row.installEventFilter(self)
+                self.built += 1
             n = self._index[block_id]
             row.setGeometry(0, self._tops[n], width, ROW_ESTIMATE)
-            row.show_block(project, project.block(block_id), *self._marks)
-            row.installEventFilter(self)
+            row.show_block(project, self._block(block_id), *self._marks)
             row.show()
             self.rows[block_id] = row
-            self.built += 1
         self._chain_focus()
         self.rows_built.emit(list(block_ids))
 
@@ -214,7 +230,10 @@ class ScriptRows(QScrollArea):
         row = self.rows.pop(block_id)
         row.retire()
         row.hide()
-        row.deleteLater()
+        if len(self._spare) < SPARE:
+            self._spare.append(row)
+        else:
+            row.deleteLater()
 
     @staticmethod
     def _pinned(row: BlockRow) -> bool:
