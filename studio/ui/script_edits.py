@@ -164,7 +164,7 @@ class ScriptEditing:
     def _on_text_typed(self, block_id: str) -> None:
         row = self.rows.get(block_id)
         if row is not None:
-            self.summary.typed(block_id, row.text.toPlainText)
+            self.summary.typed(block_id, partial(_typed_text, row, block_id))
 
     @Slot(str, object, object)
     def _on_overrides_changed(
@@ -233,6 +233,14 @@ class ScriptEditing:
         )
         if name and name.strip():
             self.projects.edit(lambda e: e.add_speaker(name))
+
+
+def _typed_text(row: BlockRow, block_id: str) -> str:
+    """The text typed in `block_id`'s row; RuntimeError (the summary stops counting it) once
+    the row has gone or shows another paragraph (rows scrolled away are reused)."""
+    if row.block_id != block_id:
+        raise RuntimeError("the row shows another paragraph now")
+    return row.text.toPlainText()
 
 
 def _set_rules(dict_id: str, rules: tuple[tuple[str, str], ...], editor: ProjectEditor) -> object:

@@ -75,6 +75,7 @@ class ScriptRows(QScrollArea):
         ids = [b.block_id for b in self._blocks]
         if ids != self._order:
             self._order, self._index = ids, {block_id: n for n, block_id in enumerate(ids)}
+            self._measured = {b: m for b, m in self._measured.items() if b in self._index}
             for block_id in [b for b in self.rows if b not in self._index]:
                 self._drop(block_id)
         if project is not None:

@@ -14,6 +14,7 @@ from studio.services.playback import PlaybackService
 from studio.services.project import ProjectService
 from studio.services.project_playback import ProjectPlayer
 from studio.services.settings import Settings
+from studio.ui.script_summary import summary
 from studio.ui.script_view import ScriptView
 from tests.fakes import FakeAudioPlayer
 
@@ -126,6 +127,14 @@ def test_typing_survives_scrolling_and_tab_walks_on_in_reading_order(qtbot, long
     assert view.rows[block.block_id] is row and row.text.hasFocus()
     row.text.clearFocus()  # the caret leaves: the typing is committed
     assert projects.project.blocks[2].text == block.text + " More"
+    # Scrolled away once more, the row is reused for another paragraph: the summary, which
+    # counted its typing, now counts the project (not the new paragraph's text as block 2's).
+    bar.setValue(bar.maximum() // 2)
+    qtbot.wait_until(lambda: view.rows_scroll.settled)
+    assert row.block_id != block.block_id and view.rows[row.block_id] is row
+    view.summary.recount()
+    qtbot.wait_until(lambda: view.summary.tally.project is projects.project)
+    assert view.summary.text() == summary(projects.project)
 
     # In the middle, the rows above the screen are built after those on it: Tab still goes
     # in reading order across that seam, and past stripes rebuilt by an edit.
