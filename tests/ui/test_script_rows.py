@@ -60,6 +60,8 @@ def test_a_5000_paragraph_project_builds_rows_only_near_the_screen(qtbot, long_v
     # The next screen's rows were built while idle, so scrolling on builds nothing at first.
     assert on_screen + 5 <= rows.built <= MOST_ROWS and len(view.rows) <= MOST_ROWS
     assert rows.paragraphs == PARAGRAPHS
+    # As wide as the viewport beside the scroll bar (which appeared once the heights summed).
+    assert {r.width() for r in view.rows.values()} == {rows.viewport().width()}
     first = projects.project.blocks[0]
     assert view.rows[first.block_id].text.toPlainText() == first.text
     bar = rows.verticalScrollBar()
