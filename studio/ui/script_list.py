@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from itertools import accumulate, pairwise
+from itertools import accumulate
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
@@ -81,7 +81,6 @@ class ScriptRows(QScrollArea):
         if project is not None:
             for block_id, row in self.rows.items():
                 row.show_block(project, self._block(block_id), selected, speaking)
-            self._chain_focus()  # an edited block's stripes are new widgets
         self._place()
         self._fill()
 
@@ -178,14 +177,14 @@ class ScriptRows(QScrollArea):
                 self.reused += 1
             else:
                 row = self._make(block_id, self._box)
-                row.installEventFilter(self)
+                # (A signal, not an event filter: those are called on rows mid-destruction.)
+                row.text.fitted.connect(self._relayout.start)
                 self.built += 1
             n = self._index[block_id]
             row.setGeometry(0, self._tops[n], width, ROW_ESTIMATE)
             row.show_block(project, self._block(block_id), *self._marks)
             row.show()
             self.rows[block_id] = row
-        self._chain_focus()
         self.rows_built.emit(list(block_ids))
 
     def _fill(self) -> None:
@@ -242,14 +241,34 @@ class ScriptRows(QScrollArea):
         focus = QApplication.focusWidget()
         return (focus is not None and row.isAncestorOf(focus)) or row.text.document().isModified()
 
-    def _chain_focus(self) -> None:
-        """Tab goes through the built rows in reading order (they are built in any order)."""
-        chain: list[QWidget] = []
-        for block_id in sorted(self.rows, key=self._index.__getitem__):
-            row = self.rows[block_id]
-            chain += [row.speaker, row.text, *row.stripe_buttons.values()]
-        for before, after in pairwise(chain):
-            QWidget.setTabOrder(before, after)
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab and Shift+Tab go through the paragraphs in reading order (rows are built in
+        any order, and Qt's tab chain follows creation), building the row they go to."""
+        focus = QApplication.focusWidget()
+        row = None
+        for block_id, candidate in self.rows.items():
+            if focus is not None and candidate.isAncestorOf(focus):
+                row = (block_id, candidate)
+                break
+        if row is None or focus is None:
+            return super().focusNextPrevChild(forward)
+        chain = _chain(row[1])
+        at = next((n for n, w in enumerate(chain) if w is focus or w.isAncestorOf(focus)), -1)
+        step = 1 if forward else -1
+        if 0 <= at + step < len(chain):
+            target = chain[at + step]
+        else:
+            n = self._index[row[0]] + step
+            if not 0 <= n < len(self._order):
+                return super().focusNextPrevChild(forward)
+            next_row = self.reveal(self._order[n])
+            if next_row is None:
+                return super().focusNextPrevChild(forward)
+            target = _chain(next_row)[0 if forward else -1]
+        reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+        target.setFocus(reason)
+        self.ensureWidgetVisible(target)
+        return True
 
     # -- events -----------------------------------------------------------------------------
 
@@ -262,7 +281,7 @@ class ScriptRows(QScrollArea):
         super().resizeEvent(event)
         self._relayout.start()  # the width rewraps the texts: measure again
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest and watched in self.rows.values():
-            self._relayout.start()
-        return super().eventFilter(watched, event)
+
+def _chain(row: BlockRow) -> list[QWidget]:
+    """A row's widgets in Tab order."""
+    return [row.speaker, row.text, *row.stripe_buttons.values()]

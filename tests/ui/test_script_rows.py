@@ -155,4 +155,6 @@ def test_typing_survives_scrolling_and_tab_walks_on_in_reading_order(qtbot, long
         qtbot.keyClick(widget, Qt.Key.Key_Tab)
         following = view.rows[projects.project.blocks[n + 1].block_id]
         assert QApplication.focusWidget() is following.speaker, n
+        qtbot.keyClick(following.speaker, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        assert QApplication.focusWidget() is widget, n  # Shift+Tab: back to the stripe
     assert view.rows_scroll.built <= 3 * MOST_ROWS
