@@ -4,56 +4,39 @@ behaviour (find, read-along, typing, Tab, editing) still reaches paragraphs far 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from studio.core.project_edit import ProjectEditor
-from studio.core.project_ops import new_project
-from studio.services.messages import MessageBus
-from studio.services.playback import PlaybackService
-from studio.services.project import ProjectService
-from studio.services.project_playback import ProjectPlayer
-from studio.services.settings import Settings
 from studio.ui.script_summary import summary
-from studio.ui.script_view import ScriptView
-from tests.fakes import FakeAudioPlayer
 
 PARAGRAPHS = 5000
 MOST_ROWS = 60  # a 600 px screen holds about ten; a screen above and two below are built
 
 
-class _IdleRenderer(QObject):
-    render_progressed = Signal(int, int)
-    render_finished = Signal(int, int)
-    progress_changed = Signal(object)
-    resume_offered = Signal(object, int)
-    busy = False
-
-
 @pytest.fixture
-def long_view(qtbot, tmp_path):
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    messages = MessageBus()
-    projects = ProjectService(settings, messages)
-    editor = ProjectEditor(new_project("Long", "emily"))
+def long_view(qtbot, make_studio, tmp_path):
+    """The studio's Script tab with a new project of PARAGRAPHS pasted paragraphs."""
+    studio = make_studio(start=False)
+    window = studio.window
+    projects = studio.services.projects.projects
+    with qtbot.wait_signal(projects.file_changed, timeout=5000):
+        projects.new(tmp_path / "Long.wavesproj", "")
+    view = window.script.view
+    window.modes.setCurrentWidget(view)
+    window.resize(1000, 760)
+    window.activateWindow()
+    qtbot.wait_until(lambda: view.rows_scroll.viewport().height() > 200)
     text = "\n\n".join(f"Paragraph {n} is here. It says word{n} twice." for n in range(PARAGRAPHS))
-    editor.paste(editor.project.chapters[0].chapter_id, 0, text)
-    projects.editor = editor
-    player = ProjectPlayer(projects, PlaybackService(FakeAudioPlayer(), messages), messages)
-    view = ScriptView(projects, _IdleRenderer(), player)  # type: ignore[arg-type]
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()
-    qtbot.wait_exposed(view)
-    return view, projects, player
+    view.paste_script(text)  # shown at once, through project_changed
+    return view, projects, studio.services.projects.player
 
 
 def test_a_5000_paragraph_project_builds_rows_only_near_the_screen(qtbot, long_view) -> None:
     """Showing builds the screen's rows at once and a few more while idle; scrolling to the
-    end builds the rows there and deletes those left behind: never one per paragraph."""
+    end builds the rows there and reuses those left behind: never one per paragraph."""
     view, projects, _player = long_view
     rows = view.rows_scroll
-    view.show_project(projects.project)
+    assert len(projects.project.blocks) == PARAGRAPHS
     assert 0 < rows.built <= 20  # what show_project itself cost: the screen's rows
     on_screen = rows.built
     qtbot.wait_until(lambda: rows.settled)
@@ -88,7 +71,6 @@ def test_find_and_read_along_reach_paragraphs_never_built(qtbot, long_view) -> N
     """Going to a match off screen builds its row, lights it and selects its sentence; the
     segment being spoken is scrolled to wherever it is."""
     view, projects, player = long_view
-    view.show_project(projects.project)
     qtbot.wait_until(lambda: view.rows_scroll.settled)
     target = projects.project.blocks[4000]
     view.open_find()
@@ -114,10 +96,8 @@ def test_typing_survives_scrolling_and_tab_walks_on_in_reading_order(qtbot, long
     """The row being typed in is kept while it is scrolled away, and its text is committed;
     Tab goes from a paragraph's last stripe to the next paragraph's speaker, built or not."""
     view, projects, _player = long_view
-    view.show_project(projects.project)
     qtbot.wait_until(lambda: view.rows_scroll.settled)
-    view.activateWindow()
-    qtbot.wait_until(view.isActiveWindow)
+    qtbot.wait_until(view.window().isActiveWindow)
     block = projects.project.blocks[2]
     row = view.rows[block.block_id]
     row.text.setFocus()
