@@ -126,9 +126,12 @@ def test_stop_cancels_the_job_and_it_is_not_offered_again(
     renderer = studio.services.projects.renderer
     waves_local_faults(f"stall=3000@path={TTS}")
     view.render_changed()
-    with qtbot.wait_signal(renderer.render_finished, timeout=5000):
+    # Generous waits: a stalled request may answer its cancel only when the stall ends (3 s).
+    with qtbot.wait_signal(renderer.render_finished, timeout=15000):
         view.render_changed()  # the button reads Stop rendering now
-    qtbot.wait_until(lambda: [s for _, s, _ in _project_jobs(studio.profile)] == [CANCELLED])
+    qtbot.wait_until(
+        lambda: [s for _, s, _ in _project_jobs(studio.profile)] == [CANCELLED], timeout=15000
+    )
     with qtbot.wait_signal(projects.file_changed, timeout=5000):
         projects.close()
     with qtbot.wait_signal(projects.file_changed, timeout=5000):
