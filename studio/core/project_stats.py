@@ -137,17 +137,9 @@ class ProjectTally:
 
     def update(self, project: Project) -> ProjectFigures:
         """The figures of `project`, reusing those of the blocks it shares with the last one."""
-        figures = self.count(project)
-        assert figures is not None  # (no budget: always complete)
-        return figures
-
-    def count(self, project: Project, budget: int | None = None) -> ProjectFigures | None:
-        """Like `update`, counting at most `budget` changed blocks; None when some are left
-        (the totals then hold the blocks counted so far: call again to go on)."""
         if project is self.project:
             return self.figures()
         old, fresh = self._blocks, {}
-        counted, complete = 0, True
         pause = project.export.paragraph_pause_s
         for block in project.blocks:
             speaker = project.cast.get(block.speaker_id)
@@ -160,12 +152,6 @@ class ProjectTally:
             ):
                 fresh[block.block_id] = kept
                 continue
-            if budget is not None and counted >= budget:
-                complete = False  # later: an old entry stays counted until it is replaced
-                if kept is not None:
-                    fresh[block.block_id] = kept
-                continue
-            counted += 1
             if kept is not None:
                 self._apply(kept[4], -1)
             figures = block_figures(project, block)
@@ -177,11 +163,7 @@ class ProjectTally:
             self._unrendered.clear()
             self._measured.clear()
             self._seconds = [0.0, 0.0]
-        self._blocks = fresh
-        if not complete:
-            self.project = None
-            return None
-        self.project = project
+        self._blocks, self.project = fresh, project
         return self.figures()
 
     def figures(self, swap: tuple[BlockFigures, BlockFigures] | None = None) -> ProjectFigures:

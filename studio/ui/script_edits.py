@@ -6,7 +6,7 @@ from functools import partial
 from typing import cast as typed
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from studio.core.project_edit import ProjectEditor
 from studio.core.project_state import newly_stale
@@ -15,7 +15,6 @@ from studio.services.dictionaries import DictionaryService, NamedDictionary
 from studio.services.project import ProjectService
 from studio.ui import dialogs
 from studio.ui.script_cast import CastPanel
-from studio.ui.script_list import ScriptRows
 from studio.ui.script_rows import BlockRow
 from studio.ui.script_summary import ScriptSummary
 
@@ -29,7 +28,7 @@ class ScriptEditing:
 
     projects: ProjectService
     rows: dict[str, BlockRow]
-    rows_scroll: ScriptRows
+    rows_scroll: QScrollArea
     cast: CastPanel
     summary: ScriptSummary
     _caret_block: str
@@ -62,9 +61,8 @@ class ScriptEditing:
             return
         block_id = self._caret_block if project.has(self._caret_block) else ""
         block_id = block_id or project.blocks[-1].block_id
-        row = self.rows.get(block_id)  # (the caret's row is kept while it has the caret)
-        caret = row.text.caret() if row is not None and block_id == self._caret_block else None
-        offset = len(project.block(block_id).text) if caret is None else caret
+        text = self.rows[block_id].text
+        offset = text.caret() if block_id == self._caret_block else len(text.toPlainText())
         before = self.projects.project
         self.projects.edit(lambda e: e.insert_pause(block_id, offset, seconds))
         after = self.projects.project
@@ -97,15 +95,17 @@ class ScriptEditing:
         block_id = self.projects.edit(
             lambda e: e.insert_block(chapter.chapter_id, len(chapter.blocks), "", speaker)
         )
-        row = self.rows_scroll.reveal(block_id or "")
+        row = self.rows.get(block_id or "")
         if row is not None:
             row.text.setFocus()
+            self.rows_scroll.ensureWidgetVisible(row)
 
     def _caret_to(self, block_id: str, offset: int) -> None:
-        row = self.rows_scroll.reveal(block_id)
+        row = self.rows.get(block_id)
         if row is not None:
             row.text.setFocus()
             row.text.set_caret(offset)
+            self.rows_scroll.ensureWidgetVisible(row)
 
     def _keep_typing(self, block_id: str, text: str) -> None:
         """An Enter or Backspace that changed nothing: the typed text stays uncommitted."""
@@ -164,7 +164,7 @@ class ScriptEditing:
     def _on_text_typed(self, block_id: str) -> None:
         row = self.rows.get(block_id)
         if row is not None:
-            self.summary.typed(block_id, partial(_typed_text, row, block_id))
+            self.summary.typed(block_id, row.text.toPlainText)
 
     @Slot(str, object, object)
     def _on_overrides_changed(
@@ -233,14 +233,6 @@ class ScriptEditing:
         )
         if name and name.strip():
             self.projects.edit(lambda e: e.add_speaker(name))
-
-
-def _typed_text(row: BlockRow, block_id: str) -> str:
-    """The text typed in `block_id`'s row; RuntimeError (the summary stops counting it) once
-    the row has gone or shows another paragraph (rows scrolled away are reused)."""
-    if row.block_id != block_id:
-        raise RuntimeError("the row shows another paragraph now")
-    return row.text.toPlainText()
 
 
 def _set_rules(dict_id: str, rules: tuple[tuple[str, str], ...], editor: ProjectEditor) -> object:

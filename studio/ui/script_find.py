@@ -60,14 +60,6 @@ class ScriptFinder(QObject):
         bar.closed.connect(self.close)
         view.rows_scroll.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
-    @Slot(list)
-    def rows_built(self, block_ids: list[str]) -> None:
-        """New rows show no highlights yet: light them with the next paint."""
-        for block_id in block_ids:
-            self._lit.pop(block_id, None)
-        if self._pattern is not None:
-            self._paint()
-
     @Slot(int)
     def _on_scrolled(self, _value: int) -> None:
         if self._pattern is not None:
@@ -94,7 +86,7 @@ class ScriptFinder(QObject):
         self._pattern = None
         self.matches, self.current, self._found = [], -1, {}
         self._paint()
-        row = self._view.rows_scroll.reveal(at.block_id) if at is not None else None
+        row = self._view.rows.get(at.block_id) if at is not None else None
         if row is not None and at is not None:
             row.text.setFocus()
             row.text.set_caret(at.start)
@@ -237,13 +229,13 @@ class ScriptFinder(QObject):
         if self._flush() or not self._current():
             return  # a query still being typed goes to its first match
         self.current = (max(self.current, 0) + step) % len(self.matches)
-        match = self.matches[self.current]
-        # Off screen, the match's row is built first (so the paint below can light it).
-        row = self._view.rows_scroll.reveal(match.block_id)
         self._paint()
+        match = self.matches[self.current]
+        row = self._view.rows.get(match.block_id)
         project = self._view.projects.project
         if row is None or project is None or not project.has(match.block_id):
             return
+        self._view.rows_scroll.ensureWidgetVisible(row)
         block = project.block(match.block_id)
         for segment, (start, end) in zip(block.segments, block_spans(block.text), strict=False):
             if start <= match.start < max(end, start + 1):

@@ -163,12 +163,6 @@ class BlockRow(QWidget):
         """The block is gone: a late focus-out must not commit text for it."""
         self.block = None
 
-    def rebind(self, block_id: str) -> None:
-        """Become the row of another block (a list reuses rows scrolled away); show_block next."""
-        self.block_id, self.block, self._cast, self._marks = block_id, None, None, ("", "")
-        self.text.document().setModified(False)  # nothing typed here belongs to the new block
-        self.text.set_matches([])
-
     @Slot()
     def _on_text_changed(self) -> None:
         if self.text.document().isModified():

@@ -12,8 +12,6 @@ from studio.core.project_stats import ProjectFigures, ProjectTally
 
 # The summary is recounted at most this often (renders and typing can be many per second).
 INTERVAL_MS = 150
-# Paragraphs counted per event-loop pass (~10 µs each): a whole book is counted in slices.
-SLICE = 800
 
 
 def _clock(seconds: float) -> str:
@@ -51,8 +49,7 @@ def summary(project: Project) -> str:
 class ScriptSummary(QLabel):
     """The summary line. Recounted at most every INTERVAL_MS (not restarted, so a stream of
     renders still updates it), each time only for the blocks that changed; while a paragraph
-    is typed in, its uncommitted text counts too (O(that paragraph) per update). A count of
-    many changed paragraphs (a book just opened) is done SLICE paragraphs per event-loop pass.
+    is typed in, its uncommitted text counts too (O(that paragraph) per update).
 
     Attributes:
         tally: The per-block figures.
@@ -68,10 +65,6 @@ class ScriptSummary(QLabel):
         self._timer.setSingleShot(True)
         self._timer.setInterval(INTERVAL_MS)
         self._timer.timeout.connect(self.recount)
-        self._more = QTimer(self)  # the next slice of a long count
-        self._more.setSingleShot(True)
-        self._more.setInterval(0)
-        self._more.timeout.connect(self.recount)
 
     def show_project(self, project: Project | None) -> None:
         """The project changed (a render, an edit, another project)."""
@@ -97,10 +90,7 @@ class ScriptSummary(QLabel):
             self.setText("")
             self.setToolTip("")
             return
-        figures = self.tally.count(project, SLICE)
-        if figures is None:  # a long project's first count: go on once the loop has turned
-            self._more.start()
-            return
+        figures = self.tally.update(project)
         if self._typing is not None:
             block_id, text = self._typing
             try:

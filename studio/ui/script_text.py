@@ -24,7 +24,6 @@ class BlockText(QPlainTextEdit):
         split_requested(int offset, str text): Enter at `offset` of `text`.
         join_requested(str text): Backspace at the start.
         join_next_requested(str text): Delete at the end.
-        fitted(): its height changed to fit the text (the list places the rows again).
     """
 
     committed = Signal(str)
@@ -32,7 +31,6 @@ class BlockText(QPlainTextEdit):
     split_requested = Signal(int, str)
     join_requested = Signal(str)
     join_next_requested = Signal(str)
-    fitted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,10 +42,7 @@ class BlockText(QPlainTextEdit):
     @Slot()
     def _fit(self) -> None:
         lines = max(1, min(8, int(self.document().size().height())))
-        height = self.fontMetrics().lineSpacing() * lines + 12
-        if (self.minimumHeight(), self.maximumHeight()) != (height, height):
-            self.setFixedHeight(height)
-            self.fitted.emit()
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 12)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         self.entered.emit()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -22,7 +23,6 @@ from studio.ui.script_cast import CastPanel
 from studio.ui.script_edits import ScriptEditing
 from studio.ui.script_find import ScriptFinder
 from studio.ui.script_find_bar import FindBar
-from studio.ui.script_list import ScriptRows
 from studio.ui.script_render_bar import RenderProgress
 from studio.ui.script_rows import BlockRow
 from studio.ui.script_segment_bar import SegmentBar
@@ -36,8 +36,7 @@ class ScriptView(ScriptEditing, QWidget):
     """Edits the open project through ProjectService; renders and plays through its services.
 
     Attributes:
-        rows: BlockRow by block id, for the paragraphs on or near the screen (ScriptRows
-            builds rows as they scroll near; `rows_scroll.reveal` builds one and goes to it).
+        rows: BlockRow by block id, in reading order.
         selected: The selected segment id ("" for none).
 
     Signals:
@@ -55,8 +54,10 @@ class ScriptView(ScriptEditing, QWidget):
     ) -> None:
         super().__init__(parent)
         self.projects, self.renderer, self.player = projects, renderer, player
+        self.rows: dict[str, BlockRow] = {}
         self.selected = ""
         self._shown: Project | None = None
+        self._order: list[str] = []
 
         self.render_button = QPushButton(RENDER_LABELS[0], self)
         self.render_button.clicked.connect(self.render_changed)
@@ -97,11 +98,14 @@ class ScriptView(ScriptEditing, QWidget):
         self.bar.overrides_changed.connect(self._on_overrides_changed)
         self.segment_menu: QMenu | None = None  # the last sentence context menu shown
 
-        self.rows_scroll = ScriptRows(self._make_row, self)
-        self.rows = self.rows_scroll.rows  # the same dict, kept up to date by the list
+        self._rows_box = QWidget(self)
+        self._rows_layout = QVBoxLayout(self._rows_box)
+        self._rows_layout.addStretch(1)
+        self.rows_scroll = QScrollArea(self)
+        self.rows_scroll.setWidgetResizable(True)
+        self.rows_scroll.setWidget(self._rows_box)
         self.find_bar = FindBar(self)
-        self.finder = ScriptFinder(self, self.find_bar)  # (after the list: it scrolls first)
-        self.rows_scroll.rows_built.connect(self.finder.rows_built)
+        self.finder = ScriptFinder(self, self.find_bar)
         self.empty_label = QLabel("No project open: File → New project or Open project…", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cast = CastPanel(self)
@@ -137,34 +141,45 @@ class ScriptView(ScriptEditing, QWidget):
 
     @Slot(object)
     def show_project(self, project: Project | None) -> None:
-        """Show `project`: rows (only those near the screen) are reused by block id, only
-        changed blocks repaint."""
+        """Show `project`: rows are reused by block id, only changed blocks repaint."""
         self._shown = project
         has = project is not None
         self.empty_label.setVisible(not has)
         self.rows_scroll.setVisible(has)
         for button in self._tools:
             button.setEnabled(has)
+        blocks = project.blocks if project is not None else ()
+        ids = [b.block_id for b in blocks]
+        reorder = ids != self._order
+        self._order = ids
+        for block_id in list(self.rows):
+            if block_id not in ids:
+                gone = self.rows.pop(block_id)
+                gone.retire()
+                gone.deleteLater()
+        for n, block in enumerate(blocks):
+            row = self.rows.get(block.block_id)
+            if row is None:
+                row = self.rows[block.block_id] = BlockRow(block.block_id, self._rows_box)
+                row.text_committed.connect(self._on_text_committed)
+                row.speaker_chosen.connect(self._on_speaker_chosen)
+                row.segment_selected.connect(self.select_segment)
+                row.text_entered.connect(self._on_text_entered)
+                row.split_requested.connect(self._on_split_requested)
+                row.join_requested.connect(self._on_join_requested)
+                row.join_next_requested.connect(self._on_join_next_requested)
+                row.text_typed.connect(self._on_text_typed)
+                row.segment_menu_requested.connect(self._on_segment_menu_requested)
+            if reorder and self._rows_layout.indexOf(row) != n:
+                self._rows_layout.insertWidget(n, row)
+            assert project is not None
+            row.show_block(project, block, self.selected, self.player.current)
         if project is not None and self.selected and not project.has(self.selected):
             self.selected = ""
-        self.rows_scroll.show_project(project, self.selected, self.player.current)
         self.cast.show_project(project)
         self._show_selection()
         self.summary.show_project(project)  # recounts the changed blocks, at most every 150 ms
         self.finder.project_changed()
-
-    def _make_row(self, block_id: str, parent: QWidget) -> BlockRow:
-        row = BlockRow(block_id, parent)
-        row.text_committed.connect(self._on_text_committed)
-        row.speaker_chosen.connect(self._on_speaker_chosen)
-        row.segment_selected.connect(self.select_segment)
-        row.text_entered.connect(self._on_text_entered)
-        row.split_requested.connect(self._on_split_requested)
-        row.join_requested.connect(self._on_join_requested)
-        row.join_next_requested.connect(self._on_join_next_requested)
-        row.text_typed.connect(self._on_text_typed)
-        row.segment_menu_requested.connect(self._on_segment_menu_requested)
-        return row
 
     def select_segment(self, segment_id: str) -> None:
         """Select a segment (its actions show below the rows); while playing, jump there."""
@@ -175,7 +190,11 @@ class ScriptView(ScriptEditing, QWidget):
             self.player.play_from(segment_id)
 
     def _refresh_marks(self) -> None:
-        self.rows_scroll.mark(self.selected, self.player.current)
+        project = self._shown
+        if project is None:
+            return
+        for block in project.blocks:
+            self.rows[block.block_id].show_block(project, block, self.selected, self.player.current)
 
     def _show_selection(self) -> None:
         self.bar.show_segment(self._shown, self.selected)
@@ -257,6 +276,6 @@ class ScriptView(ScriptEditing, QWidget):
     @Slot(str)
     def _on_speaking_changed(self, segment_id: str) -> None:
         self._refresh_marks()
-        project = self._shown
-        if project is not None and project.has(segment_id):
-            self.rows_scroll.reveal(project.block_of(segment_id).block_id)
+        row = next((r for r in self.rows.values() if segment_id in r.stripe_buttons), None)
+        if row is not None:
+            self.rows_scroll.ensureWidgetVisible(row)

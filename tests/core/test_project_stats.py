@@ -65,33 +65,6 @@ def test_an_edit_recounts_only_the_edited_block(monkeypatch) -> None:
     assert counted == [block.block_id]
 
 
-def test_a_count_in_slices_ends_at_the_full_figures(monkeypatch) -> None:
-    """count(budget) computes at most `budget` blocks a call (a book's first count is spread
-    over event-loop passes), stays consistent across an edit between slices, and ends equal
-    to a count from scratch."""
-    import studio.core.project_stats as stats
-
-    editor = _editor()
-    blocks = len(editor.project.blocks)
-    assert blocks >= 3
-    tally = ProjectTally()
-    counted: list[str] = []
-    real = stats.block_figures
-    monkeypatch.setattr(
-        stats, "block_figures", lambda p, b: counted.append(b.block_id) or real(p, b)
-    )
-    assert tally.count(editor.project, 2) is None
-    assert len(counted) == 2
-    block = editor.project.blocks[0]  # counted already: changed between two slices
-    editor.set_block_text(block.block_id, block.text + " Two more.")
-    calls = 1
-    while (figures := tally.count(editor.project, 2)) is None:
-        calls += 1
-        assert calls <= blocks
-    assert len(counted) == blocks + 1  # every block once, the edited one again
-    assert figures == ProjectTally().update(editor.project)
-
-
 def test_preview_counts_the_text_being_typed() -> None:
     """Figures for a block's uncommitted text, without changing the tally."""
     editor = _editor()
