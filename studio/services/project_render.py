@@ -77,6 +77,7 @@ class ProjectRenderer(QObject):
         self._runs: list[ProjectRun] = []  # this run's jobs
         self._active: list[ProjectRun] = []  # jobs still running (a close waits for them)
         self._inflight: set[str] = set()  # segments with an item queued or running
+        self._starts = 0  # runs started: a queue look-up older than a start is stale
         self._rendered = self._failed = 0
         self._waiting: tuple[ProjectFile, list[int]] | None = None  # a resume awaiting a backend
         projects.file_changed.connect(self._on_file_changed)
@@ -223,6 +224,7 @@ class ProjectRenderer(QObject):
         factory, backend = factory_like(client), info.backend
         if not self._runs:
             self._rendered = self._failed = 0
+        self._starts += 1
         self._runs.append(run)
         self._active.append(run)
         self._timer.start()
@@ -307,10 +309,15 @@ class ProjectRenderer(QObject):
         if not path:
             return
 
+        starts = self._starts
+
         def found(result: tuple[list[int], int]) -> None:
             ids, left = result
-            # A render started meanwhile may be one of them: the rest are offered next time.
-            if ids and not self._active and str(self._projects.path) == path:
+            # A render started after the look may be among its "unfinished" jobs, even one
+            # that has been stopped and has ended since the look read the queue: offering it
+            # would resume what the user just stopped. The rest are offered next time.
+            fresh = starts == self._starts and not self._active
+            if ids and fresh and str(self._projects.path) == path:
                 self.resume_offered.emit(ids, left)
 
         self._small.submit(

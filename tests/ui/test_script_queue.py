@@ -396,3 +396,50 @@ def test_three_edits_of_a_500_segment_script_send_three_requests(
     assert finished.args == [3, 0]
     assert "3 request(s)" in asked[-1]
     assert waves_local.stats.requests(TTS) == 3
+
+
+def test_a_stopped_render_seen_unfinished_by_a_slow_look_is_not_offered(
+    qtbot, make_studio, tmp_path, monkeypatch, waves_local_faults
+) -> None:
+    """The look for interrupted jobs reads the queue while a new render runs, and answers only
+    after the user has stopped it and it has ended: that job is not offered for resuming (it
+    was, and a "Yes" rendered to the end what the user had stopped)."""
+    from studio.batch import project_queue as pq
+
+    offered: list[str] = []
+    monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text, **k: offered.append(text) or True)
+    job_exists, run_ended, looked = threading.Event(), threading.Event(), threading.Event()
+    real_unfinished_for = pq.unfinished_for
+
+    def slow_look(store, path):  # type: ignore[no-untyped-def]
+        job_exists.wait(10)  # reads while the new job is active ...
+        result = real_unfinished_for(store, path)
+        looked.set()
+        run_ended.wait(10)  # ... and answers after it has been stopped and has ended
+        return result
+
+    monkeypatch.setattr(pq, "unfinished_for", slow_look)
+    studio = make_studio()
+    view = studio.window.script.view
+    renderer = studio.services.projects.renderer
+    try:
+        _open_new(qtbot, studio, tmp_path / "Slow.wavesproj")
+        view.paste_script("Alice: Hold on. Wait a moment.")
+        waves_local_faults(f"latency=300@path={TTS}")
+        view.render_changed()
+        qtbot.wait_until(lambda: len(_project_jobs(studio.profile)) == 1, timeout=5000)
+        job_exists.set()
+        assert looked.wait(10)
+        with qtbot.wait_signal(renderer.render_finished, timeout=15000):
+            view.render_changed()  # Stop rendering
+        qtbot.wait_until(lambda: renderer.jobs_running == 0, timeout=30000)
+        assert [s for _, s, _ in _project_jobs(studio.profile)] == [CANCELLED]
+    finally:
+        job_exists.set()
+        run_ended.set()
+    answered: list[bool] = []  # queued behind the look: its answer has come once this has
+    with qtbot.assert_not_emitted(renderer.resume_offered):
+        renderer._small.submit(lambda _ctx: None, lambda _r: answered.append(True))
+        qtbot.wait_until(lambda: bool(answered), timeout=5000)
+    assert [t for t in offered if "Resume" in t] == []
+    assert [s for _, s, _ in _project_jobs(studio.profile)] == [CANCELLED]
