@@ -96,3 +96,20 @@ def test_store_and_core_never_reach_up_to_the_pipeline_or_services() -> None:
                 if module_name and module_name.startswith(above):
                     offenders.append(f"{layer}/{module.name}:{node.lineno} {module_name}")
     assert offenders == []
+
+
+def test_no_ui_module_imports_the_main_window_back() -> None:
+    """The window's helpers (flows, modes, panels) get what they need passed in (issue 15):
+    only the app that builds the window imports studio.ui.main_window."""
+    offenders = []
+    for module in _modules("ui"):
+        if module.name == "main_window.py":
+            continue
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"ui/{module.name}:{node.lineno}" for n in names
+                          if n == "studio.ui.main_window"]  # fmt: skip
+    assert offenders == []

@@ -151,8 +151,8 @@ class MainWindow(QMainWindow):
 
         self.batch_panel: BatchPanel | None = None
         self.launcher = LauncherProgress()
-        self.flows = WindowFlows(self)
-        self.take_flows = TakeFlows(self)
+        self.flows = WindowFlows(self, self)
+        self.take_flows = TakeFlows(self, self)
         self._connect()
         self._restore()
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QWidget
 
 from studio.services.current_clip import ShownClip
 from studio.services.history import LoadedTake
@@ -14,7 +15,7 @@ from studio.ui.rule_highlighter import ActiveRule
 
 if TYPE_CHECKING:
     from studio.ui.history_panel import HistoryPanel
-    from studio.ui.main_window import MainWindow
+    from studio.ui.window_parts import WindowParts
 
 
 def take_time(take: HistoryTake) -> dt.datetime | None:
@@ -28,9 +29,12 @@ def take_time(take: HistoryTake) -> dt.datetime | None:
 class TakeFlows(QObject):
     """What happens when the user works with takes: grids, history, pronunciation tests."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowParts, parent: QWidget) -> None:
+        """`window`: the main window's parts; `parent`: the widget (the main window itself)
+        that owns this object and parents its dialogs."""
+        super().__init__(parent)
         self.window = window
+        self.parent_widget = parent
         self.services = window.services
         self.flows = window.flows
         self.services.current.changed.connect(self._on_current_changed)
@@ -185,5 +189,5 @@ class TakeFlows(QObject):
         ]
         text = self.window.editor_panel.text()
         self.flows.show_dialog(
-            PronunciationBenchDialog(self.services.bench, ids, text, self.window)
+            PronunciationBenchDialog(self.services.bench, ids, text, self.parent_widget)
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDrag, QGuiApplication
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 
 from studio.core.errors import ValidationError
 from studio.pipeline import Rendered
@@ -20,15 +20,18 @@ from studio.services.synthesis import RenderResult
 from studio.ui import dialogs
 
 if TYPE_CHECKING:
-    from studio.ui.main_window import MainWindow
+    from studio.ui.window_parts import WindowParts
 
 
 class WindowFlows(QObject):
     """What happens when the user asks for something in the main window."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowParts, parent: QWidget) -> None:
+        """`window`: the main window's parts; `parent`: the widget (the main window itself)
+        that owns this object and parents its dialogs."""
+        super().__init__(parent)
         self.window = window
+        self.parent_widget = parent
         self.services = window.services
         self.last_result: RenderResult | None = None
         self._last_text = ""
@@ -179,7 +182,7 @@ class WindowFlows(QObject):
             self.services.messages.info(text)
             return
         if state.partial_at_s is not None and not dialogs.ask(
-            self.window,
+            self.parent_widget,
             "Save the partial clip?",
             f"This clip is {state.label}: it stops where the render was cancelled. Save it anyway?",
         ):
@@ -191,7 +194,7 @@ class WindowFlows(QObject):
         exports = self.services.exports
         suggested, selected_filter = exports.suggestion(rendered, when)
         path, chosen = dialogs.save_file_name(
-            self.window,
+            self.parent_widget,
             "Save clip",
             str(suggested),
             DIALOG_FILTERS,
@@ -202,7 +205,7 @@ class WindowFlows(QObject):
 
     @Slot(object, str, str)
     def _on_exports_overwrite_requested(self, rendered: Rendered, path: str, fmt: str) -> None:
-        if dialogs.ask(self.window, "Replace file?", f"{path} already exists. Replace it?"):
+        if dialogs.ask(self.parent_widget, "Replace file?", f"{path} already exists. Replace it?"):
             self.services.exports.save(rendered, Path(path), fmt, overwrite=True)
 
     @Slot(str)
@@ -243,7 +246,7 @@ class WindowFlows(QObject):
         from studio.ui.clone_flows import connect_browser
         from studio.ui.voice_browser import VoiceBrowser
 
-        browser = VoiceBrowser(self.services.voices, self.services.settings, self.window)
+        browser = VoiceBrowser(self.services.voices, self.services.settings, self.parent_widget)
         connect_browser(browser, self.services, self.open_clone_dialog)
         self.show_dialog(browser)
 
@@ -252,35 +255,35 @@ class WindowFlows(QObject):
         """Record or import a sample, check it and create a voice clone."""
         from studio.ui.clone_dialog import make_clone_dialog
 
-        self.show_dialog(make_clone_dialog(self.services, self.window))
+        self.show_dialog(make_clone_dialog(self.services, self.parent_widget))
 
     @Slot()
     def open_dictionaries(self) -> None:
         """Create, rename, edit and delete dictionaries."""
         from studio.ui.dictionaries_dialog import DictionariesDialog
 
-        self.show_dialog(DictionariesDialog(self.services.dictionaries, self.window))
+        self.show_dialog(DictionariesDialog(self.services.dictionaries, self.parent_widget))
 
     @Slot()
     def open_api_key_dialog(self) -> None:
         """Enter, test and save (or forget) the API key."""
         from studio.ui.api_key_dialog import ApiKeyDialog
 
-        self.show_dialog(ApiKeyDialog(self.services.backend, self.window))
+        self.show_dialog(ApiKeyDialog(self.services.backend, self.parent_widget))
 
     @Slot()
     def open_preferences(self) -> None:
         """Backend, streaming, device and saving preferences."""
         from studio.ui.preferences_dialog import PreferencesDialog
 
-        self.show_dialog(PreferencesDialog(self.services, self.window))
+        self.show_dialog(PreferencesDialog(self.services, self.parent_widget))
 
     @Slot()
     def open_about(self) -> None:
         """Version, licence and backend."""
         from studio.ui.about_dialog import AboutDialog
 
-        self.show_dialog(AboutDialog(self.services.backend.info, self.window))
+        self.show_dialog(AboutDialog(self.services.backend.info, self.parent_widget))
 
     def show_dialog(self, dialog: QDialog) -> None:
         """Open a window-modal dialog without blocking the event loop (it deletes itself)."""
