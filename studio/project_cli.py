@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from studio.audio.formats import EXPORT_FORMATS
 from studio.core import contract as c
 from studio.core import export_choices as x
 from studio.core.dubbing import API_MAX_SPEED, API_MIN_SPEED, DEFAULT_MAX_SPEED
@@ -23,12 +24,6 @@ from studio.project_render_cli import add_render_parser, run_render
 USAGE = 1
 FAILED = 2
 PROG = "waves-studio project"
-EXPORT_CHOICES = ("wav", "flac", "mp3", "ogg", "wav_float", "pcm", "ulaw", "alaw")
-# From core.export_choices, shared with the window's export dialog (a test keeps them equal to
-# audio.mixjoin.MAX_JOIN_MS and audio.split_export.DEFAULT_TEMPLATE): light, since the parser is
-# built at every start of the app, before numpy is worth loading.
-MAX_JOIN_MS = x.MAX_CROSSFADE_MS
-DEFAULT_TEMPLATE = x.PIECE_TEMPLATE
 
 
 def add_project_parser(sub: Any) -> Any:
@@ -97,7 +92,7 @@ def _add_export(commands: Any) -> None:
     p.add_argument("project", type=Path, metavar="FILE.wavesproj")
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
     p.add_argument(
-        "--format", choices=EXPORT_CHOICES, help="default: the project's export format (wav)"
+        "--format", choices=EXPORT_FORMATS, help="default: the project's export format (wav)"
     )
     p.add_argument("--subtitles", type=_subtitles, default=(), metavar="srt,vtt")
     p.add_argument(
@@ -124,21 +119,21 @@ def _add_export(commands: Any) -> None:
     p.add_argument("--sample-rate", type=int, default=None, metavar="HZ")
     p.add_argument(
         "--crossfade-ms",
-        type=_bounded(0.0, MAX_JOIN_MS, "milliseconds"),
+        type=_bounded(0.0, x.MAX_CROSSFADE_MS, "milliseconds"),
         default=10.0,
         metavar="MS",
-        help=f"join crossfade, 0–{MAX_JOIN_MS:g} (default 10)",
+        help=f"join crossfade, 0–{x.MAX_CROSSFADE_MS:g} (default 10)",
     )
     p.add_argument(
         "--join",
-        choices=("crossfade", "zero"),
+        choices=x.JOIN_MODES,
         default="crossfade",
         help="joins: equal-power crossfade (default) or cuts at zero crossings",
     )
     p.add_argument(
         "--template",
-        default=DEFAULT_TEMPLATE,
-        help=f"names of split files: {{n}} {{title}} {{project}} (default '{DEFAULT_TEMPLATE}')",
+        default=x.PIECE_TEMPLATE,
+        help=f"names of split files: {{n}} {{title}} {{project}} (default '{x.PIECE_TEMPLATE}')",
     )
     p.add_argument("--force", action="store_true", help="replace existing files")
 

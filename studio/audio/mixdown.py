@@ -19,6 +19,7 @@ from studio.audio.mixsource import load_part
 from studio.audio.mixwriter import StreamWriter
 from studio.audio.mp3_export import DEFAULT_BITRATE
 from studio.core.errors import CancelledError, ExportError
+from studio.core.export_choices import JOIN_MODES
 
 FloatArray = npt.NDArray[np.float32]
 BLOCK = 1 << 16
@@ -193,7 +194,7 @@ def _check(parts: Sequence[Part], options: MixOptions) -> None:
         raise ExportError("There is nothing to mix: no parts.")
     if not 0.0 <= options.join_ms <= mixjoin.MAX_JOIN_MS:
         raise ExportError(f"The join length must be 0–{mixjoin.MAX_JOIN_MS:g} ms.")
-    if options.join_mode not in mixjoin.JOIN_MODES:
+    if options.join_mode not in JOIN_MODES:
         raise ExportError(f"Unknown join mode '{options.join_mode}'.")
     if not 1000 <= options.sample_rate <= 384000:
         raise ExportError(f"Cannot save at {options.sample_rate} Hz.")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from studio.core.export_choices import MAX_CROSSFADE_MS
+
 FloatArray = npt.NDArray[np.float32]
-JOIN_MODES = ("crossfade", "zero")
-MAX_JOIN_MS = 50.0
+MAX_JOIN_MS = MAX_CROSSFADE_MS  # the dialog and `project export` offer the same range
 
 
 def fade_in(x: FloatArray, n: int) -> FloatArray:

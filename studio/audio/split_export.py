@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 from studio.audio.filenames import sanitize_stem
 from studio.core.errors import ExportError
+from studio.core.export_choices import PIECE_TEMPLATE
 
-DEFAULT_TEMPLATE = "{n:02d} {title}"
+DEFAULT_TEMPLATE = PIECE_TEMPLATE
 _FIELDS = {"n", "title", "project"}
 
 

@@ -18,4 +18,5 @@ LOUDNESS_TARGETS: dict[float, str] = {
 LOUDNESS_PRESETS = {"podcast": -16.0, "broadcast": -23.0, "mono": -19.0}
 MIX_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 MAX_CROSSFADE_MS = 50.0
+JOIN_MODES = ("crossfade", "zero")  # an equal-power crossfade, or a cut at a zero crossing
 PIECE_TEMPLATE = "{n:02d} {title}"

@@ -164,16 +164,6 @@ def test_word_document_imports_with_heading_chapters(tmp_path, capsys) -> None:
     assert [s.name for s in project.cast.speakers] == ["Alice", "Bob"]
 
 
-def test_parser_constants_match_the_audio_modules() -> None:
-    """The parser's copies of the join limit and file-name template are the real ones."""
-    from studio import project_cli
-    from studio.audio.mixjoin import MAX_JOIN_MS
-    from studio.audio.split_export import DEFAULT_TEMPLATE
-
-    assert project_cli.MAX_JOIN_MS == MAX_JOIN_MS
-    assert project_cli.DEFAULT_TEMPLATE == DEFAULT_TEMPLATE
-
-
 def test_named_loudness_presets_are_targets_the_dialog_offers() -> None:
     """`--loudness podcast` and the others give a target the export dialog lists too."""
     from studio.core import export_choices as x
