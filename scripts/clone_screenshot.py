@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("STUDIO_NO_ERROR_WINDOWS", "1")
@@ -19,28 +18,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 import soundfile
-from PySide6.QtWidgets import QApplication
-from take_screenshots import settle, wait_for
+from take_screenshots import offline_studio, settle, wait_for
 
-from studio.app import Profile, build_services
 from studio.core.clone_prompts import prompt_for
 from studio.pipeline import RenderSpec, render_text
-from studio.secrets import MemorySecretStore
 from studio.ui.clone_dialog import make_clone_dialog
-from studio.ui.main_window import MainWindow
-from studio.ui.theme import apply_theme
 
 
 def main(out_dir: Path) -> None:
     """Open the dialog on an imported sample with name and consent filled in, and grab it."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app)  # type: ignore[arg-type]
-    folder = Path(tempfile.mkdtemp(prefix="studio-clone-shot-"))
-    services = build_services(Profile.from_folder(folder), secrets=MemorySecretStore())
-    services.settings.set("app/first_run_done", True)
-    window = MainWindow(services)
-    services.backend.start(force_local=True)
-    wait_for(lambda: services.voices.voices != (), 60)
+    folder, services, window = offline_studio("studio-clone-shot-", show=False)
     client = services.backend.client
     assert client is not None
     rendered = render_text(client, prompt_for("en"), RenderSpec("joe", sample_rate=24000), "none")

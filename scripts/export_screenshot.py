@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -19,14 +18,10 @@ os.environ.setdefault("STUDIO_NO_ERROR_WINDOWS", "1")
 os.environ.pop("SMALLEST_API_KEY", None)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtWidgets import QApplication
-from take_screenshots import grab, settle, wait_for
+from take_screenshots import english_voices, grab, offline_studio, settle, wait_for
 
-from studio.app import Profile, build_services, shutdown
-from studio.secrets import MemorySecretStore
+from studio.app import shutdown
 from studio.ui import dialogs
-from studio.ui.main_window import MainWindow
-from studio.ui.theme import apply_theme
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "scripts" / "two-voices.md"
 
@@ -34,22 +29,11 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "scripts" / "two
 def main(out_dir: Path) -> None:
     """Import the two-voice Markdown, render it, export FLAC + subtitles, grab the dialog."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app)  # type: ignore[arg-type]
-    folder = Path(tempfile.mkdtemp(prefix="studio-export-shot-"))
-    services = build_services(Profile.from_folder(folder / "profile"), secrets=MemorySecretStore())
-    services.settings.set("app/first_run_done", True)
-    window = MainWindow(services)
-    window.show()
-    services.backend.start(force_local=True)
-    wait_for(lambda: services.voices.voices != ())
+    folder, services, window = offline_studio("studio-export-shot-")
     assert window.project_io is not None
     assert services.projects is not None
     ps = services.projects
-    english = [v.voice_id for v in services.voices.voices if "english" in v.languages]
-    services.settings.set(
-        "synthesis/voice_id", (english or [services.voices.voices[0].voice_id])[0]
-    )
+    services.settings.set("synthesis/voice_id", english_voices(services)[0])
     project_path = folder / "The Lighthouse.wavesproj"
     dialogs.save_file_name = lambda *_a, **_k: (str(project_path), "")  # type: ignore[assignment]
     window.project_io.import_path(EXAMPLE)  # what File → Import into project… does

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,13 +17,9 @@ os.environ.setdefault("STUDIO_NO_ERROR_WINDOWS", "1")
 os.environ.pop("SMALLEST_API_KEY", None)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtWidgets import QApplication
-from take_screenshots import grab, settle, wait_for
+from take_screenshots import english_voices, grab, offline_studio, settle, wait_for
 
-from studio.app import Profile, build_services, shutdown
-from studio.secrets import MemorySecretStore
-from studio.ui.main_window import MainWindow
-from studio.ui.theme import apply_theme
+from studio.app import shutdown
 
 SCRIPT = (
     "Narrator: Welcome to the show. Today two friends plan a weekend trip.\n\n"
@@ -38,20 +33,11 @@ SCRIPT = (
 def main(out_dir: Path) -> None:
     """Paste a dialogue, render part of it, edit a sentence, and grab Render changed running."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app)  # type: ignore[arg-type]
-    folder = Path(tempfile.mkdtemp(prefix="studio-script-shot-"))
-    services = build_services(Profile.from_folder(folder / "profile"), secrets=MemorySecretStore())
-    services.settings.set("app/first_run_done", True)
-    window = MainWindow(services)
-    window.show()
-    services.backend.start(force_local=True)
-    wait_for(lambda: services.voices.voices != ())
+    folder, services, window = offline_studio("studio-script-shot-")
     assert window.script is not None
     assert services.projects is not None
     ps = services.projects
-    english = [v.voice_id for v in services.voices.voices if "english" in v.languages]
-    ids = english or [v.voice_id for v in services.voices.voices]
+    ids = english_voices(services)
     ps.projects.new(folder / "Weekend trip.wavesproj", ids[0])
     wait_for(lambda: ps.projects.project is not None)
     view = window.script.view

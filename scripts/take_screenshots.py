@@ -25,6 +25,7 @@ from studio.app import Profile, build_services
 from studio.core.models import PronunciationItem
 from studio.secrets import MemorySecretStore
 from studio.services.audition import Candidate
+from studio.services.bundle import Services
 from studio.services.messages import Action
 from studio.ui.main_window import MainWindow
 from studio.ui.theme import apply_theme
@@ -66,6 +67,29 @@ def grab(widget: QWidget, path: Path) -> None:
     settle()
     widget.grab().save(str(path))
     print(f"wrote {path}")
+
+
+def offline_studio(prefix: str, show: bool = True) -> tuple[Path, Services, MainWindow]:
+    """A throwaway folder (its `profile` inside), the main window and its services on an
+    embedded waves-local, the voices loaded: where every screenshot script starts."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_theme(app)  # type: ignore[arg-type]
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    services = build_services(Profile.from_folder(folder / "profile"), secrets=MemorySecretStore())
+    services.settings.set("app/first_run_done", True)
+    window = MainWindow(services)
+    if show:
+        window.show()
+    services.backend.start(force_local=True)
+    wait_for(lambda: services.voices.voices != (), 60)
+    return folder, services, window
+
+
+def english_voices(services: Services) -> list[str]:
+    """The voices that speak English (every voice when none does), catalogue order."""
+    voices = services.voices.voices
+    english = [v.voice_id for v in voices if "english" in v.languages]
+    return english or [v.voice_id for v in voices]
 
 
 def main(out_dir: Path, theme: str) -> None:
